@@ -1,0 +1,137 @@
+// C syntax over a preamble, through tree-sitter-c. Error recovery in tree-sitter can spread a
+// single bad line over the lines after it, so lines that are not C are found one at a time:
+// report the first broken line, blank it, parse again.
+import type { Node, Parser } from 'web-tree-sitter';
+
+/** Top-level C constructs that are fine at file scope. */
+const fileScopeItems = new Set([
+  'function_definition',
+  'declaration',
+  'type_definition',
+  'linkage_specification',
+  'preproc_include',
+  'preproc_def',
+  'preproc_function_def',
+  'preproc_call',
+  'preproc_if',
+  'preproc_ifdef',
+  'preproc_else',
+  'preproc_elif',
+  'preproc_elifdef',
+  'comment',
+  ';',
+]);
+const conditionalBlocks = new Set(['preproc_if', 'preproc_ifdef', 'preproc_else', 'preproc_elif', 'preproc_elifdef']);
+
+/** What is wrong at file scope: an ERROR or MISSING node, or a statement C only allows in a function. */
+function firstProblem(root: Node): Node | undefined {
+  let first: Node | undefined;
+  const consider = (node: Node): void => {
+    if (!first || node.startIndex < first.startIndex) first = node;
+  };
+  const visitScope = (scope: Node, isConditional: boolean): void => {
+    for (const item of scope.children) {
+      if (!item) continue;
+      if (item.type === 'ERROR' || item.isMissing) consider(item);
+      else if (conditionalBlocks.has(item.type)) visitScope(item, true);
+      else if (!fileScopeItems.has(item.type) && item.isNamed && !(isConditional && isConditionPart(item, scope))) {
+        consider(item);
+      } else if (item.hasError) findErrorBelow(item, consider);
+    }
+  };
+  visitScope(root, false);
+  return first;
+}
+
+/** The condition of `#if X` and the `#ifdef NAME` identifier are not file-scope items. */
+function isConditionPart(item: Node, scope: Node): boolean {
+  return scope.childForFieldName('condition')?.id === item.id || scope.childForFieldName('name')?.id === item.id;
+}
+
+function findErrorBelow(node: Node, consider: (node: Node) => void): void {
+  const cursor = node.walk();
+  try {
+    let descending = true;
+    for (;;) {
+      const current = cursor.currentNode;
+      if (descending && (current.type === 'ERROR' || current.isMissing)) {
+        consider(current);
+        return;
+      }
+      if (descending && current.hasError && cursor.gotoFirstChild()) continue;
+      if (cursor.gotoNextSibling()) {
+        descending = true;
+        continue;
+      }
+      if (!cursor.gotoParent() || cursor.currentNode.id === node.id) return;
+      descending = false;
+    }
+  } finally {
+    cursor.delete();
+  }
+}
+
+function lineStartsOf(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  return starts;
+}
+
+function lineOf(starts: number[], offset: number): number {
+  let line = 0;
+  while (line + 1 < starts.length && starts[line + 1] <= offset) line++;
+  return line;
+}
+
+function blankLine(text: string, starts: number[], line: number): string {
+  const start = starts[line];
+  const end = line + 1 < starts.length ? starts[line + 1] - 1 : text.length;
+  return text.slice(0, start) + ' '.repeat(end - start) + text.slice(end);
+}
+
+export interface CSyntaxReport {
+  /** 0-based lines of `text` that are not C. */
+  badLines: number[];
+  /** The text with those lines blanked: what is left that C accepts. */
+  cleaned: string;
+}
+
+/** The lines of a C text that are not C, found by repeated parsing (bounded by the line count). */
+export function findNonCLines(parser: Parser, text: string): CSyntaxReport {
+  const starts = lineStartsOf(text);
+  const badLines: number[] = [];
+  let current = text;
+  for (let round = 0; round <= starts.length; round++) {
+    const tree = parser.parse(current);
+    if (!tree) break;
+    try {
+      const problem = firstProblem(tree.rootNode);
+      if (!problem) break;
+      // A MISSING token sits where it was expected; the culprit is the line of the text before it.
+      const at = problem.isMissing ? Math.max(0, problem.startIndex - 1) : problem.startIndex;
+      let line = lineOf(starts, at);
+      while (line > 0 && current.slice(starts[line], at + 1).trim() === '') line--;
+      if (badLines.includes(line)) break;
+      badLines.push(line);
+      current = blankLine(current, starts, line);
+    } finally {
+      tree.delete();
+    }
+  }
+  return { badLines: badLines.sort((a, b) => a - b), cleaned: current };
+}
+
+/** Whether the text holds C: a preprocessor line, or a declaration or definition at file scope. */
+export function holdsC(parser: Parser, text: string): boolean {
+  if (/^[ \t]*#[ \t]*(include|define|undef|if|ifdef|ifndef|pragma|cgo)\b/m.test(text)) return true;
+  const { cleaned } = findNonCLines(parser, text);
+  const tree = parser.parse(cleaned);
+  if (!tree) return false;
+  try {
+    return tree.rootNode.children.some(
+      (n) => !!n && ['function_definition', 'declaration', 'type_definition'].includes(n.type),
+    );
+  } finally {
+    tree.delete();
+  }
+}

@@ -1,0 +1,68 @@
+// Reading Go sources from disk: the .go files of a package directory, and the package
+// directories below a path, walked like the go command's ./... pattern.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/** Larger files are skipped: no hand-written Go file is this big, and parsing it would stall. */
+export const maxSourceBytes = 4 * 1024 * 1024;
+
+export type ReadResult = { ok: true; text: string } | { ok: false; reason: string };
+
+export function readGoSource(file: string): ReadResult {
+  let data: Buffer;
+  try {
+    const stat = fs.statSync(file);
+    if (stat.size > maxSourceBytes) return { ok: false, reason: `larger than ${maxSourceBytes / 1024 / 1024} MiB, skipped` };
+    data = fs.readFileSync(file);
+  } catch (error) {
+    return { ok: false, reason: (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String((error as Error).message) };
+  }
+  if (data.includes(0)) return { ok: false, reason: 'binary file (NUL byte), skipped' };
+  return { ok: true, text: data.toString('utf8') };
+}
+
+/** The .go files directly in a directory, sorted as the go command lists them. */
+export function goFilesIn(dir: string): string[] {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries
+    .filter((e) => (e.isFile() || e.isSymbolicLink()) && e.name.endsWith('.go') && !isDirectory(path.join(dir, e.name)))
+    .map((e) => e.name)
+    .sort();
+}
+
+function isDirectory(file: string): boolean {
+  try {
+    return fs.statSync(file).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Directories the ./... pattern skips. */
+export function skippedDirectory(name: string): boolean {
+  return name === 'testdata' || name === 'vendor' || name === 'node_modules' || name.startsWith('.') || name.startsWith('_');
+}
+
+/** Every directory below (and including) root that holds .go files. */
+export function packageDirsBelow(root: string): string[] {
+  const result: string[] = [];
+  const visit = (dir: string): void => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    if (entries.some((e) => e.isFile() && e.name.endsWith('.go'))) result.push(dir);
+    for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      if (entry.isDirectory() && !skippedDirectory(entry.name)) visit(path.join(dir, entry.name));
+    }
+  };
+  visit(root);
+  return result;
+}

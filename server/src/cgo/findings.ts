@@ -1,0 +1,38 @@
+// What rules report, in file offsets. The LSP layer turns offsets into UTF-16 ranges and the
+// CLI into 1-based lines and byte columns; neither is known here.
+
+export const ruleIds = [
+  'preamble-comment-bleed',
+  'preamble-detached',
+  'invalid-cgo-directive',
+  'rename-import-c',
+] as const;
+export type RuleId = (typeof ruleIds)[number];
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+export type SeveritySetting = 'off' | 'error' | 'warning' | 'information';
+
+export interface TextEdit {
+  /** Absolute path of the file the edit applies to. */
+  file: string;
+  start: number;
+  end: number;
+  newText: string;
+}
+
+export interface Fix {
+  title: string;
+  /** The fix `cgo-lint --fix` applies and VS Code offers first. */
+  preferred: boolean;
+  edits: TextEdit[];
+}
+
+export interface Finding {
+  rule: RuleId;
+  severity: Severity;
+  file: string;
+  start: number;
+  end: number;
+  message: string;
+  fixes: Fix[];
+}

@@ -1,0 +1,138 @@
+// Which comment cmd/cgo takes as the preamble of an `import "C"`, the exact text it hands to
+// the C compiler, and a map from every preamble character back to the .go file.
+//
+// cmd/cgo (ast.go, ParseGo): for each import spec whose path is literally "C", the preamble
+// is the spec's own doc comment, else the GenDecl's doc when the declaration has a single
+// spec. commentText joins the group's comments: a `//` comment contributes its text after
+// the slashes plus "\n", a `/* */` comment its inner text. go/scanner drops carriage returns.
+import type { Node } from 'web-tree-sitter';
+import { CommentGroup, GoTokens } from './golex';
+
+export interface Span {
+  start: number;
+  end: number;
+}
+
+export interface PreambleLine {
+  /** Start and end of the line in the preamble text (end excludes "\n"). */
+  start: number;
+  end: number;
+  text: string;
+  /** The line came from a `//` comment (go/ast strips one space after the slashes). */
+  fromLineComment: boolean;
+}
+
+export interface Preamble {
+  group: CommentGroup;
+  /** The C text cmd/cgo builds from the comment, #cgo lines still in place. */
+  text: string;
+  /** For each index of `text` (and one past its end) the offset in the .go file. */
+  sourceOffsets: number[];
+  lines: PreambleLine[];
+}
+
+export type IgnoredReason = 'blank-line' | 'grouped-import';
+
+/** A comment right above an `import "C"` that cmd/cgo does not take as its preamble. */
+export interface IgnoredComment {
+  group: CommentGroup;
+  reason: IgnoredReason;
+  preamble: Preamble;
+}
+
+export interface ImportC {
+  /** The whole import declaration, `import` keyword to the closing parenthesis. */
+  decl: Span;
+  /** The spec's `(` … `)` list, when the declaration is grouped. */
+  specList: Span | undefined;
+  specCount: number;
+  spec: Span;
+  path: Span;
+  /** `c` in `import c "C"`, also `_` and `.`. */
+  name: (Span & { text: string }) | undefined;
+  preamble: Preamble | undefined;
+  ignored: IgnoredComment[];
+}
+
+export function buildPreamble(text: string, group: CommentGroup): Preamble {
+  const chars: string[] = [];
+  const sourceOffsets: number[] = [];
+  const push = (from: number, to: number): void => {
+    for (let i = from; i < to; i++) {
+      if (text.charCodeAt(i) === 13) continue;
+      chars.push(text[i]);
+      sourceOffsets.push(i);
+    }
+  };
+  for (const comment of group.comments) {
+    if (comment.block) {
+      push(comment.start + 2, comment.end - 2);
+    } else {
+      push(comment.start + 2, comment.end);
+      chars.push('\n');
+      sourceOffsets.push(comment.end);
+    }
+  }
+  const last = group.comments[group.comments.length - 1];
+  sourceOffsets.push(last.block ? last.end - 2 : last.end);
+  const preambleText = chars.join('');
+  const isLineComment = (index: number): boolean =>
+    !group.comments.find((c) => c.start <= sourceOffsets[index] && sourceOffsets[index] <= c.end)?.block;
+  const lines: PreambleLine[] = [];
+  let lineStart = 0;
+  for (let i = 0; i <= preambleText.length; i++) {
+    if (i === preambleText.length || preambleText.charCodeAt(i) === 10) {
+      if (i < preambleText.length || i > lineStart) {
+        lines.push({ start: lineStart, end: i, text: preambleText.slice(lineStart, i), fromLineComment: isLineComment(lineStart) });
+      }
+      lineStart = i + 1;
+    }
+  }
+  return { group, text: preambleText, sourceOffsets, lines };
+}
+
+/** The file offset of a preamble index. */
+export function toSource(preamble: Preamble, index: number): number {
+  return preamble.sourceOffsets[Math.max(0, Math.min(index, preamble.sourceOffsets.length - 1))];
+}
+
+/** Every top-level `import "C"` of a parsed Go file, with the comment cgo takes as its preamble. */
+export function findImportsOfC(root: Node, tokens: GoTokens): ImportC[] {
+  const text = tokens.lines.text;
+  const result: ImportC[] = [];
+  for (const decl of root.namedChildren) {
+    if (!decl || decl.type !== 'import_declaration') continue;
+    const specList = decl.namedChildren.find((n) => n?.type === 'import_spec_list') ?? undefined;
+    const specs = (specList ?? decl).namedChildren.filter((n): n is Node => !!n && n.type === 'import_spec');
+    const declDoc = tokens.commentsBefore(decl.startIndex);
+    for (const spec of specs) {
+      const path = spec.childForFieldName('path');
+      if (!path || path.text !== '"C"') continue;
+      const nameNode = spec.childForFieldName('name');
+      const specDoc = specList ? tokens.commentsBefore(spec.startIndex) : undefined;
+      const ignored: IgnoredComment[] = [];
+      let group: CommentGroup | undefined = specDoc?.lead;
+      if (!group && specs.length === 1) group = declDoc.lead;
+      else if (declDoc.lead && specs.length > 1) {
+        ignored.push({ group: declDoc.lead, reason: 'grouped-import', preamble: buildPreamble(text, declDoc.lead) });
+      }
+      // The nearest comment group above the spec (or the declaration) that a blank line cuts off.
+      const candidates = specDoc && (specDoc.lead || specDoc.groups.length > 0) ? specDoc : declDoc;
+      const detached = candidates.groups[candidates.groups.length - 1];
+      if (detached && detached !== candidates.lead && !group) {
+        ignored.push({ group: detached, reason: 'blank-line', preamble: buildPreamble(text, detached) });
+      }
+      result.push({
+        decl: { start: decl.startIndex, end: decl.endIndex },
+        specList: specList ? { start: specList.startIndex, end: specList.endIndex } : undefined,
+        specCount: specs.length,
+        spec: { start: spec.startIndex, end: spec.endIndex },
+        path: { start: path.startIndex, end: path.endIndex },
+        name: nameNode ? { start: nameNode.startIndex, end: nameNode.endIndex, text: nameNode.text } : undefined,
+        preamble: group ? buildPreamble(text, group) : undefined,
+        ignored,
+      });
+    }
+  }
+  return result;
+}

@@ -1,0 +1,72 @@
+// Positions in source text. Offsets are JavaScript string indices (UTF-16 code units), which
+// is also what web-tree-sitter reports and what LSP columns count. The CLI reports byte
+// columns like go vet, so byteColumn converts on demand.
+
+export interface LineCharacter {
+  /** 0-based line. */
+  line: number;
+  /** 0-based column in UTF-16 code units. */
+  character: number;
+}
+
+export class LineIndex {
+  /** Offset where each line starts; a line ends at "\n" (a preceding "\r" belongs to the break). */
+  readonly lineStarts: number[];
+
+  constructor(readonly text: string) {
+    const starts = [0];
+    for (let i = 0; i < text.length; i++) {
+      if (text.charCodeAt(i) === 10) starts.push(i + 1);
+    }
+    this.lineStarts = starts;
+  }
+
+  get lineCount(): number {
+    return this.lineStarts.length;
+  }
+
+  lineOf(offset: number): number {
+    let low = 0;
+    let high = this.lineStarts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (this.lineStarts[mid] <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return low;
+  }
+
+  positionAt(offset: number): LineCharacter {
+    const clamped = Math.max(0, Math.min(offset, this.text.length));
+    const line = this.lineOf(clamped);
+    return { line, character: clamped - this.lineStarts[line] };
+  }
+
+  offsetAt(position: LineCharacter): number {
+    if (position.line >= this.lineStarts.length) return this.text.length;
+    const start = this.lineStarts[Math.max(0, position.line)];
+    return Math.min(start + Math.max(0, position.character), this.lineEnd(position.line));
+  }
+
+  /** Offset of the end of the line's content, before "\r\n" or "\n". */
+  lineEnd(line: number): number {
+    const next = line + 1 < this.lineStarts.length ? this.lineStarts[line + 1] - 1 : this.text.length;
+    return next > this.lineStarts[line] && this.text.charCodeAt(next - 1) === 13 ? next - 1 : next;
+  }
+
+  lineText(line: number): string {
+    return this.text.slice(this.lineStarts[line], this.lineEnd(line));
+  }
+
+  /** 1-based byte column of an offset in the UTF-8 encoding of its line, as the Go tools print it. */
+  byteColumn(offset: number): number {
+    const { line } = this.positionAt(offset);
+    return Buffer.byteLength(this.text.slice(this.lineStarts[line], offset), 'utf8') + 1;
+  }
+
+  /** The end-of-line sequence the file mostly uses, for inserted lines. */
+  get eol(): string {
+    const crlf = this.text.indexOf('\r\n');
+    return crlf >= 0 ? '\r\n' : '\n';
+  }
+}

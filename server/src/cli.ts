@@ -1,0 +1,306 @@
+// cgo-lint: the engine on the command line, for CI. Output formats, exit codes and --fix follow
+// the contract in design.md; positions are 1-based lines and byte columns, like go vet.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Engine, type SourceFile } from './cgo/engine';
+import { applyEdits } from './cgo/edits';
+import { goFilesIn, packageDirsBelow, readGoSource } from './cgo/files';
+import { ruleIds, type Finding, type Fix, type RuleId, type SeveritySetting, type TextEdit } from './cgo/findings';
+import { defaultGrammarDir, loadGrammars } from './cgo/grammars';
+import { resolveTarget, targetProblem } from './cgo/target';
+import { LineIndex } from './cgo/text';
+import { ruleById, rules } from './rules';
+
+const usage = `usage: cgo-lint [options] PATH...
+
+Checks the cgo preambles and #cgo directives of Go files. PATH is a .go file or a
+directory, walked like ./... (testdata, vendor, node_modules, .* and _* are skipped).
+
+options:
+  --format text|json|sarif   output format (default text: path:line:col: severity: message [rule])
+  --fix                      apply the preferred fix of every diagnostic, then report what is left
+  --goos GOOS, --goarch ARCH target for #cgo conditions (default: $GOOS/$GOARCH, else the host)
+  --rule ID=SEVERITY         off, error, warning or information; may be repeated
+  --help                     this text
+
+rules: ${ruleIds.join(', ')}
+exit status: 0 no error, 1 at least one error-severity diagnostic, 2 bad usage or unreadable path`;
+
+class UsageError extends Error {}
+
+interface Options {
+  format: 'text' | 'json' | 'sarif';
+  fix: boolean;
+  goos: string | undefined;
+  goarch: string | undefined;
+  severities: Partial<Record<RuleId, SeveritySetting>>;
+  paths: string[];
+}
+
+function parseArgs(argv: string[]): Options {
+  const options: Options = { format: 'text', fix: false, goos: undefined, goarch: undefined, severities: {}, paths: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '--help':
+      case '-h':
+        process.stdout.write(`${usage}\n`);
+        process.exit(0);
+      case '--format': {
+        const format = value();
+        if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError(`unknown format "${format}" (text, json, sarif)`);
+        options.format = format;
+        break;
+      }
+      case '--fix':
+        options.fix = true;
+        break;
+      case '--goos':
+        options.goos = value();
+        break;
+      case '--goarch':
+        options.goarch = value();
+        break;
+      case '--rule': {
+        const setting = value();
+        const [id, severity] = setting.split('=');
+        if (!ruleById(id)) throw new UsageError(`unknown rule "${id}" (${ruleIds.join(', ')})`);
+        if (!['off', 'error', 'warning', 'information'].includes(severity)) {
+          throw new UsageError(`--rule ${setting}: severity must be off, error, warning or information`);
+        }
+        options.severities[id as RuleId] = severity as SeveritySetting;
+        break;
+      }
+      default:
+        if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${arg}`);
+        options.paths.push(arg);
+    }
+  }
+  if (options.paths.length === 0) throw new UsageError('no PATH given');
+  return options;
+}
+
+/** A package directory to check, and which of its files to report (all, or the one named). */
+interface Job {
+  dir: string;
+  /** Path as the user should see it, for each absolute path of the package. */
+  shownAs: Map<string, string>;
+  only: string | undefined;
+}
+
+function collectJobs(paths: string[]): Job[] {
+  const jobs: Job[] = [];
+  for (const given of paths) {
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(given);
+    } catch {
+      throw new UsageError(`${given}: no such file or directory`);
+    }
+    if (stat.isDirectory()) {
+      for (const dir of packageDirsBelow(given)) {
+        const shownAs = new Map(goFilesIn(dir).map((name) => [path.resolve(dir, name), path.join(given, path.relative(given, dir), name)]));
+        jobs.push({ dir: path.resolve(dir), shownAs, only: undefined });
+      }
+    } else {
+      if (!given.endsWith('.go')) throw new UsageError(`${given}: not a .go file or a directory`);
+      const dir = path.dirname(path.resolve(given));
+      const shownAs = new Map(goFilesIn(dir).map((name) => [path.resolve(dir, name), path.join(path.dirname(given), name)]));
+      jobs.push({ dir, shownAs, only: path.resolve(given) });
+    }
+  }
+  return jobs;
+}
+
+interface Checked {
+  findings: Finding[];
+  texts: Map<string, string>;
+}
+
+function check(engine: Engine, job: Job, options: Options, warn: (message: string) => void): Checked {
+  const sources: SourceFile[] = [];
+  const texts = new Map<string, string>();
+  for (const file of job.shownAs.keys()) {
+    const read = readGoSource(file);
+    if (!read.ok) {
+      if (!job.only || job.only === file) warn(`${job.shownAs.get(file)}: ${read.reason}`);
+      continue;
+    }
+    sources.push({ path: file, text: read.text });
+    texts.set(file, read.text);
+  }
+  const target = resolveTarget(options.goos, options.goarch);
+  const findings = engine
+    .checkPackage(job.dir, sources, { target, severities: options.severities })
+    .filter((f) => !job.only || f.file === job.only);
+  return { findings, texts };
+}
+
+/** Picks the preferred fix of each finding, skipping fixes that overlap one already taken. */
+function chooseFixes(findings: Finding[]): { finding: Finding; fix: Fix }[] {
+  const chosen: { finding: Finding; fix: Fix }[] = [];
+  const taken: TextEdit[] = [];
+  const overlaps = (a: TextEdit, b: TextEdit): boolean => a.file === b.file && a.start < b.end && b.start < a.end;
+  const sameInsertion = (a: TextEdit, b: TextEdit): boolean => a.file === b.file && a.start === a.end && b.start === b.end && a.start === b.start;
+  for (const finding of findings) {
+    const fix = finding.fixes.find((f) => f.preferred);
+    if (!fix || fix.edits.some((e) => taken.some((t) => overlaps(e, t) || sameInsertion(e, t)))) continue;
+    chosen.push({ finding, fix });
+    taken.push(...fix.edits);
+  }
+  return chosen;
+}
+
+interface Position {
+  line: number;
+  column: number;
+}
+
+function position(lines: LineIndex, offset: number): Position {
+  return { line: lines.lineOf(offset) + 1, column: lines.byteColumn(offset) };
+}
+
+function main(argv: string[]): number {
+  let options: Options;
+  let jobs: Job[];
+  try {
+    options = parseArgs(argv);
+    const problem = targetProblem(resolveTarget(options.goos, options.goarch));
+    if (problem) throw new UsageError(problem);
+    jobs = collectJobs(options.paths);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`cgo-lint: ${error.message}\n${error.message.startsWith('no PATH') ? usage + '\n' : ''}`);
+    return 2;
+  }
+  return run(options, jobs);
+}
+
+let engine: Engine;
+
+function run(options: Options, jobs: Job[]): number {
+  const warn = (message: string): void => void process.stderr.write(`cgo-lint: ${message}\n`);
+  const shown = (file: string): string => {
+    for (const job of jobs) {
+      const name = job.shownAs.get(file);
+      if (name) return name;
+    }
+    return file;
+  };
+  if (options.fix) {
+    for (const job of jobs) {
+      // Fixes can reveal or settle other findings; a few rounds reach a fixed point.
+      for (let round = 0; round < 5; round++) {
+        const { findings, texts } = check(engine, job, options, round === 0 ? warn : () => undefined);
+        const chosen = chooseFixes(findings);
+        if (chosen.length === 0) break;
+        const byFile = new Map<string, TextEdit[]>();
+        for (const { finding, fix } of chosen) {
+          for (const edit of fix.edits) byFile.set(edit.file, [...(byFile.get(edit.file) ?? []), edit]);
+          const lines = new LineIndex(texts.get(finding.file) ?? '');
+          const at = position(lines, finding.start);
+          process.stdout.write(`${shown(finding.file)}:${at.line}:${at.column}: fixed: ${fix.title} [${finding.rule}]\n`);
+        }
+        for (const [file, edits] of byFile) {
+          fs.writeFileSync(file, applyEdits(texts.get(file) ?? fs.readFileSync(file, 'utf8'), edits).text);
+        }
+      }
+    }
+  }
+  const results: { finding: Finding; lines: LineIndex; texts: Map<string, string> }[] = [];
+  for (const job of jobs) {
+    const { findings, texts } = check(engine, job, options, options.fix ? () => undefined : warn);
+    for (const finding of findings) results.push({ finding, lines: new LineIndex(texts.get(finding.file) ?? ''), texts });
+  }
+  const editJson = (edit: TextEdit, texts: Map<string, string>): object => {
+    const lines = new LineIndex(texts.get(edit.file) ?? '');
+    const start = position(lines, edit.start);
+    const end = position(lines, edit.end);
+    return { file: shown(edit.file), line: start.line, column: start.column, endLine: end.line, endColumn: end.column, newText: edit.newText };
+  };
+  if (options.format === 'json') {
+    const json = results.map(({ finding, lines, texts }) => {
+      const start = position(lines, finding.start);
+      const end = position(lines, finding.end);
+      return {
+        file: shown(finding.file),
+        line: start.line,
+        column: start.column,
+        endLine: end.line,
+        endColumn: end.column,
+        severity: finding.severity,
+        rule: finding.rule,
+        message: finding.message,
+        fixes: finding.fixes.map((fix) => ({ title: fix.title, edits: fix.edits.map((e) => editJson(e, texts)) })),
+      };
+    });
+    process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+  } else if (options.format === 'sarif') {
+    process.stdout.write(`${JSON.stringify(sarif(results.map((r) => ({ ...r, shownAs: shown(r.finding.file) }))), null, 2)}\n`);
+  } else {
+    for (const { finding, lines } of results) {
+      const at = position(lines, finding.start);
+      process.stdout.write(`${shown(finding.file)}:${at.line}:${at.column}: ${finding.severity}: ${finding.message} [${finding.rule}]\n`);
+    }
+  }
+  return results.some((r) => r.finding.severity === 'error') ? 1 : 0;
+}
+
+/** SARIF 2.1.0 for code-scanning uploads; columns in UTF-16 code units, SARIF's default. */
+function sarif(results: { finding: Finding; lines: LineIndex; shownAs: string }[]): object {
+  const level = (severity: Finding['severity']): string => (severity === 'error' ? 'error' : severity === 'warning' ? 'warning' : 'note');
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'cgo-lint',
+            informationUri: 'https://github.com/vscode-cgo/vscode-cgo',
+            rules: rules.map((rule) => ({
+              id: rule.id,
+              shortDescription: { text: rule.summary },
+              helpUri: `https://github.com/vscode-cgo/vscode-cgo/blob/main/docs/rules/${rule.id}.md`,
+              defaultConfiguration: { level: level(rule.defaultSeverity) },
+            })),
+          },
+        },
+        results: results.map(({ finding, lines, shownAs }) => {
+          const start = lines.positionAt(finding.start);
+          const end = lines.positionAt(finding.end);
+          return {
+            ruleId: finding.rule,
+            level: level(finding.severity),
+            message: { text: finding.message },
+            locations: [
+              {
+                physicalLocation: {
+                  artifactLocation: { uri: shownAs.split(path.sep).map(encodeURIComponent).join('/') },
+                  region: { startLine: start.line + 1, startColumn: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1 },
+                },
+              },
+            ],
+          };
+        }),
+      },
+    ],
+  };
+}
+
+async function start(): Promise<void> {
+  const grammars = await loadGrammars(defaultGrammarDir(__dirname));
+  engine = new Engine(grammars);
+  process.exitCode = main(process.argv.slice(2));
+}
+
+start().catch((error: unknown) => {
+  process.stderr.write(`cgo-lint: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.exitCode = 2;
+});

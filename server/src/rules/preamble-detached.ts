@@ -1,0 +1,92 @@
+// A comment that holds C but that cmd/cgo does not take as the preamble: a blank line between
+// it and import "C", or it sits above a grouped import with more than one spec (cgo then only
+// looks at a comment directly above "C" inside the parentheses). The preamble is then silently
+// empty and the build fails later, somewhere else.
+import { holdsC } from '../cgo/c';
+import { cText } from '../cgo/directives';
+import type { Fix } from '../cgo/findings';
+import type { CgoFile, CgoImport } from '../cgo/package';
+import type { IgnoredComment } from '../cgo/preamble';
+import type { Rule, RuleFinding } from './rule';
+
+export const preambleDetached: Rule = {
+  id: 'preamble-detached',
+  defaultSeverity: 'error',
+  summary: 'A comment holding C is not the preamble (blank line, or grouped import), so the preamble is empty.',
+  check(pkg, cParser) {
+    const findings: RuleFinding[] = [];
+    for (const file of pkg.files) {
+      for (const imp of file.imports) {
+        for (const ignored of imp.ignored) {
+          if (!holdsC(cParser, cText(ignored.preamble))) continue;
+          findings.push(report(file, imp, ignored));
+        }
+      }
+    }
+    return findings;
+  },
+};
+
+function report(file: CgoFile, imp: CgoImport, ignored: IgnoredComment): RuleFinding {
+  const first = ignored.group.comments[0];
+  const last = ignored.group.comments[ignored.group.comments.length - 1];
+  const consequence =
+    'Names it declares are unknown to cgo ("could not determine kind of name for C.…"), and functions it ' +
+    'defines are never compiled ("undefined reference" at link).';
+  if (ignored.reason === 'blank-line') {
+    const blankLines = file.lines.lineOf(imp.decl.start) - ignored.group.endLine - 1;
+    const anchor = imp.specList && file.lines.lineOf(imp.spec.start) > ignored.group.endLine ? imp.spec.start : imp.decl.start;
+    return {
+      file: file.path,
+      start: first.start,
+      end: last.end,
+      message:
+        `This comment holds C, but ${blankLines > 1 ? 'blank lines separate' : 'a blank line separates'} it from ` +
+        `import "C", so cgo does not use it as the preamble and the preamble is empty. ${consequence} ` +
+        'Remove the blank lines.',
+      fixes: [removeBlankLines(file, ignored, anchor)],
+    };
+  }
+  return {
+    file: file.path,
+    start: first.start,
+    end: last.end,
+    message:
+      `This comment holds C, but it sits above an import declaration with ${imp.specCount} specs: cgo only ` +
+      'takes a comment directly above "C" inside the parentheses, or above a declaration that imports "C" ' +
+      `alone, so the preamble is empty. ${consequence} Import "C" on its own, right below this comment.`,
+    fixes: [splitImportC(file, imp)],
+  };
+}
+
+function removeBlankLines(file: CgoFile, ignored: IgnoredComment, anchor: number): Fix {
+  const start = file.lines.lineEnd(ignored.group.endLine);
+  const anchorLine = file.lines.lineOf(anchor);
+  const end = file.lines.lineEnd(anchorLine - 1);
+  return {
+    title: 'Remove the blank lines before import "C"',
+    preferred: true,
+    edits: [{ file: file.path, start, end, newText: '' }],
+  };
+}
+
+/** `// C…\nimport (\n"C"\n"fmt"\n)` becomes `// C…\nimport "C"\n\nimport (\n"fmt"\n)`. */
+function splitImportC(file: CgoFile, imp: CgoImport): Fix {
+  const eol = file.lines.eol;
+  const specLine = file.lines.lineOf(imp.spec.start);
+  const specText = file.text.slice(imp.spec.start, imp.spec.end);
+  const lineText = file.lines.lineText(specLine).trim();
+  // The spec alone on its line (the gofmt layout): remove the whole line; else just the spec.
+  const removal =
+    lineText === specText
+      ? { start: file.lines.lineStarts[specLine], end: file.lines.lineStarts[specLine + 1] ?? file.text.length }
+      : { start: imp.spec.start, end: imp.spec.end };
+  return {
+    title: 'Import "C" on its own below the comment',
+    preferred: true,
+    edits: [
+      { file: file.path, start: imp.decl.start, end: imp.decl.start, newText: `import ${specText}${eol}${eol}` },
+      { file: file.path, ...removal, newText: '' },
+    ],
+  };
+}
