@@ -1,5 +1,6 @@
 // `#cgo` lines exactly as go/build's saveCgo reads them (build.go), and as cmd/cgo's
 // DiscardCgoDirectives removes them from the text the C compiler sees (gcc.go).
+import * as path from 'node:path';
 import { matchAuto, type BuildTarget } from './constraints';
 import type { Preamble, PreambleLine } from './preamble';
 
@@ -204,4 +205,24 @@ export function directiveErrorMessage(directive: CgoDirective): string | undefin
     case 'invalid-verb':
       return `invalid #cgo verb: ${directive.quoted}`;
   }
+}
+
+/** go/build.makePathsAbsolute: relative -I and -L paths are made absolute against the package directory. */
+export function makePathsAbsolute(args: string[], srcDir: string): string[] {
+  const join = (p: string): string => {
+    const joined = path.join(srcDir, p);
+    return joined.length > 1 && joined.endsWith('/') ? joined.slice(0, -1) : joined;
+  };
+  const result = [...args];
+  let nextPath = false;
+  for (const [i, arg] of result.entries()) {
+    if (nextPath) {
+      if (!path.isAbsolute(arg)) result[i] = join(arg);
+      nextPath = false;
+    } else if (arg.startsWith('-I') || arg.startsWith('-L')) {
+      if (arg.length === 2) nextPath = true;
+      else if (!path.isAbsolute(arg.slice(2))) result[i] = arg.slice(0, 2) + join(arg.slice(2));
+    }
+  }
+  return result;
 }

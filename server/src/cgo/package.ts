@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import type { Tree } from 'web-tree-sitter';
 import { fileIncluded, type BuildTarget } from './constraints';
-import { parseDirectives, type CgoDirective } from './directives';
+import { cgoVerbs, makePathsAbsolute, parseDirectives, type CgoDirective, type CgoVerb } from './directives';
 import { GoTokens } from './golex';
 import { findImportsOfC, type ImportC } from './preamble';
 import { LineIndex } from './text';
@@ -53,4 +53,28 @@ export function buildCgoFile(filePath: string, text: string, tree: Tree, target:
     included: fileIncluded(path.basename(filePath), text, target),
     imports,
   };
+}
+
+export type PackageFlags = Record<CgoVerb, string[]>;
+
+/**
+ * The #cgo flags the go command uses for the package: go/build reads the non-test files it
+ * includes in file-name order and appends each active line's arguments; a file's first bad
+ * #cgo line ends the reading of that import's comment.
+ */
+export function packageFlags(pkg: CgoPackage): PackageFlags {
+  const flags = Object.fromEntries(cgoVerbs.map((verb) => [verb, [] as string[]])) as PackageFlags;
+  const files = pkg.files.filter((f) => f.included && !f.isTest).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  for (const file of files) {
+    for (const imp of file.imports) {
+      for (const directive of imp.directives) {
+        if (directive.error) break;
+        if (!directive.active || !directive.verb) continue;
+        const verb = directive.verb.text as CgoVerb;
+        const values = directive.args.map((a) => a.value);
+        flags[verb].push(...(verb === 'pkg-config' ? values : makePathsAbsolute(values, pkg.dir)));
+      }
+    }
+  }
+  return flags;
 }
