@@ -263,11 +263,9 @@ function sarif(results: { finding: Finding; lines: LineIndex; shownAs: string }[
         tool: {
           driver: {
             name: 'cgo-lint',
-            informationUri: 'https://github.com/vscode-cgo/vscode-cgo',
             rules: rules.map((rule) => ({
               id: rule.id,
               shortDescription: { text: rule.summary },
-              helpUri: `https://github.com/vscode-cgo/vscode-cgo/blob/main/docs/rules/${rule.id}.md`,
               defaultConfiguration: { level: level(rule.defaultSeverity) },
             })),
           },
