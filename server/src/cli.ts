@@ -166,7 +166,7 @@ function position(lines: LineIndex, offset: number): Position {
   return { line: lines.lineOf(offset) + 1, column: lines.byteColumn(offset) };
 }
 
-function main(argv: string[]): number {
+function main(engine: Engine, argv: string[]): number {
   let options: Options;
   let jobs: Job[];
   try {
@@ -179,12 +179,10 @@ function main(argv: string[]): number {
     process.stderr.write(`cgo-lint: ${error.message}\n${error.message.startsWith('no PATH') ? usage + '\n' : ''}`);
     return 2;
   }
-  return run(options, jobs);
+  return run(engine, options, jobs);
 }
 
-let engine: Engine;
-
-function run(options: Options, jobs: Job[]): number {
+function run(engine: Engine, options: Options, jobs: Job[]): number {
   const warn = (message: string): void => void process.stderr.write(`cgo-lint: ${message}\n`);
   const shown = (file: string): string => {
     for (const job of jobs) {
@@ -293,9 +291,9 @@ function sarif(results: { finding: Finding; lines: LineIndex; shownAs: string }[
 }
 
 async function start(): Promise<void> {
-  const grammars = await loadGrammars(defaultGrammarDir(__dirname));
-  engine = new Engine(grammars);
-  process.exitCode = main(process.argv.slice(2));
+  const engine = new Engine(await loadGrammars(defaultGrammarDir(__dirname)));
+  process.exitCode = main(engine, process.argv.slice(2));
+  engine.dispose();
 }
 
 start().catch((error: unknown) => {

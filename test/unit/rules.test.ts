@@ -112,6 +112,14 @@ test('preamble-detached: blank line, the article\'s cfuncs.go', async () => {
   assert.equal(applyFix(several, severalFinding), 'package app\n\n// #include <stdio.h>\nimport "C"\n');
 });
 
+test('preamble-detached: C cut off above a real preamble, #cgo-only comments included', async () => {
+  const source = 'package p\n\n// #cgo LDFLAGS: -lm\n\n// #include <math.h>\nimport "C"\n';
+  const findings = await check({ 'a.go': source });
+  assert.deepEqual(where(findings, { 'a.go': source }), ['preamble-detached@a.go:3']);
+  assert.match(findings[0].message, /separates it from the preamble below it/);
+  assert.equal(applyFix(source, findings[0]), 'package p\n\n// #cgo LDFLAGS: -lm\n// #include <math.h>\nimport "C"\n');
+});
+
 test('preamble-detached: comment above a grouped import with two specs', async () => {
   const source = 'package p\n\n// #include <stdlib.h>\nimport (\n\t"C"\n\t"fmt"\n)\n\nvar _ = fmt.Sprint\n';
   const findings = await check({ 'a.go': source });

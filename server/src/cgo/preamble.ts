@@ -37,6 +37,8 @@ export type IgnoredReason = 'blank-line' | 'grouped-import';
 export interface IgnoredComment {
   group: CommentGroup;
   reason: IgnoredReason;
+  /** Where the next comment group or the import itself starts. */
+  nextStart: number;
   preamble: Preamble;
 }
 
@@ -114,14 +116,17 @@ export function findImportsOfC(root: Node, tokens: GoTokens): ImportC[] {
       let group: CommentGroup | undefined = specDoc?.lead;
       if (!group && specs.length === 1) group = declDoc.lead;
       else if (declDoc.lead && specs.length > 1) {
-        ignored.push({ group: declDoc.lead, reason: 'grouped-import', preamble: buildPreamble(text, declDoc.lead) });
+        ignored.push({ group: declDoc.lead, reason: 'grouped-import', nextStart: decl.startIndex, preamble: buildPreamble(text, declDoc.lead) });
       }
-      // The nearest comment group above the spec (or the declaration) that a blank line cuts off.
-      const candidates = specDoc && (specDoc.lead || specDoc.groups.length > 0) ? specDoc : declDoc;
-      const detached = candidates.groups[candidates.groups.length - 1];
-      if (detached && detached !== candidates.lead && !group) {
-        ignored.push({ group: detached, reason: 'blank-line', preamble: buildPreamble(text, detached) });
-      }
+      // Comment groups above the spec (inside the parentheses) or else above the declaration
+      // that a blank line cuts off from what follows them.
+      const above = specDoc && specDoc.groups.length > 0 ? specDoc : declDoc;
+      const anchor = above === specDoc ? spec.startIndex : decl.startIndex;
+      above.groups.forEach((candidate, i) => {
+        if (candidate === above.lead) return;
+        const nextStart = i + 1 < above.groups.length ? above.groups[i + 1].comments[0].start : anchor;
+        ignored.push({ group: candidate, reason: 'blank-line', nextStart, preamble: buildPreamble(text, candidate) });
+      });
       result.push({
         decl: { start: decl.startIndex, end: decl.endIndex },
         specList: specList ? { start: specList.startIndex, end: specList.endIndex } : undefined,

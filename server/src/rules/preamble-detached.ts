@@ -3,7 +3,7 @@
 // looks at a comment directly above "C" inside the parentheses). The preamble is then silently
 // empty and the build fails later, somewhere else.
 import { holdsC } from '../cgo/c';
-import { cText } from '../cgo/directives';
+import { cText, isCgoDirectiveLine } from '../cgo/directives';
 import type { Fix } from '../cgo/findings';
 import type { CgoFile, CgoImport } from '../cgo/package';
 import type { IgnoredComment } from '../cgo/preamble';
@@ -18,7 +18,9 @@ export const preambleDetached: Rule = {
     for (const file of pkg.files) {
       for (const imp of file.imports) {
         for (const ignored of imp.ignored) {
-          if (!holdsC(cParser, cText(ignored.preamble))) continue;
+          // #cgo lines count: cut off, their flags are silently lost too.
+          const hasDirectives = ignored.preamble.lines.some((line) => isCgoDirectiveLine(line.text));
+          if (!hasDirectives && !holdsC(cParser, cText(ignored.preamble))) continue;
           findings.push(report(file, imp, ignored));
         }
       }
@@ -31,20 +33,22 @@ function report(file: CgoFile, imp: CgoImport, ignored: IgnoredComment): RuleFin
   const first = ignored.group.comments[0];
   const last = ignored.group.comments[ignored.group.comments.length - 1];
   const consequence =
-    'Names it declares are unknown to cgo ("could not determine kind of name for C.…"), and functions it ' +
-    'defines are never compiled ("undefined reference" at link).';
+    'Names it declares are unknown to cgo ("could not determine kind of name for C.…"), functions it ' +
+    'defines are never compiled ("undefined reference" at link), and its #cgo flags are not used.';
   if (ignored.reason === 'blank-line') {
-    const blankLines = file.lines.lineOf(imp.decl.start) - ignored.group.endLine - 1;
-    const anchor = imp.specList && file.lines.lineOf(imp.spec.start) > ignored.group.endLine ? imp.spec.start : imp.decl.start;
+    const blankLines = file.lines.lineOf(ignored.nextStart) - ignored.group.endLine - 1;
+    const beforePreamble = ignored.nextStart < imp.spec.start && file.text.startsWith('/', ignored.nextStart);
     return {
       file: file.path,
       start: first.start,
       end: last.end,
       message:
         `This comment holds C, but ${blankLines > 1 ? 'blank lines separate' : 'a blank line separates'} it from ` +
-        `import "C", so cgo does not use it as the preamble and the preamble is empty. ${consequence} ` +
-        'Remove the blank lines.',
-      fixes: [removeBlankLines(file, ignored, anchor)],
+        (beforePreamble
+          ? 'the preamble below it, so cgo does not use it. '
+          : 'import "C", so cgo does not use it as the preamble and the preamble is empty. ') +
+        `${consequence} Remove the blank lines.`,
+      fixes: [removeBlankLines(file, ignored)],
     };
   }
   return {
@@ -59,12 +63,11 @@ function report(file: CgoFile, imp: CgoImport, ignored: IgnoredComment): RuleFin
   };
 }
 
-function removeBlankLines(file: CgoFile, ignored: IgnoredComment, anchor: number): Fix {
+function removeBlankLines(file: CgoFile, ignored: IgnoredComment): Fix {
   const start = file.lines.lineEnd(ignored.group.endLine);
-  const anchorLine = file.lines.lineOf(anchor);
-  const end = file.lines.lineEnd(anchorLine - 1);
+  const end = file.lines.lineEnd(file.lines.lineOf(ignored.nextStart) - 1);
   return {
-    title: 'Remove the blank lines before import "C"',
+    title: 'Remove the blank lines below this comment',
     preferred: true,
     edits: [{ file: file.path, start, end, newText: '' }],
   };

@@ -1,0 +1,179 @@
+// The oracle's fixtures: test/fixtures/<rule-id>/<case>/{go.mod, case.json, *.go, ...}.
+//
+// case.json:
+// {
+//   "description": "what this case shows",
+//   "command": "build" | "vet" | "test" | "run",
+//   "package": ".",                       // or "./app"
+//   "before": {
+//     "ok": false,                        // does the go command succeed on the fixture as is?
+//     "output": ["regexp", ...],          // each must match the combined output (stderr + stdout)
+//     "stdout": "...",                    // "run" only, when ok: the program's exact stdout
+//     "unflaggedLocations": ["main.go:10"] // toolchain-reported file:line that carry no diagnostic
+//                                         // of ours (e.g. cgo's "could not determine kind of
+//                                         // name" at a C.x use); each must really be reported
+//   },
+//   "rules": ["..."],                     // optional: more rule ids whose diagnostics are compared
+//   "diagnostics": [ { "rule": "...", "file": "main.go", "line": 3 } ],
+//   "after": { "ok": true, "stdout": "..." } // fix check; omitted for negatives (and for positives
+//                                         // whose fix cannot be checked); "run": stdout after the
+//                                         // fix must equal after.stdout (or before.stdout)
+// }
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export type GoCommand = 'build' | 'vet' | 'test' | 'run';
+
+export interface ExpectedDiagnostic {
+  rule: string;
+  file: string;
+  line: number;
+}
+
+export interface CaseSpec {
+  description: string;
+  command: GoCommand;
+  package: string;
+  before: {
+    ok: boolean;
+    output?: string[];
+    stdout?: string;
+    unflaggedLocations?: string[];
+  };
+  rules?: string[];
+  diagnostics: ExpectedDiagnostic[];
+  after?: { ok: true; stdout?: string };
+}
+
+export interface Case {
+  /** "<rule-id>/<case>" */
+  id: string;
+  rule: string;
+  name: string;
+  dir: string;
+  spec: CaseSpec;
+}
+
+const COMMANDS: readonly GoCommand[] = ['build', 'vet', 'test', 'run'];
+
+/** Loads every case under fixturesRoot, validating case.json; throws with the offending path. */
+export function loadCases(fixturesRoot: string): Case[] {
+  const cases: Case[] = [];
+  for (const rule of readDirs(fixturesRoot)) {
+    for (const name of readDirs(path.join(fixturesRoot, rule))) {
+      const dir = path.join(fixturesRoot, rule, name);
+      const file = path.join(dir, 'case.json');
+      let raw: unknown;
+      try {
+        raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+      } catch (e) {
+        throw new Error(`${file}: ${(e as Error).message}`);
+      }
+      cases.push({ id: `${rule}/${name}`, rule, name, dir, spec: validate(raw, file) });
+    }
+  }
+  return cases;
+}
+
+function readDirs(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && !e.name.startsWith('.') && !e.name.startsWith('_'))
+    .map((e) => e.name)
+    .sort();
+}
+
+function validate(raw: unknown, file: string): CaseSpec {
+  const fail = (msg: string): never => {
+    throw new Error(`${file}: ${msg}`);
+  };
+  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const isStrArr = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
+  if (!isObj(raw)) return fail('not a JSON object');
+  const { description, command, before, diagnostics, after, rules } = raw;
+  const pkg = raw.package ?? '.';
+  if (typeof description !== 'string' || description === '') fail('"description" must be a non-empty string');
+  if (!COMMANDS.includes(command as GoCommand)) fail(`"command" must be one of ${COMMANDS.join(', ')}`);
+  if (typeof pkg !== 'string' || !(pkg === '.' || pkg.startsWith('./'))) fail('"package" must be "." or "./dir"');
+  if (!isObj(before) || typeof before.ok !== 'boolean') return fail('"before.ok" must be a boolean');
+  if (before.output !== undefined && !isStrArr(before.output)) fail('"before.output" must be an array of strings');
+  for (const re of (before.output as string[] | undefined) ?? []) {
+    try {
+      new RegExp(re, 'm');
+    } catch (e) {
+      fail(`bad regexp ${JSON.stringify(re)}: ${(e as Error).message}`);
+    }
+  }
+  if (before.stdout !== undefined && (typeof before.stdout !== 'string' || !before.ok || command !== 'run')) {
+    fail('"before.stdout" is for "run" cases that succeed');
+  }
+  if (before.unflaggedLocations !== undefined) {
+    if (!isStrArr(before.unflaggedLocations) || !before.unflaggedLocations.every((l) => /^[^:]+\.go:\d+$/.test(l))) {
+      fail('"before.unflaggedLocations" must be ["file.go:LINE", ...]');
+    }
+  }
+  if (rules !== undefined && !isStrArr(rules)) fail('"rules" must be an array of rule ids');
+  if (!Array.isArray(diagnostics)) return fail('"diagnostics" must be an array');
+  for (const d of diagnostics) {
+    if (!isObj(d) || typeof d.rule !== 'string' || typeof d.file !== 'string' || !Number.isInteger(d.line) || (d.line as number) < 1) {
+      fail(`bad diagnostic ${JSON.stringify(d)}: want {rule, file, line}`);
+    }
+    const target = path.join(path.dirname(file), d.file as string);
+    if (!fs.existsSync(target)) fail(`diagnostic file ${d.file} does not exist`);
+    const lines = fs.readFileSync(target, 'utf8').split('\n').length;
+    if ((d.line as number) > lines) fail(`diagnostic line ${d.line} is past the end of ${d.file}`);
+  }
+  if (before.ok && diagnostics.length > 0) {
+    // The rules checked here all have error severity: a clean build means silence.
+    fail('a case whose toolchain run succeeds must expect no diagnostics');
+  }
+  if (!before.ok && diagnostics.length === 0) fail('a failing case must expect at least one diagnostic');
+  if (after !== undefined) {
+    if (!isObj(after) || after.ok !== true) fail('"after.ok" must be true (or omit "after")');
+    const a = after as Record<string, unknown>;
+    if (a.stdout !== undefined && (typeof a.stdout !== 'string' || command !== 'run')) fail('"after.stdout" is for "run" cases');
+    if (before.ok) fail('"after" needs a case that fails before the fix');
+    if (command === 'run' && a.stdout === undefined && before.stdout === undefined) {
+      fail('a "run" case with "after" needs "after.stdout" (the output the fixed program must print)');
+    }
+  }
+  return raw as unknown as CaseSpec;
+}
+
+/** The go command line for a case. */
+export function goArgs(spec: CaseSpec): string[] {
+  switch (spec.command) {
+    case 'build':
+      // -o /dev/null: link (the article's detached preamble only fails at the final link)
+      // without leaving a binary in the copy.
+      return ['build', '-o', '/dev/null', spec.package];
+    case 'vet':
+      return ['vet', spec.package];
+    case 'test':
+      return ['test', '-count=1', spec.package];
+    case 'run':
+      return ['run', spec.package];
+  }
+}
+
+/**
+ * The file:line locations the toolchain reported inside the case copy, as
+ * "rel/path.go:LINE" (sorted, unique). Recognises gcc's and go's "file.go:L:C:"
+ * and "file.go:L:" forms, anywhere on a line (so "In file included from
+ * ./main.go:4:" counts too). Paths outside the copy (headers in /usr/include,
+ * go-build temp files, cgo-gcc-prolog) and files that do not exist there
+ * (_cgo_gotypes.go) are ignored.
+ */
+export function reportedLocations(output: string, copyDir: string): string[] {
+  const found = new Set<string>();
+  const re = /(?:^|[\s(])((?:[^\s:()]*\/)?[^\s:/()]+\.go):(\d+):/gm;
+  for (const m of output.matchAll(re)) {
+    const abs = path.resolve(copyDir, m[1]);
+    const rel = path.relative(copyDir, abs);
+    if (rel.startsWith('..') || path.isAbsolute(rel)) continue;
+    if (!fs.existsSync(abs)) continue;
+    found.add(`${rel.split(path.sep).join('/')}:${m[2]}`);
+  }
+  return [...found].sort();
+}
