@@ -3,8 +3,11 @@ import { Parser, type Tree } from 'web-tree-sitter';
 import type { BuildTarget } from './constraints';
 import type { Finding, RuleId, SeveritySetting } from './findings';
 import type { Grammars } from './grammars';
-import { buildCgoFile, type CgoPackage } from './package';
+import { buildFileScope, includeDirs, readTextFromDisk, type ReadText } from './headers';
+import { buildCgoFile, packageFlags, type CgoFile, type CgoPackage, type PackageFlags } from './package';
+import type { CScope } from './cdecl';
 import { rules } from '../rules';
+import type { RuleContext } from '../rules/rule';
 
 export interface SourceFile {
   path: string;
@@ -16,6 +19,8 @@ export interface SourceFile {
 export interface CheckOptions {
   target: BuildTarget;
   severities?: Partial<Record<RuleId, SeveritySetting>>;
+  /** How headers are read; the LSP passes one that prefers open buffers. Default: the disk. */
+  readText?: ReadText;
 }
 
 export class Engine {
@@ -50,12 +55,12 @@ export class Engine {
         }
         return buildCgoFile(source.path, source.text, tree, options.target);
       });
-      const pkg: CgoPackage = { dir, target: options.target, files };
+      const ctx = this.ruleContext({ dir, target: options.target, files }, options.readText ?? readTextFromDisk);
       const findings: Finding[] = [];
       for (const rule of rules) {
         const setting = options.severities?.[rule.id];
         if (setting === 'off') continue;
-        for (const finding of rule.check(pkg, this.cParser)) {
+        for (const finding of rule.check(ctx)) {
           findings.push({ ...finding, rule: rule.id, severity: setting ?? finding.severity ?? rule.defaultSeverity });
         }
       }
@@ -63,6 +68,26 @@ export class Engine {
     } finally {
       for (const tree of owned) tree.delete();
     }
+  }
+
+  private ruleContext(pkg: CgoPackage, readText: ReadText): RuleContext {
+    let flags: PackageFlags | undefined;
+    const scopes = new Map<CgoFile, CScope>();
+    const ctx: RuleContext = {
+      pkg,
+      cParser: this.cParser,
+      readText,
+      flags: () => (flags ??= packageFlags(pkg)),
+      cScope: (file) => {
+        let scope = scopes.get(file);
+        if (!scope) {
+          scope = buildFileScope(file, includeDirs(pkg.dir, ctx.flags()), this.cParser, readText).scope;
+          scopes.set(file, scope);
+        }
+        return scope;
+      },
+    };
+    return ctx;
   }
 
   dispose(): void {

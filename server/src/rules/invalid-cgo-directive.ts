@@ -12,7 +12,7 @@ export const invalidCgoDirective: Rule = {
   id: 'invalid-cgo-directive',
   defaultSeverity: 'error',
   summary: 'A #cgo line that go/build rejects: invalid line, malformed argument, or invalid verb.',
-  check(pkg) {
+  check({ pkg }) {
     const findings: RuleFinding[] = [];
     for (const file of pkg.files) {
       for (const imp of file.imports) {

@@ -15,7 +15,7 @@ export const preambleCommentBleed: Rule = {
   id: 'preamble-comment-bleed',
   defaultSeverity: 'error',
   summary: 'Text in the cgo preamble that is not C is passed to the C compiler.',
-  check(pkg, cParser) {
+  check({ pkg, cParser }) {
     const findings: RuleFinding[] = [];
     for (const file of pkg.files) {
       for (const imp of file.imports) {

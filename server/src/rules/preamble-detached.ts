@@ -13,7 +13,7 @@ export const preambleDetached: Rule = {
   id: 'preamble-detached',
   defaultSeverity: 'error',
   summary: 'A comment holding C is not the preamble (blank line, or grouped import), so the preamble is empty.',
-  check(pkg, cParser) {
+  check({ pkg, cParser }) {
     const findings: RuleFinding[] = [];
     for (const file of pkg.files) {
       for (const imp of file.imports) {

@@ -8,7 +8,7 @@ export const renameImportC: Rule = {
   id: 'rename-import-c',
   defaultSeverity: 'error',
   summary: 'import "C" cannot be renamed.',
-  check(pkg) {
+  check({ pkg }) {
     const findings: RuleFinding[] = [];
     for (const file of pkg.files) {
       for (const imp of file.imports) {

@@ -1,16 +1,29 @@
 // The shape of a rule: it reads the package model and reports findings with their fixes.
 // Rules know nothing of LSP or of the CLI.
 import type { Parser } from 'web-tree-sitter';
+import type { CScope } from '../cgo/cdecl';
 import type { Finding, RuleId, Severity } from '../cgo/findings';
-import type { CgoPackage } from '../cgo/package';
+import type { ReadText } from '../cgo/headers';
+import type { CgoFile, CgoPackage, PackageFlags } from '../cgo/package';
 
 export type RuleFinding = Omit<Finding, 'rule' | 'severity'> & { severity?: Severity };
+
+/** What a rule may look at; the costly parts are computed on first use and shared by all rules. */
+export interface RuleContext {
+  pkg: CgoPackage;
+  cParser: Parser;
+  /** The package's #cgo flags for the target, as the go command combines them. */
+  flags(): PackageFlags;
+  /** The C names one .go file sees: its preamble and the project headers it includes. */
+  cScope(file: CgoFile): CScope;
+  /** Current text of any file (open editor buffers win over disk). */
+  readText: ReadText;
+}
 
 export interface Rule {
   id: RuleId;
   defaultSeverity: Severity;
   /** One line for settings, hovers and the README. */
   summary: string;
-  check(pkg: CgoPackage, cParser: Parser): RuleFinding[];
+  check(ctx: RuleContext): RuleFinding[];
 }
-
