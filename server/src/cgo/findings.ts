@@ -6,6 +6,9 @@ export const ruleIds = [
   'preamble-detached',
   'invalid-cgo-directive',
   'rename-import-c',
+  'cgo-in-test',
+  'wall-false-positive',
+  'union-unsafe-offset',
 ] as const;
 export type RuleId = (typeof ruleIds)[number];
 
@@ -24,6 +27,8 @@ export interface Fix {
   title: string;
   /** The fix `cgo-lint --fix` applies and VS Code offers first. */
   preferred: boolean;
+  /** Files the fix creates (empty) before its edits apply; edits then insert their content at offset 0. */
+  newFiles?: string[];
   edits: TextEdit[];
 }
 
