@@ -189,6 +189,11 @@ function run(engine: Engine, options: Options, jobs: Job[]): number {
       const name = job.shownAs.get(file);
       if (name) return name;
     }
+    // A file a fix creates: shown next to a known file of its directory.
+    for (const job of jobs) {
+      const [known, knownShown] = [...job.shownAs].find(([abs]) => path.dirname(abs) === path.dirname(file)) ?? [];
+      if (known && knownShown) return path.join(path.dirname(knownShown), path.basename(file));
+    }
     return file;
   };
   if (options.fix) {
@@ -199,6 +204,15 @@ function run(engine: Engine, options: Options, jobs: Job[]): number {
         const chosen = chooseFixes(findings);
         if (chosen.length === 0) break;
         const byFile = new Map<string, TextEdit[]>();
+        for (const { fix } of chosen) {
+          // A file a fix creates starts empty; an existing one is never overwritten.
+          for (const file of fix.newFiles ?? []) {
+            if (!fs.existsSync(file)) {
+              fs.writeFileSync(file, '');
+              texts.set(file, '');
+            }
+          }
+        }
         for (const { finding, fix } of chosen) {
           for (const edit of fix.edits) byFile.set(edit.file, [...(byFile.get(edit.file) ?? []), edit]);
           const lines = new LineIndex(texts.get(finding.file) ?? '');
@@ -235,7 +249,11 @@ function run(engine: Engine, options: Options, jobs: Job[]): number {
         severity: finding.severity,
         rule: finding.rule,
         message: finding.message,
-        fixes: finding.fixes.map((fix) => ({ title: fix.title, edits: fix.edits.map((e) => editJson(e, texts)) })),
+        fixes: finding.fixes.map((fix) => ({
+          title: fix.title,
+          ...(fix.newFiles ? { newFiles: fix.newFiles.map(shown) } : {}),
+          edits: fix.edits.map((e) => editJson(e, texts)),
+        })),
       };
     });
     process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
