@@ -9,6 +9,9 @@ export const ruleIds = [
   'cgo-in-test',
   'wall-false-positive',
   'union-unsafe-offset',
+  'disallowed-cgo-flag',
+  'export-with-definitions',
+  'missing-stdlib-include',
 ] as const;
 export type RuleId = (typeof ruleIds)[number];
 
