@@ -1,0 +1,70 @@
+// The VS Code side: starts the cgo language server (dist/server.js), shows its state in the
+// status bar, and offers the restart and show-output commands. Everything else is the server's.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  // One channel for the server's log and, as cgo.trace.server asks, the protocol trace.
+  const output = vscode.window.createOutputChannel('cgo', { log: true });
+  const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { scheme: 'file', language: 'go' },
+      { scheme: 'untitled', language: 'go' },
+    ],
+    synchronize: { configurationSection: 'cgo' },
+    outputChannel: output,
+    traceOutputChannel: output,
+  };
+  // The id 'cgo' makes the client read the trace level from cgo.trace.server.
+  const languageClient = new LanguageClient('cgo', 'cgo', serverOptions, clientOptions);
+  client = languageClient;
+
+  const status = vscode.window.createStatusBarItem('cgo.status', vscode.StatusBarAlignment.Right, 0);
+  status.name = 'cgo language server';
+  status.command = 'cgo.showOutput';
+  const showState = (state: State): void => {
+    const [icon, words] =
+      state === State.Running ? ['$(check)', 'running'] : state === State.Starting ? ['$(sync~spin)', 'starting'] : ['$(circle-slash)', 'stopped'];
+    status.text = `${icon} cgo`;
+    status.tooltip = `cgo language server: ${words} (click for output)`;
+  };
+  showState(State.Starting);
+  status.show();
+
+  context.subscriptions.push(
+    output,
+    status,
+    languageClient.onDidChangeState((e) => showState(e.newState)),
+    vscode.commands.registerCommand('cgo.restartServer', async () => {
+      try {
+        await languageClient.restart();
+      } catch (error) {
+        showState(languageClient.state);
+        output.error(`restart failed: ${error instanceof Error ? error.message : String(error)}`);
+        output.show(true);
+      }
+    }),
+    vscode.commands.registerCommand('cgo.showOutput', () => output.show(true)),
+  );
+
+  try {
+    await languageClient.start();
+  } catch (error) {
+    // The commands stay available: the user can read the output and restart.
+    showState(languageClient.state);
+    output.error(`the cgo language server did not start: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+export async function deactivate(): Promise<void> {
+  if (client?.needsStop()) await client.stop();
+  client = undefined;
+}

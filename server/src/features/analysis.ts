@@ -1,0 +1,246 @@
+// When packages are analysed and where their diagnostics go. Changes are debounced per
+// package; packages are analysed one at a time, each in one synchronous engine call, with a
+// turn of the event loop between them so requests are answered in between. Results are kept
+// per open document and version: pulled by the client (textDocument/diagnostic) or pushed
+// (textDocument/publishDiagnostics), depending on what it supports.
+import type { Diagnostic } from 'vscode-languageserver';
+import type { Engine } from '../cgo/engine';
+import type { Finding } from '../cgo/findings';
+import { resolveTarget, targetProblem } from '../cgo/target';
+import type { OpenDocuments } from '../documents';
+import type { CgoSettings, Settings } from '../settings';
+import type { LoadedPackage, Workspace } from '../workspace';
+import { toDiagnostics } from './diagnostics';
+
+export interface DiagnosticsDelivery {
+  /** Pull: the client asks for each document's diagnostics; push: they are published. */
+  mode: 'pull' | 'push';
+  publish(uri: string, version: number | undefined, diagnostics: Diagnostic[]): void;
+  /** Asks a pulling client to pull again (workspace/diagnostic/refresh); undefined when unsupported. */
+  refresh: (() => void) | undefined;
+}
+
+export interface AnalyzerOptions {
+  debounceMs: number;
+  ruleDocsDir: string;
+  log: { error(message: string): void; warn(message: string): void };
+}
+
+export interface DocumentResult {
+  version: number;
+  /** Identifies the diagnostics' content, for `unchanged` pull reports. */
+  resultId: string;
+  diagnostics: Diagnostic[];
+}
+
+interface StoredResult extends DocumentResult {
+  settingsGeneration: number;
+}
+
+export class Analyzer {
+  private readonly results = new Map<string, StoredResult>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Packages due for analysis, in order. */
+  private readonly due = new Set<string>();
+  private running: string | undefined;
+  private pumping = false;
+  private readonly waiters = new Map<string, (() => void)[]>();
+  /** Per package, the documents changed since its last analysis. */
+  private readonly changed = new Map<string, Set<string>>();
+  /** Bumped by every configuration change; results of older generations are stale. */
+  private settingsGeneration = 0;
+  private nextResultId = 1;
+  private readonly reportedTargetProblems = new Set<string>();
+  private disposed = false;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly documents: OpenDocuments,
+    private readonly workspace: Workspace,
+    private readonly settings: Settings,
+    private readonly delivery: DiagnosticsDelivery,
+    private readonly options: AnalyzerOptions,
+  ) {}
+
+  opened(uri: string): void {
+    this.schedule(this.workspace.packageOf(uri), 0);
+  }
+
+  changedDocument(uri: string): void {
+    this.recheck(this.workspace.packageOf(uri), uri);
+  }
+
+  /** After the document left the open set: clear its diagnostics, re-check the rest of its package from disk. */
+  closed(uri: string): void {
+    this.results.delete(uri);
+    if (this.delivery.mode === 'push') this.delivery.publish(uri, undefined, []);
+    const key = this.workspace.packageOf(uri);
+    if (this.workspace.openDocumentsOf(key).length > 0) this.recheck(key, uri);
+    else this.workspace.forgetPackage(key);
+  }
+
+  /**
+   * Files changed on disk (workspace/didChangeWatchedFiles): a .go file re-checks the open
+   * package it belongs to; a header, every open package, as any of them may include it.
+   */
+  filesChanged(uris: string[]): void {
+    const open = new Set(this.workspace.openPackages());
+    for (const uri of uris) {
+      // An open buffer wins over its file on disk, so only closed files matter.
+      if (this.documents.get(uri)) continue;
+      if (uri.endsWith('.go')) {
+        const key = this.workspace.packageOf(uri);
+        if (open.has(key)) this.recheck(key, uri);
+      } else {
+        for (const key of open) this.recheck(key, uri);
+      }
+    }
+  }
+
+  configurationChanged(): void {
+    this.settingsGeneration++;
+    for (const key of this.workspace.openPackages()) this.schedule(key, 0);
+    // Pulls wait for the analyses just scheduled.
+    this.delivery.refresh?.();
+  }
+
+  /** The diagnostics of an open document's current version; undefined when it is not open. */
+  async diagnose(uri: string, isCancelled: () => boolean): Promise<DocumentResult | undefined> {
+    for (;;) {
+      const document = this.documents.get(uri);
+      if (!document || this.disposed) return undefined;
+      const result = this.results.get(uri);
+      const current = result && result.version === document.version && result.settingsGeneration === this.settingsGeneration;
+      // A cancelled pull gets whatever is known; the client discards it anyway.
+      if (current || (result && isCancelled())) return result;
+      const key = this.workspace.packageOf(uri);
+      if (!this.isPending(key)) this.schedule(key, 0);
+      await new Promise<void>((resolve) => this.waiters.set(key, [...(this.waiters.get(key) ?? []), resolve]));
+    }
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+    this.due.clear();
+    for (const key of [...this.waiters.keys()]) this.wake(key);
+  }
+
+  /** Debounced analysis of a package because one of its files changed. */
+  private recheck(key: string, changedUri: string): void {
+    const changed = this.changed.get(key) ?? new Set<string>();
+    changed.add(changedUri);
+    this.changed.set(key, changed);
+    this.schedule(key, this.options.debounceMs);
+  }
+
+  private isPending(key: string): boolean {
+    return this.timers.has(key) || this.due.has(key) || this.running === key;
+  }
+
+  /** (Re)starts the package's debounce timer: it is analysed once changes pause for `delayMs`. */
+  private schedule(key: string, delayMs: number): void {
+    if (this.disposed) return;
+    clearTimeout(this.timers.get(key));
+    this.due.delete(key);
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        this.due.add(key);
+        void this.pump();
+      }, delayMs),
+    );
+  }
+
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      for (let key = first(this.due); key !== undefined && !this.disposed; key = first(this.due)) {
+        this.due.delete(key);
+        this.running = key;
+        try {
+          await this.analyse(key);
+        } catch (error) {
+          this.options.log.error(`cgo: analysis of ${key} failed: ${describe(error)}`);
+        } finally {
+          this.running = undefined;
+          this.wake(key);
+        }
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private async analyse(key: string): Promise<void> {
+    // Taken before the wait: a configuration change during it makes these results stale.
+    const generation = this.settingsGeneration;
+    const settings = await this.settings.get(this.workspace.scopeUriOf(key));
+    if (this.disposed) return;
+    // From here to the end, synchronous: the texts, trees and versions belong together.
+    const open = this.workspace.openDocumentsOf(key);
+    const changed = this.changed.get(key) ?? new Set<string>();
+    this.changed.delete(key);
+    let diagnostics = new Map<string, Diagnostic[]>();
+    if (settings.enable && open.length > 0) {
+      try {
+        const pkg = this.workspace.load(key);
+        // Only open files are reported; closed ones need no ranges.
+        const openPaths = new Set(pkg.files.filter((file) => file.version !== null).map((file) => file.path));
+        const findings = this.check(pkg, settings).filter((finding) => openPaths.has(finding.file));
+        diagnostics = toDiagnostics(findings, pkg.files, this.options.ruleDocsDir);
+      } catch (error) {
+        // Carry on with no diagnostics for this package rather than stale or none at all.
+        this.options.log.error(`cgo: analysis of ${key} failed: ${describe(error)}`);
+      }
+    }
+    for (const document of open) {
+      const list = diagnostics.get(document.uri) ?? [];
+      this.store(document.uri, document.version, generation, list);
+      if (this.delivery.mode === 'push') this.delivery.publish(document.uri, document.version, list);
+    }
+    // The other open files of the package were re-checked too; a pulling client must ask again.
+    if (this.delivery.mode === 'pull' && changed.size > 0 && open.some((document) => !changed.has(document.uri))) {
+      this.delivery.refresh?.();
+    }
+  }
+
+  private check(pkg: LoadedPackage, settings: CgoSettings): Finding[] {
+    let target = resolveTarget(settings.goos || undefined, settings.goarch || undefined);
+    const problem = targetProblem(target);
+    if (problem) {
+      if (!this.reportedTargetProblems.has(problem)) {
+        this.reportedTargetProblems.add(problem);
+        this.options.log.warn(`cgo.goos/cgo.goarch: ${problem}; using the host's target`);
+      }
+      target = resolveTarget(undefined, undefined);
+    }
+    return this.engine.checkPackage(pkg.dir, pkg.files, { target, severities: settings.rules, readText: pkg.readText });
+  }
+
+  private store(uri: string, version: number, settingsGeneration: number, diagnostics: Diagnostic[]): void {
+    const previous = this.results.get(uri);
+    const unchanged = previous !== undefined && JSON.stringify(previous.diagnostics) === JSON.stringify(diagnostics);
+    const resultId = unchanged ? previous.resultId : String(this.nextResultId++);
+    this.results.set(uri, { version, resultId, diagnostics, settingsGeneration });
+  }
+
+  private wake(key: string): void {
+    const waiting = this.waiters.get(key) ?? [];
+    this.waiters.delete(key);
+    for (const resolve of waiting) resolve();
+  }
+}
+
+function first<T>(set: Set<T>): T | undefined {
+  for (const item of set) return item;
+  return undefined;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}

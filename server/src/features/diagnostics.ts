@@ -1,0 +1,133 @@
+// Findings as LSP diagnostics: UTF-16 ranges computed from the analysed text, the rule's doc
+// as codeDescription, and in `data` everything the quick fixes need (edits as LSP ranges with
+// the document versions they were computed for), so code actions never re-analyse.
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Finding, Fix, Severity } from '../cgo/findings';
+import type { PackageFile } from '../workspace';
+
+export const diagnosticSource = 'cgo';
+
+export interface FixEditData {
+  uri: string;
+  /** The version of the open document the range refers to; null for a file read from disk. */
+  version: number | null;
+  range: Range;
+  newText: string;
+}
+
+export interface FixData {
+  title: string;
+  preferred: boolean;
+  /** URIs of files the fix creates, empty, before its edits insert their content. */
+  newFiles?: string[];
+  edits: FixEditData[];
+}
+
+export interface CgoDiagnosticData {
+  fixes: FixData[];
+}
+
+/** What converting offsets needs of a package file. */
+export type AnalysedFile = Pick<PackageFile, 'path' | 'uri' | 'text' | 'version'>;
+
+const lspSeverity: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+/**
+ * The diagnostics of each file of an analysed package, by URI. A fix with an edit in a file
+ * that is neither in the package nor created by the fix cannot be expressed with the versions
+ * it needs, and a fix that would create a file the package has would overwrite it: both are
+ * left out.
+ */
+export function toDiagnostics(findings: readonly Finding[], files: readonly AnalysedFile[], ruleDocsDir: string): Map<string, Diagnostic[]> {
+  const byPath = new Map(files.map((file) => [file.path, { file, lines: undefined as TextDocument | undefined }]));
+  const located = (filePath: string): { file: AnalysedFile; lines: TextDocument } | undefined => {
+    const entry = byPath.get(filePath);
+    if (!entry) return undefined;
+    // Only files with findings or edits pay for a line table.
+    entry.lines ??= TextDocument.create(entry.file.uri, 'go', 0, entry.file.text);
+    return { file: entry.file, lines: entry.lines };
+  };
+  const range = (lines: TextDocument, start: number, end: number): Range => ({ start: lines.positionAt(start), end: lines.positionAt(end) });
+  const fixData = (fix: Fix): FixData | undefined => {
+    const created = new Map((fix.newFiles ?? []).map((file) => [file, pathToFileURL(file).href]));
+    if ([...created.keys()].some((file) => byPath.has(file))) return undefined;
+    const edits: FixEditData[] = [];
+    for (const edit of fix.edits) {
+      const createdUri = created.get(edit.file);
+      if (createdUri !== undefined) {
+        // A created file starts empty: its edits insert at offset 0.
+        if (edit.start !== 0 || edit.end !== 0) return undefined;
+        edits.push({ uri: createdUri, version: null, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: edit.newText });
+        continue;
+      }
+      const target = located(edit.file);
+      if (!target) return undefined;
+      edits.push({ uri: target.file.uri, version: target.file.version, range: range(target.lines, edit.start, edit.end), newText: edit.newText });
+    }
+    return { title: fix.title, preferred: fix.preferred, ...(created.size > 0 ? { newFiles: [...created.values()] } : {}), edits };
+  };
+
+  const result = new Map<string, Diagnostic[]>();
+  for (const finding of findings) {
+    const at = located(finding.file);
+    if (!at) continue;
+    const data: CgoDiagnosticData = { fixes: finding.fixes.map(fixData).filter((fix): fix is FixData => fix !== undefined) };
+    const diagnostic: Diagnostic = {
+      range: range(at.lines, finding.start, finding.end),
+      severity: lspSeverity[finding.severity],
+      source: diagnosticSource,
+      code: finding.rule,
+      codeDescription: { href: pathToFileURL(path.join(ruleDocsDir, `${finding.rule}.md`)).href },
+      message: finding.message,
+      data,
+    };
+    const list = result.get(at.file.uri);
+    if (list) list.push(diagnostic);
+    else result.set(at.file.uri, [diagnostic]);
+  }
+  return result;
+}
+
+/** `data` as it comes back from the client, checked: clients echo it, but nothing guarantees its shape. */
+export function cgoDiagnosticData(data: unknown): CgoDiagnosticData | undefined {
+  if (typeof data !== 'object' || data === null || !Array.isArray((data as { fixes?: unknown }).fixes)) return undefined;
+  const fixes = (data as { fixes: unknown[] }).fixes;
+  return fixes.every(isFixData) ? { fixes } : undefined;
+}
+
+function isFixData(value: unknown): value is FixData {
+  if (typeof value !== 'object' || value === null) return false;
+  const fix = value as Partial<Record<keyof FixData, unknown>>;
+  return (
+    typeof fix.title === 'string' &&
+    typeof fix.preferred === 'boolean' &&
+    (fix.newFiles === undefined || (Array.isArray(fix.newFiles) && fix.newFiles.every((uri) => typeof uri === 'string'))) &&
+    Array.isArray(fix.edits) &&
+    fix.edits.every(isFixEditData)
+  );
+}
+
+function isFixEditData(value: unknown): value is FixEditData {
+  if (typeof value !== 'object' || value === null) return false;
+  const edit = value as Partial<Record<keyof FixEditData, unknown>>;
+  return (
+    typeof edit.uri === 'string' &&
+    (edit.version === null || typeof edit.version === 'number') &&
+    typeof edit.newText === 'string' &&
+    isRange(edit.range)
+  );
+}
+
+function isRange(value: unknown): value is Range {
+  const isPosition = (p: unknown): boolean =>
+    typeof p === 'object' && p !== null && typeof (p as { line?: unknown }).line === 'number' && typeof (p as { character?: unknown }).character === 'number';
+  return typeof value === 'object' && value !== null && isPosition((value as { start?: unknown }).start) && isPosition((value as { end?: unknown }).end);
+}

@@ -1,0 +1,134 @@
+// The cgo language server: wires LSP requests and notifications to the documents, the package
+// model, the analysis scheduler and the features. Started with --stdio or over node-ipc
+// (createConnection picks the transport from the command line). Starts no external process.
+import * as path from 'node:path';
+import {
+  CodeActionKind,
+  DidChangeWatchedFilesNotification,
+  DocumentDiagnosticReportKind,
+  ProposedFeatures,
+  TextDocumentSyncKind,
+  createConnection,
+  type DocumentDiagnosticReport,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import { Engine } from './cgo/engine';
+import { defaultGrammarDir, loadGrammars } from './cgo/grammars';
+import { OpenDocuments } from './documents';
+import { Analyzer } from './features/analysis';
+import { quickFixes } from './features/codeActions';
+import { Settings } from './settings';
+import { Workspace } from './workspace';
+
+const debounceMs = 200;
+/** docs/rules/ of the extension, next to dist/ where this bundle runs. */
+const ruleDocsDir = path.join(__dirname, '..', 'docs', 'rules');
+
+const connection = createConnection(ProposedFeatures.all);
+const log = {
+  error: (message: string): void => connection.console.error(message),
+  warn: (message: string): void => connection.console.warn(message),
+};
+
+interface Services {
+  engine: Engine;
+  documents: OpenDocuments;
+  workspace: Workspace;
+  settings: Settings;
+  analyzer: Analyzer;
+}
+let services: Services | undefined;
+let watchFiles = false;
+
+connection.onInitialize(async (params): Promise<InitializeResult> => {
+  const capabilities = params.capabilities;
+  const pull = capabilities.textDocument?.diagnostic !== undefined;
+  const refreshSupported = capabilities.workspace?.diagnostics?.refreshSupport === true;
+  const documentChanges = capabilities.workspace?.workspaceEdit?.documentChanges === true;
+  const createFiles = documentChanges && (capabilities.workspace?.workspaceEdit?.resourceOperations ?? []).includes('create');
+  watchFiles = capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+
+  const engine = new Engine(await loadGrammars(defaultGrammarDir(__dirname)));
+  const parseGo = engine.parseGo.bind(engine);
+  const documents = new OpenDocuments(parseGo, log.warn);
+  const workspace = new Workspace(documents, parseGo);
+  const settings = new Settings(
+    capabilities.workspace?.configuration === true
+      ? (scopeUri) => connection.workspace.getConfiguration({ scopeUri, section: 'cgo' })
+      : undefined,
+    log.warn,
+  );
+  const analyzer = new Analyzer(
+    engine,
+    documents,
+    workspace,
+    settings,
+    {
+      mode: pull ? 'pull' : 'push',
+      // A failed send means the client is gone; the process ends with the connection.
+      publish: (uri, version, diagnostics) => void connection.sendDiagnostics({ uri, version, diagnostics }).catch(() => undefined),
+      refresh: refreshSupported
+        ? () => void connection.languages.diagnostics.refresh().catch((error: unknown) => log.warn(`diagnostic refresh failed: ${String(error)}`))
+        : undefined,
+    },
+    { debounceMs, ruleDocsDir, log },
+  );
+  services = { engine, documents, workspace, settings, analyzer };
+
+  documents.documents.onDidOpen((e) => analyzer.opened(e.document.uri));
+  documents.onDidChange((document) => analyzer.changedDocument(document.uri));
+  documents.documents.onDidClose((e) => analyzer.closed(e.document.uri));
+  documents.documents.listen(connection);
+
+  connection.onCodeAction((request) =>
+    quickFixes(request, {
+      versionOf: (uri) => documents.get(uri)?.version ?? null,
+      exists: (uri) => workspace.exists(uri),
+      documentChanges,
+      createFiles,
+    }),
+  );
+  if (pull) {
+    connection.languages.diagnostics.on(async (request, token): Promise<DocumentDiagnosticReport> => {
+      const result = await analyzer.diagnose(request.textDocument.uri, () => token.isCancellationRequested);
+      if (!result) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
+      if (request.previousResultId === result.resultId) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId: result.resultId };
+      return { kind: DocumentDiagnosticReportKind.Full, resultId: result.resultId, items: result.diagnostics };
+    });
+  }
+
+  return {
+    capabilities: {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      ...(pull ? { diagnosticProvider: { interFileDependencies: true, workspaceDiagnostics: false } } : {}),
+    },
+    serverInfo: { name: 'cgo' },
+  };
+});
+
+connection.onInitialized(() => {
+  // Closed files and headers edited by other tools (git checkout, go generate) change what open files see.
+  if (!watchFiles) return;
+  connection.client
+    .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.go' }, { globPattern: '**/*.h' }] })
+    .catch((error: unknown) => log.warn(`cannot watch .go and .h files: ${String(error)}`));
+});
+
+connection.onDidChangeWatchedFiles((params) => services?.analyzer.filesChanged(params.changes.map((change) => change.uri)));
+
+connection.onDidChangeConfiguration((params) => {
+  services?.settings.changed(params);
+  services?.analyzer.configurationChanged();
+});
+
+connection.onShutdown(() => {
+  if (!services) return;
+  services.analyzer.dispose();
+  services.workspace.dispose();
+  services.documents.dispose();
+  services.engine.dispose();
+  services = undefined;
+});
+
+connection.listen();

@@ -1,0 +1,102 @@
+// Settings under `cgo.`, per resource. Read through workspace/configuration when the client
+// supports it; otherwise from the last didChangeConfiguration payload, else the defaults.
+// `cgo.trace.server` is read by the client (vscode-languageclient), not here.
+import type { DidChangeConfigurationParams } from 'vscode-languageserver';
+import { ruleIds, type RuleId, type SeveritySetting } from './cgo/findings';
+
+export interface CgoSettings {
+  enable: boolean;
+  rules: Partial<Record<RuleId, SeveritySetting>>;
+  goos: string;
+  goarch: string;
+  pkgConfig: { enable: boolean };
+}
+
+/** The defaults of package.json's contributes.configuration (test/lsp/settings.test.ts keeps them equal). */
+export const defaultSettings: Readonly<CgoSettings> = Object.freeze({
+  enable: true,
+  rules: {},
+  goos: '',
+  goarch: '',
+  pkgConfig: { enable: true },
+});
+
+const severitySettings: readonly string[] = ['off', 'error', 'warning', 'information'];
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Settings from the `cgo` section as the client sends it; values of the wrong type fall back
+ * to their default and are reported through `problem`, so a typo never disables the server.
+ */
+export function parseSettings(section: unknown, problem: (message: string) => void): CgoSettings {
+  const raw = isRecord(section) ? section : {};
+  const pick = <T>(key: string, value: unknown, isValid: (v: unknown) => v is T, fallback: T): T => {
+    if (value === undefined || value === null) return fallback;
+    if (isValid(value)) return value;
+    problem(`cgo.${key}: ignoring ${JSON.stringify(value)}`);
+    return fallback;
+  };
+  const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';
+  const isString = (v: unknown): v is string => typeof v === 'string';
+  const rules: Partial<Record<RuleId, SeveritySetting>> = {};
+  const rawRules = pick('rules', raw.rules, isRecord, {});
+  for (const [id, severity] of Object.entries(rawRules)) {
+    if (!(ruleIds as readonly string[]).includes(id)) problem(`cgo.rules: unknown rule "${id}" (${ruleIds.join(', ')})`);
+    else if (typeof severity !== 'string' || !severitySettings.includes(severity)) {
+      problem(`cgo.rules.${id}: ${JSON.stringify(severity)} is not one of ${severitySettings.join(', ')}`);
+    } else rules[id as RuleId] = severity as SeveritySetting;
+  }
+  const pkgConfig = pick('pkgConfig', raw.pkgConfig, isRecord, {});
+  return {
+    enable: pick('enable', raw.enable, isBoolean, defaultSettings.enable),
+    rules,
+    goos: pick('goos', raw.goos, isString, defaultSettings.goos),
+    goarch: pick('goarch', raw.goarch, isString, defaultSettings.goarch),
+    pkgConfig: { enable: pick('pkgConfig.enable', pkgConfig.enable, isBoolean, defaultSettings.pkgConfig.enable) },
+  };
+}
+
+/** Asks the client for the `cgo` section as it applies to a resource (workspace/configuration). */
+export type ConfigurationRequest = (scopeUri: string) => Promise<unknown>;
+
+export class Settings {
+  /** Per scope URI; cleared on every configuration change. */
+  private readonly byScope = new Map<string, Promise<CgoSettings>>();
+  private pushed: CgoSettings = { ...defaultSettings };
+
+  /** `request` is undefined when the client does not support workspace/configuration. */
+  constructor(
+    private readonly request: ConfigurationRequest | undefined,
+    private readonly warn: (message: string) => void,
+  ) {}
+
+  /** Never rejects: a failed request falls back to the defaults. */
+  get(scopeUri: string): Promise<CgoSettings> {
+    const request = this.request;
+    if (!request) return Promise.resolve(this.pushed);
+    let settings = this.byScope.get(scopeUri);
+    if (!settings) {
+      settings = request(scopeUri).then(
+        (section) => parseSettings(section, this.warn),
+        (error: unknown) => {
+          this.warn(`workspace/configuration failed, using defaults: ${error instanceof Error ? error.message : String(error)}`);
+          return { ...defaultSettings };
+        },
+      );
+      this.byScope.set(scopeUri, settings);
+    }
+    return settings;
+  }
+
+  changed(params: DidChangeConfigurationParams): void {
+    this.byScope.clear();
+    // Clients without workspace/configuration send the settings themselves: { cgo: {...} }.
+    if (!this.request) {
+      const settings: unknown = params.settings;
+      this.pushed = parseSettings(isRecord(settings) ? settings.cgo : undefined, this.warn);
+    }
+  }
+}

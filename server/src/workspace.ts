@@ -1,0 +1,193 @@
+// The package model of the server: every .go file of a directory. Open buffers win over disk;
+// closed files are read from disk and cached with their trees by mtime and size. Documents
+// that are not .go files on disk (untitled buffers) form a package of their own.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Tree } from 'web-tree-sitter';
+import { goFilesIn, maxSourceBytes, readGoSource } from './cgo/files';
+import { readTextFromDisk, type ReadText } from './cgo/headers';
+import type { OpenDocuments, ParseGo } from './documents';
+
+export interface PackageFile {
+  /** The path the engine reports findings against. */
+  path: string;
+  uri: string;
+  text: string;
+  tree: Tree;
+  /** The open document's version; null for a file read from disk. */
+  version: number | null;
+}
+
+export interface LoadedPackage {
+  /** The directory the engine resolves ${SRCDIR} and -I against. */
+  dir: string;
+  files: PackageFile[];
+  /** How the engine reads headers: open buffers first, then the disk. */
+  readText: ReadText;
+}
+
+interface DiskFile {
+  mtimeMs: number;
+  size: number;
+  /** Absent when the file cannot import "C" or cannot be read: the analysis leaves it out. */
+  source?: { text: string; tree: Tree };
+}
+
+/**
+ * Whether a file may import "C" at all. The rules only look at files that do, so the others
+ * are neither parsed nor handed to the engine: a directory with hundreds of plain Go files
+ * then costs a stat per file, not a parse and a lex of each on every keystroke.
+ */
+function mayImportC(text: string): boolean {
+  return text.includes('"C"') || text.includes('`C`');
+}
+
+/** Whether an open buffer would be read as source; the CLI skips the same files (readGoSource). */
+function readableSource(text: string): boolean {
+  return text.length <= maxSourceBytes && !text.includes('\0');
+}
+
+export class Workspace {
+  /** Closed files of the packages with open documents, by path. */
+  private readonly disk = new Map<string, DiskFile>();
+
+  constructor(
+    private readonly documents: OpenDocuments,
+    private readonly parseGo: ParseGo,
+  ) {}
+
+  /** The key of a document's package: its directory for a .go file on disk, else its own URI. */
+  packageOf(uri: string): string {
+    const file = goFilePath(uri);
+    return file ? path.dirname(file) : uri;
+  }
+
+  /** A URI settings are scoped to for a package: its directory, or the standalone document. */
+  scopeUriOf(packageKey: string): string {
+    return path.isAbsolute(packageKey) ? pathToFileURL(packageKey).href : packageKey;
+  }
+
+  openDocumentsOf(packageKey: string): TextDocument[] {
+    return this.documents.all().filter((document) => this.packageOf(document.uri) === packageKey);
+  }
+
+  /** Every package with at least one open document. */
+  openPackages(): string[] {
+    return [...new Set(this.documents.all().map((document) => this.packageOf(document.uri)))];
+  }
+
+  /** Whether a document is open under this URI or its file exists on disk. */
+  exists(uri: string): boolean {
+    if (this.documents.get(uri)) return true;
+    const file = filePath(uri);
+    return file !== undefined && fs.existsSync(file);
+  }
+
+  /** The package's sources as they are now: synchronous, so no buffer changes while the engine runs. */
+  load(packageKey: string): LoadedPackage {
+    const open = this.openDocumentsOf(packageKey);
+    const readText = this.readText();
+    if (!path.isAbsolute(packageKey)) {
+      const document = open[0];
+      const file = standalonePath(packageKey);
+      return { dir: path.dirname(file), files: document ? [this.openFile(document, file)] : [], readText };
+    }
+    const openByPath = new Map(open.map((document) => [goFilePath(document.uri) ?? document.uri, document]));
+    const paths = new Set([...goFilesIn(packageKey).map((name) => path.join(packageKey, name)), ...openByPath.keys()]);
+    for (const cached of this.disk.keys()) {
+      if (path.dirname(cached) === packageKey && (!paths.has(cached) || openByPath.has(cached))) this.forgetFile(cached);
+    }
+    const files: PackageFile[] = [];
+    for (const file of [...paths].sort()) {
+      const document = openByPath.get(file);
+      if (document) {
+        if (readableSource(document.getText())) files.push(this.openFile(document, file));
+        continue;
+      }
+      const source = this.readClosed(file);
+      if (source) files.push({ path: file, uri: pathToFileURL(file).href, text: source.text, tree: source.tree, version: null });
+    }
+    return { dir: packageKey, files, readText };
+  }
+
+  /** Drops the cached disk files of a package (when its last document closes). */
+  forgetPackage(packageKey: string): void {
+    for (const cached of [...this.disk.keys()]) {
+      if (path.dirname(cached) === packageKey) this.forgetFile(cached);
+    }
+  }
+
+  dispose(): void {
+    for (const cached of [...this.disk.keys()]) this.forgetFile(cached);
+  }
+
+  private readText(): ReadText {
+    const openTexts = new Map<string, TextDocument>();
+    for (const document of this.documents.all()) {
+      const file = filePath(document.uri);
+      if (file) openTexts.set(file, document);
+    }
+    return (file) => openTexts.get(file)?.getText() ?? readTextFromDisk(file);
+  }
+
+  private openFile(document: TextDocument, file: string): PackageFile {
+    return { path: file, uri: document.uri, text: document.getText(), tree: this.documents.treeOf(document), version: document.version };
+  }
+
+  private readClosed(file: string): DiskFile['source'] {
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(file);
+    } catch {
+      this.forgetFile(file);
+      return undefined;
+    }
+    const cached = this.disk.get(file);
+    if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) return cached.source;
+    this.forgetFile(file);
+    const read = readGoSource(file);
+    const entry: DiskFile = { mtimeMs: stat.mtimeMs, size: stat.size };
+    if (read.ok && mayImportC(read.text)) entry.source = { text: read.text, tree: this.parseGo(read.text) };
+    this.disk.set(file, entry);
+    return entry.source;
+  }
+
+  private forgetFile(file: string): void {
+    this.disk.get(file)?.source?.tree.delete();
+    this.disk.delete(file);
+  }
+}
+
+/** The path of a file: URI, else undefined. */
+function filePath(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The path of a file: URI naming a .go file, else undefined. */
+function goFilePath(uri: string): string | undefined {
+  const file = filePath(uri);
+  return file?.endsWith('.go') ? file : undefined;
+}
+
+/**
+ * A .go path for a document with no file on disk (untitled:Untitled-1 → /untitled/Untitled-1.go),
+ * in a directory that does not exist, so no header is looked up in the server's working directory.
+ */
+function standalonePath(uri: string): string {
+  const encoded = uri.slice(uri.indexOf(':') + 1);
+  let decoded = encoded;
+  try {
+    decoded = decodeURIComponent(encoded);
+  } catch {
+    // Keep a malformed escape as it is; the name only labels the buffer.
+  }
+  const name = path.posix.basename(decoded) || 'untitled';
+  return path.join(path.sep, 'untitled', name.endsWith('.go') ? name : `${name}.go`);
+}
