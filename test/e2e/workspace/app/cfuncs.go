@@ -1,0 +1,6 @@
+package app
+
+/*
+void initial_setup(){}
+*/
+import "C"
