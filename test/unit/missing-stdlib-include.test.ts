@@ -1,0 +1,170 @@
+// missing-stdlib-include on small sources: which C.x uses it reports, and the exact text its
+// fix produces.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { applyEdits } from '../../server/src/cgo/edits';
+import type { Finding } from '../../server/src/cgo/findings';
+import { resolveTarget } from '../../server/src/cgo/target';
+import { LineIndex } from '../../server/src/cgo/text';
+import { testEngine } from '../support/engine';
+
+const dir = '/virtual/stdlib';
+const target = resolveTarget('linux', 'amd64', {});
+const rule = 'missing-stdlib-include';
+
+/** Checks .go files (and headers, read through readText) of one virtual package; only this rule's findings. */
+async function check(files: Record<string, string>): Promise<Finding[]> {
+  const engine = await testEngine();
+  const goFiles = Object.entries(files).filter(([name]) => name.endsWith('.go'));
+  const readText = (file: string): string | undefined => (file.startsWith(`${dir}/`) ? files[file.slice(dir.length + 1)] : undefined);
+  const findings = engine.checkPackage(dir, goFiles.map(([name, text]) => ({ path: `${dir}/${name}`, text })), { target, readText });
+  return findings.filter((f) => f.rule === rule);
+}
+
+/** `name.go:line:C.x` of each finding. */
+function where(findings: Finding[], files: Record<string, string>): string[] {
+  return findings.map((f) => {
+    const name = f.file.slice(dir.length + 1);
+    return `${name}:${new LineIndex(files[name]).lineOf(f.start) + 1}:${files[name].slice(f.start, f.end)}`;
+  });
+}
+
+/** Applies the preferred fix of every finding at once, skipping identical insertions as cgo-lint --fix does. */
+function fixAll(text: string, findings: Finding[]): string {
+  const edits = findings.flatMap((f) => f.fixes.find((x) => x.preferred)?.edits ?? []);
+  const unique = edits.filter((e, i) => edits.findIndex((o) => o.start === e.start && o.end === e.end && o.newText === e.newText) === i);
+  return applyEdits(text, unique).text;
+}
+
+const freeUse = '\nimport "unsafe"\n\nfunc f(s string) {\n\tcs := C.CString(s)\n\tC.free(unsafe.Pointer(cs))\n}\n';
+
+test('missing-stdlib-include: reported uses and the fixed text', async () => {
+  const cases: { name: string; source: string; where: string[]; fixed: string }[] = [
+    {
+      name: '// preamble with another include: the new line goes before it',
+      source: `package p\n\n// #include <stdio.h>\nimport "C"\n${freeUse}`,
+      where: ['a.go:10:C.free'],
+      fixed: `package p\n\n// #include <stdlib.h>\n// #include <stdio.h>\nimport "C"\n${freeUse}`,
+    },
+    {
+      name: '/* */ preamble',
+      source: `package p\n\n/*\n#include <stdio.h>\n*/\nimport "C"\n${freeUse}`,
+      where: ['a.go:12:C.free'],
+      fixed: `package p\n\n/*\n#include <stdlib.h>\n#include <stdio.h>\n*/\nimport "C"\n${freeUse}`,
+    },
+    {
+      name: 'no preamble: a new one above import "C"',
+      source: `package p\n\nimport "C"\n${freeUse}`,
+      where: ['a.go:9:C.free'],
+      fixed: `package p\n\n// #include <stdlib.h>\nimport "C"\n${freeUse}`,
+    },
+    {
+      name: 'no preamble, grouped import: above the "C" spec',
+      source: 'package p\n\nimport (\n\t"C"\n\t"unsafe"\n)\n\nfunc f(p unsafe.Pointer) { C.free(p) }\n',
+      where: ['a.go:8:C.free'],
+      fixed: 'package p\n\nimport (\n\t// #include <stdlib.h>\n\t"C"\n\t"unsafe"\n)\n\nfunc f(p unsafe.Pointer) { C.free(p) }\n',
+    },
+    {
+      name: 'feature-test macros stay first',
+      source: `package p\n\n// #cgo CFLAGS: -O2\n// #define _GNU_SOURCE\n// #include <string.h>\nimport "C"\n${freeUse}`,
+      where: ['a.go:12:C.free'],
+      fixed: `package p\n\n// #cgo CFLAGS: -O2\n// #define _GNU_SOURCE\n// #include <stdlib.h>\n// #include <string.h>\nimport "C"\n${freeUse}`,
+    },
+    {
+      name: 'only #cgo lines and macros: appended',
+      source: `package p\n\n// #cgo LDFLAGS: -lm\n// #define N 4\nimport "C"\n${freeUse}`,
+      where: ['a.go:11:C.free'],
+      fixed: `package p\n\n// #cgo LDFLAGS: -lm\n// #define N 4\n// #include <stdlib.h>\nimport "C"\n${freeUse}`,
+    },
+    {
+      name: '/* */ preamble of #cgo lines only, closing on its own line',
+      source: `package p\n\n/*\n#cgo LDFLAGS: -lm\n*/\nimport "C"\n${freeUse}`,
+      where: ['a.go:12:C.free'],
+      fixed: `package p\n\n/*\n#cgo LDFLAGS: -lm\n#include <stdlib.h>\n*/\nimport "C"\n${freeUse}`,
+    },
+    {
+      name: 'one-line /* */ preamble',
+      source: `package p\n\n/* #include <stdio.h> */\nimport "C"\n${freeUse}`,
+      where: ['a.go:10:C.free'],
+      fixed: `package p\n\n/* #include <stdlib.h>\n #include <stdio.h> */\nimport "C"\n${freeUse}`,
+    },
+    {
+      name: 'several names and uses share one insertion; C.malloc is not reported',
+      source:
+        'package p\n\n// #include <stdio.h>\n// static int one(void) { return 1; }\nimport "C"\n\nfunc f() int {\n\tp := C.malloc(8)\n\tC.free(p)\n\tq := C.calloc(1, 8)\n\tC.free(q)\n\tvar d C.div_t\n\t_ = d\n\treturn int(C.atoi(nil)) + C.EXIT_FAILURE + int(C.one())\n}\n',
+      where: ['a.go:9:C.free', 'a.go:10:C.calloc', 'a.go:11:C.free', 'a.go:12:C.div_t', 'a.go:14:C.atoi', 'a.go:14:C.EXIT_FAILURE'],
+      fixed:
+        'package p\n\n// #include <stdlib.h>\n// #include <stdio.h>\n// static int one(void) { return 1; }\nimport "C"\n\nfunc f() int {\n\tp := C.malloc(8)\n\tC.free(p)\n\tq := C.calloc(1, 8)\n\tC.free(q)\n\tvar d C.div_t\n\t_ = d\n\treturn int(C.atoi(nil)) + C.EXIT_FAILURE + int(C.one())\n}\n',
+    },
+    {
+      name: 'CRLF',
+      source: `package p\r\n\r\n// #include <stdio.h>\r\nimport "C"\r\n${freeUse.replace(/\n/g, '\r\n')}`,
+      where: ['a.go:10:C.free'],
+      fixed: `package p\r\n\r\n// #include <stdlib.h>\r\n// #include <stdio.h>\r\nimport "C"\r\n${freeUse.replace(/\n/g, '\r\n')}`,
+    },
+  ];
+  for (const c of cases) {
+    const findings = await check({ 'a.go': c.source });
+    assert.deepEqual(where(findings, { 'a.go': c.source }), c.where, c.name);
+    for (const f of findings) assert.equal(f.fixes[0]?.title, 'Add #include <stdlib.h>', c.name);
+    const fixed = fixAll(c.source, findings);
+    assert.equal(fixed, c.fixed, c.name);
+    assert.deepEqual(await check({ 'a.go': fixed }), [], `${c.name}: after the fix`);
+  }
+});
+
+test('missing-stdlib-include: the message carries cgo\'s words', async () => {
+  const source = `package p\n\n// #include <stdio.h>\nimport "C"\n${freeUse}`;
+  const [finding] = await check({ 'a.go': source });
+  assert.match(finding.message, /^cgo fails: could not determine kind of name for C\.free\. free is declared in <stdlib\.h>/);
+  assert.doesNotMatch(finding.message, /resolve per file/);
+});
+
+test('missing-stdlib-include: a sibling file\'s include does not count, and the message says why', async () => {
+  const files = {
+    'a.go': `package p\n\n// #include <stdio.h>\nimport "C"\n${freeUse}`,
+    'b.go': 'package p\n\n// #include <stdlib.h>\nimport "C"\n\nfunc g() { C.srand(1) }\n',
+  };
+  const findings = await check(files);
+  assert.deepEqual(where(findings, files), ['a.go:10:C.free']);
+  assert.match(findings[0].message, /b\.go includes it, but C names resolve per file/);
+});
+
+test('missing-stdlib-include: project headers are followed, and one that does not include <stdlib.h> does not help', async () => {
+  const files = {
+    'a.go': `package p\n\n// #cgo CFLAGS: -I\${SRCDIR}/inc\n// #include <util.h>\nimport "C"\n${freeUse}`,
+    'inc/util.h': '#include "deeper.h"\nint util(void);\n',
+    'inc/deeper.h': '#include <stdio.h>\n#include <string.h>\n',
+  };
+  const findings = await check(files);
+  assert.deepEqual(where(findings, files), ['a.go:11:C.free']);
+  assert.equal(fixAll(files['a.go'], findings), files['a.go'].replace('// #include <util.h>', '// #include <stdlib.h>\n// #include <util.h>'));
+});
+
+test('missing-stdlib-include: not reported', async () => {
+  const cases: { name: string; files: Record<string, string> }[] = [
+    { name: '<stdlib.h> included', files: { 'a.go': `package p\n\n// #include <stdlib.h>\nimport "C"\n${freeUse}` } },
+    { name: '"stdlib.h" included', files: { 'a.go': `package p\n\n/*\n#include "stdlib.h"\n*/\nimport "C"\n${freeUse}` } },
+    { name: 'included under #ifdef', files: { 'a.go': `package p\n\n// #ifdef __linux__\n// #include <stdlib.h>\n// #endif\nimport "C"\n${freeUse}` } },
+    { name: 'only C.malloc', files: { 'a.go': 'package p\n\nimport "C"\n\nvar p = C.malloc(8)\n' } },
+    { name: 'the user declares free', files: { 'a.go': `package p\n\n// void free(void *);\nimport "C"\n${freeUse}` } },
+    { name: 'a macro named free', files: { 'a.go': `package p\n\n// #define free(p) my_free(p)\nimport "C"\n${freeUse}` } },
+    { name: 'a project header includes it', files: { 'a.go': `package p\n\n// #include "util.h"\nimport "C"\n${freeUse}`, 'util.h': '#pragma once\n#include <stdlib.h>\n' } },
+    {
+      name: 'through two project headers and a -I directory',
+      files: {
+        'a.go': `package p\n\n// #cgo CFLAGS: -I\${SRCDIR}/inc\n// #include <util.h>\nimport "C"\n${freeUse}`,
+        'inc/util.h': '#include "deeper.h"\n',
+        'inc/deeper.h': '#include <stdlib.h>\n',
+      },
+    },
+    { name: '<malloc.h> declares free', files: { 'a.go': `package p\n\n// #include <malloc.h>\nimport "C"\n${freeUse}` } },
+    { name: 'a library header that may include <stdlib.h>', files: { 'a.go': `package p\n\n// #cgo pkg-config: sqlite3\n// #include <sqlite3.h>\nimport "C"\n${freeUse}` } },
+    { name: 'a computed include', files: { 'a.go': `package p\n\n// #define H <stdlib.h>\n// #include H\nimport "C"\n${freeUse}` } },
+    { name: 'a detached comment includes it (preamble-detached reports it)', files: { 'a.go': `package p\n\n// #include <stdlib.h>\n\nimport "C"\n${freeUse}` } },
+    { name: 'import c "C" (rename-import-c reports it)', files: { 'a.go': 'package p\n\nimport c "C"\n\nfunc f() { c.free(nil) }\n' } },
+    { name: 'not a cgo file', files: { 'a.go': 'package p\n\ntype t struct{ free func() }\n\nvar C t\n\nfunc f() { C.free() }\n' } },
+    { name: 'other C names', files: { 'a.go': 'package p\n\n// #include <stdio.h>\nimport "C"\n\nfunc f() { C.puts(nil) }\n' } },
+  ];
+  for (const c of cases) assert.deepEqual(where(await check(c.files), c.files), [], c.name);
+});
