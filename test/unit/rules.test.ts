@@ -92,6 +92,7 @@ test('preamble-comment-bleed: valid C comments, #cgo lines and C are not reporte
   const sources = [
     'package p\n\n// // NOTE: Do not use -Wall.\n// /* a C comment */\n// #cgo CFLAGS: -O2\n// #include <stdio.h>\nimport "C"\n',
     'package p\n\n/*\n#include <stdio.h>\n#ifdef __linux__\nstatic int one(void) { return 1; }\n#else\nstatic int one(void) { return 2; }\n#endif\ntypedef struct { int a; } pair;\n*/\nimport "C"\n',
+    'package p\n\n// struct rect { int w, h; };\n// enum color { RED, GREEN = 5 };\n// union u { int i; float f; };\nimport "C"\n',
     // A prose comment separated by a blank line is not the preamble.
     'package p\n\n// NOTE: Do not use -Wall.\n\n// #include <stdio.h>\nimport "C"\n',
   ];

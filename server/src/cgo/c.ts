@@ -9,6 +9,10 @@ const fileScopeItems = new Set([
   'declaration',
   'type_definition',
   'linkage_specification',
+  // `struct rect { int w, h; };` at file scope: a specifier followed by `;`.
+  'struct_specifier',
+  'union_specifier',
+  'enum_specifier',
   'preproc_include',
   'preproc_def',
   'preproc_function_def',
