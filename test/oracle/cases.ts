@@ -14,9 +14,13 @@
 //                                         // name" at a C.x use); each must really be reported
 //   },
 //   "rules": ["..."],                     // optional: more rule ids whose diagnostics are compared
-//   "diagnostics": [ { "rule": "...", "file": "main.go", "line": 3 } ],
+//   "diagnostics": [ { "rule": "...", "file": "main.go", "line": 3, "severity": "warning" } ],
+//                                         // severity optional; a case whose go command succeeds
+//                                         // may expect diagnostics, but none of error severity
 //   "after": { "ok": true, "stdout": "..." } // fix check; omitted for negatives (and for positives
-//                                         // whose fix cannot be checked); "run": stdout after the
+//                                         // whose fix cannot be checked); a build/vet/test case
+//                                         // that succeeds before must print a warning: line that
+//                                         // the fix removes; "run": stdout after the
 //                                         // fix must equal after.stdout (or before.stdout)
 // }
 import * as fs from 'node:fs';
@@ -28,6 +32,8 @@ export interface ExpectedDiagnostic {
   rule: string;
   file: string;
   line: number;
+  /** When given, the diagnostic's severity must be this. */
+  severity?: 'error' | 'warning' | 'information' | 'hint';
 }
 
 export interface CaseSpec {
@@ -119,21 +125,24 @@ function validate(raw: unknown, file: string): CaseSpec {
     if (!isObj(d) || typeof d.rule !== 'string' || typeof d.file !== 'string' || !Number.isInteger(d.line) || (d.line as number) < 1) {
       fail(`bad diagnostic ${JSON.stringify(d)}: want {rule, file, line}`);
     }
+    if (d.severity !== undefined && !['error', 'warning', 'information', 'hint'].includes(d.severity as string)) {
+      fail(`bad diagnostic ${JSON.stringify(d)}: severity is one of error, warning, information, hint`);
+    }
     const target = path.join(path.dirname(file), d.file as string);
     if (!fs.existsSync(target)) fail(`diagnostic file ${d.file} does not exist`);
     const lines = fs.readFileSync(target, 'utf8').split('\n').length;
     if ((d.line as number) > lines) fail(`diagnostic line ${d.line} is past the end of ${d.file}`);
   }
-  if (before.ok && diagnostics.length > 0) {
-    // The rules checked here all have error severity: a clean build means silence.
-    fail('a case whose toolchain run succeeds must expect no diagnostics');
-  }
+  // A succeeding build may still warn (warning-severity rules) or deserve a note (information);
+  // runCase checks that no diagnostic of a succeeding case is an error.
   if (!before.ok && diagnostics.length === 0) fail('a failing case must expect at least one diagnostic');
   if (after !== undefined) {
     if (!isObj(after) || after.ok !== true) fail('"after.ok" must be true (or omit "after")');
     const a = after as Record<string, unknown>;
     if (a.stdout !== undefined && (typeof a.stdout !== 'string' || command !== 'run')) fail('"after.stdout" is for "run" cases');
-    if (before.ok) fail('"after" needs a case that fails before the fix');
+    if (before.ok && command !== 'run' && ((before.output as string[] | undefined) ?? []).length === 0) {
+      fail('"after" on a build/vet/test case that succeeds needs the warning the fix removes in before.output');
+    }
     if (command === 'run' && a.stdout === undefined && before.stdout === undefined) {
       fail('a "run" case with "after" needs "after.stdout" (the output the fixed program must print)');
     }

@@ -122,12 +122,24 @@ async function runCase(c: Case, scratch: Scratch): Promise<void> {
     spec.diagnostics.map(key).sort(),
     `${c.id}: diagnostics of [${[...scope].join(', ')}] differ from case.json\n  all reported: ${found.map(describe).join('\n                ') || '(none)'}`,
   );
+  for (const want of spec.diagnostics) {
+    if (want.severity === undefined) continue;
+    const got = inScope.find((d) => key(d) === key(want));
+    assert.equal(got?.severity, want.severity, `${c.id}: severity of ${key(want)}`);
+  }
+  if (before.code === 0) {
+    const errors = inScope.filter((d) => d.severity === 'error');
+    assert.deepEqual(errors.map(describe), [], `${c.id}: the toolchain succeeds, so none of our diagnostics may be an error`);
+  }
   const flagged = new Set(inScope.map((d) => `${d.file}:${d.line}`));
   for (const l of locations) {
     if ((spec.before.unflaggedLocations ?? []).includes(l)) continue;
     assert.ok(flagged.has(l), `${c.id}: the toolchain reports ${l} but we have no diagnostic on that line\n${show(before)}`);
   }
   if (!spec.after) return;
+  if (before.code === 0 && spec.command !== 'run') {
+    assert.ok(/\bwarning:/i.test(before.stderr), `${c.id}: "after" on a case that succeeds needs a warning for the fix to remove\n${show(before)}`);
+  }
 
   // (c) apply our fixes, then the toolchain must pass cleanly and we must be silent.
   const snapshot = readAll(dir);
