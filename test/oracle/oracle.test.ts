@@ -115,7 +115,7 @@ async function runCase(c: Case, scratch: Scratch): Promise<void> {
 
   // (b) our diagnostics on the same copy.
   const scope = new Set<string>([c.rule, ...spec.diagnostics.map((d) => d.rule), ...(spec.rules ?? [])]);
-  const found = await lint(dir, `${c.id}: cgo-lint --format json (before the fix)`);
+  const found = await lint(dir, `${c.id}: cgo-lint --format json (before the fix)`, scratch.env);
   const inScope = found.filter((d) => scope.has(d.rule));
   assert.deepEqual(
     inScope.map(key).sort(),
@@ -143,7 +143,7 @@ async function runCase(c: Case, scratch: Scratch): Promise<void> {
 
   // (c) apply our fixes, then the toolchain must pass cleanly and we must be silent.
   const snapshot = readAll(dir);
-  const fix = await run(process.execPath, [CLI, '--fix', dir], { cwd: dir });
+  const fix = await run(process.execPath, [CLI, '--fix', dir], { cwd: dir, env: scratch.env });
   assert.ok(fix.code === 0 || fix.code === 1, `${c.id}: cgo-lint --fix exited ${fix.code}\n${show(fix)}`);
   const changed = diffFiles(snapshot, readAll(dir));
   assert.ok(changed.length > 0, `${c.id}: cgo-lint --fix changed nothing\n${show(fix)}`);
@@ -161,13 +161,14 @@ async function runCase(c: Case, scratch: Scratch): Promise<void> {
     const vet = await run('go', ['vet', './...'], { cwd: dir, env: scratch.env });
     assert.equal(vet.code, 0, `${c.id}: go vet ./... after the fix\n${show(vet)}\n${fixedFiles}`);
   }
-  const left = await lint(dir, `${c.id}: cgo-lint --format json (after the fix)`);
+  const left = await lint(dir, `${c.id}: cgo-lint --format json (after the fix)`, scratch.env);
   assert.deepEqual(left.map(describe), [], `${c.id}: diagnostics left after --fix\n${fixedFiles}`);
 }
 
 /** Runs cgo-lint --format json on dir; returns its diagnostics with files relative to dir. */
-async function lint(dir: string, ctx: string): Promise<LintDiagnostic[]> {
-  const r = await run(process.execPath, [CLI, '--format', 'json', dir], { cwd: dir });
+async function lint(dir: string, ctx: string, env: NodeJS.ProcessEnv): Promise<LintDiagnostic[]> {
+  // The go command's environment: CGO_*_ALLOW and GOOS/GOARCH must mean the same to both.
+  const r = await run(process.execPath, [CLI, '--format', 'json', dir], { cwd: dir, env });
   assert.ok(r.code === 0 || r.code === 1, `${ctx}: exit status ${r.code}\n${show(r)}`);
   let parsed: unknown;
   try {

@@ -88,6 +88,15 @@ test('preamble-comment-bleed: prose in block comments, after includes, and decor
   }
 });
 
+test('preamble-comment-bleed: ranges in a CRLF block comment end before the line break', async () => {
+  const source = 'package p\r\n\r\n/*\r\nThis wraps libfoo.\r\n#include <stdio.h>\r\n*/\r\nimport "C"\r\n';
+  const [finding] = await check({ 'a.go': source });
+  assert.equal(source.slice(finding.start, finding.end), 'This wraps libfoo.');
+  const directive = 'package p\r\n\r\n/*\r\n#cgo LDFLAGS -lm\r\n*/\r\nimport "C"\r\n';
+  const [bad] = await check({ 'a.go': directive });
+  assert.equal(directive.slice(bad.start, bad.end), '#cgo LDFLAGS -lm');
+});
+
 test('preamble-comment-bleed: valid C comments, #cgo lines and C are not reported', async () => {
   const sources = [
     'package p\n\n// // NOTE: Do not use -Wall.\n// /* a C comment */\n// #cgo CFLAGS: -O2\n// #include <stdio.h>\nimport "C"\n',

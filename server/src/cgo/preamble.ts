@@ -98,6 +98,15 @@ export function toSource(preamble: Preamble, index: number): number {
   return preamble.sourceOffsets[Math.max(0, Math.min(index, preamble.sourceOffsets.length - 1))];
 }
 
+/**
+ * The file offset just past the preamble character before `endIndex`: the exclusive end of a
+ * range. Mapping `endIndex` itself would land on what follows, which in a CRLF block comment is
+ * the "\n" after a dropped "\r".
+ */
+export function toSourceEnd(preamble: Preamble, endIndex: number): number {
+  return endIndex > 0 ? toSource(preamble, endIndex - 1) + 1 : toSource(preamble, 0);
+}
+
 /** Every top-level `import "C"` of a parsed Go file, with the comment cgo takes as its preamble. */
 export function findImportsOfC(root: Node, tokens: GoTokens): ImportC[] {
   const text = tokens.lines.text;

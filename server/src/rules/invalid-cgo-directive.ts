@@ -5,7 +5,7 @@
 import { cgoVerbs, directiveErrorMessage, type CgoDirective } from '../cgo/directives';
 import type { Fix } from '../cgo/findings';
 import type { CgoFile } from '../cgo/package';
-import { toSource, type Preamble } from '../cgo/preamble';
+import { toSource, toSourceEnd, type Preamble } from '../cgo/preamble';
 import type { Rule, RuleFinding } from './rule';
 
 export const invalidCgoDirective: Rule = {
@@ -32,7 +32,7 @@ function report(file: CgoFile, preamble: Preamble, directive: CgoDirective): Rul
   const line = directive.line;
   const indent = line.text.length - line.text.trimStart().length;
   let start = toSource(preamble, line.start + indent);
-  let end = toSource(preamble, line.start + line.text.trimEnd().length);
+  let end = toSourceEnd(preamble, line.start + line.text.trimEnd().length);
   const fixes: Fix[] = [];
   let advice: string;
   switch (error.kind) {
@@ -47,7 +47,7 @@ function report(file: CgoFile, preamble: Preamble, directive: CgoDirective): Rul
     case 'malformed-argument': {
       const arg = directive.args[error.argumentIndex];
       start = toSource(preamble, arg.start);
-      end = toSource(preamble, arg.end);
+      end = toSourceEnd(preamble, arg.end);
       advice =
         'The go command only passes arguments made of letters, digits and + - . , / = _ : $ @ % ! ~ ^ and spaces ' +
         '(and non-ASCII text); move anything else into the C code, e.g. a #define in the preamble.';
@@ -56,7 +56,7 @@ function report(file: CgoFile, preamble: Preamble, directive: CgoDirective): Rul
     case 'invalid-verb': {
       const verb = directive.verb!;
       start = toSource(preamble, verb.start);
-      end = toSource(preamble, verb.end);
+      end = toSourceEnd(preamble, verb.end);
       const closest = closestVerb(verb.text);
       fixes.push({
         title: `Change to ${closest}`,

@@ -5,7 +5,7 @@ import { findNonCLines } from '../cgo/c';
 import { cText } from '../cgo/directives';
 import type { Fix, TextEdit } from '../cgo/findings';
 import type { CgoFile } from '../cgo/package';
-import { toSource, type Preamble, type PreambleLine } from '../cgo/preamble';
+import { toSource, toSourceEnd, type Preamble, type PreambleLine } from '../cgo/preamble';
 import type { Rule, RuleFinding } from './rule';
 
 // ` * text` inside a block-comment preamble: Javadoc-style decoration, which C does not know.
@@ -58,7 +58,7 @@ function report(
 ): RuleFinding {
   const indent = line.text.length - line.text.trimStart().length;
   const start = toSource(preamble, line.start + indent);
-  const end = toSource(preamble, line.start + line.text.trimEnd().length);
+  const end = toSourceEnd(preamble, line.start + line.text.trimEnd().length);
   const quoted = line.text.trim();
   const fixes: Fix[] = [];
   const isOpener = lineIndex === 0 && !line.fromLineComment && quoted.startsWith('*');
