@@ -1,11 +1,17 @@
 // Every rule, in the order their findings are reported for the same place.
+import { cgoInTest } from './cgo-in-test';
+import { disallowedCgoFlag } from './disallowed-cgo-flag';
+import { exportWithDefinitions } from './export-with-definitions';
 import { invalidCgoDirective } from './invalid-cgo-directive';
+import { missingStdlibInclude } from './missing-stdlib-include';
 import { preambleCommentBleed } from './preamble-comment-bleed';
 import { preambleDetached } from './preamble-detached';
 import { renameImportC } from './rename-import-c';
 import type { Rule } from './rule';
+import { unionUnsafeOffset } from './union-unsafe-offset';
+import { wallFalsePositive } from './wall-false-positive';
 
-export const rules: readonly Rule[] = [preambleCommentBleed, preambleDetached, invalidCgoDirective, renameImportC];
+export const rules: readonly Rule[] = [preambleCommentBleed, preambleDetached, invalidCgoDirective, disallowedCgoFlag, renameImportC, cgoInTest, wallFalsePositive, exportWithDefinitions, missingStdlibInclude, unionUnsafeOffset];
 
 export function ruleById(id: string): Rule | undefined {
   return rules.find((rule) => rule.id === id);

@@ -1,0 +1,168 @@
+// Flags the go command refuses in #cgo CPPFLAGS/CFLAGS/CXXFLAGS/FFLAGS/LDFLAGS ("invalid flag in
+// #cgo CFLAGS: -fplugin=x"), and #cgo pkg-config package names it refuses ("invalid pkg-config
+// package name: -lfoo"). The go command checks the package's combined flags of each verb
+// (go/build appends every active #cgo line of the non-test files it builds, in file-name order,
+// making relative -I/-L paths absolute), so a flag that takes the next argument may find it on a
+// later #cgo line; each problem is mapped back to the argument it comes from.
+//
+// $CGO_<VERB>_ALLOW and $CGO_<VERB>_DISALLOW are read as the go command reads them (cfg.Getenv):
+// this process's environment (the editor's or the shell's that runs cgo-lint), else the file
+// `go env -w` writes ($GOENV, default ~/.config/go/env).
+import { makePathsAbsolute, type CgoDirective, type CgoVerb } from '../cgo/directives';
+import {
+  compilerFlagProblems,
+  flagVerbs,
+  goGetenv,
+  linkerFlagProblems,
+  pkgConfigProblems,
+  quoteMeta,
+  type FlagProblem,
+  type Getenv,
+} from '../cgo/flags';
+import type { CgoFile, CgoImport } from '../cgo/package';
+import { toSource, type Preamble } from '../cgo/preamble';
+import type { Rule, RuleContext, RuleFinding } from './rule';
+
+/** Where one argument of the package's combined flags comes from. */
+interface Origin {
+  file: CgoFile;
+  preamble: Preamble;
+  directive: CgoDirective;
+  arg: number;
+}
+
+interface VerbArgs {
+  values: string[];
+  origins: Origin[];
+}
+
+let environment: () => Getenv = () => goGetenv(process.env);
+
+/** Replaces where CGO_*_ALLOW/DISALLOW come from (tests); returns the previous source. */
+export function setFlagEnvironment(source: () => Getenv): () => Getenv {
+  const previous = environment;
+  environment = source;
+  return previous;
+}
+
+export const disallowedCgoFlag: Rule = {
+  id: 'disallowed-cgo-flag',
+  defaultSeverity: 'error',
+  summary: 'A #cgo flag the go command refuses ("invalid flag in #cgo CFLAGS"), or a pkg-config package name it refuses.',
+  check(ctx) {
+    const { imports, args } = packageArgs(ctx);
+    if (imports.length === 0) return [];
+    const findings: RuleFinding[] = [];
+
+    // exec.go, getPkgConfigFlags (runs before CFlags).
+    const pc = args['pkg-config'];
+    for (const problem of pkgConfigProblems(pc.values)) {
+      const origin = pc.origins[problem.index];
+      findings.push(finding(origin, problem.message, pkgConfigAdvice(pc.values[problem.index])));
+    }
+
+    // exec.go, CFlags: CPPFLAGS, CFLAGS, CXXFLAGS, FFLAGS with checkCompilerFlags, LDFLAGS with checkLinkerFlags.
+    const getenv = environment();
+    for (const { verb, linker } of flagVerbs) {
+      const { values, origins } = args[verb];
+      const source = `#cgo ${verb}`;
+      const check = (linker ? linkerFlagProblems : compilerFlagProblems)(verb, source, values, getenv);
+      if (check.envError) {
+        findings.push(envFinding(check.envError, origins[0], imports[0]));
+        continue;
+      }
+      for (const problem of check.problems) {
+        // A refused pair ("-I -foo") is reported on the flag; the argument is checked on its own too.
+        const origin = origins[problem.index];
+        findings.push(finding(origin, problem.message, flagAdvice(verb, values, problem)));
+      }
+    }
+    return findings;
+  },
+};
+
+/**
+ * The package's #cgo arguments per verb as packageFlags (and go/build) combine them, with the
+ * argument each comes from; and the `import "C"`s of the files the go command builds.
+ */
+function packageArgs(ctx: RuleContext): { imports: { file: CgoFile; imp: CgoImport }[]; args: Record<CgoVerb, VerbArgs> } {
+  const { pkg } = ctx;
+  const args = {} as Record<CgoVerb, VerbArgs>;
+  for (const verb of ['CFLAGS', 'CPPFLAGS', 'CXXFLAGS', 'FFLAGS', 'LDFLAGS', 'pkg-config'] as const) args[verb] = { values: [], origins: [] };
+  const imports: { file: CgoFile; imp: CgoImport }[] = [];
+  const files = pkg.files.filter((f) => f.included && !f.isTest).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  for (const file of files) {
+    for (const imp of file.imports) {
+      imports.push({ file, imp });
+      if (!imp.preamble) continue;
+      for (const directive of imp.directives) {
+        if (directive.error) break;
+        if (!directive.active || !directive.verb) continue;
+        const verb = directive.verb.text as CgoVerb;
+        const raw = directive.args.map((a) => a.value);
+        args[verb].values.push(...(verb === 'pkg-config' ? raw : makePathsAbsolute(raw, pkg.dir)));
+        for (let arg = 0; arg < raw.length; arg++) args[verb].origins.push({ file, preamble: imp.preamble, directive, arg });
+      }
+    }
+  }
+  // The engine's own combination is the reference when it agrees in shape with ours.
+  if (imports.length > 0) {
+    const flags = ctx.flags();
+    for (const verb of Object.keys(args) as CgoVerb[]) {
+      if (flags[verb].length === args[verb].values.length) args[verb].values = [...flags[verb]];
+    }
+  }
+  return { imports, args };
+}
+
+function finding(origin: Origin, toolMessage: string, advice: string): RuleFinding {
+  const arg = origin.directive.args[origin.arg];
+  return {
+    file: origin.file.path,
+    start: toSource(origin.preamble, arg.start),
+    // From the argument's last character: the preamble has no "\r", so its end could map past one.
+    end: toSource(origin.preamble, arg.end - 1) + 1,
+    message: `go build fails: "${toolMessage}". ${advice}`,
+    fixes: [],
+  };
+}
+
+function flagAdvice(verb: string, values: string[], problem: FlagProblem): string {
+  const arg = values[problem.index];
+  switch (problem.kind) {
+    case 'disallowed':
+      if (problem.byDisallow) return `$CGO_${verb}_DISALLOW in the environment matches it.`;
+      return (
+        `The go command takes only allowlisted flags from #cgo lines (https://golang.org/s/invalidflag). ` +
+        `If the flag is needed, set CGO_${verb}_ALLOW='${quoteMeta(arg)}' (a Go regexp that must match the whole flag) ` +
+        `where go runs, or pass the flag in the CGO_${verb} environment variable instead, which is not checked.`
+      );
+    case 'bad-next-arg':
+      return (
+        `${arg} takes the next argument, and the go command refuses one that does not start with a letter, a digit, ` +
+        `'.', '_', '/' or a non-ASCII character (it could be taken for a flag or an @file).`
+      );
+    case 'missing-next-arg':
+      return `${arg} takes the next argument; add it after ${arg}.`;
+  }
+}
+
+function pkgConfigAdvice(name: string): string {
+  const advice =
+    '#cgo pkg-config arguments that start with "--" are pkg-config options; every other one is a package name, ' +
+    "which must start with a letter, a digit, '.', '_', '/' or a non-ASCII character.";
+  return name.startsWith('-') && !name.startsWith('--')
+    ? `${advice} Put compiler flags in #cgo CFLAGS and linker flags in #cgo LDFLAGS.`
+    : advice;
+}
+
+function envFinding(envError: string, origin: Origin | undefined, first: { file: CgoFile; imp: CgoImport }): RuleFinding {
+  const message =
+    `go build fails: "${envError}". Every cgo build fails until the variable (in the environment, or set with ` +
+    `\`go env -w\`) is a valid Go regexp or is removed.`;
+  if (origin?.directive.verb) {
+    const v = origin.directive.verb;
+    return { file: origin.file.path, start: toSource(origin.preamble, v.start), end: toSource(origin.preamble, v.end - 1) + 1, message, fixes: [] };
+  }
+  return { file: first.file.path, start: first.imp.path.start, end: first.imp.path.end, message, fixes: [] };
+}
