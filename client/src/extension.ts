@@ -20,6 +20,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       { scheme: 'untitled', language: 'go' },
     ],
     synchronize: { configurationSection: 'cgo' },
+    // Workspace Trust: an untrusted folder never makes the server start a process (pkg-config).
+    // A function, so a restarted server gets the trust of that moment.
+    initializationOptions: () => ({ trusted: vscode.workspace.isTrusted }),
     outputChannel: output,
     traceOutputChannel: output,
   };
@@ -53,6 +56,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       }
     }),
     vscode.commands.registerCommand('cgo.showOutput', () => output.show(true)),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      if (languageClient.isRunning()) languageClient.sendNotification('cgo/trustGranted').catch(() => undefined);
+    }),
   );
 
   try {

@@ -1,6 +1,7 @@
 // The cgo language server: wires LSP requests and notifications to the documents, the package
 // model, the analysis scheduler and the features. Started with --stdio or over node-ipc
-// (createConnection picks the transport from the command line). Starts no external process.
+// (createConnection picks the transport from the command line). The only external process is
+// pkg-config, for hovers, and only in a trusted workspace (see features/hover.ts).
 import * as path from 'node:path';
 import {
   CodeActionKind,
@@ -14,9 +15,14 @@ import {
 } from 'vscode-languageserver/node';
 import { Engine } from './cgo/engine';
 import { defaultGrammarDir, loadGrammars } from './cgo/grammars';
+import { PkgConfig } from './cgo/pkgconfig';
 import { OpenDocuments } from './documents';
 import { Analyzer } from './features/analysis';
 import { quickFixes } from './features/codeActions';
+import { completion } from './features/completion';
+import { definition, type FeatureServices } from './features/definition';
+import { hover } from './features/hover';
+import { semanticTokens, semanticTokensLegend } from './features/semanticTokens';
 import { Settings } from './settings';
 import { Workspace } from './workspace';
 
@@ -39,6 +45,11 @@ interface Services {
 }
 let services: Services | undefined;
 let watchFiles = false;
+/**
+ * Workspace Trust: the VS Code client sends initializationOptions {trusted} and the
+ * cgo/trustGranted notification; other clients say nothing, which counts as trusted.
+ */
+let trusted = true;
 
 connection.onInitialize(async (params): Promise<InitializeResult> => {
   const capabilities = params.capabilities;
@@ -47,6 +58,7 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
   const documentChanges = capabilities.workspace?.workspaceEdit?.documentChanges === true;
   const createFiles = documentChanges && (capabilities.workspace?.workspaceEdit?.resourceOperations ?? []).includes('create');
   watchFiles = capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+  trusted = (params.initializationOptions as { trusted?: unknown } | undefined)?.trusted !== false;
 
   const engine = new Engine(await loadGrammars(defaultGrammarDir(__dirname)));
   const parseGo = engine.parseGo.bind(engine);
@@ -80,6 +92,20 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
   documents.documents.onDidClose((e) => analyzer.closed(e.document.uri));
   documents.documents.listen(connection);
 
+  const features: FeatureServices = {
+    engine,
+    documents,
+    workspace,
+    settings,
+    isTrusted: () => trusted,
+    pkgConfig: new PkgConfig({ mayRun: () => trusted }),
+    warn: log.warn,
+  };
+  connection.onHover((request) => hover(features, request));
+  connection.onDefinition((request) => definition(features, request));
+  connection.onCompletion((request) => completion(features, request));
+  connection.languages.semanticTokens.on((request) => semanticTokens(features, request));
+
   connection.onCodeAction((request) =>
     quickFixes(request, {
       versionOf: (uri) => documents.get(uri)?.version ?? null,
@@ -101,6 +127,10 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      hoverProvider: true,
+      definitionProvider: true,
+      completionProvider: { triggerCharacters: ['.'] },
+      semanticTokensProvider: { legend: semanticTokensLegend, full: true },
       ...(pull ? { diagnosticProvider: { interFileDependencies: true, workspaceDiagnostics: false } } : {}),
     },
     serverInfo: { name: 'cgo' },
@@ -113,6 +143,10 @@ connection.onInitialized(() => {
   connection.client
     .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.go' }, { globPattern: '**/*.h' }] })
     .catch((error: unknown) => log.warn(`cannot watch .go and .h files: ${String(error)}`));
+});
+
+connection.onNotification('cgo/trustGranted', () => {
+  trusted = true;
 });
 
 connection.onDidChangeWatchedFiles((params) => services?.analyzer.filesChanged(params.changes.map((change) => change.uri)));
