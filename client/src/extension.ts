@@ -33,11 +33,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const status = vscode.window.createStatusBarItem('cgo.status', vscode.StatusBarAlignment.Right, 0);
   status.name = 'cgo language server';
   status.command = 'cgo.showOutput';
-  const showState = (state: State): void => {
+  let cgoFiles: number | undefined;
+  let state = State.Starting;
+  const showState = (newState: State): void => {
+    state = newState;
     const [icon, words] =
       state === State.Running ? ['$(check)', 'running'] : state === State.Starting ? ['$(sync~spin)', 'starting'] : ['$(circle-slash)', 'stopped'];
-    status.text = `${icon} cgo`;
-    status.tooltip = `cgo language server: ${words} (click for output)`;
+    const files = cgoFiles === undefined ? '' : ` ${cgoFiles}`;
+    status.text = `${icon} cgo${state === State.Running ? files : ''}`;
+    const counted = cgoFiles === undefined ? '' : `; ${cgoFiles} .go file${cgoFiles === 1 ? '' : 's'} with import "C" in the checked packages`;
+    status.tooltip = `cgo language server: ${words}${counted} (click for output)`;
   };
   showState(State.Starting);
   status.show();
@@ -46,6 +51,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     output,
     status,
     languageClient.onDidChangeState((e) => showState(e.newState)),
+    languageClient.onNotification('cgo/status', (params: { cgoFiles: number }) => {
+      cgoFiles = params.cgoFiles;
+      showState(state);
+    }),
     vscode.commands.registerCommand('cgo.restartServer', async () => {
       try {
         await languageClient.restart();

@@ -82,6 +82,7 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
       refresh: refreshSupported
         ? () => void connection.languages.diagnostics.refresh().catch((error: unknown) => log.warn(`diagnostic refresh failed: ${String(error)}`))
         : undefined,
+      status: (cgoFiles) => void connection.sendNotification('cgo/status', { cgoFiles }).catch(() => undefined),
     },
     { debounceMs, ruleDocsDir, log },
   );
@@ -138,6 +139,8 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
 });
 
 connection.onInitialized(() => {
+  // One line per start in the output channel: what a restart did is visible there.
+  connection.console.info(`cgo language server started (pid ${process.pid})`);
   // Closed files and headers edited by other tools (git checkout, go generate) change what open files see.
   if (!watchFiles) return;
   connection.client

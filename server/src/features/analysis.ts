@@ -18,6 +18,8 @@ export interface DiagnosticsDelivery {
   publish(uri: string, version: number | undefined, diagnostics: Diagnostic[]): void;
   /** Asks a pulling client to pull again (workspace/diagnostic/refresh); undefined when unsupported. */
   refresh: (() => void) | undefined;
+  /** Tells the client how many .go files with import "C" the checked packages hold. */
+  status(cgoFiles: number): void;
 }
 
 export interface AnalyzerOptions {
@@ -37,6 +39,9 @@ interface StoredResult extends DocumentResult {
   settingsGeneration: number;
 }
 
+/** `import "C"`, alone or in a group: enough for a count shown in the status bar. */
+const importsC = /^\s*(?:import\s*(?:\(\s*)?)?(?:[\w.]+\s+)?"C"/m;
+
 export class Analyzer {
   private readonly results = new Map<string, StoredResult>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
@@ -52,6 +57,9 @@ export class Analyzer {
   private nextResultId = 1;
   private readonly reportedTargetProblems = new Set<string>();
   private disposed = false;
+  /** Files with import "C", per package checked, for the status item. */
+  private readonly cgoFilesByPackage = new Map<string, number>();
+  private reportedCgoFiles = -1;
 
   constructor(
     private readonly engine: Engine,
@@ -189,6 +197,7 @@ export class Analyzer {
     if (settings.enable && open.length > 0) {
       try {
         const pkg = this.workspace.load(key);
+        this.countCgoFiles(key, pkg);
         // Only open files are reported; closed ones need no ranges.
         const openPaths = new Set(pkg.files.filter((file) => file.version !== null).map((file) => file.path));
         const findings = this.check(pkg, settings).filter((finding) => openPaths.has(finding.file));
@@ -206,6 +215,16 @@ export class Analyzer {
     // The other open files of the package were re-checked too; a pulling client must ask again.
     if (this.delivery.mode === 'pull' && changed.size > 0 && open.some((document) => !changed.has(document.uri))) {
       this.delivery.refresh?.();
+    }
+  }
+
+  private countCgoFiles(key: string, pkg: LoadedPackage): void {
+    this.cgoFilesByPackage.set(key, pkg.files.filter((file) => importsC.test(file.text)).length);
+    let total = 0;
+    for (const count of this.cgoFilesByPackage.values()) total += count;
+    if (total !== this.reportedCgoFiles) {
+      this.reportedCgoFiles = total;
+      this.delivery.status(total);
     }
   }
 
