@@ -22,7 +22,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     synchronize: { configurationSection: 'cgo' },
     // Workspace Trust: an untrusted folder never makes the server start a process (pkg-config).
     // A function, so a restarted server gets the trust of that moment.
-    initializationOptions: () => ({ trusted: vscode.workspace.isTrusted }),
+    // goplsRuns: the Go extension is installed and enabled, so gopls checks the same files.
+    initializationOptions: () => ({ trusted: vscode.workspace.isTrusted, goplsRuns: vscode.extensions.getExtension('golang.go') !== undefined }),
     outputChannel: output,
     traceOutputChannel: output,
   };

@@ -84,7 +84,7 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
         : undefined,
       status: (cgoFiles) => void connection.sendNotification('cgo/status', { cgoFiles }).catch(() => undefined),
     },
-    { debounceMs, ruleDocsDir, log },
+    { debounceMs, ruleDocsDir, log, goplsRuns: (params.initializationOptions as { goplsRuns?: unknown } | undefined)?.goplsRuns === true },
   );
   services = { engine, documents, workspace, settings, analyzer };
 

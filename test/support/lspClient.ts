@@ -32,6 +32,8 @@ export interface ClientOptions {
   configuration?: boolean;
   /** Announce workspace.workspaceEdit.documentChanges (default true). */
   documentChanges?: boolean;
+  /** Sent as initialize's initializationOptions, as the VS Code client does. */
+  initializationOptions?: Record<string, unknown>;
 }
 
 /** Something the server sent: a notification, or a request the client answered. */
@@ -90,7 +92,12 @@ export class LspClient {
         ...(options.pull ? { diagnostic: { dynamicRegistration: false, relatedDocumentSupport: false } } : {}),
       },
     };
-    client.initializeResult = await client.request<InitializeResult>('initialize', { processId: process.pid, rootUri: null, capabilities });
+    client.initializeResult = await client.request<InitializeResult>('initialize', {
+      processId: process.pid,
+      rootUri: null,
+      capabilities,
+      initializationOptions: options.initializationOptions,
+    });
     client.notify('initialized', {});
     return client;
   }

@@ -25,6 +25,8 @@ export interface DiagnosticsDelivery {
 export interface AnalyzerOptions {
   debounceMs: number;
   ruleDocsDir: string;
+  /** The client runs gopls too (VS Code with the Go extension): see reportedByGopls. */
+  goplsRuns: boolean;
   log: { error(message: string): void; warn(message: string): void };
 }
 
@@ -201,7 +203,7 @@ export class Analyzer {
         // Only open files are reported; closed ones need no ranges.
         const openPaths = new Set(pkg.files.filter((file) => file.version !== null).map((file) => file.path));
         const findings = this.check(pkg, settings).filter((finding) => openPaths.has(finding.file));
-        diagnostics = toDiagnostics(findings, pkg.files, this.options.ruleDocsDir);
+        diagnostics = toDiagnostics(findings, pkg.files, this.options.ruleDocsDir, this.options.goplsRuns);
       } catch (error) {
         // Carry on with no diagnostics for this package rather than stale or none at all.
         this.options.log.error(`cgo: analysis of ${key} failed: ${describe(error)}`);

@@ -46,7 +46,19 @@ const lspSeverity: Record<Severity, DiagnosticSeverity> = {
  * it needs, and a fix that would create a file the package has would overwrite it: both are
  * left out.
  */
-export function toDiagnostics(findings: readonly Finding[], files: readonly AnalysedFile[], ruleDocsDir: string): Map<string, Diagnostic[]> {
+/**
+ * Rules whose finding gopls also reports, on the same line, when it loads the package (checked:
+ * `cannot rename import "C"` at the import). Next to the Go extension they become hints: the quick
+ * fix stays, the second squiggle goes.
+ */
+export const reportedByGopls: ReadonlySet<string> = new Set(['rename-import-c']);
+
+export function toDiagnostics(
+  findings: readonly Finding[],
+  files: readonly AnalysedFile[],
+  ruleDocsDir: string,
+  goplsRuns = false,
+): Map<string, Diagnostic[]> {
   const byPath = new Map(files.map((file) => [file.path, { file, lines: undefined as TextDocument | undefined }]));
   const located = (filePath: string): { file: AnalysedFile; lines: TextDocument } | undefined => {
     const entry = byPath.get(filePath);
@@ -82,7 +94,7 @@ export function toDiagnostics(findings: readonly Finding[], files: readonly Anal
     const data: CgoDiagnosticData = { fixes: finding.fixes.map(fixData).filter((fix): fix is FixData => fix !== undefined) };
     const diagnostic: Diagnostic = {
       range: range(at.lines, finding.start, finding.end),
-      severity: lspSeverity[finding.severity],
+      severity: goplsRuns && reportedByGopls.has(finding.rule) ? DiagnosticSeverity.Hint : lspSeverity[finding.severity],
       source: diagnosticSource,
       code: finding.rule,
       codeDescription: { href: pathToFileURL(path.join(ruleDocsDir, `${finding.rule}.md`)).href },
