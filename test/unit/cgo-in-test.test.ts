@@ -13,6 +13,7 @@ import { LineIndex } from '../../server/src/cgo/text';
 import { goWrapperName } from '../../server/src/rules/cgo-in-test';
 import { testEngine } from '../support/engine';
 import { goEnv, requireGo } from '../support/go';
+import { articleApiH as apiH } from '../support/goSources';
 
 const root = '/virtual';
 const dir = `${root}/app`;
@@ -65,37 +66,6 @@ function preferred(finding: Finding): Fix {
 
 const wrappersComment = (test: string): string => `// Go wrappers of the C names ${test} uses: a _test.go file cannot import "C".`;
 
-const apiH = `#pragma once
-#include <stdint.h>
-
-typedef struct {
-  char *data;
-  uint64_t len;
-} String;
-
-typedef enum {
-  ANIMAL_KIND_DOG,
-  ANIMAL_KIND_CAT,
-} AnimalKind;
-
-typedef struct {
-  AnimalKind kind;
-  union {
-    String cat_name;   // Only for \`ANIMAL_KIND_CAT\`.
-    uint16_t dog_tail; // Only for \`ANIMAL_KIND_DOG\`.
-  };
-} Animal;
-
-Animal animal_make_dog();
-
-Animal animal_make_cat();
-
-void animal_print(Animal *animal);
-
-uint16_t animal_dog_get_tail(Animal *animal);
-
-String animal_cat_get_name(Animal *animal);
-`;
 
 const appGo = `package app
 

@@ -6,35 +6,10 @@ import type { Finding } from '../../server/src/cgo/findings';
 import { resolveTarget } from '../../server/src/cgo/target';
 import { LineIndex } from '../../server/src/cgo/text';
 import { testEngine } from '../support/engine';
+import { articleApiH } from '../support/goSources';
 
 const dir = '/virtual/app';
-const apiH = `#pragma once
-#include <stdint.h>
-
-typedef struct {
-  char *data;
-  uint64_t len;
-} String;
-
-typedef enum {
-  ANIMAL_KIND_DOG,
-  ANIMAL_KIND_CAT,
-} AnimalKind;
-
-typedef struct {
-  AnimalKind kind;
-  union {
-    String cat_name;   // Only for \`ANIMAL_KIND_CAT\`.
-    uint16_t dog_tail; // Only for \`ANIMAL_KIND_DOG\`.
-  };
-} Animal;
-
-Animal animal_make_dog();
-
-Animal animal_make_cat();
-
-Animal *animal_new(void);
-`;
+const apiH = `${articleApiH}\nAnimal *animal_new(void);\n`;
 const headers: Record<string, string> = {
   '/virtual/c/api.h': apiH,
   '/virtual/c/packed.h': '#include "api.h"\ntypedef struct __attribute__((packed)) { char c; int i; } P;\n',

@@ -23,6 +23,7 @@ import { cgoBasicTypeNames, cgoBuiltinFunctions, goSignature, goType, type GoSig
 import { buildFileScope, includeDirs } from '../cgo/headers';
 import type { CgoFile, CgoImport } from '../cgo/package';
 import type { Rule, RuleContext, RuleFinding } from './rule';
+import { declaresName } from '../cgo/gosyntax';
 
 export const cgoInTest: Rule = {
   id: 'cgo-in-test',
@@ -636,20 +637,6 @@ function isErrnoCall(call: Node): boolean {
   if (statement?.type !== 'short_var_declaration' && statement?.type !== 'assignment_statement') return false;
   if (statement.childForFieldName('right')?.id !== list.id) return false;
   return statement.childForFieldName('left')?.namedChildCount === 2;
-}
-
-/** Whether the file declares the name anywhere (which would make some C.x mean something else). */
-function declaresName(root: Node, name: string): boolean {
-  const declaring = ['short_var_declaration', 'var_spec', 'const_spec', 'parameter_declaration', 'range_clause', 'function_declaration', 'type_spec', 'type_alias', 'method_declaration'];
-  for (const node of root.descendantsOfType(declaring)) {
-    if (!node) continue;
-    const names =
-      node.type === 'short_var_declaration' || node.type === 'range_clause'
-        ? node.childForFieldName('left')?.namedChildren ?? []
-        : node.childrenForFieldName('name');
-    if (names.some((n) => n?.text === name)) return true;
-  }
-  return false;
 }
 
 function unsafeImport(file: CgoFile): { name: string } | undefined {

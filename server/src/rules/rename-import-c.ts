@@ -3,6 +3,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Fix, TextEdit } from '../cgo/findings';
 import type { CgoFile, CgoImport } from '../cgo/package';
 import type { Rule, RuleFinding } from './rule';
+import { declaresName } from '../cgo/gosyntax';
 
 export const renameImportC: Rule = {
   id: 'rename-import-c',
@@ -29,7 +30,7 @@ function report(file: CgoFile, imp: CgoImport, name: NonNullable<CgoImport['name
     note = ' With a dot import, every C name used unqualified must become C.name; no automatic fix.';
   } else {
     const uses = qualifiedUses(file.tree.rootNode, name.text);
-    if (isShadowed(file.tree.rootNode, name.text)) {
+    if (declaresName(file.tree.rootNode, name.text)) {
       note = ` "${name.text}" is also declared in this file, so the uses are not rewritten automatically.`;
     } else {
       fixes.push({
@@ -61,16 +62,3 @@ function qualifiedUses(root: Node, name: string): Node[] {
   return uses;
 }
 
-/** Whether the name is declared anywhere in the file, which would make some `c.x` mean something else. */
-function isShadowed(root: Node, name: string): boolean {
-  const declaring = ['short_var_declaration', 'var_spec', 'const_spec', 'parameter_declaration', 'range_clause', 'function_declaration', 'type_spec', 'type_alias'];
-  for (const node of root.descendantsOfType(declaring)) {
-    if (!node) continue;
-    const names =
-      node.type === 'short_var_declaration' || node.type === 'range_clause'
-        ? node.childForFieldName('left')?.namedChildren ?? []
-        : node.childrenForFieldName('name');
-    if (names.some((n) => n?.text === name)) return true;
-  }
-  return false;
-}
