@@ -26,7 +26,8 @@ import { semanticTokens, semanticTokensLegend } from './features/semanticTokens'
 import { Settings } from './settings';
 import { Workspace } from './workspace';
 
-const debounceMs = 200;
+/** Pause after typing before a package is checked again; initializationOptions.debounceMs overrides it (benchmarks). */
+const defaultDebounceMs = 200;
 /** docs/rules/ of the extension, next to dist/ where this bundle runs. */
 const ruleDocsDir = path.join(__dirname, '..', 'docs', 'rules');
 
@@ -52,6 +53,7 @@ let watchFiles = false;
 let trusted = true;
 
 connection.onInitialize(async (params): Promise<InitializeResult> => {
+  const options = (params.initializationOptions ?? {}) as { debounceMs?: unknown; goplsRuns?: unknown };
   const capabilities = params.capabilities;
   const pull = capabilities.textDocument?.diagnostic !== undefined;
   const refreshSupported = capabilities.workspace?.diagnostics?.refreshSupport === true;
@@ -84,7 +86,12 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
         : undefined,
       status: (cgoFiles) => void connection.sendNotification('cgo/status', { cgoFiles }).catch(() => undefined),
     },
-    { debounceMs, ruleDocsDir, log, goplsRuns: (params.initializationOptions as { goplsRuns?: unknown } | undefined)?.goplsRuns === true },
+    {
+      debounceMs: typeof options.debounceMs === 'number' && options.debounceMs >= 0 ? options.debounceMs : defaultDebounceMs,
+      ruleDocsDir,
+      log,
+      goplsRuns: options.goplsRuns === true,
+    },
   );
   services = { engine, documents, workspace, settings, analyzer };
 

@@ -1,0 +1,220 @@
+// npm run bench: what a user feels, measured on this machine and printed as a table
+// (bench/results.json keeps the figures). Figures are reported, never asserted: these machines
+// are noisy, so every timing is repeated and the medians are shown.
+//
+//   1. Per-edit latency through the real server (dist/server.js over stdio, pull diagnostics):
+//      a 20,000-line Go file whose preamble has 2,000 lines; 60 edits, half in the Go body, half
+//      in the preamble; time from didChange to the diagnostics of that version, with the
+//      server's debounce set to 0 (the default debounce is reported separately).
+//   2. Open latency of that file; server memory after opening a 2,000-file module and after
+//      1,000 more edits.
+//   3. cgo-lint on a 4,000-file module (400 packages, every tenth uses cgo), and a cold-cache
+//      `go vet ./...` on the same tree when go is on PATH.
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(path.join(repo, 'package.json'));
+const rpc = require('vscode-jsonrpc/node');
+const serverJs = path.join(repo, 'dist', 'server.js');
+const cliJs = path.join(repo, 'dist', 'cli.js');
+const defaultDebounceMs = 200;
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cgo-bench-'));
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const percentile = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+};
+const ms = (x) => `${x.toFixed(1)} ms`;
+
+function bigFile() {
+  const preamble = ['// #cgo CFLAGS: -O2', '// #include <stdlib.h>'];
+  for (let i = 0; preamble.length < 2000; i++) {
+    preamble.push(`// static inline int f${i}(int x) { return x + ${i}; }`, `// typedef struct { int a${i}; long b; } s${i}_t;`);
+  }
+  const body = [];
+  for (let i = 0; body.length < 17_990; i++) {
+    body.push(`func g${i}(x int) int {`, `\tif x > ${i} {`, `\t\treturn int(C.f${i % 900}(C.int(x)))`, '\t}', '\treturn x * 2', '}', '');
+  }
+  const lines = ['package big', '', ...preamble, 'import "C"', '', ...body];
+  return { text: lines.join('\n') + '\n', preambleLines: preamble.length, bodyStart: preamble.length + 4, lineCount: lines.length };
+}
+
+/** A module of `files` .go files in packages of ten; every tenth package imports "C". */
+function module(root, files) {
+  fs.mkdirSync(root, { recursive: true });
+  fs.writeFileSync(path.join(root, 'go.mod'), 'module example.com/bench\n\ngo 1.19\n');
+  const paths = [];
+  for (let p = 0; p < files / 10; p++) {
+    const dir = path.join(root, `pkg${p}`);
+    fs.mkdirSync(dir);
+    for (let f = 0; f < 10; f++) {
+      const cgo = p % 10 === 0 && f === 0;
+      const text = cgo
+        ? `package pkg${p}\n\n// #include <stdlib.h>\n// static int twice(int x) { return 2 * x; }\nimport "C"\n\nfunc Twice(x int) int { return int(C.twice(C.int(x))) }\n`
+        : `package pkg${p}\n\nimport "fmt"\n\n// F${f} formats.\nfunc F${f}(x int) string {\n\treturn fmt.Sprint(x * ${f})\n}\n`;
+      const file = path.join(dir, `f${f}.go`);
+      fs.writeFileSync(file, text);
+      paths.push({ file, text });
+    }
+  }
+  return paths;
+}
+
+class Server {
+  constructor(debounceMs) {
+    this.child = spawn(process.execPath, [serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    this.connection = rpc.createMessageConnection(new rpc.StreamMessageReader(this.child.stdout), new rpc.StreamMessageWriter(this.child.stdin));
+    this.connection.onRequest('workspace/configuration', (params) => params.items.map(() => ({})));
+    this.connection.onRequest(() => null);
+    this.connection.onNotification(() => undefined);
+    this.connection.listen();
+    this.debounceMs = debounceMs;
+  }
+  async initialize() {
+    await this.connection.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri: null,
+      capabilities: { textDocument: { diagnostic: {} }, workspace: { configuration: true } },
+      initializationOptions: { debounceMs: this.debounceMs },
+    });
+    this.connection.sendNotification('initialized', {});
+  }
+  open(uri, text) {
+    this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'go', version: 1, text } });
+  }
+  change(uri, version, range, text) {
+    this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range, text }] });
+  }
+  pull(uri) {
+    return this.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri } });
+  }
+  rssMb() {
+    const status = fs.readFileSync(`/proc/${this.child.pid}/status`, 'utf8');
+    return Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024;
+  }
+  async stop() {
+    await this.connection.sendRequest('shutdown');
+    this.connection.sendNotification('exit');
+    await new Promise((resolve) => this.child.once('exit', resolve));
+  }
+}
+
+async function editLatency() {
+  const big = bigFile();
+  const file = path.join(tmp, 'big', 'big.go');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, big.text);
+  const uri = pathToFileURL(file).href;
+  const server = new Server(0);
+  await server.initialize();
+  let start = performance.now();
+  server.open(uri, big.text);
+  await server.pull(uri);
+  const openMs = performance.now() - start;
+  const body = [];
+  const preamble = [];
+  let version = 1;
+  for (let i = 0; i < 60; i++) {
+    const inPreamble = i % 2 === 1;
+    // Body: a comment line inserted inside a function far below the preamble. Preamble: a C line's number changes.
+    const line = inPreamble ? 3 + ((i * 37) % (big.preambleLines - 2)) : big.bodyStart + 100 + ((i * 613) % 17_000);
+    const range = inPreamble
+      ? { start: { line, character: 3 }, end: { line, character: 3 } }
+      : { start: { line, character: 0 }, end: { line, character: 0 } };
+    const text = inPreamble ? ' ' : '\t// edited\n';
+    start = performance.now();
+    server.change(uri, ++version, range, text);
+    await server.pull(uri);
+    (inPreamble ? preamble : body).push(performance.now() - start);
+  }
+  await server.stop();
+  // The same edit once with the shipped debounce, to show what a user waits in all.
+  const withDebounce = new Server(defaultDebounceMs);
+  await withDebounce.initialize();
+  withDebounce.open(uri, big.text);
+  await withDebounce.pull(uri);
+  start = performance.now();
+  withDebounce.change(uri, 2, { start: { line: big.bodyStart + 10, character: 0 }, end: { line: big.bodyStart + 10, character: 0 } }, '\t// edited\n');
+  await withDebounce.pull(uri);
+  const debouncedMs = performance.now() - start;
+  await withDebounce.stop();
+  return { lines: big.lineCount, preambleLines: big.preambleLines, openMs, body, preamble, debouncedMs };
+}
+
+async function memory() {
+  const files = module(path.join(tmp, 'mem'), 2000);
+  const server = new Server(0);
+  await server.initialize();
+  const baseline = server.rssMb();
+  for (const { file, text } of files) server.open(pathToFileURL(file).href, text);
+  for (const { file } of files) await server.pull(pathToFileURL(file).href);
+  const afterOpen = server.rssMb();
+  const cgoFiles = files.filter((f) => f.text.includes('import "C"'));
+  for (let i = 0; i < 1000; i++) {
+    const { file } = cgoFiles[i % cgoFiles.length];
+    const uri = pathToFileURL(file).href;
+    // Type a space into the preamble, then take it out again, file after file.
+    const round = Math.floor(i / cgoFiles.length);
+    const range = round % 2 === 0 ? { start: { line: 3, character: 3 }, end: { line: 3, character: 3 } } : { start: { line: 3, character: 3 }, end: { line: 3, character: 4 } };
+    server.change(uri, 2 + i, range, round % 2 === 0 ? ' ' : '');
+    await server.pull(uri);
+  }
+  const afterEdits = server.rssMb();
+  await server.stop();
+  return { files: files.length, baseline, afterOpen, afterEdits };
+}
+
+function cliThroughput() {
+  const root = path.join(tmp, 'cli');
+  module(root, 4000);
+  const runs = [];
+  for (let i = 0; i < 5; i++) {
+    const start = performance.now();
+    const r = spawnSync(process.execPath, [cliJs, '.'], { cwd: root, encoding: 'utf8' });
+    runs.push(performance.now() - start);
+    if (r.status !== 0) throw new Error(`cgo-lint failed on the bench module:\n${r.stdout}${r.stderr}`);
+  }
+  let goVetMs;
+  if (spawnSync('go', ['version']).status === 0) {
+    const env = { ...process.env, GOCACHE: path.join(tmp, 'gocache'), GOPATH: path.join(tmp, 'gopath'), GOFLAGS: '-mod=mod', GOPROXY: 'off', GOTOOLCHAIN: 'local' };
+    const start = performance.now();
+    const vet = spawnSync('go', ['vet', './...'], { cwd: root, env, encoding: 'utf8' });
+    goVetMs = performance.now() - start;
+    if (vet.status !== 0) throw new Error(`go vet failed on the bench module:\n${vet.stderr}`);
+  }
+  return { files: 4000, packages: 400, cgoPackages: 40, runs, goVetMs };
+}
+
+const machine = { cores: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, memoryGb: Math.round(os.totalmem() / 2 ** 30) };
+const edits = await editLatency();
+const mem = await memory();
+const cli = cliThroughput();
+fs.rmSync(tmp, { recursive: true, force: true });
+
+const all = [...edits.body, ...edits.preamble];
+const rows = [
+  ['machine', `${machine.cores} cores, ${machine.cpu}, node ${machine.node}`],
+  ['file', `${edits.lines} lines, preamble ${edits.preambleLines} lines`],
+  ['open → diagnostics', ms(edits.openMs)],
+  ['edit → diagnostics, all (p50 / p95)', `${ms(median(all))} / ${ms(percentile(all, 95))}`],
+  ['edit in the Go body (p50 / p95)', `${ms(median(edits.body))} / ${ms(percentile(edits.body, 95))}`],
+  ['edit in the preamble (p50 / p95)', `${ms(median(edits.preamble))} / ${ms(percentile(edits.preamble, 95))}`],
+  [`one edit with the ${defaultDebounceMs} ms debounce`, ms(edits.debouncedMs)],
+  [`server RSS: start / ${mem.files} files open / +1,000 edits`, `${mem.baseline.toFixed(0)} / ${mem.afterOpen.toFixed(0)} / ${mem.afterEdits.toFixed(0)} MB`],
+  [`cgo-lint, ${cli.files} files (median of ${cli.runs.length})`, ms(median(cli.runs))],
+  ['go vet ./..., cold cache', cli.goVetMs === undefined ? 'go not found' : ms(cli.goVetMs)],
+  ['cgo-lint vs go vet', cli.goVetMs === undefined ? '-' : `${(cli.goVetMs / median(cli.runs)).toFixed(1)}× faster`],
+];
+const width = Math.max(...rows.map(([k]) => k.length));
+for (const [k, v] of rows) process.stdout.write(`${k.padEnd(width)}  ${v}\n`);
+fs.mkdirSync(path.join(repo, 'bench'), { recursive: true });
+fs.writeFileSync(path.join(repo, 'bench', 'results.json'), `${JSON.stringify({ date: new Date().toISOString(), machine, edits, memory: mem, cli }, null, 2)}\n`);
