@@ -23,9 +23,17 @@ export interface CheckOptions {
   readText?: ReadText;
 }
 
+/** A file's C scope and what it was built from, to reuse it while none of that changes. */
+interface CachedScope {
+  key: string;
+  headers: { path: string; text: string | undefined }[];
+  scope: CScope;
+}
+
 export class Engine {
   readonly goParser: Parser;
   readonly cParser: Parser;
+  private readonly scopes = new Map<string, CachedScope>();
 
   constructor(grammars: Grammars) {
     this.goParser = new Parser();
@@ -47,14 +55,19 @@ export class Engine {
   checkPackage(dir: string, sources: SourceFile[], options: CheckOptions): Finding[] {
     const owned: Tree[] = [];
     try {
-      const files = sources.map((source) => {
-        let tree = source.tree;
-        if (!tree) {
-          tree = this.parseGo(source.text);
-          owned.push(tree);
-        }
-        return buildCgoFile(source.path, source.text, tree, options.target);
-      });
+      const files = sources.map((source) =>
+        buildCgoFile(
+          source.path,
+          source.text,
+          source.tree ??
+            (() => {
+              const tree = this.parseGo(source.text);
+              owned.push(tree);
+              return tree;
+            }),
+          options.target,
+        ),
+      );
       const ctx = this.ruleContext({ dir, target: options.target, files }, options.readText ?? readTextFromDisk);
       const findings: Finding[] = [];
       for (const rule of rules) {
@@ -81,13 +94,33 @@ export class Engine {
       cScope: (file) => {
         let scope = scopes.get(file);
         if (!scope) {
-          scope = buildFileScope(file, includeDirs(pkg.dir, ctx.flags()), this.cParser, readText).scope;
+          scope = this.fileScope(file, includeDirs(pkg.dir, ctx.flags()), readText);
           scopes.set(file, scope);
         }
         return scope;
       },
     };
     return ctx;
+  }
+
+  /** The C scope of a file, rebuilt only when its preambles, include dirs or headers change. */
+  private fileScope(file: CgoFile, dirs: string[], readText: ReadText): CScope {
+    const key = JSON.stringify([dirs, file.imports.map((imp) => imp.preamble?.text ?? '')]);
+    const cached = this.scopes.get(file.path);
+    if (cached && cached.key === key && cached.headers.every((h) => readText(h.path) === h.text)) return cached.scope;
+    // Every path looked at counts, found or not: a header created later must show up.
+    const looked: CachedScope['headers'] = [];
+    const recording: ReadText = (candidate) => {
+      const text = readText(candidate);
+      looked.push({ path: candidate, text });
+      return text;
+    };
+    const result = buildFileScope(file, dirs, this.cParser, recording);
+    this.scopes.delete(file.path);
+    this.scopes.set(file.path, { key, headers: looked, scope: result.scope });
+    // Enough for the files a user works on; the oldest go first.
+    if (this.scopes.size > 256) this.scopes.delete(this.scopes.keys().next().value as string);
+    return result.scope;
   }
 
   dispose(): void {

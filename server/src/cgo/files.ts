@@ -4,19 +4,18 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 /** Larger files are skipped: no hand-written Go file is this big, and parsing it would stall. */
-export const maxSourceBytes = 4 * 1024 * 1024;
+export const maxSourceBytes = 5 * 1024 * 1024;
 
 export type ReadResult = { ok: true; text: string } | { ok: false; reason: string };
 
 export function readGoSource(file: string): ReadResult {
   let data: Buffer;
   try {
-    const stat = fs.statSync(file);
-    if (stat.size > maxSourceBytes) return { ok: false, reason: `larger than ${maxSourceBytes / 1024 / 1024} MiB, skipped` };
     data = fs.readFileSync(file);
   } catch (error) {
     return { ok: false, reason: (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String((error as Error).message) };
   }
+  if (data.length > maxSourceBytes) return { ok: false, reason: `larger than ${maxSourceBytes / 1024 / 1024} MiB, skipped` };
   if (data.includes(0)) return { ok: false, reason: 'binary file (NUL byte), skipped' };
   return { ok: true, text: data.toString('utf8') };
 }
@@ -30,7 +29,8 @@ export function goFilesIn(dir: string): string[] {
     return [];
   }
   return entries
-    .filter((e) => (e.isFile() || e.isSymbolicLink()) && e.name.endsWith('.go') && !isDirectory(path.join(dir, e.name)))
+    // Only a symbolic link can hide a directory behind a .go name.
+    .filter((e) => e.name.endsWith('.go') && (e.isFile() || (e.isSymbolicLink() && !isDirectory(path.join(dir, e.name)))))
     .map((e) => e.name)
     .sort();
 }

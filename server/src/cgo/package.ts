@@ -16,10 +16,11 @@ export interface CgoFile {
   path: string;
   text: string;
   lines: LineIndex;
-  tokens: GoTokens;
-  /** The Go syntax tree; owned by the caller, alive while rules run. */
-  tree: Tree;
-  packageName: string | undefined;
+  /** Lexed on first use. */
+  readonly tokens: GoTokens;
+  /** The Go syntax tree, parsed on first use; owned by the caller, alive while rules run. */
+  readonly tree: Tree;
+  readonly packageName: string | undefined;
   isTest: boolean;
   /** Whether go/build includes the file for the target (file name and build constraints). */
   included: boolean;
@@ -32,23 +33,37 @@ export interface CgoPackage {
   files: CgoFile[];
 }
 
-export function buildCgoFile(filePath: string, text: string, tree: Tree, target: BuildTarget): CgoFile {
+/**
+ * The model of one .go file. A file whose text never spells "C" cannot import it (cmd/cgo only
+ * takes the literal "C"): it is neither lexed nor parsed unless a rule asks for its tree, which
+ * keeps a large package of plain Go files cheap.
+ */
+export function buildCgoFile(filePath: string, text: string, tree: Tree | (() => Tree), target: BuildTarget): CgoFile {
   const lines = new LineIndex(text);
-  const tokens = new GoTokens(lines);
-  const root = tree.rootNode;
-  const packageClause = root.namedChildren.find((n) => n?.type === 'package_clause');
+  let parsed = typeof tree === 'function' ? undefined : tree;
+  let tokens: GoTokens | undefined;
+  const treeOf = (): Tree => (parsed ??= (tree as () => Tree)());
+  const tokensOf = (): GoTokens => (tokens ??= new GoTokens(lines));
   const dir = path.dirname(filePath);
-  const imports = findImportsOfC(root, tokens).map((imp) => ({
-    ...imp,
-    directives: imp.preamble ? parseDirectives(imp.preamble, dir, target) : [],
-  }));
+  const imports = text.includes('"C"')
+    ? findImportsOfC(treeOf().rootNode, tokensOf()).map((imp) => ({
+        ...imp,
+        directives: imp.preamble ? parseDirectives(imp.preamble, dir, target) : [],
+      }))
+    : [];
   return {
     path: filePath,
     text,
     lines,
-    tokens,
-    tree,
-    packageName: packageClause?.namedChildren[0]?.text,
+    get tokens() {
+      return tokensOf();
+    },
+    get tree() {
+      return treeOf();
+    },
+    get packageName() {
+      return treeOf().rootNode.namedChildren.find((n) => n?.type === 'package_clause')?.namedChildren[0]?.text;
+    },
     isTest: filePath.endsWith('_test.go'),
     included: fileIncluded(path.basename(filePath), text, target),
     imports,

@@ -28,7 +28,8 @@ export const exportWithDefinitions: Rule = {
     const semantics = inlineSemantics(ctx.flags());
     const pkgFacts = new PackageFacts(ctx);
     for (const file of ctx.pkg.files) {
-      if (file.isTest) continue;
+      // //export only means something in a file that imports "C".
+      if (file.isTest || file.imports.length === 0) continue;
       const exports = exportComments(file);
       if (exports.length === 0) continue;
       const exported = describeExports(exports);
@@ -344,6 +345,7 @@ class PackageFacts {
     if (!this.goUses) {
       this.goUses = new Map();
       for (const file of this.ctx.pkg.files) {
+        if (file.imports.length === 0) continue;
         for (const use of goUsesOfC(file)) this.goUses.set(use.name, [...(this.goUses.get(use.name) ?? []), use]);
       }
     }
