@@ -3,41 +3,13 @@
 // fresh parse node for node, indices and points alike; and every tree is freed.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams, TextDocumentContentChangeEvent } from 'vscode-languageserver';
+import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Node, Tree } from 'web-tree-sitter';
 import { OpenDocuments } from '../../server/src/documents';
 import { testEngine } from '../support/engine';
+import { FakeConnection } from '../support/fakeConnection';
 import { twiceGo } from '../support/goSources';
-
-/** The three notifications OpenDocuments listens to, delivered by hand. */
-class FakeConnection {
-  open?: (params: DidOpenTextDocumentParams) => void;
-  change?: (params: DidChangeTextDocumentParams) => void;
-  close?: (params: DidCloseTextDocumentParams) => void;
-  readonly none = { dispose: (): void => undefined };
-  onDidOpenTextDocument(handler: (params: DidOpenTextDocumentParams) => void) {
-    this.open = handler;
-    return this.none;
-  }
-  onDidChangeTextDocument(handler: (params: DidChangeTextDocumentParams) => void) {
-    this.change = handler;
-    return this.none;
-  }
-  onDidCloseTextDocument(handler: (params: DidCloseTextDocumentParams) => void) {
-    this.close = handler;
-    return this.none;
-  }
-  onWillSaveTextDocument() {
-    return this.none;
-  }
-  onWillSaveTextDocumentWaitUntil() {
-    return this.none;
-  }
-  onDidSaveTextDocument() {
-    return this.none;
-  }
-}
 
 function assertSameTree(actual: Node, expected: Node, where: string): void {
   const shape = (node: Node) => ({
