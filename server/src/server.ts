@@ -7,6 +7,8 @@ import {
   CodeActionKind,
   DidChangeWatchedFilesNotification,
   DocumentDiagnosticReportKind,
+  MessageType,
+  ShowMessageNotification,
   ProposedFeatures,
   TextDocumentSyncKind,
   createConnection,
@@ -24,7 +26,7 @@ import { definition, type FeatureServices } from './features/definition';
 import { hover } from './features/hover';
 import { semanticTokens, semanticTokensLegend } from './features/semanticTokens';
 import { Settings } from './settings';
-import { Workspace } from './workspace';
+import { unreadableReason, Workspace } from './workspace';
 
 /** Pause after typing before a package is checked again; initializationOptions.debounceMs overrides it (benchmarks). */
 const defaultDebounceMs = 200;
@@ -95,7 +97,18 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
   );
   services = { engine, documents, workspace, settings, analyzer };
 
-  documents.documents.onDidOpen((e) => analyzer.opened(e.document.uri));
+  const toldUnreadable = new Set<string>();
+  documents.documents.onDidOpen((e) => {
+    // Said once per file: the checks skip it, and an empty Problems list should not look like "all clear".
+    const reason = unreadableReason(e.document.getText());
+    if (reason && !toldUnreadable.has(e.document.uri)) {
+      toldUnreadable.add(e.document.uri);
+      void connection
+        .sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message: `cgo: ${path.basename(e.document.uri)} is ${reason}; it is not checked.` })
+        .catch(() => undefined);
+    }
+    analyzer.opened(e.document.uri);
+  });
   documents.onDidChange((document) => analyzer.changedDocument(document.uri));
   documents.documents.onDidClose((e) => analyzer.closed(e.document.uri));
   documents.documents.listen(connection);

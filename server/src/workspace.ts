@@ -45,8 +45,15 @@ function mayImportC(text: string): boolean {
 }
 
 /** Whether an open buffer would be read as source; the CLI skips the same files (readGoSource). */
+/** Why an open document is not checked (too large, or binary), or undefined when it is. */
+export function unreadableReason(text: string): string | undefined {
+  if (text.length > maxSourceBytes) return `larger than ${maxSourceBytes / 1024 / 1024} MiB`;
+  if (text.includes('\0')) return 'binary (it holds NUL bytes)';
+  return undefined;
+}
+
 function readableSource(text: string): boolean {
-  return text.length <= maxSourceBytes && !text.includes('\0');
+  return unreadableReason(text) === undefined;
 }
 
 export class Workspace {
@@ -92,7 +99,8 @@ export class Workspace {
     if (!path.isAbsolute(packageKey)) {
       const document = open[0];
       const file = standalonePath(packageKey);
-      return { dir: path.dirname(file), files: document ? [this.openFile(document, file)] : [], readText };
+      const files = document && readableSource(document.getText()) ? [this.openFile(document, file)] : [];
+      return { dir: path.dirname(file), files, readText };
     }
     const openByPath = new Map(open.map((document) => [goFilePath(document.uri) ?? document.uri, document]));
     const paths = new Set([...goFilesIn(packageKey).map((name) => path.join(packageKey, name)), ...openByPath.keys()]);
