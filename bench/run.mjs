@@ -8,7 +8,8 @@
 //      server's debounce set to 0 (the default debounce is reported separately).
 //   2. Open latency of that file; server memory after opening a 2,000-file module and after
 //      1,000 more edits.
-//   3. cgo-lint on a 4,000-file module (400 packages, every tenth uses cgo), and a cold-cache
+//   3. A soak: 10,000 edits to one file; the server stays up and its memory stays flat.
+//   4. cgo-lint on a 4,000-file module (400 packages, every tenth uses cgo), and a cold-cache
 //      `go vet ./...` on the same tree when go is on PATH.
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -173,6 +174,31 @@ async function memory() {
   return { files: files.length, baseline, afterOpen, afterEdits };
 }
 
+/** 10,000 edits to one small cgo file: the server must stay up and its memory flat. */
+async function soak() {
+  const file = path.join(tmp, 'soak', 'app.go');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const text = 'package app\n\n// NOTE: Do not use -Wall.\n// #cgo CFLAGS: -g -O2\n// void initial_setup();\nimport "C"\n\nfunc init() {\n\tC.initial_setup()\n}\n';
+  fs.writeFileSync(file, text);
+  const uri = pathToFileURL(file).href;
+  const server = new Server(0);
+  await server.initialize();
+  server.open(uri, text);
+  await server.pull(uri);
+  const rss = [];
+  const start = performance.now();
+  for (let i = 1; i <= 10_000; i++) {
+    // Type a character into the preamble's prose, then delete it again.
+    const range = i % 2 ? { start: { line: 2, character: 8 }, end: { line: 2, character: 8 } } : { start: { line: 2, character: 8 }, end: { line: 2, character: 9 } };
+    server.change(uri, i + 1, range, i % 2 ? 'x' : '');
+    if (i % 10 === 0) await server.pull(uri);
+    if (i % 1000 === 0) rss.push(server.rssMb());
+  }
+  const seconds = (performance.now() - start) / 1000;
+  await server.stop();
+  return { edits: 10_000, seconds, rssEvery1000: rss };
+}
+
 function cliThroughput() {
   const root = path.join(tmp, 'cli');
   module(root, 4000);
@@ -197,6 +223,7 @@ function cliThroughput() {
 const machine = { cores: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, memoryGb: Math.round(os.totalmem() / 2 ** 30) };
 const edits = await editLatency();
 const mem = await memory();
+const soaked = await soak();
 const cli = cliThroughput();
 fs.rmSync(tmp, { recursive: true, force: true });
 
@@ -210,6 +237,7 @@ const rows = [
   ['edit in the preamble (p50 / p95)', `${ms(median(edits.preamble))} / ${ms(percentile(edits.preamble, 95))}`],
   [`one edit with the ${defaultDebounceMs} ms debounce`, ms(edits.debouncedMs)],
   [`server RSS: start / ${mem.files} files open / +1,000 edits`, `${mem.baseline.toFixed(0)} / ${mem.afterOpen.toFixed(0)} / ${mem.afterEdits.toFixed(0)} MB`],
+  [`soak: ${soaked.edits} edits in ${soaked.seconds.toFixed(1)} s, RSS after 1k / 10k`, `${soaked.rssEvery1000[0].toFixed(0)} / ${soaked.rssEvery1000.at(-1).toFixed(0)} MB`],
   [`cgo-lint, ${cli.files} files (median of ${cli.runs.length})`, ms(median(cli.runs))],
   ['go vet ./..., cold cache', cli.goVetMs === undefined ? 'go not found' : ms(cli.goVetMs)],
   ['cgo-lint vs go vet', cli.goVetMs === undefined ? '-' : `${(cli.goVetMs / median(cli.runs)).toFixed(1)}× faster`],
@@ -217,4 +245,4 @@ const rows = [
 const width = Math.max(...rows.map(([k]) => k.length));
 for (const [k, v] of rows) process.stdout.write(`${k.padEnd(width)}  ${v}\n`);
 fs.mkdirSync(path.join(repo, 'bench'), { recursive: true });
-fs.writeFileSync(path.join(repo, 'bench', 'results.json'), `${JSON.stringify({ date: new Date().toISOString(), machine, edits, memory: mem, cli }, null, 2)}\n`);
+fs.writeFileSync(path.join(repo, 'bench', 'results.json'), `${JSON.stringify({ date: new Date().toISOString(), machine, edits, memory: mem, soak: soaked, cli }, null, 2)}\n`);

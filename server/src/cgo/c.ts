@@ -1,7 +1,8 @@
 // C syntax over a preamble, through tree-sitter-c. Error recovery in tree-sitter can spread a
 // single bad line over the lines after it, so lines that are not C are found one at a time:
 // report the first broken line, blank it, parse again.
-import type { Node, Parser } from 'web-tree-sitter';
+import type { Node, Parser, Range, Tree } from 'web-tree-sitter';
+import { commonEnds, diffEdit, type CommonEnds } from './edits';
 
 /** Top-level C constructs that are fine at file scope. */
 const fileScopeItems = new Set([
@@ -27,23 +28,43 @@ const fileScopeItems = new Set([
 ]);
 const conditionalBlocks = new Set(['preproc_if', 'preproc_ifdef', 'preproc_else', 'preproc_elif', 'preproc_elifdef']);
 
-/** What is wrong at file scope: an ERROR or MISSING node, or a statement C only allows in a function. */
-function firstProblem(root: Node): Node | undefined {
+/**
+ * What is wrong at file scope: an ERROR or MISSING node, or a statement C only allows in a
+ * function. With `changed`, the parts of the tree outside those ranges are known to be fine.
+ */
+function firstProblem(root: Node, changed?: Range[]): Node | undefined {
   let first: Node | undefined;
   const consider = (node: Node): void => {
     if (!first || node.startIndex < first.startIndex) first = node;
   };
-  const visitScope = (scope: Node, isConditional: boolean): void => {
-    for (const item of scope.children) {
-      if (!item) continue;
-      if (item.type === 'ERROR' || item.isMissing) consider(item);
-      else if (conditionalBlocks.has(item.type)) visitScope(item, true);
-      else if (!fileScopeItems.has(item.type) && item.isNamed && !(isConditional && isConditionPart(item, scope))) {
-        consider(item);
-      } else if (item.hasError) findErrorBelow(item, consider);
+  const visitItem = (item: Node, scope: Node, isConditional: boolean, clean: boolean): void => {
+    if (clean) {
+      const type = item.type;
+      if (conditionalBlocks.has(type)) visitScope(item, true);
+      else if (!fileScopeItems.has(type) && item.isNamed && !(isConditional && isConditionPart(item, scope))) consider(item);
+      return;
     }
+    if (item.type === 'ERROR' || item.isMissing) consider(item);
+    else if (conditionalBlocks.has(item.type)) visitScope(item, true);
+    else if (!fileScopeItems.has(item.type) && item.isNamed && !(isConditional && isConditionPart(item, scope))) {
+      consider(item);
+    } else if (item.hasError) findErrorBelow(item, consider);
   };
-  visitScope(root, false);
+  const visitScope = (scope: Node, isConditional: boolean): void => {
+    // Without errors below, only items out of place can be wrong; asking each item less saves
+    // time in a long preamble.
+    const clean = !scope.hasError;
+    for (const item of scope.children) if (item) visitItem(item, scope, isConditional, clean);
+  };
+  if (changed && !root.hasError) {
+    // Only the top-level items in or next to a change: reading thousands of them through the
+    // wasm bridge costs about as much as the reparse.
+    for (const range of changed) {
+      for (let item = root.firstChildForIndex(Math.max(0, range.startIndex - 1)); item && item.startIndex <= range.endIndex; item = item.nextSibling) {
+        visitItem(item, root, false, true);
+      }
+    }
+  } else visitScope(root, false);
   return first;
 }
 
@@ -77,7 +98,7 @@ function findErrorBelow(node: Node, consider: (node: Node) => void): void {
 
 function lineStartsOf(text: string): number[] {
   const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
   return starts;
 }
 
@@ -132,10 +153,13 @@ function scanNonCLines(parser: Parser, text: string): CSyntaxReport {
   const badLines: number[] = [];
   let current = text;
   for (let round = 0; round <= starts.length; round++) {
-    const tree = parser.parse(current);
+    // The first parse, of the text as it is, is kept for the next version of the text.
+    const reused = round === 0 ? parseReusing(parser, text) : undefined;
+    const tree = round === 0 ? reused?.entry.tree : parser.parse(current);
     if (!tree) break;
     try {
-      const problem = firstProblem(tree.rootNode);
+      const problem = firstProblem(tree.rootNode, reused?.changed);
+      if (reused) reused.entry.clean = !problem;
       if (!problem) break;
       // A MISSING token sits where it was expected; the culprit is the line of the text before it.
       const at = problem.isMissing ? Math.max(0, problem.startIndex - 1) : problem.startIndex;
@@ -145,10 +169,55 @@ function scanNonCLines(parser: Parser, text: string): CSyntaxReport {
       badLines.push(line);
       current = blankLine(current, starts, line);
     } finally {
-      tree.delete();
+      if (round > 0) tree.delete();
     }
   }
   return { badLines: badLines.sort((a, b) => a - b), cleaned: current };
+}
+
+interface KeptTree {
+  text: string;
+  tree: Tree;
+  /** The tree has nothing firstProblem reports. */
+  clean: boolean;
+}
+
+/**
+ * Trees of recently parsed texts, most recent last. The next version of a text (a preamble
+ * after a keystroke) is parsed incrementally from its predecessor's tree, whose place it takes:
+ * a one-character edit of a long preamble then costs a small reparse, not a full one.
+ */
+const recentTrees: KeptTree[] = [];
+const maxRecentTrees = 8;
+
+/**
+ * A tree of `text`, owned by recentTrees; and when its predecessor was clean, the ranges where
+ * the two trees differ (everywhere else the new one is as clean).
+ */
+function parseReusing(parser: Parser, text: string): { entry: KeptTree; changed: Range[] | undefined } | undefined {
+  let base: { index: number; ends: CommonEnds } | undefined;
+  recentTrees.forEach((entry, index) => {
+    if (entry.tree.language !== parser.language) return;
+    const ends = commonEnds(entry.text, text);
+    if (ends.prefix + ends.suffix > (base ? base.ends.prefix + base.ends.suffix : 0)) base = { index, ends };
+  });
+  // Only a predecessor helps: a text sharing little would be reparsed almost whole anyway.
+  const useBase = base && (base.ends.prefix + base.ends.suffix) * 2 >= text.length;
+  const previous = useBase ? recentTrees.splice(base!.index, 1)[0] : undefined;
+  previous?.tree.edit(diffEdit(previous.text, text, base!.ends));
+  let tree: Tree | null;
+  let changed: Range[] | undefined;
+  try {
+    tree = parser.parse(text, previous?.tree ?? null);
+    if (tree && previous?.clean) changed = previous.tree.getChangedRanges(tree);
+  } finally {
+    previous?.tree.delete();
+  }
+  if (!tree) return undefined;
+  const entry: KeptTree = { text, tree, clean: false };
+  recentTrees.push(entry);
+  if (recentTrees.length > maxRecentTrees) recentTrees.shift()!.tree.delete();
+  return { entry, changed };
 }
 
 /** Whether the text holds C: a preprocessor line, or a declaration or definition at file scope. */

@@ -646,6 +646,11 @@ class ImportReader {
         if (c === 0x2f /* / */) {
           c = this.readByte();
           if (c === 0x2f) {
+            // Straight to the end of the line unless a NUL (which readByte reports) is on the
+            // way: a long preamble is thousands of these comments.
+            const lineBreak = this.text.indexOf('\n', this.consumed);
+            const end = lineBreak === -1 ? this.text.length : lineBreak;
+            if (!this.text.slice(this.consumed, end).includes('\0')) this.consumed = end;
             while (c !== 0x0a && this.err === undefined && !this.eof) c = this.readByte();
           } else if (c === 0x2a /* * */) {
             let c1 = 0;

@@ -27,18 +27,24 @@ interface Token {
 }
 
 export class GoTokens {
-  readonly comments: GoComment[] = [];
+  private readonly comments: GoComment[] = [];
   private readonly tokens: Token[] = [];
+  /** Lexing stops where it was last asked to: finding preambles needs only the imports. */
+  private position: number;
 
   constructor(readonly lines: LineIndex) {
-    this.scan(lines.text);
+    // go/scanner skips a byte order mark at the start of the file.
+    this.position = lines.text.charCodeAt(0) === 0xfeff ? 1 : 0;
   }
 
-  private scan(text: string): void {
+  /** Lexes on until a token starts at or after `offset` (or the text ends). */
+  private scanPast(offset: number): void {
+    const text = this.lines.text;
     const n = text.length;
-    // go/scanner skips a byte order mark at the start of the file.
-    let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+    let i = this.position;
     while (i < n) {
+      const last = this.tokens[this.tokens.length - 1];
+      if (last && last.start >= offset) break;
       const ch = text.charCodeAt(i);
       if (ch === 32 || ch === 9 || ch === 10 || ch === 13) {
         i++;
@@ -91,6 +97,7 @@ export class GoTokens {
       }
       this.tokens.push({ start, startLine: this.lines.lineOf(start), endLine: this.lines.lineOf(Math.max(start, i - 1)) });
     }
+    this.position = i;
   }
 
   /**
@@ -99,11 +106,16 @@ export class GoTokens {
    * go/parser makes the lead (doc) comment of that token, if any.
    */
   commentsBefore(offset: number): { groups: CommentGroup[]; lead: CommentGroup | undefined } {
-    const index = this.tokenIndexAt(offset);
+    this.scanPast(offset);
+    const index = firstAtOrAfter(this.tokens, offset);
     const prev = index > 0 ? this.tokens[index - 1] : undefined;
     const tokenLine = this.lines.lineOf(offset);
     const from = prev ? prev.start : -1;
-    const between = this.comments.filter((c) => c.start > from && c.end <= offset);
+    const between: GoComment[] = [];
+    // Comments are in source order: start at the first one after `from`.
+    for (let j = firstAtOrAfter(this.comments, from + 1); j < this.comments.length && this.comments[j].start < offset; j++) {
+      if (this.comments[j].end <= offset) between.push(this.comments[j]);
+    }
     let k = 0;
     // A comment on the same line as the previous token starts a line-comment group that
     // takes only comments on that same line (consumeCommentGroup(0)); it is never a lead.
@@ -129,15 +141,16 @@ export class GoTokens {
     out.push({ comments: group, startLine: group[0].startLine, endLine });
     return k;
   }
+}
 
-  private tokenIndexAt(offset: number): number {
-    let low = 0;
-    let high = this.tokens.length;
-    while (low < high) {
-      const mid = (low + high) >> 1;
-      if (this.tokens[mid].start < offset) low = mid + 1;
-      else high = mid;
-    }
-    return low;
+/** The index of the first item starting at or after `offset`, in a list sorted by start. */
+function firstAtOrAfter(items: readonly { start: number }[], offset: number): number {
+  let low = 0;
+  let high = items.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (items[mid].start < offset) low = mid + 1;
+    else high = mid;
   }
+  return low;
 }

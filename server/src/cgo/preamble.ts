@@ -7,6 +7,7 @@
 // the slashes plus "\n", a `/* */` comment its inner text. go/scanner drops carriage returns.
 import type { Node } from 'web-tree-sitter';
 import { CommentGroup, GoTokens } from './golex';
+import { importDeclarations } from './gosyntax';
 
 export interface Span {
   start: number;
@@ -56,39 +57,89 @@ export interface ImportC {
   ignored: IgnoredComment[];
 }
 
+/**
+ * Preambles by the comment text they come from and its offset: most checks follow an edit
+ * somewhere else in the file. Only the group (its lines) is taken from the current file.
+ * Bounded by characters.
+ */
+const preambles = new Map<string, Preamble>();
+let preambleChars = 0;
+const maxPreambleChars = 1024 * 1024;
+
 export function buildPreamble(text: string, group: CommentGroup): Preamble {
-  const chars: string[] = [];
-  const sourceOffsets: number[] = [];
+  const first = group.comments[0];
+  const key = `${first.start}:${text.slice(first.start, group.comments[group.comments.length - 1].end)}`;
+  const known = preambles.get(key);
+  if (known) {
+    preambles.delete(key);
+    preambles.set(key, known);
+    return { ...known, group };
+  }
+  const preamble = readPreamble(text, group);
+  preambles.set(key, preamble);
+  preambleChars += key.length;
+  for (const [oldest] of preambles) {
+    if (preambleChars <= maxPreambleChars || preambles.size <= 1) break;
+    preambles.delete(oldest);
+    preambleChars -= oldest.length;
+  }
+  return preamble;
+}
+
+function readPreamble(text: string, group: CommentGroup): Preamble {
+  const parts: string[] = [];
+  // Sized up front for every character but carriage returns: filling an array is far faster
+  // than growing it, and a long preamble has a hundred thousand characters.
+  let size = 1;
+  for (const comment of group.comments) size += comment.block ? comment.end - comment.start - 4 : comment.end - comment.start - 1;
+  const sourceOffsets: number[] = new Array(size);
+  let filled = 0;
+  const hasCr = text.slice(group.comments[0].start, group.comments[group.comments.length - 1].end).includes('\r');
   const push = (from: number, to: number): void => {
-    for (let i = from; i < to; i++) {
-      if (text.charCodeAt(i) === 13) continue;
-      chars.push(text[i]);
-      sourceOffsets.push(i);
+    if (!hasCr) {
+      parts.push(text.slice(from, to));
+      for (let i = from; i < to; i++) sourceOffsets[filled++] = i;
+      return;
     }
+    let runStart = from;
+    for (let i = from; i < to; i++) {
+      if (text.charCodeAt(i) === 13) {
+        parts.push(text.slice(runStart, i));
+        runStart = i + 1;
+      } else sourceOffsets[filled++] = i;
+    }
+    parts.push(text.slice(runStart, to));
   };
   for (const comment of group.comments) {
     if (comment.block) {
       push(comment.start + 2, comment.end - 2);
     } else {
       push(comment.start + 2, comment.end);
-      chars.push('\n');
-      sourceOffsets.push(comment.end);
+      parts.push('\n');
+      sourceOffsets[filled++] = comment.end;
     }
   }
   const last = group.comments[group.comments.length - 1];
-  sourceOffsets.push(last.block ? last.end - 2 : last.end);
-  const preambleText = chars.join('');
-  const isLineComment = (index: number): boolean =>
-    !group.comments.find((c) => c.start <= sourceOffsets[index] && sourceOffsets[index] <= c.end)?.block;
+  sourceOffsets[filled++] = last.block ? last.end - 2 : last.end;
+  sourceOffsets.length = filled;
+  const preambleText = parts.join('');
+  // Lines come in source order, so the comment holding each line start only moves forward.
+  let holder = 0;
+  const isLineComment = (index: number): boolean => {
+    const offset = sourceOffsets[index];
+    while (holder < group.comments.length && group.comments[holder].end < offset) holder++;
+    const comment = group.comments[holder];
+    return !(comment && comment.start <= offset && offset <= comment.end && comment.block);
+  };
   const lines: PreambleLine[] = [];
-  let lineStart = 0;
-  for (let i = 0; i <= preambleText.length; i++) {
-    if (i === preambleText.length || preambleText.charCodeAt(i) === 10) {
-      if (i < preambleText.length || i > lineStart) {
-        lines.push({ start: lineStart, end: i, text: preambleText.slice(lineStart, i), fromLineComment: isLineComment(lineStart) });
-      }
-      lineStart = i + 1;
+  for (let lineStart = 0; ; ) {
+    const lineBreak = preambleText.indexOf('\n', lineStart);
+    const end = lineBreak === -1 ? preambleText.length : lineBreak;
+    if (lineBreak !== -1 || end > lineStart) {
+      lines.push({ start: lineStart, end, text: preambleText.slice(lineStart, end), fromLineComment: isLineComment(lineStart) });
     }
+    if (lineBreak === -1) break;
+    lineStart = lineBreak + 1;
   }
   return { group, text: preambleText, sourceOffsets, lines };
 }
@@ -111,8 +162,7 @@ export function toSourceEnd(preamble: Preamble, endIndex: number): number {
 export function findImportsOfC(root: Node, tokens: GoTokens): ImportC[] {
   const text = tokens.lines.text;
   const result: ImportC[] = [];
-  for (const decl of root.namedChildren) {
-    if (!decl || decl.type !== 'import_declaration') continue;
+  for (const decl of importDeclarations(root, text)) {
     const specList = decl.namedChildren.find((n) => n?.type === 'import_spec_list') ?? undefined;
     const specs = (specList ?? decl).namedChildren.filter((n): n is Node => !!n && n.type === 'import_spec');
     const declDoc = tokens.commentsBefore(decl.startIndex);

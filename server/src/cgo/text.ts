@@ -10,15 +10,16 @@ export interface LineCharacter {
 }
 
 export class LineIndex {
-  /** Offset where each line starts; a line ends at "\n" (a preceding "\r" belongs to the break). */
-  readonly lineStarts: number[];
+  private readonly starts = [0];
+  /** Every line start up to here is in `starts`: lines are found as far as they are asked for. */
+  private scanned = 0;
 
-  constructor(readonly text: string) {
-    const starts = [0];
-    for (let i = 0; i < text.length; i++) {
-      if (text.charCodeAt(i) === 10) starts.push(i + 1);
-    }
-    this.lineStarts = starts;
+  constructor(readonly text: string) {}
+
+  /** Offset where each line starts; a line ends at "\n" (a preceding "\r" belongs to the break). */
+  get lineStarts(): readonly number[] {
+    this.scanTo(Infinity);
+    return this.starts;
   }
 
   get lineCount(): number {
@@ -26,20 +27,35 @@ export class LineIndex {
   }
 
   lineOf(offset: number): number {
+    this.scanTo(offset);
+    const starts = this.starts;
     let low = 0;
-    let high = this.lineStarts.length - 1;
+    let high = starts.length - 1;
     while (low < high) {
       const mid = (low + high + 1) >> 1;
-      if (this.lineStarts[mid] <= offset) low = mid;
+      if (starts[mid] <= offset) low = mid;
       else high = mid - 1;
     }
     return low;
   }
 
+  /** Records the line starts at or before `offset` (indexOf finds breaks far faster than a loop). */
+  private scanTo(offset: number): void {
+    while (this.scanned <= offset) {
+      const lineBreak = this.text.indexOf('\n', this.scanned);
+      if (lineBreak === -1) {
+        this.scanned = Infinity;
+        return;
+      }
+      this.starts.push(lineBreak + 1);
+      this.scanned = lineBreak + 1;
+    }
+  }
+
   positionAt(offset: number): LineCharacter {
     const clamped = Math.max(0, Math.min(offset, this.text.length));
     const line = this.lineOf(clamped);
-    return { line, character: clamped - this.lineStarts[line] };
+    return { line, character: clamped - this.starts[line] };
   }
 
   offsetAt(position: LineCharacter): number {
@@ -61,7 +77,7 @@ export class LineIndex {
   /** 1-based byte column of an offset in the UTF-8 encoding of its line, as the Go tools print it. */
   byteColumn(offset: number): number {
     const { line } = this.positionAt(offset);
-    return Buffer.byteLength(this.text.slice(this.lineStarts[line], offset), 'utf8') + 1;
+    return Buffer.byteLength(this.text.slice(this.starts[line], offset), 'utf8') + 1;
   }
 
   /** The end-of-line sequence the file mostly uses, for inserted lines. */

@@ -29,7 +29,7 @@ export const exportWithDefinitions: Rule = {
     const pkgFacts = new PackageFacts(ctx);
     for (const file of ctx.pkg.files) {
       // //export only means something in a file that imports "C".
-      if (file.isTest || file.imports.length === 0) continue;
+      if (file.isTest || file.imports.length === 0 || !file.text.includes('//export ')) continue;
       const exports = exportComments(file);
       if (exports.length === 0) continue;
       const exported = describeExports(exports);

@@ -31,6 +31,13 @@ export const stdlibNames: ReadonlySet<string> = new Set([
   'div_t', 'ldiv_t', 'lldiv_t',
 ]);
 
+/**
+ * A text test that every file using one of those names passes (`C`, then the name, with only
+ * spaces and comments around the dot): walking the whole Go tree for uses is far dearer.
+ */
+const goSpace = String.raw`(?:\s|//[^\n]*|/\*(?:[^*]|\*(?!/))*\*/)*`;
+const mayUseStdlibName = new RegExp(String.raw`\bC${goSpace}\.${goSpace}(?:${[...stdlibNames].join('|')})\b`);
+
 /** System headers other than <stdlib.h> that declare some of those names (glibc, checked with gcc). */
 const partialDeclarers: Readonly<Record<string, ReadonlySet<string>>> = {
   'malloc.h': new Set(['calloc', 'free', 'realloc', 'reallocarray']),
@@ -63,7 +70,7 @@ export const missingStdlibInclude: Rule = {
     for (const file of ctx.pkg.files) {
       if (file.isTest) continue;
       const imp = file.imports.find((i) => i.preamble && !i.name) ?? file.imports.find((i) => !i.name);
-      if (!imp) continue;
+      if (!imp || !mayUseStdlibName.test(file.text)) continue;
       const candidates = goUsesOfC(file).filter((use) => stdlibNames.has(use.name));
       if (candidates.length === 0) continue;
       const scope = ctx.cScope(file);

@@ -15,6 +15,7 @@
 import type { Node } from 'web-tree-sitter';
 import { typeToC, type CScope, type CType } from '../cgo/cdecl';
 import type { Fix, TextEdit } from '../cgo/findings';
+import { importDeclarations } from '../cgo/gosyntax';
 import { buildFileScope, includeDirs } from '../cgo/headers';
 import { accessPath, fieldAt, fieldContaining, fieldsAt, isFloatType, isIntegerType, layoutOf, layoutSupported, type FieldStep, type LayoutTarget } from '../cgo/layout';
 import type { CgoFile } from '../cgo/package';
@@ -29,8 +30,9 @@ export const unionUnsafeOffset: Rule = {
     if (!layoutSupported(target)) return [];
     const findings: RuleFinding[] = [];
     for (const file of ctx.pkg.files) {
-      if (!file.included || file.imports.length === 0) continue;
-      const unsafeImport = findUnsafeImport(file.tree.rootNode);
+      // The import path is "unsafe" or `unsafe`: a file never spelling it cannot import it.
+      if (!file.included || file.imports.length === 0 || !file.text.includes('unsafe')) continue;
+      const unsafeImport = findUnsafeImport(file.tree.rootNode, file.text);
       if (!unsafeImport) continue;
       new FileCheck(ctx, file, target, unsafeImport, findings).run();
     }
@@ -865,9 +867,8 @@ interface UnsafeImport {
   specCount: number;
 }
 
-function findUnsafeImport(root: Node): UnsafeImport | undefined {
-  for (const decl of root.namedChildren) {
-    if (decl?.type !== 'import_declaration') continue;
+function findUnsafeImport(root: Node, text: string): UnsafeImport | undefined {
+  for (const decl of importDeclarations(root, text)) {
     const list = decl.namedChildren.find((n) => n?.type === 'import_spec_list');
     const specs = (list ?? decl).namedChildren.filter((n): n is Node => !!n && n.type === 'import_spec');
     for (const spec of specs) {

@@ -1,0 +1,147 @@
+// The engine's caches across edits: whatever a cache kept from earlier versions of a file, the
+// result must be what a cold engine finds. "Cold" is a fresh copy of the engine's modules,
+// whose module-level caches (preambles, C syntax reports, kept C trees) start empty.
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { findNonCLines } from '../../server/src/cgo/c';
+import type * as CModule from '../../server/src/cgo/c';
+import type * as EngineModule from '../../server/src/cgo/engine';
+import { GoTokens } from '../../server/src/cgo/golex';
+import { findImportsOfC } from '../../server/src/cgo/preamble';
+import type * as PreambleModule from '../../server/src/cgo/preamble';
+import { resolveTarget } from '../../server/src/cgo/target';
+import { LineIndex } from '../../server/src/cgo/text';
+import { testEngine } from '../support/engine';
+
+const srcRoot = path.resolve(__dirname, '../../server/src');
+
+/** A new instance of an engine module and of everything under server/src it loads. */
+function fresh<T>(relative: string): T {
+  for (const key of Object.keys(require.cache)) if (key.startsWith(srcRoot + path.sep)) delete require.cache[key];
+  return require(path.join(srcRoot, relative)) as T;
+}
+
+/** Each text after the previous one, from a list of [find, replace] edits applied in turn. */
+function versions(start: string, edits: [string, string][]): string[] {
+  const texts = [start];
+  for (const [find, replace] of edits) {
+    const last = texts[texts.length - 1];
+    assert.ok(last.includes(find), `edit target ${JSON.stringify(find)} missing`);
+    texts.push(last.replace(find, replace));
+  }
+  return texts;
+}
+
+const cLines = Array.from({ length: 40 }, (_, i) => `static int f${i}(int x) { return x + ${i}; }`);
+
+const cEdits: [string, string][] = [
+  ['f3(int x)', 'f3 (int x)'],
+  // Statements at file scope that still parse without errors.
+  ['static int f12', 'x = 1;\nstatic int f12'],
+  ['x = 1;\n', ''],
+  ['static int f14', 'if (x) { }\nstatic int f14'],
+  ['if (x) { }\n', ''],
+  ['return x + 7;', 'return x + 7'],
+  ['static int f9', 'This line is prose.\nstatic int f9'],
+  ['return x + 7', 'return x + 7;'],
+  ['This line is prose.\n', ''],
+  ['static int f20', '#if 0\nstatic int f20'],
+  ['return x + 21; }', 'return x + 21; }\n#endif'],
+  ['static int f21', 'g();\nstatic int f21'],
+  ['g();\n', ''],
+  ['static int f30', 'NOTE: do not use -Wall.\nstatic int f30'],
+  ['f0', 'g0'],
+  ['f39(int x) { return x + 39; }', ''],
+];
+
+test('findNonCLines reusing earlier trees finds what a cold parse finds', async () => {
+  const engine = await testEngine();
+  const texts = versions(cLines.join('\n') + '\n', cEdits);
+  // Twice through, so the second pass meets both reports and trees of earlier texts.
+  const sequence = [...texts, ...[...texts].reverse()];
+  const warm = sequence.map((text) => findNonCLines(engine.cParser, text));
+  const cold = sequence.map((text) => fresh<typeof CModule>('cgo/c').findNonCLines(engine.cParser, text));
+  assert.deepEqual(warm, cold);
+  assert.ok(cold.some((report) => report.badLines.length > 0));
+});
+
+function goFile(preamble: string[], body: string): string {
+  return `package p\n\n${preamble.map((line) => `// ${line}`).join('\n')}\nimport "C"\n\n${body}`;
+}
+
+const body = Array.from({ length: 30 }, (_, i) => `func g${i}(x int) int {\n\treturn int(C.f${i}(C.int(x)))\n}\n`).join('\n');
+
+const goEdits: [string, string][] = [
+  ['func g5(', '// edited\nfunc g5('],
+  ['// static int f2(', '// static int f2 ('],
+  ['package p\n', 'package p\n\n'],
+  // The preamble keeps its offset but moves down a line.
+  ['package p\n\n', 'package p;\n'],
+  ['package p;\n', 'package p\n\n'],
+  ['// edited\n', ''],
+  ['// static int f4', '// Prose above f4.\n// static int f4'],
+  ['\nimport "C"', '\n\nimport "C"'],
+  ['\n\nimport "C"', '\nimport "C"'],
+  ['// static int f6', '/* block */\n// static int f6'],
+  ['package p\n\n', 'package p\n'],
+];
+
+test('preambles reused across edits are the preambles of a cold run', async () => {
+  const engine = await testEngine();
+  const texts = versions(goFile(cLines, body), goEdits);
+  const importsOf = (text: string, find: typeof findImportsOfC) => {
+    const tree = engine.parseGo(text);
+    try {
+      return find(tree.rootNode, new GoTokens(new LineIndex(text)));
+    } finally {
+      tree.delete();
+    }
+  };
+  const warm = [...texts, ...texts].map((text) => importsOf(text, findImportsOfC));
+  const cold = [...texts, ...texts].map((text) => importsOf(text, fresh<typeof PreambleModule>('cgo/preamble').findImportsOfC));
+  assert.deepEqual(warm, cold);
+});
+
+test('checkPackage after a sequence of edits reports what a cold engine reports', async () => {
+  const engine = await testEngine();
+  const grammars = { go: engine.goParser.language!, c: engine.cParser.language! };
+  const dir = '/virtual/perf';
+  const target = resolveTarget('linux', 'amd64', {});
+  const preamble = ['#cgo CFLAGS: -Wall', 'This comment is prose.', ...cLines, 'union u { int i; char c[4]; };'];
+  const exported = '//export Exported\nfunc Exported() {}\n\nfunc free(p unsafe.Pointer) { C.free(p) }\n';
+  const start = goFile(preamble, `import "unsafe"\n\n${body}\n${exported}`);
+  const texts = versions(start, [
+    ...goEdits,
+    ['This comment is prose.', 'This comment is prose too.'],
+    ['// #cgo CFLAGS: -Wall', '// #cgo CFLAGS: -Wall -Wunused-variable'],
+    ['//export Exported\n', ''],
+    ['// static int f1(', '// #include <stdlib.h>\n// static int f1('],
+  ]);
+  const check = (e: EngineModule.Engine, text: string) => e.checkPackage(dir, [{ path: `${dir}/a.go`, text }], { target, readText: () => undefined });
+  const warm = [...texts, ...texts].map((text) => check(engine, text));
+  const cold = [...texts, ...texts].map((text) => {
+    const coldEngine = new (fresh<typeof EngineModule>('cgo/engine').Engine)(grammars);
+    try {
+      return check(coldEngine, text);
+    } finally {
+      coldEngine.dispose();
+    }
+  });
+  assert.deepEqual(warm, cold);
+  assert.ok(cold.every((findings) => findings.length > 0));
+});
+
+test('a LineIndex that finds lines as far as asked answers as one that knows them all', () => {
+  const text = 'a\r\nbb\n\nccc\r\n\u00e9\n' + 'x\n'.repeat(50) + 'end';
+  const starts = [0, ...[...text].flatMap((c, i) => (c === '\n' ? [i + 1] : []))];
+  const offsets = [...Array(text.length + 2).keys()].map((i) => (i * 37) % (text.length + 2));
+  const lazy = new LineIndex(text);
+  for (const offset of offsets) {
+    assert.equal(lazy.lineOf(offset), starts.filter((s) => s <= offset).length - 1, `lineOf(${offset})`);
+    const position = new LineIndex(text).positionAt(offset);
+    assert.deepEqual(lazy.positionAt(offset), position);
+    assert.equal(lazy.byteColumn(offset), new LineIndex(text).byteColumn(offset));
+  }
+  assert.deepEqual(lazy.lineStarts, starts);
+});
