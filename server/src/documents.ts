@@ -4,7 +4,8 @@
 // the old one after each reparse, a document's on close or full replacement, all on dispose.
 import { Emitter, TextDocumentContentChangeEvent, TextDocuments, type Disposable, type Event } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { Edit, type Point, type Tree } from 'web-tree-sitter';
+import type { Tree } from 'web-tree-sitter';
+import { treeEdit } from './cgo/edits';
 
 export type ParseGo = (text: string, oldTree?: Tree) => Tree;
 
@@ -90,40 +91,4 @@ export class OpenDocuments {
     this.changed.fire(document);
     return document;
   }
-}
-
-/**
- * The tree-sitter edit replacing oldText[start, oldEnd) with newText. Indices and columns are
- * UTF-16 code units, as web-tree-sitter counts them; rows end at "\n" only, as tree-sitter's do
- * (unlike LSP lines, which also end at a lone "\r").
- */
-function treeEdit(oldText: string, start: number, oldEnd: number, newText: string): Edit {
-  const startPosition = pointAt(oldText, start);
-  return new Edit({
-    startIndex: start,
-    oldEndIndex: oldEnd,
-    newEndIndex: start + newText.length,
-    startPosition,
-    oldEndPosition: advance(startPosition, oldText.slice(start, oldEnd)),
-    newEndPosition: advance(startPosition, newText),
-  });
-}
-
-function pointAt(text: string, index: number): Point {
-  let row = 0;
-  let lineStart = 0;
-  for (let at = text.indexOf('\n'); at !== -1 && at < index; at = text.indexOf('\n', at + 1)) {
-    row++;
-    lineStart = at + 1;
-  }
-  return { row, column: index - lineStart };
-}
-
-/** The point reached from `from` after `text`. */
-function advance(from: Point, text: string): Point {
-  const lastBreak = text.lastIndexOf('\n');
-  if (lastBreak === -1) return { row: from.row, column: from.column + text.length };
-  let rows = 0;
-  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) rows++;
-  return { row: from.row + rows, column: text.length - lastBreak - 1 };
 }

@@ -45,17 +45,26 @@ const blockSteps = [4096, 256, 16, 1];
 
 /**
  * The tree-sitter edit that turns oldText into newText, given their commonEnds: the span between
- * them, in UTF-16 code units as web-tree-sitter counts them (rows end at "\n").
+ * them.
  */
 export function diffEdit(oldText: string, newText: string, { prefix, suffix }: CommonEnds): Edit {
-  const startPosition = pointAt(oldText, prefix);
+  return treeEdit(oldText, prefix, oldText.length - suffix, newText.slice(prefix, newText.length - suffix));
+}
+
+/**
+ * The tree-sitter edit replacing oldText[start, oldEnd) with `inserted`. Indices and columns are
+ * UTF-16 code units, as web-tree-sitter counts them; rows end at "\n" only, as tree-sitter's do
+ * (unlike LSP lines, which also end at a lone "\r").
+ */
+export function treeEdit(oldText: string, start: number, oldEnd: number, inserted: string): Edit {
+  const startPosition = pointAt(oldText, start);
   return new Edit({
-    startIndex: prefix,
-    oldEndIndex: oldText.length - suffix,
-    newEndIndex: newText.length - suffix,
+    startIndex: start,
+    oldEndIndex: oldEnd,
+    newEndIndex: start + inserted.length,
     startPosition,
-    oldEndPosition: advance(startPosition, oldText.slice(prefix, oldText.length - suffix)),
-    newEndPosition: advance(startPosition, newText.slice(prefix, newText.length - suffix)),
+    oldEndPosition: advance(startPosition, oldText.slice(start, oldEnd)),
+    newEndPosition: advance(startPosition, inserted),
   });
 }
 
