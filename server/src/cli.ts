@@ -2,7 +2,7 @@
 // the contract in design.md; positions are 1-based lines and byte columns, like go vet.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Engine, type SourceFile } from './cgo/engine';
+import { Engine, ParseTimeoutError, type SourceFile } from './cgo/engine';
 import { applyEdits } from './cgo/edits';
 import { goFilesIn, packageDirsBelow, readGoSource } from './cgo/files';
 import { ruleIds, type Finding, type Fix, type RuleId, type SeveritySetting, type TextEdit } from './cgo/findings';
@@ -136,10 +136,16 @@ function check(engine: Engine, job: Job, options: Options, warn: (message: strin
     texts.set(file, read.text);
   }
   const target = resolveTarget(options.goos, options.goarch);
-  const findings = engine
-    .checkPackage(job.dir, sources, { target, severities: options.severities })
-    .filter((f) => !job.only || f.file === job.only);
-  return { findings, texts };
+  try {
+    const findings = engine
+      .checkPackage(job.dir, sources, { target, severities: options.severities })
+      .filter((f) => !job.only || f.file === job.only);
+    return { findings, texts };
+  } catch (error) {
+    if (!(error instanceof ParseTimeoutError)) throw error;
+    warn(error.file ? `${job.shownAs.get(error.file) ?? error.file}: ${error.message.slice(error.file.length + 2)}` : error.message);
+    return { findings: [], texts };
+  }
 }
 
 /** Picks the preferred fix of each finding, skipping fixes that overlap one already taken. */

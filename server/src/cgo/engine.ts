@@ -9,6 +9,16 @@ import type { CScope } from './cdecl';
 import { rules } from '../rules';
 import type { RuleContext } from '../rules/rule';
 
+/** A Go parse that ran past its time limit and was abandoned. */
+export class ParseTimeoutError extends Error {
+  constructor(
+    readonly limitMs: number,
+    readonly file?: string,
+  ) {
+    super(`${file ? `${file}: ` : ''}parsing took longer than ${limitMs} ms and was abandoned; the package is not checked`);
+  }
+}
+
 export interface SourceFile {
   path: string;
   text: string;
@@ -35,7 +45,14 @@ export class Engine {
   readonly cParser: Parser;
   private readonly scopes = new Map<string, CachedScope>();
 
-  constructor(grammars: Grammars) {
+  /**
+   * @param parseTimeoutMs how long one Go parse may take before it is abandoned; a hand-written
+   *   file parses in milliseconds, so hitting it means pathological input, not a slow machine.
+   */
+  constructor(
+    grammars: Grammars,
+    private readonly parseTimeoutMs = 3000,
+  ) {
     this.goParser = new Parser();
     this.goParser.setLanguage(grammars.go);
     this.cParser = new Parser();
@@ -43,8 +60,14 @@ export class Engine {
   }
 
   parseGo(text: string, oldTree?: Tree): Tree {
-    const tree = this.goParser.parse(text, oldTree ?? null);
-    if (!tree) throw new Error('tree-sitter-go returned no tree');
+    const deadline = performance.now() + this.parseTimeoutMs;
+    // Returning true from the progress callback makes tree-sitter give up (parse returns null).
+    const tree = this.goParser.parse(text, oldTree ?? null, { progressCallback: () => performance.now() > deadline });
+    if (!tree) {
+      // Without a reset the next parse would resume this one.
+      this.goParser.reset();
+      throw new ParseTimeoutError(this.parseTimeoutMs);
+    }
     return tree;
   }
 
@@ -61,7 +84,12 @@ export class Engine {
           source.text,
           source.tree ??
             (() => {
-              const tree = this.parseGo(source.text);
+              let tree: Tree;
+              try {
+                tree = this.parseGo(source.text);
+              } catch (error) {
+                throw error instanceof ParseTimeoutError ? new ParseTimeoutError(error.limitMs, source.path) : error;
+              }
               owned.push(tree);
               return tree;
             }),
