@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { GoTokens } from '../../server/src/cgo/golex';
 import { findImportsOfC, toSource } from '../../server/src/cgo/preamble';
+import { buildCgoFile, withTree } from '../../server/src/cgo/package';
+import { resolveTarget } from '../../server/src/cgo/target';
 import { LineIndex } from '../../server/src/cgo/text';
 import { testEngine } from '../support/engine';
 
@@ -52,4 +54,21 @@ test('LineIndex: UTF-16 positions, CRLF line ends and byte columns', () => {
   assert.equal(lines.offsetAt({ line: 1, character: 3 }), 10);
   assert.equal(lines.offsetAt({ line: 0, character: 99 }), 5);
   assert.equal(lines.eol, '\r\n');
+});
+
+test('a file model moved onto a new tree reads nothing through its old, freed tree', async () => {
+  const engine = await testEngine();
+  const text = 'package app\n\n// #include <stdio.h>\nimport "C"\n';
+  const old = engine.parseGo(text);
+  const file = buildCgoFile('/virtual/app/a.go', text, old, resolveTarget('linux', 'amd64', {}));
+  old.delete();
+  const current = engine.parseGo(text);
+  try {
+    const moved = withTree(file, current);
+    assert.equal(moved.tree, current);
+    assert.equal(moved.packageName, 'app');
+    assert.equal(moved.imports, file.imports);
+  } finally {
+    current.delete();
+  }
 });

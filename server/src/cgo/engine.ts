@@ -3,7 +3,7 @@ import { Parser, type Tree } from 'web-tree-sitter';
 import type { BuildTarget } from './constraints';
 import type { Finding, RuleId, SeveritySetting } from './findings';
 import type { Grammars } from './grammars';
-import { buildFileScope, includeDirs, readTextFromDisk, type ReadText } from './headers';
+import { buildFileScope, includeDirs, readTextFromDisk, type ReadText, type ScopeResult } from './headers';
 import { buildCgoFile, packageFlags, type CgoFile, type CgoPackage, type PackageFlags } from './package';
 import type { CScope } from './cdecl';
 import { rules } from '../rules';
@@ -33,11 +33,16 @@ export interface CheckOptions {
   readText?: ReadText;
 }
 
+/** A file's C scope, the headers it read and their texts (hovers and definitions show them). */
+export interface FileScope extends ScopeResult {
+  headerTexts: Map<string, string>;
+}
+
 /** A file's C scope and what it was built from, to reuse it while none of that changes. */
 interface CachedScope {
   key: string;
-  headers: { path: string; text: string | undefined }[];
-  scope: CScope;
+  looked: { path: string; text: string | undefined }[];
+  result: FileScope;
 }
 
 export class Engine {
@@ -122,7 +127,7 @@ export class Engine {
       cScope: (file) => {
         let scope = scopes.get(file);
         if (!scope) {
-          scope = this.fileScope(file, includeDirs(pkg.dir, ctx.flags()), readText);
+          scope = this.fileScope(file, includeDirs(pkg.dir, ctx.flags()), readText).scope;
           scopes.set(file, scope);
         }
         return scope;
@@ -131,24 +136,30 @@ export class Engine {
     return ctx;
   }
 
-  /** The C scope of a file, rebuilt only when its preambles, include dirs or headers change. */
-  private fileScope(file: CgoFile, dirs: string[], readText: ReadText): CScope {
+  /**
+   * The C scope of a file, shared by the rules and the editor features, rebuilt only when its
+   * preambles, include dirs or any header path it looked at change.
+   */
+  fileScope(file: CgoFile, dirs: string[], readText: ReadText): FileScope {
     const key = JSON.stringify([dirs, file.imports.map((imp) => imp.preamble?.text ?? '')]);
     const cached = this.scopes.get(file.path);
-    if (cached && cached.key === key && cached.headers.every((h) => readText(h.path) === h.text)) return cached.scope;
+    if (cached && cached.key === key && cached.looked.every((h) => readText(h.path) === h.text)) return cached.result;
     // Every path looked at counts, found or not: a header created later must show up.
-    const looked: CachedScope['headers'] = [];
+    const looked: CachedScope['looked'] = [];
     const recording: ReadText = (candidate) => {
       const text = readText(candidate);
       looked.push({ path: candidate, text });
       return text;
     };
-    const result = buildFileScope(file, dirs, this.cParser, recording);
+    const built = buildFileScope(file, dirs, this.cParser, recording);
+    const headerTexts = new Map<string, string>();
+    for (const { path, text } of looked) if (text !== undefined) headerTexts.set(path, text);
+    const result: FileScope = { ...built, headerTexts };
     this.scopes.delete(file.path);
-    this.scopes.set(file.path, { key, headers: looked, scope: result.scope });
+    this.scopes.set(file.path, { key, looked, result });
     // Enough for the files a user works on; the oldest go first.
     if (this.scopes.size > 256) this.scopes.delete(this.scopes.keys().next().value as string);
-    return result.scope;
+    return result;
   }
 
   dispose(): void {

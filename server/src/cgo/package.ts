@@ -62,11 +62,37 @@ export function buildCgoFile(filePath: string, text: string, tree: Tree | (() =>
       return treeOf();
     },
     get packageName() {
-      return treeOf().rootNode.namedChildren.find((n) => n?.type === 'package_clause')?.namedChildren[0]?.text;
+      return packageNameOf(treeOf());
     },
     isTest: filePath.endsWith('_test.go'),
     included: fileIncluded(path.basename(filePath), text, target),
     imports,
+  };
+}
+
+function packageNameOf(tree: Tree): string | undefined {
+  return tree.rootNode.namedChildren.find((n) => n?.type === 'package_clause')?.namedChildren[0]?.text;
+}
+
+/**
+ * The same model over another tree of the same text (the editor's current one). Nothing is read
+ * through the model's old tree, which its owner may have freed since.
+ */
+export function withTree(file: CgoFile, tree: Tree): CgoFile {
+  return {
+    path: file.path,
+    text: file.text,
+    lines: file.lines,
+    get tokens() {
+      return file.tokens;
+    },
+    tree,
+    get packageName() {
+      return packageNameOf(tree);
+    },
+    isTest: file.isTest,
+    included: file.included,
+    imports: file.imports,
   };
 }
 

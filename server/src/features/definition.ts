@@ -13,10 +13,10 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Node } from 'web-tree-sitter';
 import type { CDecl, CField, CScope, CType } from '../cgo/cdecl';
 import type { BuildTarget } from '../cgo/constraints';
-import type { Engine } from '../cgo/engine';
+import type { Engine, FileScope } from '../cgo/engine';
 import { cNameOf, cgoBasicTypeNames, cgoBuiltinFunctions } from '../cgo/gotypes';
-import { buildFileScope, includeDirs, type ReadText, type ScopeResult } from '../cgo/headers';
-import { buildCgoFile, packageFlags, type CgoFile, type CgoImport, type CgoPackage, type PackageFlags } from '../cgo/package';
+import { includeDirs, type ReadText } from '../cgo/headers';
+import { buildCgoFile, packageFlags, withTree, type CgoFile, type CgoImport, type CgoPackage, type PackageFlags } from '../cgo/package';
 import type { PkgConfig } from '../cgo/pkgconfig';
 import type { Preamble } from '../cgo/preamble';
 import { resolveTarget, targetProblem } from '../cgo/target';
@@ -35,11 +35,6 @@ export interface FeatureServices {
   pkgConfig: PkgConfig;
   /** Where a feature's unexpected failure is reported (it then answers null). */
   warn(message: string): void;
-}
-
-export interface FileScope extends ScopeResult {
-  /** The text of every header read for the scope, by path. */
-  headerTexts: Map<string, string>;
 }
 
 export interface DocumentView {
@@ -86,7 +81,7 @@ export async function withView<T>(services: FeatureServices, uri: string, body: 
     readText: loaded.readText,
     flags: () => (flags ??= packageFlags(pkg)),
     includeDirs: () => (dirs ??= includeDirs(pkg.dir, view.flags())),
-    scopeOf: (of) => scopeOf(of, view.includeDirs(), services.engine, loaded.readText),
+    scopeOf: (of) => services.engine.fileScope(of, view.includeDirs(), loaded.readText),
   };
   return guarded(services, uri, () => body(view));
 }
@@ -125,13 +120,11 @@ export function targetOf(settings: CgoSettings): BuildTarget {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Caches: the cgo model of each file (by text and target) and each file's C scope (by text,
-// include directories and the texts of every file the scope read).
+// The cgo model of each file, by text and target (each file's C scope is cached by the engine).
 // ---------------------------------------------------------------------------------------------
 
 const maxCached = 256;
 const cgoFiles = new Map<string, { text: string; targetKey: string; file: CgoFile }>();
-const scopes = new Map<string, { text: string; dirsKey: string; reads: [string, string | undefined][]; scope: FileScope }>();
 
 function remember<V>(map: Map<string, V>, key: string, value: V): void {
   map.delete(key);
@@ -145,30 +138,10 @@ function cgoFileOf(source: PackageFile, target: BuildTarget): CgoFile {
   const key = path.isAbsolute(source.path) ? source.path : source.uri;
   const cached = cgoFiles.get(key);
   // The model depends only on the text (and the target); the tree of this moment is swapped in.
-  if (cached && cached.text === source.text && cached.targetKey === targetKey) return { ...cached.file, tree: source.tree };
+  if (cached && cached.text === source.text && cached.targetKey === targetKey) return withTree(cached.file, source.tree);
   const file = buildCgoFile(source.path, source.text, source.tree, target);
   remember(cgoFiles, key, { text: source.text, targetKey, file });
   return file;
-}
-
-function scopeOf(file: CgoFile, dirs: string[], engine: Engine, readText: ReadText): FileScope {
-  const dirsKey = dirs.join('\0');
-  const cached = scopes.get(file.path);
-  if (cached && cached.text === file.text && cached.dirsKey === dirsKey && cached.reads.every(([p, text]) => readText(p) === text)) {
-    return cached.scope;
-  }
-  const reads: [string, string | undefined][] = [];
-  const recording: ReadText = (p) => {
-    const text = readText(p);
-    reads.push([p, text]);
-    return text;
-  };
-  const result = buildFileScope(file, dirs, engine.cParser, recording);
-  const headerTexts = new Map<string, string>();
-  for (const [p, text] of reads) if (text !== undefined) headerTexts.set(p, text);
-  const scope: FileScope = { ...result, headerTexts };
-  remember(scopes, file.path, { text: file.text, dirsKey, reads, scope });
-  return scope;
 }
 
 // ---------------------------------------------------------------------------------------------
