@@ -5,11 +5,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { applyEdits } from '../../server/src/cgo/edits';
 import type { Finding } from '../../server/src/cgo/findings';
 import { resolveTarget } from '../../server/src/cgo/target';
 import { LineIndex } from '../../server/src/cgo/text';
 import { testEngine } from '../support/engine';
+import { fixAll } from '../support/fixes';
 
 const target = resolveTarget('linux', 'amd64', {});
 const rule = 'export-with-definitions';
@@ -29,12 +29,6 @@ function where(findings: Finding[], files: Record<string, string>): string[] {
     const name = path.basename(f.file);
     return `${name}:${new LineIndex(files[name]).lineOf(f.start) + 1}:${files[name].slice(f.start, f.end)}`;
   });
-}
-
-function fixAll(text: string, findings: Finding[]): string {
-  const edits = findings.flatMap((f) => f.fixes.find((x) => x.preferred)?.edits ?? []);
-  const unique = edits.filter((e, i) => edits.findIndex((o) => o.start === e.start && o.end === e.end && o.newText === e.newText) === i);
-  return applyEdits(text, unique).text;
 }
 
 const exported = '\n//export Hello\nfunc Hello() {}\n';

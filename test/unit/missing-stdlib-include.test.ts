@@ -2,11 +2,11 @@
 // fix produces.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { applyEdits } from '../../server/src/cgo/edits';
 import type { Finding } from '../../server/src/cgo/findings';
 import { resolveTarget } from '../../server/src/cgo/target';
 import { LineIndex } from '../../server/src/cgo/text';
 import { testEngine } from '../support/engine';
+import { fixAll } from '../support/fixes';
 
 const dir = '/virtual/stdlib';
 const target = resolveTarget('linux', 'amd64', {});
@@ -27,13 +27,6 @@ function where(findings: Finding[], files: Record<string, string>): string[] {
     const name = f.file.slice(dir.length + 1);
     return `${name}:${new LineIndex(files[name]).lineOf(f.start) + 1}:${files[name].slice(f.start, f.end)}`;
   });
-}
-
-/** Applies the preferred fix of every finding at once, skipping identical insertions as cgo-lint --fix does. */
-function fixAll(text: string, findings: Finding[]): string {
-  const edits = findings.flatMap((f) => f.fixes.find((x) => x.preferred)?.edits ?? []);
-  const unique = edits.filter((e, i) => edits.findIndex((o) => o.start === e.start && o.end === e.end && o.newText === e.newText) === i);
-  return applyEdits(text, unique).text;
 }
 
 const freeUse = '\nimport "unsafe"\n\nfunc f(s string) {\n\tcs := C.CString(s)\n\tC.free(unsafe.Pointer(cs))\n}\n';

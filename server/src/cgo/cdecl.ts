@@ -407,3 +407,17 @@ export function typeToC(type: CType, name = ''): string {
     }
   }
 }
+
+/**
+ * A declaration as it is shown to people: its source text, a function definition without its
+ * body, an enum constant with its enum and value.
+ */
+export function declarationHead(decl: CDecl): string {
+  if (decl.kind === 'enum-constant' && decl.type?.kind === 'enum') {
+    const value = decl.type.constants?.find((c) => c.name === decl.name)?.value;
+    return `enum${decl.type.tag ? ` ${decl.type.tag}` : ''} { ${decl.name}${value !== undefined ? ` = ${value}` : ''} }`;
+  }
+  const text = decl.text.trim();
+  const body = decl.kind === 'function' && decl.defined ? text.indexOf('{') : -1;
+  return body > 0 ? `${text.slice(0, body).trimEnd()};` : text;
+}

@@ -3,7 +3,7 @@
 // C.struct_x/C.union_x/C.enum_x, cgo's basic type names and its helper functions. System
 // headers are not read, so what they declare is not offered.
 import { CompletionItemKind, type CompletionItem, type CompletionParams } from 'vscode-languageserver';
-import type { CDecl, CScope } from '../cgo/cdecl';
+import { declarationHead, type CDecl, type CScope } from '../cgo/cdecl';
 import { cgoBasicTypeNames, cgoBuiltinFunctions } from '../cgo/gotypes';
 import { cgoBasicTypeDocs, cgoHelperDocs } from './cgoDocs';
 import { relativeName, withView, type DocumentView, type FeatureServices } from './definition';
@@ -54,16 +54,7 @@ function declKind(decl: CDecl, scope: CScope): CompletionItemKind {
 
 /** A declaration on one line, for the item's detail. */
 function oneLine(decl: CDecl): string {
-  let text = decl.text.trim();
-  if (decl.kind === 'function' && decl.defined) {
-    const body = text.indexOf('{');
-    if (body > 0) text = `${text.slice(0, body).trimEnd()};`;
-  }
-  if (decl.kind === 'enum-constant' && decl.type?.kind === 'enum') {
-    const value = decl.type.constants?.find((c) => c.name === decl.name)?.value;
-    return `enum${decl.type.tag ? ` ${decl.type.tag}` : ''} { ${decl.name}${value !== undefined ? ` = ${value}` : ''} }`;
-  }
-  text = text.replace(/\s+/g, ' ');
+  const text = declarationHead(decl).replace(/\s+/g, ' ');
   return text.length > 120 ? `${text.slice(0, 117)}…` : text;
 }
 

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Hover, HoverParams, Range } from 'vscode-languageserver';
 import type { CDecl, CScope, CType } from '../cgo/cdecl';
-import { typeToC } from '../cgo/cdecl';
+import { declarationHead, typeToC } from '../cgo/cdecl';
 import { matchAuto } from '../cgo/constraints';
 import { cgoVerbs, directiveErrorMessage, type CgoDirective, type CgoVerb } from '../cgo/directives';
 import { compilerFlagProblems, goGetenv, linkerFlagProblems } from '../cgo/flags';
@@ -390,15 +390,7 @@ function layoutTarget(view: DocumentView): LayoutTarget {
 
 /** The declaration as a hover shows it: a function definition without its body, at most 40 lines. */
 function declarationText(decl: CDecl): string {
-  let text = decl.text.trim();
-  if (decl.kind === 'function' && decl.defined) {
-    const body = text.indexOf('{');
-    if (body > 0) text = `${text.slice(0, body).trimEnd()};`;
-  }
-  if (decl.kind === 'enum-constant' && decl.type?.kind === 'enum') {
-    const value = decl.type.constants?.find((c) => c.name === decl.name)?.value;
-    text = `enum${decl.type.tag ? ` ${decl.type.tag}` : ''} { ${decl.name}${value !== undefined ? ` = ${value}` : ''} }`;
-  }
+  const text = declarationHead(decl);
   const lines = text.split('\n');
   return lines.length > 40 ? [...lines.slice(0, 40), '…'].join('\n') : text;
 }
