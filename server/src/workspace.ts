@@ -15,7 +15,8 @@ export interface PackageFile {
   path: string;
   uri: string;
   text: string;
-  tree: Tree;
+  /** The Go syntax tree of `text`, parsed when first asked for: most checks need none. */
+  tree: () => Tree;
   /** The open document's version; null for a file read from disk. */
   version: number | null;
 }
@@ -32,7 +33,7 @@ interface DiskFile {
   mtimeMs: number;
   size: number;
   /** Absent when the file cannot import "C" or cannot be read: the analysis leaves it out. */
-  source?: { text: string; tree: Tree };
+  source?: { text: string; tree?: Tree };
 }
 
 /**
@@ -115,7 +116,7 @@ export class Workspace {
         continue;
       }
       const source = this.readClosed(file);
-      if (source) files.push({ path: file, uri: pathToFileURL(file).href, text: source.text, tree: source.tree, version: null });
+      if (source) files.push({ path: file, uri: pathToFileURL(file).href, text: source.text, tree: () => (source.tree ??= this.parseGo(source.text)), version: null });
     }
     return { dir: packageKey, files, readText };
   }
@@ -141,7 +142,13 @@ export class Workspace {
   }
 
   private openFile(document: TextDocument, file: string): PackageFile {
-    return { path: file, uri: document.uri, text: document.getText(), tree: this.documents.treeOf(document), version: document.version };
+    const version = document.version;
+    const tree = (): Tree => {
+      // A model outliving its analysis must not pair its text with a later version's tree.
+      if (document.version !== version) throw new Error(`${document.uri} changed (version ${version} → ${document.version}) before its tree was read`);
+      return this.documents.treeOf(document);
+    };
+    return { path: file, uri: document.uri, text: document.getText(), tree, version };
   }
 
   private readClosed(file: string): DiskFile['source'] {
@@ -157,13 +164,13 @@ export class Workspace {
     this.forgetFile(file);
     const read = readGoSource(file);
     const entry: DiskFile = { mtimeMs: stat.mtimeMs, size: stat.size };
-    if (read.ok && mayImportC(read.text)) entry.source = { text: read.text, tree: this.parseGo(read.text) };
+    if (read.ok && mayImportC(read.text)) entry.source = { text: read.text };
     this.disk.set(file, entry);
     return entry.source;
   }
 
   private forgetFile(file: string): void {
-    this.disk.get(file)?.source?.tree.delete();
+    this.disk.get(file)?.source?.tree?.delete();
     this.disk.delete(file);
   }
 }

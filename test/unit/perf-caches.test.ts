@@ -88,16 +88,8 @@ const goEdits: [string, string][] = [
 ];
 
 test('preambles reused across edits are the preambles of a cold run', async () => {
-  const engine = await testEngine();
   const texts = versions(goFile(cLines, body), goEdits);
-  const importsOf = (text: string, find: typeof findImportsOfC) => {
-    const tree = engine.parseGo(text);
-    try {
-      return find(tree.rootNode, new GoTokens(new LineIndex(text)));
-    } finally {
-      tree.delete();
-    }
-  };
+  const importsOf = (text: string, find: typeof findImportsOfC) => find(new GoTokens(new LineIndex(text)));
   const warm = [...texts, ...texts].map((text) => importsOf(text, findImportsOfC));
   const cold = [...texts, ...texts].map((text) => importsOf(text, fresh<typeof PreambleModule>('cgo/preamble').findImportsOfC));
   assert.deepEqual(warm, cold);

@@ -22,8 +22,11 @@ export class ParseTimeoutError extends Error {
 export interface SourceFile {
   path: string;
   text: string;
-  /** A tree of `text` the caller keeps (the LSP's incremental trees); parsed and freed here when absent. */
-  tree?: Tree;
+  /**
+   * A tree of `text` the caller keeps (the LSP's incremental trees), or how to get it: only
+   * a rule that reads the file's Go code asks. Parsed and freed here when absent.
+   */
+  tree?: Tree | (() => Tree);
 }
 
 export interface CheckOptions {

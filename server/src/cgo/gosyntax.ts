@@ -25,17 +25,3 @@ export function declaresName(root: Node, name: string): boolean {
   }
   return false;
 }
-
-/**
- * The top-level import declarations of a file, in order. Each starts with the keyword, so only
- * where the text spells `import` is the tree asked: a large file has thousands of top-level
- * nodes, and visiting each through the wasm bridge costs more than the rest of a check.
- */
-export function importDeclarations(root: Node, text: string): Node[] {
-  const result: Node[] = [];
-  for (const match of text.matchAll(/\bimport\b/g)) {
-    const decl = root.firstNamedChildForIndex(match.index);
-    if (decl?.type === 'import_declaration' && decl.startIndex === match.index) result.push(decl);
-  }
-  return result;
-}

@@ -46,7 +46,7 @@ export function buildCgoFile(filePath: string, text: string, tree: Tree | (() =>
   const tokensOf = (): GoTokens => (tokens ??= new GoTokens(lines));
   const dir = path.dirname(filePath);
   const imports = text.includes('"C"')
-    ? findImportsOfC(treeOf().rootNode, tokensOf()).map((imp) => ({
+    ? findImportsOfC(tokensOf()).map((imp) => ({
         ...imp,
         directives: imp.preamble ? parseDirectives(imp.preamble, dir, target) : [],
       }))
@@ -78,7 +78,9 @@ function packageNameOf(tree: Tree): string | undefined {
  * The same model over another tree of the same text (the editor's current one). Nothing is read
  * through the model's old tree, which its owner may have freed since.
  */
-export function withTree(file: CgoFile, tree: Tree): CgoFile {
+export function withTree(file: CgoFile, tree: Tree | (() => Tree)): CgoFile {
+  let parsed = typeof tree === 'function' ? undefined : tree;
+  const treeOf = (): Tree => (parsed ??= (tree as () => Tree)());
   return {
     path: file.path,
     text: file.text,
@@ -86,9 +88,11 @@ export function withTree(file: CgoFile, tree: Tree): CgoFile {
     get tokens() {
       return file.tokens;
     },
-    tree,
+    get tree() {
+      return treeOf();
+    },
     get packageName() {
-      return packageNameOf(tree);
+      return packageNameOf(treeOf());
     },
     isTest: file.isTest,
     included: file.included,

@@ -5,14 +5,10 @@
 // is the spec's own doc comment, else the GenDecl's doc when the declaration has a single
 // spec. commentText joins the group's comments: a `//` comment contributes its text after
 // the slashes plus "\n", a `/* */` comment its inner text. go/scanner drops carriage returns.
-import type { Node } from 'web-tree-sitter';
 import { CommentGroup, GoTokens } from './golex';
-import { importDeclarations } from './gosyntax';
+import { importDeclarations, type Span } from './goimports';
 
-export interface Span {
-  start: number;
-  end: number;
-}
+export type { Span } from './goimports';
 
 export interface PreambleLine {
   /** Start and end of the line in the preamble text (end excludes "\n"). */
@@ -158,41 +154,38 @@ export function toSourceEnd(preamble: Preamble, endIndex: number): number {
   return endIndex > 0 ? toSource(preamble, endIndex - 1) + 1 : toSource(preamble, 0);
 }
 
-/** Every top-level `import "C"` of a parsed Go file, with the comment cgo takes as its preamble. */
-export function findImportsOfC(root: Node, tokens: GoTokens): ImportC[] {
+/** Every `import "C"` of a Go file, with the comment cgo takes as its preamble. */
+export function findImportsOfC(tokens: GoTokens): ImportC[] {
   const text = tokens.lines.text;
   const result: ImportC[] = [];
-  for (const decl of importDeclarations(root, text)) {
-    const specList = decl.namedChildren.find((n) => n?.type === 'import_spec_list') ?? undefined;
-    const specs = (specList ?? decl).namedChildren.filter((n): n is Node => !!n && n.type === 'import_spec');
-    const declDoc = tokens.commentsBefore(decl.startIndex);
-    for (const spec of specs) {
-      const path = spec.childForFieldName('path');
-      if (!path || path.text !== '"C"') continue;
-      const nameNode = spec.childForFieldName('name');
-      const specDoc = specList ? tokens.commentsBefore(spec.startIndex) : undefined;
+  for (const decl of importDeclarations(text)) {
+    const specs = decl.specs;
+    const declDoc = tokens.commentsBefore(decl.decl.start);
+    for (const { spec, name, path } of specs) {
+      if (path.text !== '"C"') continue;
+      const specDoc = decl.specList ? tokens.commentsBefore(spec.start) : undefined;
       const ignored: IgnoredComment[] = [];
       let group: CommentGroup | undefined = specDoc?.lead;
       if (!group && specs.length === 1) group = declDoc.lead;
       else if (declDoc.lead && specs.length > 1) {
-        ignored.push({ group: declDoc.lead, reason: 'grouped-import', nextStart: decl.startIndex, preamble: buildPreamble(text, declDoc.lead) });
+        ignored.push({ group: declDoc.lead, reason: 'grouped-import', nextStart: decl.decl.start, preamble: buildPreamble(text, declDoc.lead) });
       }
       // Comment groups above the spec (inside the parentheses) or else above the declaration
       // that a blank line cuts off from what follows them.
       const above = specDoc && specDoc.groups.length > 0 ? specDoc : declDoc;
-      const anchor = above === specDoc ? spec.startIndex : decl.startIndex;
+      const anchor = above === specDoc ? spec.start : decl.decl.start;
       above.groups.forEach((candidate, i) => {
         if (candidate === above.lead) return;
         const nextStart = i + 1 < above.groups.length ? above.groups[i + 1].comments[0].start : anchor;
         ignored.push({ group: candidate, reason: 'blank-line', nextStart, preamble: buildPreamble(text, candidate) });
       });
       result.push({
-        decl: { start: decl.startIndex, end: decl.endIndex },
-        specList: specList ? { start: specList.startIndex, end: specList.endIndex } : undefined,
+        decl: decl.decl,
+        specList: decl.specList,
         specCount: specs.length,
-        spec: { start: spec.startIndex, end: spec.endIndex },
-        path: { start: path.startIndex, end: path.endIndex },
-        name: nameNode ? { start: nameNode.startIndex, end: nameNode.endIndex, text: nameNode.text } : undefined,
+        spec,
+        path: { start: path.start, end: path.end },
+        name,
         preamble: group ? buildPreamble(text, group) : undefined,
         ignored,
       });

@@ -46,7 +46,8 @@ const importsC = /^\s*(?:import\s*(?:\(\s*)?)?(?:[\w.]+\s+)?"C"/m;
 
 export class Analyzer {
   private readonly results = new Map<string, StoredResult>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Per package waiting out its debounce, how to cancel the wait. */
+  private readonly timers = new Map<string, () => void>();
   /** Packages due for analysis, in order. */
   private readonly due = new Set<string>();
   private running: string | undefined;
@@ -131,7 +132,7 @@ export class Analyzer {
 
   dispose(): void {
     this.disposed = true;
-    for (const timer of this.timers.values()) clearTimeout(timer);
+    for (const cancel of this.timers.values()) cancel();
     this.timers.clear();
     this.due.clear();
     for (const key of [...this.waiters.keys()]) this.wake(key);
@@ -152,16 +153,21 @@ export class Analyzer {
   /** (Re)starts the package's debounce timer: it is analysed once changes pause for `delayMs`. */
   private schedule(key: string, delayMs: number): void {
     if (this.disposed) return;
-    clearTimeout(this.timers.get(key));
+    this.timers.get(key)?.();
     this.due.delete(key);
-    this.timers.set(
-      key,
-      setTimeout(() => {
-        this.timers.delete(key);
-        this.due.add(key);
-        void this.pump();
-      }, delayMs),
-    );
+    const run = (): void => {
+      this.timers.delete(key);
+      this.due.add(key);
+      void this.pump();
+    };
+    // setTimeout waits at least 1 ms even for 0; no delay means the next turn of the loop.
+    if (delayMs > 0) {
+      const timer = setTimeout(run, delayMs);
+      this.timers.set(key, () => clearTimeout(timer));
+    } else {
+      const immediate = setImmediate(run);
+      this.timers.set(key, () => clearImmediate(immediate));
+    }
   }
 
   private async pump(): Promise<void> {

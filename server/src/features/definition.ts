@@ -104,7 +104,7 @@ export async function withFileView<T>(services: FeatureServices, uri: string, bo
   const document = services.documents.get(uri);
   if (!document || !settings.enable || !mayUseCgo(document.getText())) return undefined;
   const text = document.getText();
-  const source: PackageFile = { path: pathOfUri(uri) ?? uri, uri, text, tree: services.documents.treeOf(document), version: document.version };
+  const source: PackageFile = { path: pathOfUri(uri) ?? uri, uri, text, tree: () => services.documents.treeOf(document), version: document.version };
   return guarded(services, uri, () => body(cgoFileOf(source, targetOf(settings)), document));
 }
 

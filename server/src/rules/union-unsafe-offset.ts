@@ -15,7 +15,7 @@
 import type { Node } from 'web-tree-sitter';
 import { typeToC, type CScope, type CType } from '../cgo/cdecl';
 import type { Fix, TextEdit } from '../cgo/findings';
-import { importDeclarations } from '../cgo/gosyntax';
+import { importDeclarations, type Span } from '../cgo/goimports';
 import { buildFileScope, includeDirs } from '../cgo/headers';
 import { accessPath, fieldAt, fieldContaining, fieldsAt, isFloatType, isIntegerType, layoutOf, layoutSupported, type FieldStep, type LayoutTarget } from '../cgo/layout';
 import type { CgoFile } from '../cgo/package';
@@ -32,7 +32,7 @@ export const unionUnsafeOffset: Rule = {
     for (const file of ctx.pkg.files) {
       // The import path is "unsafe" or `unsafe`: a file never spelling it cannot import it.
       if (!file.included || file.imports.length === 0 || !file.text.includes('unsafe')) continue;
-      const unsafeImport = findUnsafeImport(file.tree.rootNode, file.text);
+      const unsafeImport = findUnsafeImport(file.text);
       if (!unsafeImport) continue;
       new FileCheck(ctx, file, target, unsafeImport, findings).run();
     }
@@ -695,7 +695,7 @@ class FileCheck {
     const unsafeLeft =
       replaced.newText.includes(`${this.unsafeName}.`) ||
       unsafeUses(this.root, this.unsafeName).some((n) => !gone.some((r) => r.start <= n.startIndex && n.endIndex <= r.end));
-    if (unsafeLeft) edits.push({ file: this.file.path, start: imp.path.startIndex, end: imp.path.endIndex, newText: imp.path.text });
+    if (unsafeLeft) edits.push({ file: this.file.path, start: imp.path.start, end: imp.path.end, newText: imp.path.text });
     else edits.push({ file: this.file.path, ...importRemoval(this.text, imp), newText: '' });
 
     const title =
@@ -860,23 +860,19 @@ function unsafeUses(root: Node, unsafeName: string): Node[] {
 
 interface UnsafeImport {
   name: string;
-  spec: Node;
-  path: Node;
-  decl: Node;
+  spec: Span;
+  path: Span & { text: string };
+  decl: Span;
   /** Specs in the declaration (1 for `import "unsafe"`). */
   specCount: number;
 }
 
-function findUnsafeImport(root: Node, text: string): UnsafeImport | undefined {
-  for (const decl of importDeclarations(root, text)) {
-    const list = decl.namedChildren.find((n) => n?.type === 'import_spec_list');
-    const specs = (list ?? decl).namedChildren.filter((n): n is Node => !!n && n.type === 'import_spec');
-    for (const spec of specs) {
-      const p = spec.childForFieldName('path');
-      if (p?.text !== '"unsafe"' && p?.text !== '`unsafe`') continue;
-      const alias = spec.childForFieldName('name')?.text;
-      if (alias === '.' || alias === '_') return undefined;
-      return { name: alias ?? 'unsafe', spec, path: p, decl, specCount: specs.length };
+function findUnsafeImport(text: string): UnsafeImport | undefined {
+  for (const { decl, specs } of importDeclarations(text)) {
+    for (const { spec, name, path } of specs) {
+      if (path.text !== '"unsafe"' && path.text !== '`unsafe`') continue;
+      if (name?.text === '.' || name?.text === '_') return undefined;
+      return { name: name?.text ?? 'unsafe', spec, path, decl, specCount: specs.length };
     }
   }
   return undefined;
@@ -910,7 +906,7 @@ function statementRemoval(text: string, b: Binding): { start: number; end: numbe
 
 function importRemoval(text: string, imp: UnsafeImport): { start: number; end: number } {
   const target = imp.specCount === 1 ? imp.decl : imp.spec;
-  return wholeLines(text, target.startIndex, target.endIndex) ?? { start: target.startIndex, end: target.endIndex };
+  return wholeLines(text, target.start, target.end) ?? { start: target.start, end: target.end };
 }
 
 /** Where the getter goes: the end of the preamble, written as that comment writes C. */
