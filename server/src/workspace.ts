@@ -29,20 +29,16 @@ export interface LoadedPackage {
   readText: ReadText;
 }
 
+/**
+ * A closed file as last read. Every file goes to the engine (cgo-in-test's fix must not reuse a
+ * name any file declares), but its tree is parsed only if a rule asks: a directory with hundreds
+ * of plain Go files costs a stat per file on a keystroke, not a parse of each.
+ */
 interface DiskFile {
   mtimeMs: number;
   size: number;
-  /** Absent when the file cannot import "C" or cannot be read: the analysis leaves it out. */
+  /** Absent when the file cannot be read as source: the analysis leaves it out. */
   source?: { text: string; tree?: Tree };
-}
-
-/**
- * Whether a file may import "C" at all. The rules only look at files that do, so the others
- * are neither parsed nor handed to the engine: a directory with hundreds of plain Go files
- * then costs a stat per file, not a parse and a lex of each on every keystroke.
- */
-function mayImportC(text: string): boolean {
-  return text.includes('"C"') || text.includes('`C`');
 }
 
 /** Whether an open buffer would be read as source; the CLI skips the same files (readGoSource). */
@@ -164,7 +160,7 @@ export class Workspace {
     this.forgetFile(file);
     const read = readGoSource(file);
     const entry: DiskFile = { mtimeMs: stat.mtimeMs, size: stat.size };
-    if (read.ok && mayImportC(read.text)) entry.source = { text: read.text };
+    if (read.ok) entry.source = { text: read.text };
     this.disk.set(file, entry);
     return entry.source;
   }

@@ -103,3 +103,20 @@ test('a package directory with hundreds of files stays responsive', { timeout: 2
     assert.ok(Math.max(...cycles) < 1_500, `edit-to-diagnostics took ${cycles.join(', ')} ms`);
   });
 });
+
+test("a fix never declares a name a closed file without cgo declares (cgo-in-test's wrappers)", { timeout: 20_000 }, async () => {
+  const testGo = 'package p\n\n// static int twice(int x) { return 2 * x; }\nimport "C"\n\nfunc f() { _ = C.twice(2) }\n';
+  await withServer({ pull: true, createFiles: true }, async (client) => {
+    // a.go never mentions C, is never opened, and already declares the first wrapper name.
+    const dir = packageDir({ 'a.go': 'package p\n\nfunc cTwice() {}\n', 'x_test.go': testGo });
+    const uri = fileUri(dir, 'x_test.go');
+    client.open(uri, testGo);
+    const [diagnostic] = await client.pull(uri);
+    assert.equal(diagnostic?.code, 'cgo-in-test');
+    const actions = await client.codeActions(uri, diagnostic.range, [diagnostic]);
+    const texts = JSON.stringify(actions);
+    assert.match(texts, /"newText":"cTwice2"/);
+    assert.match(texts, /func cTwice2\(/);
+    assert.doesNotMatch(texts, /"newText":"cTwice"|func cTwice\(/);
+  });
+});

@@ -32,6 +32,8 @@ export interface ClientOptions {
   configuration?: boolean;
   /** Announce workspace.workspaceEdit.documentChanges (default true). */
   documentChanges?: boolean;
+  /** Announce workspace.workspaceEdit.resourceOperations ["create"], as VS Code does. */
+  createFiles?: boolean;
   /** Sent as initialize's initializationOptions, as the VS Code client does. */
   initializationOptions?: Record<string, unknown>;
 }
@@ -81,7 +83,7 @@ export class LspClient {
     const capabilities: ClientCapabilities = {
       workspace: {
         configuration: options.configuration ?? false,
-        workspaceEdit: { documentChanges: options.documentChanges ?? true },
+        workspaceEdit: { documentChanges: options.documentChanges ?? true, ...(options.createFiles ? { resourceOperations: ['create'] } : {}) },
         didChangeWatchedFiles: { dynamicRegistration: true },
         ...(options.pull ? { diagnostics: { refreshSupport: true } } : {}),
       },

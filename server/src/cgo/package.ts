@@ -22,8 +22,8 @@ export interface CgoFile {
   readonly tree: Tree;
   readonly packageName: string | undefined;
   isTest: boolean;
-  /** Whether go/build includes the file for the target (file name and build constraints). */
-  included: boolean;
+  /** Whether go/build includes the file for the target (file name and build constraints); read on first use. */
+  readonly included: boolean;
   imports: CgoImport[];
 }
 
@@ -45,6 +45,7 @@ export function buildCgoFile(filePath: string, text: string, tree: Tree | (() =>
   const treeOf = (): Tree => (parsed ??= (tree as () => Tree)());
   const tokensOf = (): GoTokens => (tokens ??= new GoTokens(lines));
   const dir = path.dirname(filePath);
+  let included: boolean | undefined;
   const imports = text.includes('"C"')
     ? findImportsOfC(tokensOf()).map((imp) => ({
         ...imp,
@@ -65,7 +66,9 @@ export function buildCgoFile(filePath: string, text: string, tree: Tree | (() =>
       return packageNameOf(treeOf());
     },
     isTest: filePath.endsWith('_test.go'),
-    included: fileIncluded(path.basename(filePath), text, target),
+    get included() {
+      return (included ??= fileIncluded(path.basename(filePath), text, target));
+    },
     imports,
   };
 }
@@ -95,7 +98,9 @@ export function withTree(file: CgoFile, tree: Tree | (() => Tree)): CgoFile {
       return packageNameOf(treeOf());
     },
     isTest: file.isTest,
-    included: file.included,
+    get included() {
+      return file.included;
+    },
     imports: file.imports,
   };
 }

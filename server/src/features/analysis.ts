@@ -5,7 +5,9 @@
 // (textDocument/publishDiagnostics), depending on what it supports.
 import type { Diagnostic } from 'vscode-languageserver';
 import type { Engine } from '../cgo/engine';
+import { mayImportC } from '../cgo/files';
 import type { Finding } from '../cgo/findings';
+import { importDeclarations } from '../cgo/goimports';
 import { resolveTarget, targetProblem } from '../cgo/target';
 import type { OpenDocuments } from '../documents';
 import type { CgoSettings, Settings } from '../settings';
@@ -41,8 +43,10 @@ interface StoredResult extends DocumentResult {
   settingsGeneration: number;
 }
 
-/** `import "C"`, alone or in a group: enough for a count shown in the status bar. */
-const importsC = /^\s*(?:import\s*(?:\(\s*)?)?(?:[\w.]+\s+)?"C"/m;
+/** Whether the file imports "C" (the scan reads only the file's head). */
+function importsC(text: string): boolean {
+  return mayImportC(text) && importDeclarations(text).some((decl) => decl.specs.some((spec) => spec.path.text === '"C"'));
+}
 
 export class Analyzer {
   private readonly results = new Map<string, StoredResult>();
@@ -227,7 +231,7 @@ export class Analyzer {
   }
 
   private countCgoFiles(key: string, pkg: LoadedPackage): void {
-    this.cgoFilesByPackage.set(key, pkg.files.filter((file) => importsC.test(file.text)).length);
+    this.cgoFilesByPackage.set(key, pkg.files.filter((file) => importsC(file.text)).length);
     let total = 0;
     for (const count of this.cgoFilesByPackage.values()) total += count;
     if (total !== this.reportedCgoFiles) {

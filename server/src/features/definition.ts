@@ -14,6 +14,7 @@ import type { Node } from 'web-tree-sitter';
 import type { CDecl, CField, CScope, CType } from '../cgo/cdecl';
 import type { BuildTarget } from '../cgo/constraints';
 import type { Engine, FileScope } from '../cgo/engine';
+import { mayImportC } from '../cgo/files';
 import { cNameOf, cgoBasicTypeNames, cgoBuiltinFunctions } from '../cgo/gotypes';
 import { includeDirs, type ReadText } from '../cgo/headers';
 import { buildCgoFile, packageFlags, withTree, type CgoFile, type CgoImport, type CgoPackage, type PackageFlags } from '../cgo/package';
@@ -62,7 +63,7 @@ export async function withView<T>(services: FeatureServices, uri: string, body: 
   const settings = await services.settings.get(services.workspace.scopeUriOf(key));
   // From here on, synchronous: the trees belong to the texts loaded now.
   const document = services.documents.get(uri);
-  if (!document || !settings.enable || !mayUseCgo(document.getText())) return undefined;
+  if (!document || !settings.enable || !mayImportC(document.getText())) return undefined;
   const loaded = services.workspace.load(key);
   const target = targetOf(settings);
   const files = loaded.files.map((source) => cgoFileOf(source, target));
@@ -102,15 +103,10 @@ function guarded<T>(services: FeatureServices, uri: string, run: () => T): T | u
 export async function withFileView<T>(services: FeatureServices, uri: string, body: (file: CgoFile, document: TextDocument) => T): Promise<T | undefined> {
   const settings = await services.settings.get(services.workspace.scopeUriOf(services.workspace.packageOf(uri)));
   const document = services.documents.get(uri);
-  if (!document || !settings.enable || !mayUseCgo(document.getText())) return undefined;
+  if (!document || !settings.enable || !mayImportC(document.getText())) return undefined;
   const text = document.getText();
   const source: PackageFile = { path: pathOfUri(uri) ?? uri, uri, text, tree: () => services.documents.treeOf(document), version: document.version };
   return guarded(services, uri, () => body(cgoFileOf(source, targetOf(settings)), document));
-}
-
-/** Whether a Go text may import "C" at all (the workspace's test): other files cost nothing. */
-function mayUseCgo(text: string): boolean {
-  return text.includes('"C"') || text.includes('`C`');
 }
 
 /** The target of cgo.goos/cgo.goarch, as the analyzer resolves it (the host's when they name none Go knows). */
