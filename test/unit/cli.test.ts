@@ -114,7 +114,7 @@ test('--goos decides which #cgo lines are checked', () => {
 
 test('bad usage and unreadable paths exit 2 with a clear message', () => {
   const root = tree({ 'a.go': 'package p\n' });
-  for (const args of [[], ['--format', 'xml', '.'], ['--rule', 'nope=error', '.'], ['--rule', 'preamble-detached=loud', '.'], ['--goos', 'plan10', '.'], ['missing.go'], ['--frobnicate', '.']]) {
+  for (const args of [[], ['--format', 'xml', '.'], ['--rule', 'nope=error', '.'], ['--rule', 'preamble-detached=loud', '.'], ['--goos', 'plan10', '.'], ['missing.go'], ['--frobnicate', '.'], ['--jobs', '0', '.'], ['--jobs', 'many', '.']]) {
     const result = run(args, root);
     assert.equal(result.status, 2, args.join(' '));
     assert.match(result.stderr, /^cgo-lint: /, args.join(' '));
@@ -133,4 +133,21 @@ test('CRLF files keep their line endings through --fix', () => {
   const root = tree({ 'a.go': detached.replace(/\n/g, '\r\n') });
   run(['--fix', '.'], root);
   assert.equal(fs.readFileSync(path.join(root, 'a.go'), 'utf8'), 'package app\r\n\r\n/*\r\nvoid initial_setup(){}\r\n*/\r\nimport "C"\r\n');
+});
+
+test('--jobs: worker threads report exactly what one thread reports, in the same order', () => {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 40; i++) {
+    files[`p${i}/app.go`] = i % 3 === 0 ? note : i % 3 === 1 ? detached : 'package app\n\nfunc F() {}\n';
+    files[`p${i}/plain.go`] = 'package app\n\nimport "fmt"\n\nvar _ = fmt.Sprint\n';
+  }
+  files['p7/bin.go'] = 'package app\u0000';
+  const root = tree(files);
+  const one = run(['--format', 'json', '.'], root);
+  const many = run(['--format', 'json', '--jobs', '3', '.'], root);
+  assert.equal(one.status, 1);
+  assert.equal((JSON.parse(one.stdout) as unknown[]).length, 27);
+  assert.deepEqual([many.status, many.stdout, many.stderr], [one.status, one.stdout, one.stderr]);
+  // Not a terminal: no progress line.
+  assert.equal(one.stderr, `cgo-lint: ${path.join('p7', 'bin.go')}: binary file (NUL byte), skipped\n`);
 });
