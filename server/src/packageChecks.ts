@@ -32,18 +32,34 @@ export interface Checked {
   warnings: string[];
 }
 
-/** The engine, made when a package first needs it: a tree without cgo never loads the grammars. */
-export type EngineOnDemand = () => Promise<Engine>;
+/** The engine, loaded when a package first needs it: a tree without cgo never loads the grammars. */
+export class EngineOnDemand {
+  private loading: Promise<Engine> | undefined;
+  /** The engine once loaded. */
+  loaded: Engine | undefined;
 
-export function engineOnDemand(): { engineOf: EngineOnDemand; dispose(): Promise<void> } {
-  let engine: Promise<Engine> | undefined;
-  return {
-    engineOf: () => (engine ??= loadGrammars(defaultGrammarDir(__dirname)).then((grammars) => new Engine(grammars))),
-    dispose: async () => (await engine)?.dispose(),
-  };
+  load(): Promise<Engine> {
+    return (this.loading ??= loadGrammars(defaultGrammarDir(__dirname)).then((grammars) => (this.loaded = new Engine(grammars))));
+  }
+
+  get isLoading(): boolean {
+    return this.loading !== undefined && this.loaded === undefined;
+  }
+
+  async dispose(): Promise<void> {
+    (await this.loading)?.dispose();
+  }
 }
 
-export async function checkJob(engineOf: EngineOnDemand, job: Job, options: CheckOptions): Promise<Checked> {
+interface ReadPackage {
+  sources: SourceFile[];
+  texts: Map<string, string>;
+  warnings: string[];
+  /** Some file may import "C": every rule is about such an import, so the others have nothing to report. */
+  mayUseCgo: boolean;
+}
+
+function readJob(job: Job): ReadPackage {
   const sources: SourceFile[] = [];
   const texts = new Map<string, string>();
   const warnings: string[] = [];
@@ -56,12 +72,14 @@ export async function checkJob(engineOf: EngineOnDemand, job: Job, options: Chec
     sources.push({ path: file, text: read.text });
     texts.set(file, read.text);
   }
-  // Every rule is about an import of "C": a package without one has nothing to report.
-  if (!sources.some((source) => mayImportC(source.text))) return { findings: [], texts, warnings };
+  return { sources, texts, warnings, mayUseCgo: sources.some((source) => mayImportC(source.text)) };
+}
+
+function checkRead(engine: Engine, job: Job, read: ReadPackage, options: CheckOptions): Checked {
+  const { texts, warnings } = read;
   const target = resolveTarget(options.goos, options.goarch);
-  const engine = await engineOf();
   try {
-    const findings = engine.checkPackage(job.dir, sources, { target, severities: options.severities }).filter((f) => !job.only || f.file === job.only);
+    const findings = engine.checkPackage(job.dir, read.sources, { target, severities: options.severities }).filter((f) => !job.only || f.file === job.only);
     return { findings, texts, warnings };
   } catch (error) {
     if (!(error instanceof ParseTimeoutError)) throw error;
@@ -70,6 +88,43 @@ export async function checkJob(engineOf: EngineOnDemand, job: Job, options: Chec
   }
 }
 
+/** One package, read now (--fix reads each package again after every round of fixes). */
+export async function checkJob(engines: EngineOnDemand, job: Job, options: CheckOptions): Promise<Checked> {
+  const read = readJob(job);
+  return read.mayUseCgo ? checkRead(await engines.load(), job, read, options) : nothingFound(read);
+}
+
+function nothingFound(read: ReadPackage): Checked {
+  return { findings: [], texts: read.texts, warnings: read.warnings };
+}
+
+/**
+ * One thread's share of the jobs: it takes the next one until none is left. While the grammars
+ * load (compiled on V8's background threads), packages with cgo wait and reading goes on.
+ */
+async function takeJobs(jobs: Job[], options: CheckOptions, counters: Int32Array, done: (index: number, checked: Checked) => void): Promise<void> {
+  const engines = new EngineOnDemand();
+  const waiting: { index: number; read: ReadPackage }[] = [];
+  try {
+    for (let index = Atomics.add(counters, nextJob, 1); index < jobs.length; index = Atomics.add(counters, nextJob, 1)) {
+      const read = readJob(jobs[index]);
+      if (!read.mayUseCgo) done(index, nothingFound(read));
+      else if (engines.loaded) done(index, checkRead(engines.loaded, jobs[index], read, options));
+      else {
+        // Failing to load is reported where the engine is awaited, below.
+        engines.load().catch(() => undefined);
+        waiting.push({ index, read });
+      }
+      if (engines.isLoading) await new Promise((resolve) => setImmediate(resolve));
+    }
+    if (waiting.length > 0) {
+      const engine = await engines.load();
+      for (const { index, read } of waiting) done(index, checkRead(engine, jobs[index], read, options));
+    }
+  } finally {
+    await engines.dispose();
+  }
+}
 
 /** Counters the threads share: the next job to take, and how many are done. */
 const nextJob = 0;
@@ -95,15 +150,10 @@ export async function checkJobs(jobs: Job[], options: CheckOptions, threads: num
     counters: counters.buffer as SharedArrayBuffer,
   };
   const workers = Array.from({ length: Math.min(threads, jobs.length) - 1 }, () => runWorker(input, results));
-  const { engineOf, dispose } = engineOnDemand();
-  try {
-    for (let index = Atomics.add(counters, nextJob, 1); index < jobs.length; index = Atomics.add(counters, nextJob, 1)) {
-      results[index] = await checkJob(engineOf, jobs[index], options);
-      progress(Atomics.add(counters, jobsDone, 1) + 1);
-    }
-  } finally {
-    await dispose();
-  }
+  await takeJobs(jobs, options, counters, (index, checked) => {
+    results[index] = checked;
+    progress(Atomics.add(counters, jobsDone, 1) + 1);
+  });
   // While the workers finish, the main thread only reports how far they are.
   const ticker = setInterval(() => progress(Atomics.load(counters, jobsDone)), 100);
   try {
@@ -134,21 +184,17 @@ export async function workerMain(): Promise<void> {
   const input = workerData as WorkerInput;
   const counters = new Int32Array(input.counters);
   const jobs: Job[] = input.jobs.map((job) => ({ dir: job.dir, shownAs: new Map(job.shownAs), only: job.only }));
-  const { engineOf, dispose } = engineOnDemand();
   const post = (message: WorkerMessage): void => parentPort!.postMessage(message);
   try {
-    for (let index = Atomics.add(counters, nextJob, 1); index < jobs.length; index = Atomics.add(counters, nextJob, 1)) {
-      const { findings, texts, warnings } = await checkJob(engineOf, jobs[index], input.options);
+    await takeJobs(jobs, input.options, counters, (index, { findings, texts, warnings }) => {
       if (findings.length > 0 || warnings.length > 0) {
         const pointedAt = new Set(findings.flatMap((f) => [f.file, ...f.fixes.flatMap((fix) => fix.edits.map((edit) => edit.file))]));
         post({ kind: 'result', index, findings, texts: [...texts].filter(([file]) => pointedAt.has(file)), warnings });
       }
       Atomics.add(counters, jobsDone, 1);
-    }
+    });
   } catch (error) {
     post({ kind: 'failed', error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
-  } finally {
-    await dispose();
   }
 }
 

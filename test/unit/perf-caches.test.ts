@@ -92,7 +92,8 @@ test('preambles reused across edits are the preambles of a cold run', async () =
   const importsOf = (text: string, find: typeof findImportsOfC) => find(new GoTokens(new LineIndex(text)));
   const warm = [...texts, ...texts].map((text) => importsOf(text, findImportsOfC));
   const cold = [...texts, ...texts].map((text) => importsOf(text, fresh<typeof PreambleModule>('cgo/preamble').findImportsOfC));
-  assert.deepEqual(warm, cold);
+  // As data: the fresh module's OffsetMap is another class than the cached one's.
+  assert.deepEqual(JSON.parse(JSON.stringify(warm)), JSON.parse(JSON.stringify(cold)));
 });
 
 test('checkPackage after a sequence of edits reports what a cold engine reports', async () => {

@@ -1029,18 +1029,23 @@ export const validLinkerFlagsWithNextArg: readonly string[] = [
 export const validCompilerFlagPatterns: readonly string[] = validCompilerFlagSources;
 export const validLinkerFlagPatterns: readonly string[] = validLinkerFlagSources;
 
-let compilerRegexps: RegExp[] | undefined;
-let linkerRegexps: RegExp[] | undefined;
+/**
+ * A pattern compiled on first use, each on its own like cmd/go's lazyregexp: a flag is
+ * usually allowed by one of the first patterns, and compiling all two hundred would cost
+ * more than a whole check of a small package.
+ */
+class LazyRegExp {
+  private compiled: RegExp | undefined;
 
-/** validCompilerFlags (compiled on first use, like lazyregexp). */
-export function validCompilerFlags(): readonly RegExp[] {
-  return (compilerRegexps ??= validCompilerFlagSources.map(compileGoRegexp));
+  constructor(private readonly source: string) {}
+
+  get regexp(): RegExp {
+    return (this.compiled ??= compileGoRegexp(this.source));
+  }
 }
 
-/** validLinkerFlags (compiled on first use, like lazyregexp). */
-export function validLinkerFlags(): readonly RegExp[] {
-  return (linkerRegexps ??= validLinkerFlagSources.map(compileGoRegexp));
-}
+const compilerRegexps = validCompilerFlagSources.map((source) => new LazyRegExp(source));
+const linkerRegexps = validLinkerFlagSources.map((source) => new LazyRegExp(source));
 
 /** cfg.Getenv's view of the environment: a key's value, "" when unset. */
 export type Getenv = (key: string) => string;
@@ -1088,7 +1093,7 @@ export function checkFlags(
   name: string,
   source: string,
   list: readonly string[],
-  valid: readonly RegExp[],
+  valid: readonly LazyRegExp[],
   validNext: readonly string[],
   env: FlagEnv | undefined,
 ): FlagCheck {
@@ -1123,7 +1128,7 @@ export function checkFlags(
       }
       if (allow && findString(allow, arg) === arg) continue Args;
       for (const re of valid) {
-        if (findString(re, arg) === arg) continue Args; // must be complete match
+        if (findString(re.regexp, arg) === arg) continue Args; // must be complete match
       }
       for (const x of validNext) {
         if (arg !== x) continue;
@@ -1175,12 +1180,12 @@ export function checkFlags(
 
 /** The check of compiler flags (CPPFLAGS, CFLAGS, CXXFLAGS, FFLAGS) with every problem. */
 export function compilerFlagProblems(name: string, source: string, list: readonly string[], env: FlagEnv = {}): FlagCheck {
-  return checkFlags(name, source, list, validCompilerFlags(), validCompilerFlagsWithNextArg, env);
+  return checkFlags(name, source, list, compilerRegexps, validCompilerFlagsWithNextArg, env);
 }
 
 /** The check of linker flags (LDFLAGS) with every problem. */
 export function linkerFlagProblems(name: string, source: string, list: readonly string[], env: FlagEnv = {}): FlagCheck {
-  return checkFlags(name, source, list, validLinkerFlags(), validLinkerFlagsWithNextArg, env);
+  return checkFlags(name, source, list, linkerRegexps, validLinkerFlagsWithNextArg, env);
 }
 
 /** checkCompilerFlags: the go command's error, or undefined. */
@@ -1198,7 +1203,7 @@ export function checkLinkerFlags(name: string, source: string, list: readonly st
  * internal linking (the go command then links externally); no environment overrides.
  */
 export function checkCompilerFlagsForInternalLink(name: string, source: string, list: readonly string[]): string | undefined {
-  const err = checkFlags(name, source, list, validCompilerFlags(), validCompilerFlagsWithNextArg, undefined).error;
+  const err = checkFlags(name, source, list, compilerRegexps, validCompilerFlagsWithNextArg, undefined).error;
   if (err !== undefined) return err;
   // Currently the only flag on the allow list that causes problems
   // for the linker is "-flto"; check for it manually here.

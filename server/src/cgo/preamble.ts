@@ -23,9 +23,70 @@ export interface Preamble {
   group: CommentGroup;
   /** The C text cmd/cgo builds from the comment, #cgo lines still in place. */
   text: string;
-  /** For each index of `text` (and one past its end) the offset in the .go file. */
-  sourceOffsets: number[];
+  /** Where each index of `text` (and one past its end) comes from in the .go file. */
+  offsets: OffsetMap;
+  /** The same, one entry per index (built on first use: a long preamble has a hundred thousand). */
+  readonly sourceOffsets: Int32Array;
   lines: PreambleLine[];
+}
+
+/**
+ * Preamble indexes to file offsets, stored as runs of consecutive offsets: one or a few per
+ * comment, where a per-character table would be rebuilt character by character on every
+ * keystroke in the preamble.
+ */
+export class OffsetMap {
+  /** Built on first use; a private field, so comparing two maps compares what they map. */
+  #table: Int32Array | undefined;
+
+  /**
+   * @param runStarts preamble index where each run starts, ascending, the first 0
+   * @param runOffsets file offset of each run's first index
+   * @param length indexes mapped: the text's length plus one
+   */
+  constructor(
+    private readonly runStarts: number[],
+    private readonly runOffsets: number[],
+    readonly length: number,
+  ) {}
+
+  /** The file offset of a preamble index, clamped to the mapped ones. */
+  at(index: number): number {
+    const i = Math.max(0, Math.min(index, this.length - 1));
+    const starts = this.runStarts;
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (starts[mid] <= i) low = mid;
+      else high = mid - 1;
+    }
+    return this.runOffsets[low] + i - starts[low];
+  }
+
+  get all(): Int32Array {
+    if (!this.#table) {
+      const table = new Int32Array(this.length);
+      for (let run = 0; run < this.runStarts.length; run++) {
+        const end = run + 1 < this.runStarts.length ? this.runStarts[run + 1] : this.length;
+        for (let i = this.runStarts[run], offset = this.runOffsets[run]; i < end; i++, offset++) table[i] = offset;
+      }
+      this.#table = table;
+    }
+    return this.#table;
+  }
+}
+
+function makePreamble(group: CommentGroup, text: string, offsets: OffsetMap, lines: PreambleLine[]): Preamble {
+  return {
+    group,
+    text,
+    offsets,
+    get sourceOffsets() {
+      return offsets.all;
+    },
+    lines,
+  };
 }
 
 export type IgnoredReason = 'blank-line' | 'grouped-import';
@@ -69,60 +130,73 @@ export function buildPreamble(text: string, group: CommentGroup): Preamble {
   if (known) {
     preambles.delete(key);
     preambles.set(key, known);
-    return { ...known, group };
+    return makePreamble(group, known.text, known.offsets, known.lines);
   }
-  const preamble = readPreamble(text, group);
-  preambles.set(key, preamble);
+  const read = readPreamble(text, group);
+  preambles.set(key, read);
   preambleChars += key.length;
   for (const [oldest] of preambles) {
     if (preambleChars <= maxPreambleChars || preambles.size <= 1) break;
     preambles.delete(oldest);
     preambleChars -= oldest.length;
   }
-  return preamble;
+  return read;
 }
 
 function readPreamble(text: string, group: CommentGroup): Preamble {
   const parts: string[] = [];
-  // Sized up front for every character but carriage returns: filling an array is far faster
-  // than growing it, and a long preamble has a hundred thousand characters.
-  let size = 1;
-  for (const comment of group.comments) size += comment.block ? comment.end - comment.start - 4 : comment.end - comment.start - 1;
-  const sourceOffsets: number[] = new Array(size);
-  let filled = 0;
+  const runStarts: number[] = [];
+  const runOffsets: number[] = [];
+  let length = 0;
+  // Searched for only when there is one: indexOf would otherwise read on to the end of the file.
   const hasCr = text.slice(group.comments[0].start, group.comments[group.comments.length - 1].end).includes('\r');
+  /** Appends text[from, to) without carriage returns (go/scanner drops them), a run per piece. */
   const push = (from: number, to: number): void => {
     if (!hasCr) {
-      parts.push(text.slice(from, to));
-      for (let i = from; i < to; i++) sourceOffsets[filled++] = i;
+      if (to > from) {
+        parts.push(text.slice(from, to));
+        runStarts.push(length);
+        runOffsets.push(from);
+        length += to - from;
+      }
       return;
     }
-    let runStart = from;
-    for (let i = from; i < to; i++) {
-      if (text.charCodeAt(i) === 13) {
-        parts.push(text.slice(runStart, i));
-        runStart = i + 1;
-      } else sourceOffsets[filled++] = i;
+    let pieceStart = from;
+    for (let cr = text.indexOf('\r', from); ; cr = text.indexOf('\r', cr + 1)) {
+      const pieceEnd = cr === -1 || cr >= to ? to : cr;
+      if (pieceEnd > pieceStart) {
+        parts.push(text.slice(pieceStart, pieceEnd));
+        runStarts.push(length);
+        runOffsets.push(pieceStart);
+        length += pieceEnd - pieceStart;
+      }
+      if (pieceEnd === to) return;
+      pieceStart = cr + 1;
     }
-    parts.push(text.slice(runStart, to));
+  };
+  /** One character that stands for the file offset `at` (the "\n" cgo appends to a // comment). */
+  const pushAt = (character: string, at: number): void => {
+    if (character) parts.push(character);
+    runStarts.push(length);
+    runOffsets.push(at);
+    length += character.length;
   };
   for (const comment of group.comments) {
-    if (comment.block) {
-      push(comment.start + 2, comment.end - 2);
-    } else {
+    if (comment.block) push(comment.start + 2, comment.end - 2);
+    else {
       push(comment.start + 2, comment.end);
-      parts.push('\n');
-      sourceOffsets[filled++] = comment.end;
+      pushAt('\n', comment.end);
     }
   }
+  // One past the end maps to where the comment's text ends.
   const last = group.comments[group.comments.length - 1];
-  sourceOffsets[filled++] = last.block ? last.end - 2 : last.end;
-  sourceOffsets.length = filled;
+  pushAt('', last.block ? last.end - 2 : last.end);
+  const offsets = new OffsetMap(runStarts, runOffsets, length + 1);
   const preambleText = parts.join('');
   // Lines come in source order, so the comment holding each line start only moves forward.
   let holder = 0;
   const isLineComment = (index: number): boolean => {
-    const offset = sourceOffsets[index];
+    const offset = offsets.at(index);
     while (holder < group.comments.length && group.comments[holder].end < offset) holder++;
     const comment = group.comments[holder];
     return !(comment && comment.start <= offset && offset <= comment.end && comment.block);
@@ -137,12 +211,12 @@ function readPreamble(text: string, group: CommentGroup): Preamble {
     if (lineBreak === -1) break;
     lineStart = lineBreak + 1;
   }
-  return { group, text: preambleText, sourceOffsets, lines };
+  return makePreamble(group, preambleText, offsets, lines);
 }
 
 /** The file offset of a preamble index. */
 export function toSource(preamble: Preamble, index: number): number {
-  return preamble.sourceOffsets[Math.max(0, Math.min(index, preamble.sourceOffsets.length - 1))];
+  return preamble.offsets.at(index);
 }
 
 /**
