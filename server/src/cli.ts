@@ -334,6 +334,11 @@ class Progress {
 }
 
 async function start(): Promise<void> {
+  // `cgo-lint . | head`: the reader left, so nothing more can be said; stop quietly, as go vet does.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit();
+  });
   process.exitCode = await main(process.argv.slice(2));
 }
 

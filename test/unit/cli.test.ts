@@ -1,6 +1,6 @@
 // cgo-lint as a user runs it: the bundled dist/cli.js on files in a temporary directory.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -150,4 +150,18 @@ test('--jobs: worker threads report exactly what one thread reports, in the same
   assert.deepEqual([many.status, many.stdout, many.stderr], [one.status, one.stdout, one.stderr]);
   // Not a terminal: no progress line.
   assert.equal(one.stderr, `cgo-lint: ${path.join('p7', 'bin.go')}: binary file (NUL byte), skipped\n`);
+});
+
+test('a reader that stops early (cgo-lint . | head -1) ends the run quietly', async () => {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 300; i++) files[`p${i}/app.go`] = note;
+  const root = tree(files);
+  const child = spawn(process.execPath, [cli, '.'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  // Like head: take the first chunk, then close the pipe.
+  child.stdout.once('data', () => child.stdout.destroy());
+  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+  assert.equal(stderr, '');
+  assert.notEqual(code, 2);
 });

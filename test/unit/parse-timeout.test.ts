@@ -8,8 +8,8 @@ import { resolveTarget } from '../../server/src/cgo/target';
 test('a parse past its time limit throws ParseTimeoutError naming the file; the next parse is whole', async () => {
   const grammars = await loadGrammars(defaultGrammarDir(__dirname));
   const hurried = new Engine(grammars, 0);
-  // -Wall makes wall-false-positive read the file's calls: the Go tree is needed.
-  const big = `package p\n\n// #cgo CFLAGS: -Wall\n// #include <stdio.h>\nimport "C"\n${'func f() { x := 1; _ = x }\n'.repeat(20_000)}`;
+  // -Wall and calls without arguments make wall-false-positive read the calls: the Go tree is needed.
+  const big = `package p\n\n// #cgo CFLAGS: -Wall\n// void f(void);\nimport "C"\n${'func f() { C.f() }\n'.repeat(20_000)}`;
   assert.throws(
     () => hurried.checkPackage('/virtual/p', [{ path: '/virtual/p/a.go', text: big }], { target: resolveTarget('linux', 'amd64', {}) }),
     (error: unknown) => error instanceof ParseTimeoutError && error.file === '/virtual/p/a.go' && /abandoned/.test(error.message),

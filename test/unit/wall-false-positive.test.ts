@@ -246,3 +246,20 @@ test('wall-false-positive: non-ASCII text before the argument', async () => {
   assert.deepEqual(where(findings, files), ['warning@a.go:3:-Wall']);
   assert.equal(applyFix(files, findings[0])['a.go'], source.replace('-Wall', '-Wall -Wno-unused-variable'));
 });
+
+test('wall-false-positive: calls written with comments between their tokens count; a file whose calls all pass arguments is not parsed', async () => {
+  const spaced = { 'a.go': pkg('#cgo CFLAGS: -Wall', voidVoid, 'C /* the package */ . f ( /* nothing */ )') };
+  assert.deepEqual(where(await check(spaced), spaced), ['warning@a.go:3:-Wall']);
+
+  const engine = await testEngine();
+  const text = pkg('#cgo CFLAGS: -Wall', 'static int g(int x) { return x; }', '_ = C.g(C.int(1))');
+  let parses = 0;
+  const tree = () => {
+    parses++;
+    return engine.parseGo(text);
+  };
+  const findings = engine.checkPackage(dir, [{ path: `${dir}/a.go`, text, tree }], { target }).filter((f) => f.rule === 'wall-false-positive');
+  // No call can trigger the warning: the finding is the information one, and no Go parse was needed.
+  assert.deepEqual(findings.map((f) => f.severity), ['information']);
+  assert.equal(parses, 0);
+});

@@ -1,6 +1,9 @@
 // Small questions about a Go syntax tree that several rules ask.
 import type { Node } from 'web-tree-sitter';
 
+/** What may stand between two Go tokens, for regular expressions over Go text: spaces and comments. */
+export const goGap = String.raw`(?:\s|//[^\n]*|/\*(?:[^*]|\*(?!/))*\*/)*`;
+
 const declaringNodes = [
   'short_var_declaration',
   'var_spec',

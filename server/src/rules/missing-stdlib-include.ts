@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import type { Parser } from 'web-tree-sitter';
 import { cText } from '../cgo/directives';
 import type { Fix, TextEdit } from '../cgo/findings';
+import { goGap } from '../cgo/gosyntax';
 import { includeDirs } from '../cgo/headers';
 import type { CgoFile, CgoImport } from '../cgo/package';
 import { toSource, type Preamble } from '../cgo/preamble';
@@ -35,8 +36,7 @@ export const stdlibNames: ReadonlySet<string> = new Set([
  * A text test that every file using one of those names passes (`C`, then the name, with only
  * spaces and comments around the dot): walking the whole Go tree for uses is far dearer.
  */
-const goSpace = String.raw`(?:\s|//[^\n]*|/\*(?:[^*]|\*(?!/))*\*/)*`;
-const mayUseStdlibName = new RegExp(String.raw`\bC${goSpace}\.${goSpace}(?:${[...stdlibNames].join('|')})\b`);
+const mayUseStdlibName = new RegExp(String.raw`\bC${goGap}\.${goGap}(?:${[...stdlibNames].join('|')})\b`);
 
 /** System headers other than <stdlib.h> that declare some of those names (glibc, checked with gcc). */
 const partialDeclarers: Readonly<Record<string, ReadonlySet<string>>> = {

@@ -14,6 +14,7 @@ import type { Node } from 'web-tree-sitter';
 import type { CDecl } from '../cgo/cdecl';
 import type { CgoArgument } from '../cgo/directives';
 import type { Fix, Severity, TextEdit } from '../cgo/findings';
+import { goGap } from '../cgo/gosyntax';
 import type { CgoFile } from '../cgo/package';
 import { toSource, type Preamble } from '../cgo/preamble';
 import type { Rule, RuleContext, RuleFinding } from './rule';
@@ -136,7 +137,8 @@ export function triggeringCalls(ctx: Pick<RuleContext, 'pkg' | 'cScope'>): Trigg
   const calls: TriggeringCall[] = [];
   for (const file of ctx.pkg.files) {
     if (!file.included || file.isTest) continue;
-    if (!file.imports.some((imp) => !imp.name)) continue;
+    // Such a call passes nothing: a file without a `C.f()` needs no parse of its Go code.
+    if (!file.imports.some((imp) => !imp.name) || !mayCallWithoutArguments.test(file.text)) continue;
     let scope: ReturnType<typeof ctx.cScope> | undefined;
     for (const call of file.tree.rootNode.descendantsOfType('call_expression')) {
       const name = calledCName(call);
@@ -148,6 +150,8 @@ export function triggeringCalls(ctx: Pick<RuleContext, 'pkg' | 'cScope'>): Trigg
   }
   return calls;
 }
+
+const mayCallWithoutArguments = new RegExp(String.raw`\bC${goGap}\.${goGap}[A-Za-z_]\w*${goGap}\(${goGap}\)`);
 
 /** `f` of a call `C.f(…)`. */
 function calledCName(call: Node | null): string | undefined {
