@@ -220,6 +220,22 @@ function parseReusing(parser: Parser, text: string): { entry: KeptTree; changed:
   return { entry, changed };
 }
 
+/**
+ * Runs `use` on a syntax tree of the C text, taken from the recent trees when one has this
+ * very text (the preamble's, parsed by findNonCLines a moment ago) or else parsed from the
+ * closest one and kept. The tree belongs to the cache: `use` must not keep it.
+ */
+export function withCTree<T>(parser: Parser, text: string, use: (tree: Tree) => T): T | undefined {
+  const index = recentTrees.findIndex((entry) => entry.text === text && entry.tree.language === parser.language);
+  if (index >= 0) {
+    const [entry] = recentTrees.splice(index, 1);
+    recentTrees.push(entry);
+    return use(entry.tree);
+  }
+  const parsed = parseReusing(parser, text);
+  return parsed && use(parsed.entry.tree);
+}
+
 /** Whether the text holds C: a preprocessor line, or a declaration or definition at file scope. */
 export function holdsC(parser: Parser, text: string): boolean {
   if (/^[ \t]*#[ \t]*(include|define|undef|if|ifdef|ifndef|pragma|cgo)\b/m.test(text)) return true;

@@ -49,8 +49,13 @@ function isDiscardedByCgo(text: string): boolean {
   return line.length >= 5 && line.startsWith('#cgo') && goSpace.test(line[4]);
 }
 
+/** cText by preamble: several rules ask for it on every check, and a preamble's lines are shared while its text is unchanged. */
+const cTexts = new WeakMap<Preamble['lines'], string>();
+
 /** The preamble as the C compiler sees it: #cgo lines blanked, every offset kept in place. */
 export function cText(preamble: Preamble): string {
+  const known = cTexts.get(preamble.lines);
+  if (known !== undefined) return known;
   let out = '';
   let cursor = 0;
   for (const line of preamble.lines) {
@@ -58,7 +63,9 @@ export function cText(preamble: Preamble): string {
     out += preamble.text.slice(cursor, line.start) + ' '.repeat(line.end - line.start);
     cursor = line.end;
   }
-  return out + preamble.text.slice(cursor);
+  const text = out + preamble.text.slice(cursor);
+  cTexts.set(preamble.lines, text);
+  return text;
 }
 
 const safeString = '+-.,/0123456789=ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz:$@%! ~^';

@@ -3,7 +3,8 @@
 // flags). System headers are not read: what they declare is not modelled.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Parser } from 'web-tree-sitter';
+import type { Parser, Tree } from 'web-tree-sitter';
+import { withCTree } from './c';
 import { CScope, DeclarationReader, evalConstant } from './cdecl';
 import { cText } from './directives';
 import type { CgoFile, PackageFlags } from './package';
@@ -64,26 +65,34 @@ export function buildFileScope(file: CgoFile, dirs: string[], parser: Parser, re
     }
   };
   const readUnit = (text: string, source: { file: string; toFile: (offset: number) => number }, fromDir: string, depth: number): void => {
+    // A preamble's tree is usually at hand (findNonCLines parsed it); headers are parsed here.
+    if (depth === 0) {
+      withCTree(parser, text, (tree) => readTree(tree, text, source, fromDir, depth));
+      return;
+    }
     const tree = parser.parse(text);
     if (!tree) return;
     try {
-      const onInclude = (name: string, system: boolean): void => {
-        if (depth >= maxDepth || headers.length >= maxHeaders) return;
-        const candidates = (system ? dirs : [fromDir, ...dirs]).map((dir) => path.resolve(dir, name));
-        for (const candidate of candidates) {
-          if (seen.has(candidate)) return;
-          const headerText = readText(candidate);
-          if (headerText === undefined) continue;
-          seen.add(candidate);
-          headers.push(candidate);
-          readUnit(headerText, { file: candidate, toFile: (offset) => offset }, path.dirname(candidate), depth + 1);
-          return;
-        }
-      };
-      new DeclarationReader(scope, source, text, parseConstant, onInclude).read(tree.rootNode);
+      readTree(tree, text, source, fromDir, depth);
     } finally {
       tree.delete();
     }
+  };
+  const readTree = (tree: Tree, text: string, source: { file: string; toFile: (offset: number) => number }, fromDir: string, depth: number): void => {
+    const onInclude = (name: string, system: boolean): void => {
+      if (depth >= maxDepth || headers.length >= maxHeaders) return;
+      const candidates = (system ? dirs : [fromDir, ...dirs]).map((dir) => path.resolve(dir, name));
+      for (const candidate of candidates) {
+        if (seen.has(candidate)) return;
+        const headerText = readText(candidate);
+        if (headerText === undefined) continue;
+        seen.add(candidate);
+        headers.push(candidate);
+        readUnit(headerText, { file: candidate, toFile: (offset) => offset }, path.dirname(candidate), depth + 1);
+        return;
+      }
+    };
+    new DeclarationReader(scope, source, text, parseConstant, onInclude).read(tree.rootNode);
   };
   for (const imp of file.imports) {
     const preamble = imp.preamble;

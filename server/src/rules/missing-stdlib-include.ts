@@ -9,6 +9,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Parser } from 'web-tree-sitter';
+import { withCTree } from '../cgo/c';
 import { cText } from '../cgo/directives';
 import type { Fix, TextEdit } from '../cgo/findings';
 import { goGap } from '../cgo/gosyntax';
@@ -71,17 +72,19 @@ export const missingStdlibInclude: Rule = {
       if (file.isTest) continue;
       const imp = file.imports.find((i) => i.preamble && !i.name) ?? file.imports.find((i) => !i.name);
       if (!imp || !mayUseStdlibName.test(file.text)) continue;
+      // A detached comment that includes <stdlib.h> is preamble-detached's finding.
+      if (imp.ignored.some((ignored) => includesStdlib(ignored.preamble.text))) continue;
+      // What the includes settle comes first: most files include <stdlib.h>, and then neither
+      // the Go code nor the C scope need reading.
+      const walk = walkIncludes(ctx, file);
+      if (walk.unknown) continue;
+      const systemHeaders = walk.system.map((s) => s.name);
+      if (systemHeaders.includes('stdlib.h') || systemHeaders.some((name) => !knownNotDeclaring.has(name) && !partialDeclarers[name])) continue;
       const candidates = goUsesOfC(file).filter((use) => stdlibNames.has(use.name));
       if (candidates.length === 0) continue;
       const scope = ctx.cScope(file);
       const uses = candidates.filter((use) => !scope.names.has(use.name));
       if (uses.length === 0) continue;
-      // A detached comment that includes <stdlib.h> is preamble-detached's finding.
-      if (imp.ignored.some((ignored) => includesStdlib(ignored.preamble.text))) continue;
-      const walk = walkIncludes(ctx, file);
-      if (walk.unknown) continue;
-      const systemHeaders = walk.system.map((s) => s.name);
-      if (systemHeaders.includes('stdlib.h') || systemHeaders.some((name) => !knownNotDeclaring.has(name) && !partialDeclarers[name])) continue;
       const declared = new Set(systemHeaders.flatMap((name) => [...(partialDeclarers[name] ?? [])]));
       const missing = uses.filter((use) => !declared.has(use.name));
       if (missing.length === 0) continue;
@@ -278,21 +281,37 @@ interface IncludeDirective {
   system: boolean;
 }
 
+/** The #include directives of texts seen lately: a keystroke in the Go code changes no preamble or header. */
+const includesByText = new Map<string, IncludeDirective[]>();
+let includesChars = 0;
+const maxIncludesChars = 2 * 1024 * 1024;
+
 function includesOf(parser: Parser, text: string): IncludeDirective[] {
-  const tree = parser.parse(text);
-  if (!tree) return [];
-  const result: IncludeDirective[] = [];
-  try {
-    for (const node of tree.rootNode.descendantsOfType('preproc_include')) {
-      if (!node) continue;
-      const pathNode = node.childForFieldName('path');
-      const system = pathNode?.type === 'system_lib_string';
-      const name = pathNode && (pathNode.type === 'string_literal' || system) ? pathNode.text.slice(1, -1) : undefined;
-      const end = node.text.endsWith('\n') ? node.endIndex - 1 : node.endIndex;
-      result.push({ start: node.startIndex, end, name, written: pathNode?.text ?? '', system });
-    }
-  } finally {
-    tree.delete();
+  const known = includesByText.get(text);
+  if (known) return known;
+  const result =
+    withCTree(parser, text, (tree) => {
+      const found: IncludeDirective[] = [];
+      // tree-sitter-c's `#include` token is /#[ \t]*include/: asking the tree only where the
+      // text spells one is far cheaper than visiting every node of a long preamble.
+      for (const match of text.matchAll(/#[ \t]*include/g)) {
+        const token = tree.rootNode.descendantForIndex(match.index);
+        const node = token?.type === '#include' ? token.parent : null;
+        if (node?.type !== 'preproc_include' || node.startIndex !== match.index) continue;
+        const pathNode = node.childForFieldName('path');
+        const system = pathNode?.type === 'system_lib_string';
+        const name = pathNode && (pathNode.type === 'string_literal' || system) ? pathNode.text.slice(1, -1) : undefined;
+        const end = node.text.endsWith('\n') ? node.endIndex - 1 : node.endIndex;
+        found.push({ start: node.startIndex, end, name, written: pathNode?.text ?? '', system });
+      }
+      return found;
+    }) ?? [];
+  includesByText.set(text, result);
+  includesChars += text.length;
+  for (const [oldest] of includesByText) {
+    if (includesChars <= maxIncludesChars || includesByText.size <= 1) break;
+    includesByText.delete(oldest);
+    includesChars -= oldest.length;
   }
   return result;
 }

@@ -137,21 +137,38 @@ export function triggeringCalls(ctx: Pick<RuleContext, 'pkg' | 'cScope'>): Trigg
   const calls: TriggeringCall[] = [];
   for (const file of ctx.pkg.files) {
     if (!file.included || file.isTest) continue;
-    // Such a call passes nothing: a file without a `C.f()` needs no parse of its Go code.
-    if (!file.imports.some((imp) => !imp.name) || !mayCallWithoutArguments.test(file.text)) continue;
+    if (!file.imports.some((imp) => !imp.name)) continue;
     let scope: ReturnType<typeof ctx.cScope> | undefined;
-    for (const call of file.tree.rootNode.descendantsOfType('call_expression')) {
-      const name = calledCName(call);
-      if (!name) continue;
-      scope ??= ctx.cScope(file);
-      const decl = scope.names.get(name);
-      if (decl && takesNothingReturnsNothing(decl, (t) => scope!.resolve(t))) calls.push({ name, file, start: call!.startIndex });
+    /** Per name: whether its declaration takes nothing and returns nothing. */
+    const triggering = new Map<string, boolean>();
+    // Such a call passes nothing, so its text is `C.f()`: the tree is asked only there, and only
+    // for names declared that way (a long file has thousands of other calls).
+    for (const match of file.text.matchAll(callsWithoutArguments)) {
+      const name = match[1];
+      let triggers = triggering.get(name);
+      if (triggers === undefined) {
+        scope ??= ctx.cScope(file);
+        const decl = scope.names.get(name);
+        const resolve = scope.resolve.bind(scope);
+        triggers = !!decl && takesNothingReturnsNothing(decl, resolve);
+        triggering.set(name, triggers);
+      }
+      const call = triggers ? cCallAt(file.tree.rootNode, match.index) : undefined;
+      if (call) calls.push({ name, file, start: call.startIndex });
     }
   }
   return calls;
 }
 
-const mayCallWithoutArguments = new RegExp(String.raw`\bC${goGap}\.${goGap}[A-Za-z_]\w*${goGap}\(${goGap}\)`);
+const callsWithoutArguments = new RegExp(String.raw`\bC${goGap}\.${goGap}([A-Za-z_]\w*)${goGap}\(${goGap}\)`, 'g');
+
+/** The call `C.f(…)` whose `C` stands at `offset`; undefined when the text there is no such call (a comment, a string, `x.C.f()`). */
+function cCallAt(root: Node, offset: number): Node | undefined {
+  const operand = root.descendantForIndex(offset);
+  const call = operand?.parent?.parent;
+  if (operand?.type !== 'identifier' || operand.startIndex !== offset || call?.type !== 'call_expression') return undefined;
+  return call.childForFieldName('function')?.id === operand.parent!.id && calledCName(call) ? call : undefined;
+}
 
 /** `f` of a call `C.f(…)`. */
 function calledCName(call: Node | null): string | undefined {
@@ -174,14 +191,19 @@ const maxCallsListed = 3;
 /** `initial_setup (called at app.go:11), reset (called at b.go:5, b.go:9)`. */
 function describeCalls(calls: TriggeringCall[]): string {
   const byName = new Map<string, TriggeringCall[]>();
-  for (const call of calls) byName.set(call.name, [...(byName.get(call.name) ?? []), call]);
+  for (const call of calls) {
+    const list = byName.get(call.name);
+    if (list) list.push(call);
+    else byName.set(call.name, [call]);
+  }
   const names = [...byName.keys()].sort();
   const parts = names.slice(0, maxFunctionsListed).map((name) => {
-    const sites = byName
+    const lines = byName
       .get(name)!
       .sort((a, b) => (a.file.path === b.file.path ? a.start - b.start : a.file.path < b.file.path ? -1 : 1))
-      .map((c) => `${path.basename(c.file.path)}:${c.file.lines.lineOf(c.start) + 1}`)
-      .filter((site, i, all) => all.indexOf(site) === i);
+      .map((c) => `${path.basename(c.file.path)}:${c.file.lines.lineOf(c.start) + 1}`);
+    // Several calls on one line are one site.
+    const sites = [...new Set(lines)];
     const more = sites.length > maxCallsListed ? `, and ${sites.length - maxCallsListed} more` : '';
     return `${name} (called at ${sites.slice(0, maxCallsListed).join(', ')}${more})`;
   });
