@@ -7,7 +7,8 @@
 //      the preamble, alternating; time from didChange to the diagnostics of that version, with
 //      the server's debounce set to 0 (one edit with the default debounce is shown apart).
 //      Three rounds, each with a fresh server; the first edit after opening (code not yet
-//      optimised by V8) is shown apart as well as counted.
+//      optimised by V8) is shown apart as well as counted. One more round on the same file
+//      with C.free called in every function, as most cgo code does.
 //   2. Open latency of that file; server memory after opening a 2,000-file module and after
 //      1,000 more edits: RSS, and what is live after a forced collection (bench/gc-hook.cjs).
 //   3. A soak: 10,000 edits to one file; the server stays up and its live memory stays flat.
@@ -40,14 +41,15 @@ const percentile = (xs, p) => {
 };
 const ms = (x) => `${x.toFixed(1)} ms`;
 
-function bigFile() {
+/** The 20,000-line file; with `callsFree`, every function also calls C.free, as most cgo code does. */
+function bigFile(callsFree = false) {
   const preamble = ['// #cgo CFLAGS: -O2', '// #include <stdlib.h>'];
   for (let i = 0; preamble.length < 2000; i++) {
     preamble.push(`// static inline int f${i}(int x) { return x + ${i}; }`, `// typedef struct { int a${i}; long b; } s${i}_t;`);
   }
   const body = [];
   for (let i = 0; body.length < 17_990; i++) {
-    body.push(`func g${i}(x int) int {`, `\tif x > ${i} {`, `\t\treturn int(C.f${i % 900}(C.int(x)))`, '\t}', '\treturn x * 2', '}', '');
+    body.push(`func g${i}(x int) int {`, `\tif x > ${i} {`, `\t\t${callsFree ? 'C.free(nil); ' : ''}return int(C.f${i % 900}(C.int(x)))`, '\t}', '\treturn x * 2', '}', '');
   }
   const lines = ['package big', '', ...preamble, 'import "C"', '', ...body];
   return { text: lines.join('\n') + '\n', preambleLines: preamble.length, bodyStart: preamble.length + 4, lineCount: lines.length };
@@ -163,6 +165,10 @@ async function editLatency() {
   const uri = pathToFileURL(file).href;
   const rounds = [];
   for (let round = 0; round < 3; round++) rounds.push(await editRound(big, uri));
+  const freeing = bigFile(true);
+  const freeingFile = path.join(tmp, 'big', 'freeing.go');
+  fs.writeFileSync(freeingFile, freeing.text);
+  const withFree = await editRound(freeing, pathToFileURL(freeingFile).href);
   // The same edit once with the shipped debounce, to show what a user waits in all.
   const withDebounce = new Server(defaultDebounceMs);
   await withDebounce.initialize();
@@ -173,7 +179,7 @@ async function editLatency() {
   await withDebounce.pull(uri);
   const debouncedMs = performance.now() - start;
   await withDebounce.stop();
-  return { lines: big.lineCount, preambleLines: big.preambleLines, rounds, debouncedMs };
+  return { lines: big.lineCount, preambleLines: big.preambleLines, rounds, withFree, debouncedMs };
 }
 
 async function memory() {
@@ -291,6 +297,7 @@ const rows = [
   ['edit → diagnostics, all 120 (p50 / p95)', p50p95((r) => [...r.body, ...r.preamble])],
   ['edit in the Go body, 60 (p50 / p95)', p50p95((r) => r.body)],
   ['edit in the preamble, 60 (p50 / p95)', p50p95((r) => r.preamble)],
+  ['all 120, C.free called in every function (one round)', `${ms(median([...edits.withFree.body, ...edits.withFree.preamble]))} / ${ms(percentile([...edits.withFree.body, ...edits.withFree.preamble], 95))}`],
   ['first edit after opening', ms(acrossRounds((r) => r.body[0]))],
   [`one edit with the ${defaultDebounceMs} ms debounce`, ms(edits.debouncedMs)],
   [`server RSS: start / ${mem.files} files open / +1,000 edits`, `${mem.baseline.toFixed(0)} / ${mem.afterOpen.toFixed(0)} / ${mem.afterEdits.toFixed(0)} MB`],
