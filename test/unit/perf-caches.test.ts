@@ -138,3 +138,41 @@ test('a LineIndex that finds lines as far as asked answers as one that knows the
   }
   assert.deepEqual(lazy.lineStarts, starts);
 });
+
+test('an edit in a function body parses neither Go nor C; an edit in the preamble parses no Go', async () => {
+  const engine = await testEngine();
+  const target = resolveTarget('linux', 'amd64', {});
+  const dir = '/virtual/parses';
+  // C.free with <stdlib.h> included, calls with arguments, no -Wall: no rule needs the Go code.
+  const body = Array.from({ length: 50 }, (_, i) => `func g${i}(p unsafe.Pointer) int {\n\tC.free(p)\n\treturn int(C.f${i % 40}(C.int(${i})))\n}\n`).join('\n');
+  const start = `package p\n\n// #include <stdlib.h>\n${cLines.map((line) => `// ${line}`).join('\n')}\nimport "C"\n\nimport "unsafe"\n\n${body}`;
+  const [, bodyEdit, preambleEdit] = versions(start, [
+    ['\treturn int(C.f7', '\t// edited\n\treturn int(C.f7'],
+    ['f3(int x)', 'f3 (int x)'],
+  ]);
+  const parses = { go: 0, c: 0 };
+  const parseC = engine.cParser.parse.bind(engine.cParser);
+  engine.cParser.parse = (...args: Parameters<typeof parseC>) => {
+    parses.c++;
+    return parseC(...args);
+  };
+  const check = (text: string) => {
+    parses.go = 0;
+    parses.c = 0;
+    const tree = () => {
+      parses.go++;
+      return engine.parseGo(text);
+    };
+    return engine.checkPackage(dir, [{ path: `${dir}/a.go`, text, tree }], { target, readText: () => undefined });
+  };
+  try {
+    assert.deepEqual(check(start), []);
+    assert.deepEqual(check(bodyEdit), []);
+    assert.deepEqual(parses, { go: 0, c: 0 });
+    assert.deepEqual(check(preambleEdit), []);
+    assert.equal(parses.go, 0);
+    assert.ok(parses.c > 0);
+  } finally {
+    engine.cParser.parse = parseC;
+  }
+});

@@ -16,6 +16,7 @@ import type { Node } from 'web-tree-sitter';
 import { typeToC, type CScope, type CType } from '../cgo/cdecl';
 import type { Fix, TextEdit } from '../cgo/findings';
 import { importDeclarations, type Span } from '../cgo/goimports';
+import { goGap } from '../cgo/gosyntax';
 import { buildFileScope, includeDirs } from '../cgo/headers';
 import { accessPath, fieldAt, fieldContaining, fieldsAt, isFloatType, isIntegerType, layoutOf, layoutSupported, type FieldStep, type LayoutTarget } from '../cgo/layout';
 import type { CgoFile } from '../cgo/package';
@@ -33,7 +34,7 @@ export const unionUnsafeOffset: Rule = {
       // The import path is "unsafe" or `unsafe`: a file never spelling it cannot import it.
       if (!file.included || file.imports.length === 0 || !file.text.includes('unsafe')) continue;
       const unsafeImport = findUnsafeImport(file.text);
-      if (!unsafeImport) continue;
+      if (!unsafeImport || !mayComputeOffset(file.text, unsafeImport.name)) continue;
       new FileCheck(ctx, file, target, unsafeImport, findings).run();
     }
     return findings;
@@ -125,6 +126,15 @@ interface Plan {
   cType: CType;
   wrapRead(call: string): string;
   wrapWrite(value: string): string;
+}
+
+/**
+ * Whether the text has what an offset is computed with, `unsafe.Add` or `uintptr` (what
+ * evalPointer and evalUintptr follow): most files convert pointers only to pass them to C, and
+ * then need no parse of their Go code.
+ */
+function mayComputeOffset(text: string, unsafeName: string): boolean {
+  return /\buintptr\b/.test(text) || new RegExp(String.raw`\b${unsafeName}${goGap}\.${goGap}Add\b`, 'u').test(text);
 }
 
 class FileCheck {
