@@ -5,7 +5,8 @@
 // `#cgo` lines, which the C compiler never sees, get tokens of their own.
 import { SemanticTokensBuilder, type SemanticTokens, type SemanticTokensLegend, type SemanticTokensParams } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Node, Parser } from 'web-tree-sitter';
+import type { Parser, Tree } from 'web-tree-sitter';
+import { withCTree } from '../cgo/c';
 import { cText } from '../cgo/directives';
 import type { CgoFile } from '../cgo/package';
 import type { Preamble } from '../cgo/preamble';
@@ -42,9 +43,13 @@ export function fileTokens(parser: Parser, file: CgoFile, document: TextDocument
   for (const imp of file.imports) {
     const preamble = imp.preamble;
     if (!preamble) continue;
-    const tokens = [...directiveTokens(imp.directives), ...cTokens(parser, cText(preamble))];
-    tokens.sort((a, b) => a.start - b.start);
-    for (const token of tokens) push(builder, document, preamble, token);
+    // Both lists are in text order: merged, not sorted again (a long preamble has tens of thousands).
+    const directives = directiveTokens(imp.directives).sort((a, b) => a.start - b.start);
+    const c = cTokens(parser, cText(preamble));
+    for (let i = 0, j = 0; i < directives.length || j < c.length; ) {
+      const token = j >= c.length || (i < directives.length && directives[i].start <= c[j].start) ? directives[i++] : c[j++];
+      push(builder, document, preamble, token);
+    }
   }
   return builder.build();
 }
@@ -52,26 +57,21 @@ export function fileTokens(parser: Parser, file: CgoFile, document: TextDocument
 /** Pushes a token, split where the preamble's characters stop being consecutive in the file. */
 function push(builder: SemanticTokensBuilder, document: TextDocument, preamble: Preamble, token: Token): void {
   const offsets = preamble.sourceOffsets;
+  const text = preamble.text;
   const type = typeIndex.get(token.type)!;
   const modifiers = token.declaration ? declarationBit : 0;
   let pieceStart = -1;
-  const flush = (end: number): void => {
-    if (pieceStart < 0 || end <= pieceStart) return;
-    const from = offsets[pieceStart];
-    const position = document.positionAt(from);
-    builder.push(position.line, position.character, offsets[end - 1] + 1 - from, type, modifiers);
-    pieceStart = -1;
-  };
-  for (let i = token.start; i < token.end; i++) {
-    const ch = preamble.text.charCodeAt(i);
-    if (ch === 10) {
-      flush(i);
-      continue;
+  for (let i = token.start; i <= token.end; i++) {
+    // A piece ends at the token's end, at a line break, and where the file skips characters.
+    const ends = i === token.end || text.charCodeAt(i) === 10 || (pieceStart >= 0 && offsets[i] !== offsets[i - 1] + 1);
+    if (ends && pieceStart >= 0 && i > pieceStart) {
+      const from = offsets[pieceStart];
+      const position = document.positionAt(from);
+      builder.push(position.line, position.character, offsets[i - 1] + 1 - from, type, modifiers);
+      pieceStart = -1;
     }
-    if (pieceStart >= 0 && offsets[i] !== offsets[i - 1] + 1) flush(i);
-    if (pieceStart < 0) pieceStart = i;
+    if (i < token.end && pieceStart < 0 && text.charCodeAt(i) !== 10) pieceStart = i;
   }
-  flush(token.end);
 }
 
 function directiveTokens(directives: CgoFile['imports'][number]['directives']): Token[] {
@@ -103,72 +103,107 @@ const whole: Record<string, TokenType> = {
   null: 'keyword',
 };
 
+/** C tokens by text: a keystroke in the Go code changes no preamble. Bounded by characters. */
+const tokensByText = new Map<string, Token[]>();
+let tokensChars = 0;
+const maxTokensChars = 2 * 1024 * 1024;
+
 /** Tokens of C text (indices into it), from its tree-sitter-c tree. */
 function cTokens(parser: Parser, text: string): Token[] {
-  const tree = parser.parse(text);
-  if (!tree) return [];
-  const tokens: Token[] = [];
-  const macros = new Set<string>();
-  try {
-    for (const def of tree.rootNode.descendantsOfType(['preproc_def', 'preproc_function_def'])) {
-      const name = def?.childForFieldName('name');
-      if (name) macros.add(name.text);
-    }
-    const visit = (node: Node): void => {
-      const type = whole[node.type];
-      if (type && node.endIndex > node.startIndex) {
-        tokens.push({ start: node.startIndex, end: node.endIndex, type, declaration: false });
-        return;
-      }
-      if (node.type === 'preproc_arg') {
-        const value = node.text.trim();
-        const lead = node.text.length - node.text.trimStart().length;
-        const kind: TokenType | undefined = /^[-+]?(0[xX][0-9a-fA-F]+|[0-9][0-9.]*)[uUlLfF]*$/.test(value) ? 'number' : /^"([^"\\]|\\.)*"$/.test(value) ? 'string' : undefined;
-        if (kind && value) tokens.push({ start: node.startIndex + lead, end: node.startIndex + lead + value.length, type: kind, declaration: false });
-        return;
-      }
-      if (node.childCount === 0) {
-        const leaf = leafToken(node, macros);
-        if (leaf) tokens.push(leaf);
-        return;
-      }
-      for (const child of node.children) if (child) visit(child);
-    };
-    visit(tree.rootNode);
-  } finally {
-    tree.delete();
+  const known = tokensByText.get(text);
+  if (known) return known;
+  const tokens = (withCTree(parser, text, (tree) => collectTokens(tree, text)) ?? []).sort((a, b) => a.start - b.start);
+  tokensByText.set(text, tokens);
+  tokensChars += text.length;
+  for (const [oldest] of tokensByText) {
+    if (tokensChars <= maxTokensChars || tokensByText.size <= 1) break;
+    tokensByText.delete(oldest);
+    tokensChars -= oldest.length;
   }
   return tokens;
 }
 
-function leafToken(node: Node, macros: Set<string>): Token | undefined {
-  const span = { start: node.startIndex, end: node.endIndex };
-  if (span.end <= span.start) return undefined;
-  const parent = node.parent;
-  if (!node.isNamed) {
-    // Keywords (`static`, `struct`, `return`, `#include`, …); punctuation and operators are left alone.
-    if (/^#?[A-Za-z_]+$/.test(node.type)) {
-      return { ...span, type: parent?.type === 'sized_type_specifier' ? 'type' : 'keyword', declaration: false };
+/** An identifier that is a macro if the text #defines its name (anywhere), else `token`. */
+interface NameUse {
+  token: Token;
+  name: string;
+}
+
+/**
+ * Walks the tree with a cursor, which reads types, spans and field names without making a
+ * node object for each of the tens of thousands of nodes a long preamble has.
+ */
+function collectTokens(tree: Tree, text: string): Token[] {
+  const tokens: Token[] = [];
+  const macros = new Set<string>();
+  const names: NameUse[] = [];
+  /** Types of the current node's ancestors, nearest last. */
+  const ancestors: string[] = [];
+  const cursor = tree.walk();
+  try {
+    for (;;) {
+      const type = cursor.nodeType;
+      const start = cursor.startIndex;
+      const end = cursor.endIndex;
+      const kind = whole[type];
+      if (kind) {
+        if (end > start) tokens.push({ start, end, type: kind, declaration: false });
+      } else if (type === 'preproc_arg') {
+        const raw = text.slice(start, end);
+        const value = raw.trim();
+        const lead = raw.length - raw.trimStart().length;
+        const argKind: TokenType | undefined = /^[-+]?(0[xX][0-9a-fA-F]+|[0-9][0-9.]*)[uUlLfF]*$/.test(value) ? 'number' : /^"([^"\\]|\\.)*"$/.test(value) ? 'string' : undefined;
+        if (argKind && value) tokens.push({ start: start + lead, end: start + lead + value.length, type: argKind, declaration: false });
+      } else if (cursor.gotoFirstChild()) {
+        ancestors.push(type);
+        continue;
+      } else if (end > start) {
+        leafToken(type, cursor.nodeIsNamed, cursor.currentFieldName, ancestors, { start, end }, text, macros, tokens, names);
+      }
+      while (!cursor.gotoNextSibling()) {
+        if (!cursor.gotoParent()) {
+          for (const use of names) tokens.push(macros.has(use.name) ? { ...use.token, type: 'macro', declaration: false } : use.token);
+          return tokens;
+        }
+        ancestors.pop();
+      }
     }
-    return undefined;
+  } finally {
+    cursor.delete();
   }
-  if (node.type !== 'identifier') return undefined;
-  if (!parent) return { ...span, type: 'variable', declaration: false };
-  if ((parent.type === 'preproc_def' || parent.type === 'preproc_function_def') && parent.childForFieldName('name')?.id === node.id) {
-    return { ...span, type: 'macro', declaration: true };
+}
+
+function leafToken(
+  type: string,
+  isNamed: boolean,
+  field: string | null,
+  ancestors: readonly string[],
+  span: { start: number; end: number },
+  text: string,
+  macros: Set<string>,
+  tokens: Token[],
+  names: NameUse[],
+): void {
+  const parent = ancestors[ancestors.length - 1];
+  if (!isNamed) {
+    // Keywords (`static`, `struct`, `return`, `#include`, …); punctuation and operators are left alone.
+    if (/^#?[A-Za-z_]+$/.test(type)) tokens.push({ ...span, type: parent === 'sized_type_specifier' ? 'type' : 'keyword', declaration: false });
+    return;
   }
-  if (parent.type === 'preproc_params') return { ...span, type: 'parameter', declaration: true };
-  if (parent.type === 'function_declarator' && parent.childForFieldName('declarator')?.id === node.id) {
-    return { ...span, type: 'function', declaration: true };
+  if (type !== 'identifier') return;
+  const name = text.slice(span.start, span.end);
+  if (parent === undefined) return void tokens.push({ ...span, type: 'variable', declaration: false });
+  if ((parent === 'preproc_def' || parent === 'preproc_function_def') && field === 'name') {
+    macros.add(name);
+    return void tokens.push({ ...span, type: 'macro', declaration: true });
   }
-  if (parent.type === 'call_expression' && parent.childForFieldName('function')?.id === node.id) {
-    return { ...span, type: macros.has(node.text) ? 'macro' : 'function', declaration: false };
+  if (parent === 'preproc_params') return void tokens.push({ ...span, type: 'parameter', declaration: true });
+  if (parent === 'function_declarator' && field === 'declarator') return void tokens.push({ ...span, type: 'function', declaration: true });
+  if (parent === 'call_expression' && field === 'function') return void names.push({ token: { ...span, type: 'function', declaration: false }, name });
+  if (parent === 'enumerator') return void tokens.push({ ...span, type: 'enumMember', declaration: field === 'name' });
+  for (let i = ancestors.length - 1; i >= 0; i--) {
+    if (ancestors[i] === 'parameter_declaration') return void names.push({ token: { ...span, type: 'parameter', declaration: true }, name });
+    if (ancestors[i] !== 'pointer_declarator' && ancestors[i] !== 'array_declarator' && ancestors[i] !== 'parenthesized_declarator') break;
   }
-  if (parent.type === 'enumerator') return { ...span, type: 'enumMember', declaration: parent.childForFieldName('name')?.id === node.id };
-  if (macros.has(node.text)) return { ...span, type: 'macro', declaration: false };
-  for (let up: Node | null = parent; up; up = up.parent) {
-    if (up.type === 'parameter_declaration') return { ...span, type: 'parameter', declaration: true };
-    if (up.type !== 'pointer_declarator' && up.type !== 'array_declarator' && up.type !== 'parenthesized_declarator') break;
-  }
-  return { ...span, type: 'variable', declaration: false };
+  names.push({ token: { ...span, type: 'variable', declaration: false }, name });
 }
