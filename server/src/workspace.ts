@@ -38,8 +38,16 @@ interface DiskFile {
   mtimeMs: number;
   size: number;
   /** Absent when the file cannot be read as source: the analysis leaves it out. */
-  source?: { text: string; tree?: Tree };
+  source?: { uri: string; text: string; tree?: Tree };
 }
+
+/**
+ * How long a package's file list and its closed files' stats are trusted. Typing checks a
+ * package several times a second, and statting hundreds of files each time costs more than
+ * the check; a change on disk is notified (workspace/didChangeWatchedFiles, see invalidate) or
+ * seen by the first check after this.
+ */
+const trustListingMs = 1000;
 
 /** Whether an open buffer would be read as source; the CLI skips the same files (readGoSource). */
 /** Why an open document is not checked (too large, or binary), or undefined when it is. */
@@ -56,6 +64,8 @@ function readableSource(text: string): boolean {
 export class Workspace {
   /** Closed files of the packages with open documents, by path. */
   private readonly disk = new Map<string, DiskFile>();
+  /** Per package directory, its .go files as last listed and when (performance.now()). */
+  private readonly listings = new Map<string, { at: number; names: string[] }>();
 
   constructor(
     private readonly documents: OpenDocuments,
@@ -100,7 +110,14 @@ export class Workspace {
       return { dir: path.dirname(file), files, readText };
     }
     const openByPath = new Map(open.map((document) => [goFilePath(document.uri) ?? document.uri, document]));
-    const paths = new Set([...goFilesIn(packageKey).map((name) => path.join(packageKey, name)), ...openByPath.keys()]);
+    const now = performance.now();
+    let listing = this.listings.get(packageKey);
+    const trusted = listing !== undefined && now - listing.at < trustListingMs;
+    if (!trusted) {
+      listing = { at: now, names: goFilesIn(packageKey) };
+      this.listings.set(packageKey, listing);
+    }
+    const paths = new Set([...listing!.names.map((name) => path.join(packageKey, name)), ...openByPath.keys()]);
     for (const cached of this.disk.keys()) {
       if (path.dirname(cached) === packageKey && (!paths.has(cached) || openByPath.has(cached))) this.forgetFile(cached);
     }
@@ -111,14 +128,21 @@ export class Workspace {
         if (readableSource(document.getText())) files.push(this.openFile(document, file));
         continue;
       }
-      const source = this.readClosed(file);
-      if (source) files.push({ path: file, uri: pathToFileURL(file).href, text: source.text, tree: () => (source.tree ??= this.parseGo(source.text)), version: null });
+      const source = this.readClosed(file, trusted);
+      if (source) files.push({ path: file, uri: source.uri, text: source.text, tree: () => (source.tree ??= this.parseGo(source.text)), version: null });
     }
     return { dir: packageKey, files, readText };
   }
 
+  /** A file changed on disk (workspace/didChangeWatchedFiles): its package's files are listed and statted again. */
+  invalidate(uri: string): void {
+    const file = filePath(uri);
+    if (file) this.listings.delete(path.dirname(file));
+  }
+
   /** Drops the cached disk files of a package (when its last document closes). */
   forgetPackage(packageKey: string): void {
+    this.listings.delete(packageKey);
     for (const cached of [...this.disk.keys()]) {
       if (path.dirname(cached) === packageKey) this.forgetFile(cached);
     }
@@ -126,6 +150,7 @@ export class Workspace {
 
   dispose(): void {
     for (const cached of [...this.disk.keys()]) this.forgetFile(cached);
+    this.listings.clear();
   }
 
   private readText(): ReadText {
@@ -147,7 +172,10 @@ export class Workspace {
     return { path: file, uri: document.uri, text: document.getText(), tree, version };
   }
 
-  private readClosed(file: string): DiskFile['source'] {
+  /** A closed file's source: as cached when its package listing is `trusted`, else statted and read if changed. */
+  private readClosed(file: string, trusted: boolean): DiskFile['source'] {
+    const known = trusted ? this.disk.get(file) : undefined;
+    if (known) return known.source;
     let stat: fs.Stats;
     try {
       stat = fs.statSync(file);
@@ -160,7 +188,7 @@ export class Workspace {
     this.forgetFile(file);
     const read = readGoSource(file);
     const entry: DiskFile = { mtimeMs: stat.mtimeMs, size: stat.size };
-    if (read.ok) entry.source = { text: read.text };
+    if (read.ok) entry.source = { uri: pathToFileURL(file).href, text: read.text };
     this.disk.set(file, entry);
     return entry.source;
   }

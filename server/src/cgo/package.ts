@@ -22,7 +22,10 @@ export interface CgoFile {
   readonly tree: Tree;
   readonly packageName: string | undefined;
   isTest: boolean;
-  /** Whether go/build includes the file for the target (file name and build constraints); read on first use. */
+  /**
+   * Whether go/build includes the file for the target (file name and build constraints); read
+   * on first use, from the file's header: test cheaper things first in a package of many files.
+   */
   readonly included: boolean;
   imports: CgoImport[];
 }
@@ -114,7 +117,7 @@ export type PackageFlags = Record<CgoVerb, string[]>;
  */
 export function packageFlags(pkg: CgoPackage): PackageFlags {
   const flags = Object.fromEntries(cgoVerbs.map((verb) => [verb, [] as string[]])) as PackageFlags;
-  const files = pkg.files.filter((f) => f.included && !f.isTest).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const files = pkg.files.filter((f) => f.imports.length > 0 && !f.isTest && f.included).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   for (const file of files) {
     for (const imp of file.imports) {
       for (const directive of imp.directives) {

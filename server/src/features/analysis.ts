@@ -101,6 +101,7 @@ export class Analyzer {
   filesChanged(uris: string[]): void {
     const open = new Set(this.workspace.openPackages());
     for (const uri of uris) {
+      this.workspace.invalidate(uri);
       // An open buffer wins over its file on disk, so only closed files matter.
       if (this.documents.get(uri)) continue;
       if (uri.endsWith('.go')) {

@@ -32,7 +32,7 @@ export const cgoInTest: Rule = {
   check(ctx) {
     const findings: RuleFinding[] = [];
     const tests = ctx.pkg.files
-      .filter((f) => f.isTest && f.included && f.imports.length > 0 && !/^[._]/.test(path.basename(f.path)))
+      .filter((f) => f.isTest && f.imports.length > 0 && f.included && !/^[._]/.test(path.basename(f.path)))
       .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     if (tests.length === 0) return findings;
     // Go names given out by the fixes of earlier test files (name → target file and declaration),
@@ -172,7 +172,7 @@ class FixPlanner {
     this.qualifier = [...names][0];
     if (this.qualifier === '.') throw new CannotFix('with a dot import, the C names are not marked as C.x.');
     this.nonTest = ctx.pkg.files
-      .filter((f) => !f.isTest && f.included && f.packageName === test.packageName && f.imports.length > 0 && f.imports.every((imp) => !imp.name))
+      .filter((f) => !f.isTest && f.imports.length > 0 && f.included && f.packageName === test.packageName && f.imports.every((imp) => !imp.name))
       .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     this.taken = new Set(reserved.keys());
     for (const file of ctx.pkg.files) {

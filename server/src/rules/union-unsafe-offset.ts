@@ -32,7 +32,7 @@ export const unionUnsafeOffset: Rule = {
     const findings: RuleFinding[] = [];
     for (const file of ctx.pkg.files) {
       // The import path is "unsafe" or `unsafe`: a file never spelling it cannot import it.
-      if (!file.included || file.imports.length === 0 || !file.text.includes('unsafe')) continue;
+      if (file.imports.length === 0 || !file.text.includes('unsafe') || !file.included) continue;
       const unsafeImport = findUnsafeImport(file.text);
       if (!unsafeImport || !mayComputeOffset(file.text, unsafeImport.name)) continue;
       new FileCheck(ctx, file, target, unsafeImport, findings).run();
