@@ -9,6 +9,7 @@
 //      Three rounds, each with a fresh server; the first edit after opening (code not yet
 //      optimised by V8) is shown apart as well as counted. One more round on the same file
 //      with C.free called in every function, as most cgo code does.
+//      And 60 edits to the cgo file of a package of 500 other files.
 //   2. Open latency of that file; server memory after opening a 2,000-file module and after
 //      1,000 more edits: RSS, and what is live after a forced collection (bench/gc-hook.cjs).
 //   3. A soak: 10,000 edits to one file; the server stays up and its live memory stays flat.
@@ -182,6 +183,32 @@ async function editLatency() {
   return { lines: big.lineCount, preambleLines: big.preambleLines, rounds, withFree, debouncedMs };
 }
 
+/** 60 edits to the one cgo file of a package directory that holds 500 other .go files. */
+async function widePackage() {
+  const dir = path.join(tmp, 'wide');
+  fs.mkdirSync(dir, { recursive: true });
+  for (let i = 0; i < 500; i++) {
+    fs.writeFileSync(path.join(dir, `f${i}.go`), `package wide\n\nimport "fmt"\n\n// F${i} formats.\nfunc F${i}(x int) string {\n\treturn fmt.Sprint(x * ${i})\n}\n`);
+  }
+  const text = 'package wide\n\n// #include <stdlib.h>\n// static int twice(int x) { return 2 * x; }\nimport "C"\n\nimport "unsafe"\n\nfunc Twice(p unsafe.Pointer, x int) int { C.free(p); return int(C.twice(C.int(x))) }\n';
+  const file = path.join(dir, 'cgo.go');
+  fs.writeFileSync(file, text);
+  const uri = pathToFileURL(file).href;
+  const server = new Server(0);
+  await server.initialize();
+  server.open(uri, text);
+  await server.pull(uri);
+  const times = [];
+  for (let i = 0; i < 60; i++) {
+    const start = performance.now();
+    server.change(uri, i + 2, { start: { line: 3, character: 3 }, end: { line: 3, character: 3 } }, ' ');
+    await server.pull(uri);
+    times.push(performance.now() - start);
+  }
+  await server.stop();
+  return { files: 501, times };
+}
+
 async function memory() {
   const files = module(path.join(tmp, 'mem'), 2000);
   const server = new Server(0);
@@ -279,6 +306,7 @@ function cliThroughput() {
 
 const machine = { cores: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, memoryGb: Math.round(os.totalmem() / 2 ** 30) };
 const edits = await editLatency();
+const wide = await widePackage();
 const mem = await memory();
 const soaked = await soak();
 const cli = cliThroughput();
@@ -300,6 +328,7 @@ const rows = [
   ['all 120, C.free called in every function (one round)', `${ms(median([...edits.withFree.body, ...edits.withFree.preamble]))} / ${ms(percentile([...edits.withFree.body, ...edits.withFree.preamble], 95))}`],
   ['first edit after opening', ms(acrossRounds((r) => r.body[0]))],
   [`one edit with the ${defaultDebounceMs} ms debounce`, ms(edits.debouncedMs)],
+  [`edit in a package of ${wide.files} files, 60 (p50 / p95)`, `${ms(median(wide.times))} / ${ms(percentile(wide.times, 95))}`],
   [`server RSS: start / ${mem.files} files open / +1,000 edits`, `${mem.baseline.toFixed(0)} / ${mem.afterOpen.toFixed(0)} / ${mem.afterEdits.toFixed(0)} MB`],
   ['  live after a full GC (JS heap + wasm): open / +1,000 edits', `${live(mem.liveAfterOpen)} / ${live(mem.liveAfterEdits)} MB`],
   [`soak: ${soaked.edits} edits in ${soaked.seconds.toFixed(1)} s, RSS after 1k / 10k`, `${soaked.rssEvery1000[0].toFixed(0)} / ${soaked.rssEvery1000.at(-1).toFixed(0)} MB`],
@@ -313,4 +342,4 @@ const rows = [
 const width = Math.max(...rows.map(([k]) => k.length));
 for (const [k, v] of rows) process.stdout.write(`${k.padEnd(width)}  ${v}\n`);
 fs.mkdirSync(path.join(repo, 'bench'), { recursive: true });
-fs.writeFileSync(path.join(repo, 'bench', 'results.json'), `${JSON.stringify({ date: new Date().toISOString(), machine, edits, memory: mem, soak: soaked, cli }, null, 2)}\n`);
+fs.writeFileSync(path.join(repo, 'bench', 'results.json'), `${JSON.stringify({ date: new Date().toISOString(), machine, edits, widePackage: wide, memory: mem, soak: soaked, cli }, null, 2)}\n`);
