@@ -56,6 +56,23 @@ export class OpenDocuments {
     return tree;
   }
 
+  /**
+   * Takes a tree parsed elsewhere (in the background) as the document's, if the document is
+   * still at `version` and has no tree yet; otherwise the tree is freed.
+   */
+  adoptTree(document: TextDocument, version: number, tree: Tree): void {
+    if (this.get(document.uri) === document && document.version === version && !this.trees.has(document.uri)) {
+      this.trees.set(document.uri, { tree, edited: false });
+    } else {
+      tree.delete();
+    }
+  }
+
+  /** Whether the document has a tree, parsed or awaiting a reparse after edits. */
+  hasTree(uri: string): boolean {
+    return this.trees.has(uri);
+  }
+
   dispose(): void {
     for (const subscription of this.subscriptions) subscription.dispose();
     this.changed.dispose();

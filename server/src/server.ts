@@ -67,7 +67,7 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
   const engine = new Engine(await loadGrammars(defaultGrammarDir(__dirname)));
   const parseGo = engine.parseGo.bind(engine);
   const documents = new OpenDocuments(parseGo, log.warn);
-  const workspace = new Workspace(documents, parseGo);
+  const workspace = new Workspace(documents, parseGo, engine.parseGoInBackground.bind(engine));
   const settings = new Settings(
     capabilities.workspace?.configuration === true
       ? (scopeUri) => connection.workspace.getConfiguration({ scopeUri, section: 'cgo' })

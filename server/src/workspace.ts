@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Tree } from 'web-tree-sitter';
-import { goFilesIn, maxSourceBytes, readGoSource } from './cgo/files';
+import { goFilesIn, mayImportC, maxSourceBytes, readGoSource } from './cgo/files';
 import { readTextFromDisk, type ReadText } from './cgo/headers';
 import type { OpenDocuments, ParseGo } from './documents';
 
@@ -70,6 +70,7 @@ export class Workspace {
   constructor(
     private readonly documents: OpenDocuments,
     private readonly parseGo: ParseGo,
+    private readonly parseGoInBackground: (text: string, stillWanted: () => boolean) => Promise<Tree | undefined>,
   ) {}
 
   /** The key of a document's package: its directory for a .go file on disk, else its own URI. */
@@ -132,6 +133,22 @@ export class Workspace {
       if (source) files.push({ path: file, uri: source.uri, text: source.text, tree: () => (source.tree ??= this.parseGo(source.text)), version: null });
     }
     return { dir: packageKey, files, readText };
+  }
+
+  /**
+   * Parses an open document's Go tree in the background, when it is readable source that may
+   * import "C" (what editor features look at) and has no tree yet.
+   */
+  async parseTreeInBackground(uri: string): Promise<'parsed' | 'not needed' | 'interrupted'> {
+    const document = this.documents.get(uri);
+    if (!document || this.documents.hasTree(uri) || !readableSource(document.getText()) || !mayImportC(document.getText())) return 'not needed';
+    const version = document.version;
+    const changed = (): boolean => this.documents.get(uri) !== document || document.version !== version;
+    // A hover may parse the tree meanwhile; then this one is not needed either.
+    const tree = await this.parseGoInBackground(document.getText(), () => !changed() && !this.documents.hasTree(uri));
+    if (!tree) return changed() && this.documents.get(uri) ? 'interrupted' : 'not needed';
+    this.documents.adoptTree(document, version, tree);
+    return 'parsed';
   }
 
   /** A file changed on disk (workspace/didChangeWatchedFiles): its package's files are listed and statted again. */

@@ -51,6 +51,8 @@ interface CachedScope {
 export class Engine {
   readonly goParser: Parser;
   readonly cParser: Parser;
+  /** A second Go parser for parses done a slice at a time, so they never disturb goParser's. */
+  private backgroundParser: Parser | undefined;
   private readonly scopes = new Map<string, CachedScope>();
 
   /**
@@ -77,6 +79,29 @@ export class Engine {
       throw new ParseTimeoutError(this.parseTimeoutMs);
     }
     return tree;
+  }
+
+  /**
+   * Parses Go text a few milliseconds at a time, turning the event loop between slices (an
+   * interrupted tree-sitter parse resumes where it stopped). Undefined when `stillWanted` turns
+   * false between slices, or when the parse has worked longer than the parse time limit.
+   */
+  async parseGoInBackground(text: string, stillWanted: () => boolean, sliceMs = 4): Promise<Tree | undefined> {
+    const parser = (this.backgroundParser ??= new Parser());
+    parser.setLanguage(this.goParser.language);
+    let worked = 0;
+    for (;;) {
+      const started = performance.now();
+      const deadline = started + sliceMs;
+      const tree = parser.parse(text, null, { progressCallback: () => performance.now() > deadline });
+      worked += performance.now() - started;
+      if (tree) return tree;
+      await new Promise((resolve) => setImmediate(resolve));
+      if (!stillWanted() || worked > this.parseTimeoutMs) {
+        parser.reset();
+        return undefined;
+      }
+    }
   }
 
   /**
@@ -167,6 +192,7 @@ export class Engine {
 
   dispose(): void {
     this.goParser.delete();
+    this.backgroundParser?.delete();
     this.cParser.delete();
   }
 }

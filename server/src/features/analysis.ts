@@ -43,6 +43,9 @@ interface StoredResult extends DocumentResult {
   settingsGeneration: number;
 }
 
+/** How long the server must have had nothing to do before it parses trees ahead of time. */
+const quietMs = 300;
+
 /** Whether the file imports "C" (the scan reads only the file's head). */
 function importsC(text: string): boolean {
   return mayImportC(text) && importDeclarations(text).some((decl) => decl.specs.some((spec) => spec.path.text === '"C"'));
@@ -67,6 +70,15 @@ export class Analyzer {
   /** Files with import "C", per package checked, for the status item. */
   private readonly cgoFilesByPackage = new Map<string, number>();
   private reportedCgoFiles = -1;
+  /**
+   * Opened documents whose Go tree is parsed when no check is due. The checks seldom need it,
+   * but hovers, definitions and completions in Go code do, and the first full parse of a long
+   * file would otherwise fall on them; after it, every parse is incremental.
+   */
+  private readonly treesToParse = new Set<string>();
+  private parsingTree = false;
+  /** Starts parseTreesWhileIdle once no change has come for a moment: typing never waits behind it. */
+  private idleTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly engine: Engine,
@@ -78,6 +90,7 @@ export class Analyzer {
   ) {}
 
   opened(uri: string): void {
+    this.treesToParse.add(uri);
     this.schedule(this.workspace.packageOf(uri), 0);
   }
 
@@ -87,6 +100,7 @@ export class Analyzer {
 
   /** After the document left the open set: clear its diagnostics, re-check the rest of its package from disk. */
   closed(uri: string): void {
+    this.treesToParse.delete(uri);
     this.results.delete(uri);
     if (this.delivery.mode === 'push') this.delivery.publish(uri, undefined, []);
     const key = this.workspace.packageOf(uri);
@@ -137,6 +151,7 @@ export class Analyzer {
 
   dispose(): void {
     this.disposed = true;
+    clearTimeout(this.idleTimer);
     for (const cancel of this.timers.values()) cancel();
     this.timers.clear();
     this.due.clear();
@@ -158,6 +173,7 @@ export class Analyzer {
   /** (Re)starts the package's debounce timer: it is analysed once changes pause for `delayMs`. */
   private schedule(key: string, delayMs: number): void {
     if (this.disposed) return;
+    clearTimeout(this.idleTimer);
     this.timers.get(key)?.();
     this.due.delete(key);
     const run = (): void => {
@@ -195,6 +211,28 @@ export class Analyzer {
     } finally {
       this.pumping = false;
     }
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => this.parseTreesWhileIdle(), quietMs).unref();
+  }
+
+  /** One tree at a time, each parsed a slice per turn of the event loop, starting only while no check is waiting or due. */
+  private parseTreesWhileIdle(): void {
+    const uri = first(this.treesToParse);
+    if (uri === undefined || this.disposed || this.parsingTree || this.pumping || this.due.size > 0 || this.timers.size > 0) return;
+    this.treesToParse.delete(uri);
+    this.parsingTree = true;
+    this.workspace.parseTreeInBackground(uri).then(
+      (outcome) => {
+        this.parsingTree = false;
+        // An edit came: the document's next quiet moment will do.
+        if (outcome === 'interrupted') this.treesToParse.add(uri);
+        else this.parseTreesWhileIdle();
+      },
+      (error: unknown) => {
+        this.parsingTree = false;
+        this.options.log.warn(`cgo: parsing ${uri} ahead of time failed: ${describe(error)}`);
+      },
+    );
   }
 
   private async analyse(key: string): Promise<void> {
