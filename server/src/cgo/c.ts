@@ -3,6 +3,7 @@
 // report the first broken line, blank it, parse again.
 import type { Node, Parser, Range, Tree } from 'web-tree-sitter';
 import { commonEnds, diffEdit, type CommonEnds } from './edits';
+import { TextKeyedCache } from './textCache';
 
 /** Top-level C constructs that are fine at file scope. */
 const fileScopeItems = new Set([
@@ -121,31 +122,11 @@ export interface CSyntaxReport {
   cleaned: string;
 }
 
-/**
- * Results by text: the answer depends on the text alone, and between two keystrokes most
- * preambles do not change. Bounded by the characters it keeps.
- */
-const reports = new Map<string, CSyntaxReport>();
-let reportChars = 0;
-const maxReportChars = 4 * 1024 * 1024;
+const reports = new TextKeyedCache<CSyntaxReport>(4 * 1024 * 1024);
 
 /** The lines of a C text that are not C, found by repeated parsing (bounded by the line count). */
 export function findNonCLines(parser: Parser, text: string): CSyntaxReport {
-  const known = reports.get(text);
-  if (known) {
-    reports.delete(text);
-    reports.set(text, known);
-    return known;
-  }
-  const report = scanNonCLines(parser, text);
-  reports.set(text, report);
-  reportChars += text.length;
-  for (const [oldest] of reports) {
-    if (reportChars <= maxReportChars || reports.size <= 1) break;
-    reports.delete(oldest);
-    reportChars -= oldest.length;
-  }
-  return report;
+  return reports.get(text, () => scanNonCLines(parser, text));
 }
 
 function scanNonCLines(parser: Parser, text: string): CSyntaxReport {

@@ -7,6 +7,7 @@
 // the slashes plus "\n", a `/* */` comment its inner text. go/scanner drops carriage returns.
 import { CommentGroup, GoTokens } from './golex';
 import { importDeclarations, type Span } from './goimports';
+import { TextKeyedCache } from './textCache';
 
 export type { Span } from './goimports';
 
@@ -117,30 +118,14 @@ export interface ImportC {
 /**
  * Preambles by the comment text they come from and its offset: most checks follow an edit
  * somewhere else in the file. Only the group (its lines) is taken from the current file.
- * Bounded by characters.
  */
-const preambles = new Map<string, Preamble>();
-let preambleChars = 0;
-const maxPreambleChars = 1024 * 1024;
+const preambles = new TextKeyedCache<Preamble>(1024 * 1024);
 
 export function buildPreamble(text: string, group: CommentGroup): Preamble {
   const first = group.comments[0];
   const key = `${first.start}:${text.slice(first.start, group.comments[group.comments.length - 1].end)}`;
-  const known = preambles.get(key);
-  if (known) {
-    preambles.delete(key);
-    preambles.set(key, known);
-    return makePreamble(group, known.text, known.offsets, known.lines);
-  }
-  const read = readPreamble(text, group);
-  preambles.set(key, read);
-  preambleChars += key.length;
-  for (const [oldest] of preambles) {
-    if (preambleChars <= maxPreambleChars || preambles.size <= 1) break;
-    preambles.delete(oldest);
-    preambleChars -= oldest.length;
-  }
-  return read;
+  const known = preambles.get(key, () => readPreamble(text, group));
+  return known.group === group ? known : makePreamble(group, known.text, known.offsets, known.lines);
 }
 
 function readPreamble(text: string, group: CommentGroup): Preamble {

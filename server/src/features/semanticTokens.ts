@@ -7,6 +7,7 @@ import { SemanticTokensBuilder, type SemanticTokens, type SemanticTokensLegend, 
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Parser, Tree } from 'web-tree-sitter';
 import { withCTree } from '../cgo/c';
+import { TextKeyedCache } from '../cgo/textCache';
 import { cText } from '../cgo/directives';
 import type { CgoFile } from '../cgo/package';
 import type { Preamble } from '../cgo/preamble';
@@ -103,24 +104,12 @@ const whole: Record<string, TokenType> = {
   null: 'keyword',
 };
 
-/** C tokens by text: a keystroke in the Go code changes no preamble. Bounded by characters. */
-const tokensByText = new Map<string, Token[]>();
-let tokensChars = 0;
-const maxTokensChars = 2 * 1024 * 1024;
+/** C tokens by text: a keystroke in the Go code changes no preamble. */
+const tokensByText = new TextKeyedCache<Token[]>(2 * 1024 * 1024);
 
-/** Tokens of C text (indices into it), from its tree-sitter-c tree. */
+/** Tokens of C text (indices into it), from its tree-sitter-c tree, in text order. */
 function cTokens(parser: Parser, text: string): Token[] {
-  const known = tokensByText.get(text);
-  if (known) return known;
-  const tokens = (withCTree(parser, text, (tree) => collectTokens(tree, text)) ?? []).sort((a, b) => a.start - b.start);
-  tokensByText.set(text, tokens);
-  tokensChars += text.length;
-  for (const [oldest] of tokensByText) {
-    if (tokensChars <= maxTokensChars || tokensByText.size <= 1) break;
-    tokensByText.delete(oldest);
-    tokensChars -= oldest.length;
-  }
-  return tokens;
+  return tokensByText.get(text, () => (withCTree(parser, text, (tree) => collectTokens(tree, text)) ?? []).sort((a, b) => a.start - b.start));
 }
 
 /** An identifier that is a macro if the text #defines its name (anywhere), else `token`. */

@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Parser } from 'web-tree-sitter';
 import { withCTree } from '../cgo/c';
+import { TextKeyedCache } from '../cgo/textCache';
 import { cText } from '../cgo/directives';
 import type { Fix, TextEdit } from '../cgo/findings';
 import { goGap } from '../cgo/gosyntax';
@@ -282,38 +283,29 @@ interface IncludeDirective {
 }
 
 /** The #include directives of texts seen lately: a keystroke in the Go code changes no preamble or header. */
-const includesByText = new Map<string, IncludeDirective[]>();
-let includesChars = 0;
-const maxIncludesChars = 2 * 1024 * 1024;
+const includesByText = new TextKeyedCache<IncludeDirective[]>(2 * 1024 * 1024);
 
 function includesOf(parser: Parser, text: string): IncludeDirective[] {
-  const known = includesByText.get(text);
-  if (known) return known;
-  const result =
-    withCTree(parser, text, (tree) => {
-      const found: IncludeDirective[] = [];
-      // tree-sitter-c's `#include` token is /#[ \t]*include/: asking the tree only where the
-      // text spells one is far cheaper than visiting every node of a long preamble.
-      for (const match of text.matchAll(/#[ \t]*include/g)) {
-        const token = tree.rootNode.descendantForIndex(match.index);
-        const node = token?.type === '#include' ? token.parent : null;
-        if (node?.type !== 'preproc_include' || node.startIndex !== match.index) continue;
-        const pathNode = node.childForFieldName('path');
-        const system = pathNode?.type === 'system_lib_string';
-        const name = pathNode && (pathNode.type === 'string_literal' || system) ? pathNode.text.slice(1, -1) : undefined;
-        const end = node.text.endsWith('\n') ? node.endIndex - 1 : node.endIndex;
-        found.push({ start: node.startIndex, end, name, written: pathNode?.text ?? '', system });
-      }
-      return found;
-    }) ?? [];
-  includesByText.set(text, result);
-  includesChars += text.length;
-  for (const [oldest] of includesByText) {
-    if (includesChars <= maxIncludesChars || includesByText.size <= 1) break;
-    includesByText.delete(oldest);
-    includesChars -= oldest.length;
-  }
-  return result;
+  return includesByText.get(
+    text,
+    () =>
+      withCTree(parser, text, (tree) => {
+        const found: IncludeDirective[] = [];
+        // tree-sitter-c's `#include` token is /#[ \t]*include/: asking the tree only where the
+        // text spells one is far cheaper than visiting every node of a long preamble.
+        for (const match of text.matchAll(/#[ \t]*include/g)) {
+          const token = tree.rootNode.descendantForIndex(match.index);
+          const node = token?.type === '#include' ? token.parent : null;
+          if (node?.type !== 'preproc_include' || node.startIndex !== match.index) continue;
+          const pathNode = node.childForFieldName('path');
+          const system = pathNode?.type === 'system_lib_string';
+          const name = pathNode && (pathNode.type === 'string_literal' || system) ? pathNode.text.slice(1, -1) : undefined;
+          const end = node.text.endsWith('\n') ? node.endIndex - 1 : node.endIndex;
+          found.push({ start: node.startIndex, end, name, written: pathNode?.text ?? '', system });
+        }
+        return found;
+      }) ?? [],
+  );
 }
 
 /** The non-Go source files of the package directory the go command compiles or that C code includes. */
