@@ -6,6 +6,7 @@ import { setFlagsFromString } from 'node:v8';
 import { applyEdits } from './cgo/edits';
 import { goFilesIn, packageDirsBelow } from './cgo/files';
 import { ruleIds, type Finding, type Fix, type RuleId, type SeveritySetting, type TextEdit } from './cgo/findings';
+import { newestGoMinor, oldestGoMinor, parseGoMinor } from './cgo/goversion';
 import { resolveTarget, targetProblem } from './cgo/target';
 import { LineIndex } from './cgo/text';
 import { checkJob, checkJobs, EngineOnDemand, inWorker, workerMain, type Checked, type Job } from './packageChecks';
@@ -20,6 +21,9 @@ options:
   --format text|json|sarif   output format (default text: path:line:col: severity: message [rule])
   --fix                      apply the preferred fix of every diagnostic, then report what is left
   --goos GOOS, --goarch ARCH target for #cgo conditions (default: $GOOS/$GOARCH, else the host)
+  --go 1.N                   the Go release that builds the code (default: \`go env GOVERSION\`,
+                             raised to go.mod's toolchain or go line as the go command does;
+                             without a go command, go.mod; else the newest release known)
   --rule ID=SEVERITY         off, error, warning or information; may be repeated
   --jobs N                   threads checking packages (default 1; npm run bench measures
                              whether more help on your machine)
@@ -41,13 +45,14 @@ interface Options {
   fix: boolean;
   goos: string | undefined;
   goarch: string | undefined;
+  goVersion: string | undefined;
   severities: Partial<Record<RuleId, SeveritySetting>>;
   jobs: number | undefined;
   paths: string[];
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { format: 'text', fix: false, goos: undefined, goarch: undefined, severities: {}, jobs: undefined, paths: [] };
+  const options: Options = { format: 'text', fix: false, goos: undefined, goarch: undefined, goVersion: undefined, severities: {}, jobs: undefined, paths: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -76,6 +81,14 @@ function parseArgs(argv: string[]): Options {
       case '--goarch':
         options.goarch = value();
         break;
+      case '--go': {
+        const version = value();
+        const minor = parseGoMinor(version);
+        if (minor === undefined) throw new UsageError(`--go ${version}: give a Go release such as 1.24`);
+        if (minor < oldestGoMinor || minor > newestGoMinor) throw new UsageError(`--go ${version}: Go 1.${oldestGoMinor} to 1.${newestGoMinor} are known`);
+        options.goVersion = version;
+        break;
+      }
       case '--jobs': {
         const jobs = value();
         if (!/^[1-9]\d*$/.test(jobs)) throw new UsageError(`--jobs ${jobs}: give a whole number of threads, 1 or more`);

@@ -8,7 +8,9 @@ import { Engine, ParseTimeoutError, type SourceFile } from './cgo/engine';
 import { mayImportC, readGoSource } from './cgo/files';
 import type { Finding, RuleId, SeveritySetting } from './cgo/findings';
 import { defaultGrammarDir, loadGrammars } from './cgo/grammars';
-import { resolveTarget } from './cgo/target';
+import { askLocalGo } from './cgo/goversion';
+import { readTextFromDisk } from './cgo/headers';
+import { resolvePackageTarget } from './cgo/target';
 
 /** A package directory to check, and which of its files to report (all, or the one named). */
 export interface Job {
@@ -21,7 +23,18 @@ export interface Job {
 export interface CheckOptions {
   goos: string | undefined;
   goarch: string | undefined;
+  /** --go: the Go release to answer for; else the go command on PATH, go.mod, the newest known. */
+  goVersion: string | undefined;
   severities: Partial<Record<RuleId, SeveritySetting>>;
+}
+
+/** What `go env` says, asked once per thread and only when a package with cgo is checked without --go. */
+let localGo: ReturnType<typeof askLocalGo> | null = null;
+
+function localGoOnce(options: CheckOptions): ReturnType<typeof askLocalGo> {
+  if (options.goVersion) return undefined;
+  if (localGo === null) localGo = askLocalGo();
+  return localGo;
 }
 
 export interface Checked {
@@ -77,7 +90,7 @@ function readJob(job: Job): ReadPackage {
 
 function checkRead(engine: Engine, job: Job, read: ReadPackage, options: CheckOptions): Checked {
   const { texts, warnings } = read;
-  const target = resolveTarget(options.goos, options.goarch);
+  const { target } = resolvePackageTarget(job.dir, { ...options, localGo: localGoOnce(options) }, readTextFromDisk);
   try {
     const findings = engine.checkPackage(job.dir, read.sources, { target, severities: options.severities }).filter((f) => !job.only || f.file === job.only);
     return { findings, texts, warnings };

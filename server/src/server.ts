@@ -16,6 +16,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { Engine } from './cgo/engine';
+import { GoEnvironment } from './goEnv';
 import { defaultGrammarDir, loadGrammars } from './cgo/grammars';
 import { PkgConfig } from './cgo/pkgconfig';
 import { OpenDocuments } from './documents';
@@ -37,6 +38,7 @@ const connection = createConnection(ProposedFeatures.all);
 const log = {
   error: (message: string): void => connection.console.error(message),
   warn: (message: string): void => connection.console.warn(message),
+  info: (message: string): void => connection.console.info(message),
 };
 
 interface Services {
@@ -45,6 +47,7 @@ interface Services {
   workspace: Workspace;
   settings: Settings;
   analyzer: Analyzer;
+  goEnv: GoEnvironment;
 }
 let services: Services | undefined;
 let watchFiles = false;
@@ -74,6 +77,7 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
       : undefined,
     log.warn,
   );
+  const goEnv = new GoEnvironment(() => trusted, log);
   const analyzer = new Analyzer(
     engine,
     documents,
@@ -93,9 +97,11 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
       ruleDocsDir,
       log,
       goplsRuns: options.goplsRuns === true,
+      localGo: () => goEnv.current(),
     },
   );
-  services = { engine, documents, workspace, settings, analyzer };
+  services = { engine, documents, workspace, settings, analyzer, goEnv };
+  askLocalGo();
 
   const toldUnreadable = new Set<string>();
   documents.documents.onDidOpen((e) => {
@@ -120,6 +126,7 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
     settings,
     isTrusted: () => trusted,
     pkgConfig: new PkgConfig({ mayRun: () => trusted }),
+    goEnv,
     warn: log.warn,
   };
   connection.onHover((request) => hover(features, request));
@@ -170,7 +177,15 @@ connection.onInitialized(() => {
 
 connection.onNotification('cgo/trustGranted', () => {
   trusted = true;
+  askLocalGo();
 });
+
+/** Which Go builds the code, from the go command itself where it may run: re-check when that changes the answer. */
+function askLocalGo(): void {
+  void services?.goEnv.refresh().then((changed) => {
+    if (changed) services?.analyzer.configurationChanged();
+  });
+}
 
 connection.onDidChangeWatchedFiles((params) => services?.analyzer.filesChanged(params.changes.map((change) => change.uri)));
 

@@ -3,12 +3,20 @@
 // `cgo.trace.server` is read by the client (vscode-languageclient), not here.
 import type { DidChangeConfigurationParams } from 'vscode-languageserver';
 import { ruleIds, type RuleId, type SeveritySetting } from './cgo/findings';
+import { newestGoMinor, oldestGoMinor, parseGoMinor } from './cgo/goversion';
+
+function isKnownGoVersion(text: string): boolean {
+  const minor = parseGoMinor(text);
+  return minor !== undefined && minor >= oldestGoMinor && minor <= newestGoMinor;
+}
 
 export interface CgoSettings {
   enable: boolean;
   rules: Partial<Record<RuleId, SeveritySetting>>;
   goos: string;
   goarch: string;
+  /** The Go release the checks answer for ("1.24"); empty: ask the go command, then go.mod. */
+  goVersion: string;
   pkgConfig: { enable: boolean };
 }
 
@@ -18,6 +26,7 @@ export const defaultSettings: Readonly<CgoSettings> = Object.freeze({
   rules: {},
   goos: '',
   goarch: '',
+  goVersion: '',
   pkgConfig: { enable: true },
 });
 
@@ -55,6 +64,7 @@ export function parseSettings(section: unknown, problem: (message: string) => vo
     rules,
     goos: pick('goos', raw.goos, isString, defaultSettings.goos),
     goarch: pick('goarch', raw.goarch, isString, defaultSettings.goarch),
+    goVersion: pick('goVersion', raw.goVersion, (v): v is string => isString(v) && (v.trim() === '' || isKnownGoVersion(v)), defaultSettings.goVersion),
     pkgConfig: { enable: pick('pkgConfig.enable', pkgConfig.enable, isBoolean, defaultSettings.pkgConfig.enable) },
   };
 }

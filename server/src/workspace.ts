@@ -170,7 +170,8 @@ export class Workspace {
     this.listings.clear();
   }
 
-  private readText(): ReadText {
+  /** Reads files as the checks see them: open buffers win over disk. */
+  readText(): ReadText {
     const openTexts = new Map<string, TextDocument>();
     for (const document of this.documents.all()) {
       const file = filePath(document.uri);

@@ -20,6 +20,7 @@ test('the server defaults are package.json contributes.configuration defaults', 
     'cgo.rules': defaultSettings.rules,
     'cgo.goos': defaultSettings.goos,
     'cgo.goarch': defaultSettings.goarch,
+    'cgo.goVersion': defaultSettings.goVersion,
     'cgo.pkgConfig.enable': defaultSettings.pkgConfig.enable,
     // Read by the client, not the server.
     'cgo.trace.server': 'off',

@@ -30,7 +30,7 @@ const and = (x: Expr, y: Expr): Expr => ({ kind: 'and', x, y });
 const or = (x: Expr, y: Expr): Expr => ({ kind: 'or', x, y });
 
 function target(fields: Partial<BuildTarget>): BuildTarget {
-  return { goos: '', goarch: '', cgoEnabled: false, compiler: 'gc', buildTags: [], releaseTags: [], ...fields };
+  return { goos: '', goarch: '', goMinor: 19, cgoEnabled: false, compiler: 'gc', buildTags: [], releaseTags: [], ...fields };
 }
 
 /** go/build.Default on linux/amd64 with Go 1.19. */
@@ -480,6 +480,18 @@ test('hostTarget names a known GOOS and GOARCH on supported hosts', () => {
   assert.equal(host.cgoEnabled, true);
   assert.deepEqual(host.releaseTags, defaultReleaseTags(19));
   assert.deepEqual(host.toolTags, defaultToolTags(host.goarch));
+});
+
+test('defaultToolTags: the experiments and feature levels each release turns on by default', () => {
+  // What build.Default.ToolTags printed on linux/amd64 under each toolchain.
+  const printed: [number, string[]][] = [
+    [19, ['goexperiment.regabiwrappers', 'goexperiment.regabiargs']],
+    [24, ['goexperiment.regabiwrappers', 'goexperiment.regabiargs', 'goexperiment.coverageredesign', 'goexperiment.aliastypeparams', 'goexperiment.swissmap', 'goexperiment.spinbitmutex', 'goexperiment.synchashtriemap', 'amd64.v1']],
+    [26, ['goexperiment.regabiwrappers', 'goexperiment.regabiargs', 'goexperiment.dwarf5', 'goexperiment.greenteagc', 'goexperiment.randomizedheapbase64', 'amd64.v1']],
+    [27, ['goexperiment.regabiwrappers', 'goexperiment.regabiargs', 'goexperiment.dwarf5', 'goexperiment.jsonv2', 'goexperiment.greenteagc', 'goexperiment.randomizedheapbase64', 'goexperiment.sizespecializedmalloc', 'amd64.v1']],
+  ];
+  for (const [minor, tags] of printed) assert.deepEqual(defaultToolTags('amd64', minor, 'linux').sort(), [...tags].sort(), `Go 1.${minor}`);
+  assert.ok(!defaultToolTags('arm64', 26, 'darwin').includes('goexperiment.dwarf5'));
 });
 
 test('unixOS is a subset of knownOS', () => {

@@ -13,11 +13,11 @@ const target = resolveTarget('linux', 'amd64', {});
 const rule = 'missing-stdlib-include';
 
 /** Checks .go files (and headers, read through readText) of one virtual package; only this rule's findings. */
-async function check(files: Record<string, string>): Promise<Finding[]> {
+async function check(files: Record<string, string>, on = target): Promise<Finding[]> {
   const engine = await testEngine();
   const goFiles = Object.entries(files).filter(([name]) => name.endsWith('.go'));
   const readText = (file: string): string | undefined => (file.startsWith(`${dir}/`) ? files[file.slice(dir.length + 1)] : undefined);
-  const findings = engine.checkPackage(dir, goFiles.map(([name, text]) => ({ path: `${dir}/${name}`, text })), { target, readText });
+  const findings = engine.checkPackage(dir, goFiles.map(([name, text]) => ({ path: `${dir}/${name}`, text })), { target: on, readText });
   return findings.filter((f) => f.rule === rule);
 }
 
@@ -106,11 +106,13 @@ test('missing-stdlib-include: reported uses and the fixed text', async () => {
   }
 });
 
-test('missing-stdlib-include: the message carries cgo\'s words', async () => {
+test('missing-stdlib-include: the message carries the words of the chosen Go\'s cgo', async () => {
   const source = `package p\n\n// #include <stdio.h>\nimport "C"\n${freeUse}`;
   const [finding] = await check({ 'a.go': source });
-  assert.match(finding.message, /^cgo fails: could not determine kind of name for C\.free\. free is declared in <stdlib\.h>/);
+  assert.match(finding.message, /^cgo fails: could not determine what C\.free refers to\. free is declared in <stdlib\.h>/);
   assert.doesNotMatch(finding.message, /resolve per file/);
+  const [old] = await check({ 'a.go': source }, resolveTarget('linux', 'amd64', {}, 23));
+  assert.match(old.message, /^cgo fails: could not determine kind of name for C\.free\. free is declared in <stdlib\.h>/);
 });
 
 test('missing-stdlib-include: a sibling file\'s include does not count, and the message says why', async () => {

@@ -12,6 +12,8 @@ import * as os from 'os';
 export interface BuildTarget {
   goos: string;
   goarch: string;
+  /** N of the Go 1.N whose go command builds (goversion.ts); its release tags are releaseTags. */
+  goMinor: number;
   cgoEnabled: boolean;
   compiler: 'gc';
   buildTags: string[];
@@ -28,20 +30,40 @@ export function defaultReleaseTags(goMinor: number): string[] {
 }
 
 /**
- * The tool tags Go 1.19 sets for goarch with GOEXPERIMENT unset: the register ABI experiments
- * are on by default where supported (internal/buildcfg ParseGOEXPERIMENT).
+ * go/build's ToolTags for Go 1.<goMinor> on goos/goarch with GOEXPERIMENT and the GO$GOARCH
+ * variables unset: the experiments on by default (internal/buildcfg exp.go, `baseline`) and,
+ * since Go 1.20, the architecture feature levels (internal/buildcfg cfg.go, gogoarchTags).
+ * Read from each release's source: 1.19.8 (Debian), 1.20.14, 1.21.13, 1.22.12, 1.23.12,
+ * 1.24.13, 1.25.14, 1.26.8, 1.27.3.
  */
-export function defaultToolTags(goarch: string): string[] {
-  switch (goarch) {
-    case 'amd64':
-    case 'arm64':
-    case 'ppc64le':
-    case 'ppc64':
-    case 'riscv64':
-      return ['goexperiment.regabiwrappers', 'goexperiment.regabiargs'];
-    default:
-      return [];
+export function defaultToolTags(goarch: string, goMinor = 19, goos = 'linux'): string[] {
+  const regabiArchs =
+    goMinor >= 26
+      ? ['amd64', 'arm64', 'loong64', 'ppc64le', 'ppc64', 'riscv64', 's390x']
+      : goMinor >= 22
+        ? ['amd64', 'arm64', 'loong64', 'ppc64le', 'ppc64', 'riscv64']
+        : goMinor >= 20
+          ? ['amd64', 'arm64', 'ppc64le', 'ppc64', 'riscv64']
+          : ['amd64', 'arm64', 'ppc64le', 'ppc64', 'riscv64'];
+  const experiments: string[] = [];
+  if (regabiArchs.includes(goarch)) experiments.push('regabiwrappers', 'regabiargs');
+  if (goMinor === 20) experiments.push('unified');
+  if (goMinor >= 20 && goMinor <= 24) experiments.push('coverageredesign');
+  if (goMinor === 22) experiments.push('allocheaders', 'exectracer2');
+  if (goMinor === 24 || goMinor === 25) experiments.push('aliastypeparams', 'swissmap', 'synchashtriemap');
+  if (goMinor === 24 && ['386', 'amd64', 'arm', 'arm64', 'ppc64le', 'ppc64'].includes(goarch)) experiments.push('spinbitmutex');
+  if (goMinor >= 25 && !['darwin', 'ios', 'aix'].includes(goos)) experiments.push('dwarf5');
+  if (goMinor >= 26) experiments.push('randomizedheapbase64', 'greenteagc');
+  if (goMinor >= 27) experiments.push('jsonv2', 'sizespecializedmalloc');
+  const tags = experiments.map((name) => `goexperiment.${name}`);
+  if (goMinor >= 20) {
+    // The default levels: GOAMD64=v1, GO386=sse2, GOPPC64=power8, and (Go 1.23+) GOARM64=v8.0.
+    if (goarch === 'amd64') tags.push('amd64.v1');
+    if (goarch === '386') tags.push('386.sse2');
+    if (goarch === 'ppc64' || goarch === 'ppc64le') tags.push(`${goarch}.power8`);
+    if (goarch === 'arm64' && goMinor >= 23) tags.push('arm64.v8.0');
   }
+  return tags;
 }
 
 /** Node platform names that differ from GOOS. Node says "sunos" for illumos too; Go would say "illumos" there. */
@@ -64,16 +86,18 @@ function hostGoarch(): string {
 }
 
 /** The host as `go env GOOS GOARCH` would describe it, with cgo enabled and Go 1.19's tags. */
-export function hostTarget(): BuildTarget {
+export function hostTarget(goMinor = 19): BuildTarget {
   const goarch = hostGoarch();
+  const goos = goosForNodePlatform[process.platform] ?? process.platform;
   return {
-    goos: goosForNodePlatform[process.platform] ?? process.platform,
+    goos,
     goarch,
+    goMinor,
     cgoEnabled: true,
     compiler: 'gc',
     buildTags: [],
-    releaseTags: defaultReleaseTags(19),
-    toolTags: defaultToolTags(goarch),
+    releaseTags: defaultReleaseTags(goMinor),
+    toolTags: defaultToolTags(goarch, goMinor, goos),
   };
 }
 

@@ -22,8 +22,24 @@ export interface CgoArgument {
   end: number;
 }
 
+/**
+ * `#cgo noescape NAME` / `#cgo nocallback NAME`: exactly three fields. go/build skips them
+ * since Go 1.22 (earlier: "invalid #cgo line", no colon); cmd/cgo's ProcessCgoDirectives
+ * stops with "#cgo noescape disabled until Go 1.23" in 1.22.12 and 1.23.12 and honours them
+ * from 1.24.0, where a NAME that is not a C function called from Go fails the build with
+ * "#cgo noescape NAME: no matched C function" (main.go, 1.24.13 through 1.27.3).
+ */
+export interface CgoAnnotation {
+  kind: 'noescape' | 'nocallback';
+  name: { text: string; start: number; end: number };
+  /** Go 1.22 and 1.23: cmd/cgo refuses it. */
+  disabled: boolean;
+}
+
 export interface CgoDirective {
   line: PreambleLine;
+  /** Set for a noescape/nocallback line that the target's go/build accepts (Go 1.22+). */
+  annotation?: CgoAnnotation;
   /** The line as go/build quotes it in its errors: trimmed as go/ast's CommentGroup.Text leaves it. */
   quoted: string;
   /** Preamble-text spans of the parts, for ranges and hovers. */
@@ -147,6 +163,12 @@ export function parseDirective(line: PreambleLine, srcDir: string, target: Build
   const directive: CgoDirective = { line, quoted, conditions: [], verb: undefined, args: [], active: true, error: undefined };
   const afterCgo = line.start + lead + 4;
   const rest = line.text.slice(lead + 4);
+  const words = [...rest.matchAll(/\S+/gu)];
+  if (target.goMinor >= 22 && words.length === 2 && (words[0][0] === 'noescape' || words[0][0] === 'nocallback')) {
+    const at = afterCgo + (words[1].index ?? 0);
+    directive.annotation = { kind: words[0][0], name: { text: words[1][0], start: at, end: at + words[1][0].length }, disabled: target.goMinor < 24 };
+    return directive;
+  }
   const colon = rest.indexOf(':');
   if (colon < 0) {
     directive.error = { kind: 'invalid-line' };

@@ -131,10 +131,14 @@ export class Engine {
       );
       const ctx = this.ruleContext({ dir, target: options.target, files }, options.readText ?? readTextFromDisk);
       const findings: Finding[] = [];
+      // A file the target and Go release do not build is judged by nobody: the go command never
+      // reads it (its facts, like #cgo flags, are already left out by the package model).
+      const excluded = new Set(files.filter((file) => !file.included).map((file) => file.path));
       for (const rule of rules) {
         const setting = options.severities?.[rule.id];
         if (setting === 'off') continue;
         for (const finding of rule.check(ctx)) {
+          if (excluded.has(finding.file)) continue;
           findings.push({ ...finding, rule: rule.id, severity: setting ?? finding.severity ?? rule.defaultSeverity });
         }
       }

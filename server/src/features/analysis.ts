@@ -8,7 +8,9 @@ import type { Engine } from '../cgo/engine';
 import { mayImportC } from '../cgo/files';
 import type { Finding } from '../cgo/findings';
 import { importDeclarations } from '../cgo/goimports';
+import type { LocalGo } from '../cgo/goversion';
 import { resolveTarget, targetProblem } from '../cgo/target';
+import { packageTarget } from './definition';
 import type { OpenDocuments } from '../documents';
 import type { CgoSettings, Settings } from '../settings';
 import type { LoadedPackage, Workspace } from '../workspace';
@@ -30,6 +32,8 @@ export interface AnalyzerOptions {
   /** The client runs gopls too (VS Code with the Go extension): see reportedByGopls. */
   goplsRuns: boolean;
   log: { error(message: string): void; warn(message: string): void };
+  /** The local go command's answer (trusted workspaces), for which Go release to answer for. */
+  localGo(): LocalGo | undefined;
 }
 
 export interface DocumentResult {
@@ -280,15 +284,12 @@ export class Analyzer {
   }
 
   private check(pkg: LoadedPackage, settings: CgoSettings): Finding[] {
-    let target = resolveTarget(settings.goos || undefined, settings.goarch || undefined);
-    const problem = targetProblem(target);
-    if (problem) {
-      if (!this.reportedTargetProblems.has(problem)) {
-        this.reportedTargetProblems.add(problem);
-        this.options.log.warn(`cgo.goos/cgo.goarch: ${problem}; using the host's target`);
-      }
-      target = resolveTarget(undefined, undefined);
+    const problem = targetProblem(resolveTarget(settings.goos || undefined, settings.goarch || undefined));
+    if (problem && !this.reportedTargetProblems.has(problem)) {
+      this.reportedTargetProblems.add(problem);
+      this.options.log.warn(`cgo.goos/cgo.goarch: ${problem}; using the host's target`);
     }
+    const { target } = packageTarget(settings, pkg.dir, pkg.readText, this.options.localGo());
     return this.engine.checkPackage(pkg.dir, pkg.files, { target, severities: settings.rules, readText: pkg.readText });
   }
 

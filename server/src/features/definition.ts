@@ -20,7 +20,8 @@ import { includeDirs, type ReadText } from '../cgo/headers';
 import { buildCgoFile, packageFlags, withTree, type CgoFile, type CgoImport, type CgoPackage, type PackageFlags } from '../cgo/package';
 import type { PkgConfig } from '../cgo/pkgconfig';
 import type { Preamble } from '../cgo/preamble';
-import { resolveTarget, targetProblem } from '../cgo/target';
+import type { GoVersion, LocalGo } from '../cgo/goversion';
+import { resolvePackageTarget, targetProblem } from '../cgo/target';
 import type { OpenDocuments } from '../documents';
 import type { CgoSettings, Settings } from '../settings';
 import type { PackageFile, Workspace } from '../workspace';
@@ -34,6 +35,8 @@ export interface FeatureServices {
   /** Workspace Trust as the client reported it; true when the client said nothing. */
   isTrusted(): boolean;
   pkgConfig: PkgConfig;
+  /** The local go command's answer, in trusted workspaces. */
+  goEnv: { current(): LocalGo | undefined };
   /** Where a feature's unexpected failure is reported (it then answers null). */
   warn(message: string): void;
 }
@@ -65,7 +68,7 @@ export async function withView<T>(services: FeatureServices, uri: string, body: 
   const document = services.documents.get(uri);
   if (!document || !settings.enable || !mayImportC(document.getText())) return undefined;
   const loaded = services.workspace.load(key);
-  const target = targetOf(settings);
+  const target = targetOf(settings, loaded.dir, loaded.readText, services.goEnv.current());
   const files = loaded.files.map((source) => cgoFileOf(source, target));
   const file = files[loaded.files.findIndex((source) => source.uri === uri)];
   if (!file) return undefined;
@@ -106,13 +109,22 @@ export async function withFileView<T>(services: FeatureServices, uri: string, bo
   if (!document || !settings.enable || !mayImportC(document.getText())) return undefined;
   const text = document.getText();
   const source: PackageFile = { path: pathOfUri(uri) ?? uri, uri, text, tree: () => services.documents.treeOf(document), version: document.version };
-  return guarded(services, uri, () => body(cgoFileOf(source, targetOf(settings)), document));
+  const dir = path.dirname(source.path);
+  return guarded(services, uri, () => body(cgoFileOf(source, targetOf(settings, dir, services.workspace.readText(), services.goEnv.current())), document));
 }
 
-/** The target of cgo.goos/cgo.goarch, as the analyzer resolves it (the host's when they name none Go knows). */
-export function targetOf(settings: CgoSettings): BuildTarget {
-  const target = resolveTarget(settings.goos || undefined, settings.goarch || undefined);
-  return targetProblem(target) ? resolveTarget(undefined, undefined) : target;
+/**
+ * The target of the package in dir: cgo.goos/cgo.goarch (the host's when they name none Go
+ * knows) and the Go release of cgo.goVersion, the local go command or the package's go.mod.
+ */
+export function targetOf(settings: CgoSettings, dir: string, readText: ReadText, localGo: LocalGo | undefined): BuildTarget {
+  return packageTarget(settings, dir, readText, localGo).target;
+}
+
+export function packageTarget(settings: CgoSettings, dir: string, readText: ReadText, localGo: LocalGo | undefined): { target: BuildTarget; goVersion: GoVersion } {
+  const inputs = { goos: settings.goos || undefined, goarch: settings.goarch || undefined, goVersion: settings.goVersion, localGo };
+  const resolved = resolvePackageTarget(dir, inputs, readText);
+  return targetProblem(resolved.target) ? resolvePackageTarget(dir, { ...inputs, goos: undefined, goarch: undefined }, readText) : resolved;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,8 +1,9 @@
 // `#cgo` lines go/build rejects (saveCgo): no colon or an unclosed quote ("invalid #cgo
 // line"), an argument with characters the go command refuses to pass to a shell ("malformed
 // #cgo argument"), or an unknown verb ("invalid #cgo verb"). The go command stops the build
-// of the package with that message.
-import { cgoVerbs, directiveErrorMessage, type CgoDirective } from '../cgo/directives';
+// of the package with that message. Also `#cgo noescape NAME` / `#cgo nocallback NAME` that
+// cmd/cgo refuses for the chosen Go (see CgoAnnotation in cgo/directives.ts).
+import { cgoVerbs, directiveErrorMessage, type CgoAnnotation, type CgoDirective } from '../cgo/directives';
 import type { Fix } from '../cgo/findings';
 import type { CgoFile } from '../cgo/package';
 import { toSource, toSourceEnd, type Preamble } from '../cgo/preamble';
@@ -14,17 +15,46 @@ export const invalidCgoDirective: Rule = {
   summary: 'A #cgo line that go/build rejects: invalid line, malformed argument, or invalid verb.',
   check({ pkg }) {
     const findings: RuleFinding[] = [];
+    let calledNames: ((name: string) => boolean) | undefined;
     for (const file of pkg.files) {
       for (const imp of file.imports) {
         if (!imp.preamble) continue;
         for (const directive of imp.directives) {
           if (directive.error) findings.push(report(file, imp.preamble, directive));
+          const annotation = directive.annotation;
+          if (!annotation || !file.included || file.isTest) continue;
+          calledNames ??= calledFromGo(pkg.files);
+          if (annotation.disabled || !calledNames(annotation.name.text)) findings.push(reportAnnotation(file, imp.preamble, annotation));
         }
       }
     }
     return findings;
   },
 };
+
+/**
+ * Whether `C.name` is written in a file cmd/cgo reads (built, not a test). cmd/cgo matches a
+ * noescape name against the C functions the Go code refers to; a name written but resolving to
+ * something else (a macro, a variable) is left to the compiler: only the certain case is reported.
+ */
+function calledFromGo(files: readonly CgoFile[]): (name: string) => boolean {
+  const texts = files.filter((f) => f.included && !f.isTest && f.imports.length > 0).map((f) => f.text);
+  return (name) => {
+    const use = new RegExp(`\\bC\\.${name.replace(/[^\w]/g, '\\$&')}(?![\\w])`);
+    return texts.some((text) => use.test(text));
+  };
+}
+
+function reportAnnotation(file: CgoFile, preamble: Preamble, annotation: CgoAnnotation): RuleFinding {
+  const start = toSource(preamble, annotation.name.start);
+  const end = toSourceEnd(preamble, annotation.name.end);
+  const message = annotation.disabled
+    ? `go build fails: "cgo: #cgo ${annotation.kind} disabled until Go 1.23". Go 1.22 and 1.23 accept the line but refuse to honour it; ` +
+      `#cgo ${annotation.kind} works from Go 1.24. Raise the module's go version, or put the file behind //go:build go1.24.`
+    : `go build fails: "cgo: #cgo ${annotation.kind} ${annotation.name.text}: no matched C function". ${annotation.name.text} must be ` +
+      `a C function that this package's Go code calls as C.${annotation.name.text}; none of its files does.`;
+  return { file: file.path, start, end, message, fixes: [] };
+}
 
 function report(file: CgoFile, preamble: Preamble, directive: CgoDirective): RuleFinding {
   const error = directive.error!;

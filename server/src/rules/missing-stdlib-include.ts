@@ -14,6 +14,7 @@ import { TextKeyedCache } from '../cgo/textCache';
 import { cText } from '../cgo/directives';
 import type { Fix, TextEdit } from '../cgo/findings';
 import { goGap } from '../cgo/gosyntax';
+import { unknownCNameError } from '../cgo/goversion';
 import { includeDirs } from '../cgo/headers';
 import type { CgoFile, CgoImport } from '../cgo/package';
 import { toSource, type Preamble } from '../cgo/preamble';
@@ -98,7 +99,7 @@ export const missingStdlibInclude: Rule = {
           start: use.start,
           end: use.end,
           message:
-            `cgo fails: could not determine kind of name for C.${use.name}. ${use.name} is declared in <stdlib.h>, which ` +
+            `cgo fails: ${unknownCNameError(ctx.pkg.target.goMinor, use.name)}. ${use.name} is declared in <stdlib.h>, which ` +
             `this file's preamble does not include.${sibling} Add #include <stdlib.h> to the preamble.` +
             (allocators.has(use.name) ? ' (C.malloc alone works without it: cgo provides its own.)' : ''),
           fixes: fix ? [fix] : [],

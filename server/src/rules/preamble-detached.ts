@@ -6,6 +6,7 @@ import { holdsC } from '../cgo/c';
 import { cText, isCgoDirectiveLine } from '../cgo/directives';
 import type { Fix } from '../cgo/findings';
 import type { CgoFile, CgoImport } from '../cgo/package';
+import { unknownCNameError } from '../cgo/goversion';
 import type { IgnoredComment } from '../cgo/preamble';
 import type { Rule, RuleFinding } from './rule';
 
@@ -21,7 +22,7 @@ export const preambleDetached: Rule = {
           // #cgo lines count: cut off, their flags are silently lost too.
           const hasDirectives = ignored.preamble.lines.some((line) => isCgoDirectiveLine(line.text));
           if (!hasDirectives && !holdsC(cParser, cText(ignored.preamble))) continue;
-          findings.push(report(file, imp, ignored));
+          findings.push(report(file, imp, ignored, pkg.target.goMinor));
         }
       }
     }
@@ -29,11 +30,11 @@ export const preambleDetached: Rule = {
   },
 };
 
-function report(file: CgoFile, imp: CgoImport, ignored: IgnoredComment): RuleFinding {
+function report(file: CgoFile, imp: CgoImport, ignored: IgnoredComment, goMinor: number): RuleFinding {
   const first = ignored.group.comments[0];
   const last = ignored.group.comments[ignored.group.comments.length - 1];
   const consequence =
-    'Names it declares are unknown to cgo ("could not determine kind of name for C.…"), functions it ' +
+    `Names it declares are unknown to cgo ("${unknownCNameError(goMinor, '…')}"), functions it ` +
     'defines are never compiled ("undefined reference" at link), and its #cgo flags are not used.';
   if (ignored.reason === 'blank-line') {
     const blankLines = file.lines.lineOf(ignored.nextStart) - ignored.group.endLine - 1;

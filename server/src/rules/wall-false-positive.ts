@@ -9,6 +9,9 @@
 // The flags apply to the whole package, so every file's calls count. gcc compiles those files
 // with CGO_CPPFLAGS + #cgo CPPFLAGS, then CGO_CFLAGS + #cgo CFLAGS (cmd/go exec.go); which
 // options win is gcc's business and is modelled below from real builds (gcc 12).
+// Go 1.26 ended the trap: writeOutputFunc declares _cgo_a only when the function has
+// parameters or a result (`if (n.Kind != "macro" && len(n.FuncType.Params) > 0) || tr != nil`,
+// cmd/cgo/out.go of 1.26.0, 1.26.8 and 1.27.3; 1.19.8 through 1.25.14 declare it always).
 import * as path from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import type { CDecl } from '../cgo/cdecl';
@@ -25,6 +28,7 @@ export const wallFalsePositive: Rule = {
   summary:
     "-Wall in #cgo CFLAGS makes gcc warn about cgo's generated code (unused variable '_cgo_a') for every C function called from Go with no arguments and no result.",
   check(ctx) {
+    if (ctx.pkg.target.goMinor >= firstGoWithoutUnusedCgoA) return [];
     const state = unusedVariableState(packageCompileFlags(ctx));
     if (!state.enabled) return [];
     const calls = triggeringCalls(ctx);
@@ -32,6 +36,9 @@ export const wallFalsePositive: Rule = {
     return state.enablers.map((flag) => report(flag, state, calls, severity));
   },
 };
+
+/** The first Go release whose generated prolog leaves no unused _cgo_a (see above). */
+export const firstGoWithoutUnusedCgoA = 26;
 
 /** One argument of an active #cgo CPPFLAGS/CFLAGS line, where it is written. */
 export interface FlagArgument {
