@@ -22,6 +22,11 @@
 //                                         // that succeeds before must print a warning: line that
 //                                         // the fix removes; "run": stdout after the
 //                                         // fix must equal after.stdout (or before.stdout)
+//   "versions": {                         // optional: where the truth differs between Go releases
+//     "<1.26": { "before": {...}, "diagnostics": [...], "after": {...} | null }
+//   }                                     // keys "1.N", "<1.N" or ">=1.N"; every key that holds for
+//                                         // the toolchain replaces those fields of the base, in
+//                                         // order; the base is the truth for all other releases
 // }
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -49,6 +54,32 @@ export interface CaseSpec {
   rules?: string[];
   diagnostics: ExpectedDiagnostic[];
   after?: { ok: true; stdout?: string };
+  versions?: Record<string, VersionOverride>;
+}
+
+/** The fields a Go release may see differently; after: null means "no fix check there". */
+export type VersionOverride = Partial<Pick<CaseSpec, 'before' | 'diagnostics' | 'rules'>> & { after?: CaseSpec['after'] | null };
+
+/** Whether a "versions" key ("1.N", "<1.N", ">=1.N") holds for Go 1.<minor>. */
+export function versionKeyHolds(key: string, minor: number): boolean {
+  const m = /^(<|>=)?1\.(\d+)$/.exec(key);
+  if (!m) throw new Error(`bad versions key ${JSON.stringify(key)}: want "1.N", "<1.N" or ">=1.N"`);
+  const n = Number(m[2]);
+  return m[1] === '<' ? minor < n : m[1] === '>=' ? minor >= n : minor === n;
+}
+
+/** The case as it holds for Go 1.<minor>. */
+export function specFor(spec: CaseSpec, minor: number): CaseSpec {
+  let out: CaseSpec = { ...spec };
+  for (const [key, override] of Object.entries(spec.versions ?? {})) {
+    if (!versionKeyHolds(key, minor)) continue;
+    const { after, ...rest } = override;
+    out = { ...out, ...rest };
+    if (after === null) delete out.after;
+    else if (after !== undefined) out.after = after;
+  }
+  delete out.versions;
+  return out;
 }
 
 export interface Case {
@@ -90,9 +121,29 @@ function readDirs(dir: string): string[] {
     .sort();
 }
 
+/** The Go releases whose truth a case may state separately: every override is validated as the base is. */
+const validatedMinors = [19, 20, 21, 22, 23, 24, 25, 26, 27];
+
 function validate(raw: unknown, file: string): CaseSpec {
+  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (isObj(raw) && raw.versions !== undefined) {
+    if (!isObj(raw.versions)) throw new Error(`${file}: "versions" must be an object`);
+    for (const [key, override] of Object.entries(raw.versions)) {
+      if (!isObj(override)) throw new Error(`${file}: versions[${JSON.stringify(key)}] must be an object`);
+      for (const field of Object.keys(override)) {
+        if (!['before', 'diagnostics', 'after', 'rules'].includes(field)) throw new Error(`${file}: versions[${JSON.stringify(key)}].${field}: only before, diagnostics, after and rules may differ`);
+      }
+      versionKeyHolds(key, 19);
+    }
+    for (const minor of validatedMinors) validateOne(specFor(raw as unknown as CaseSpec, minor) as unknown, file, ` (Go 1.${minor})`);
+    return raw as unknown as CaseSpec;
+  }
+  return validateOne(raw, file);
+}
+
+function validateOne(raw: unknown, file: string, forRelease = ''): CaseSpec {
   const fail = (msg: string): never => {
-    throw new Error(`${file}: ${msg}`);
+    throw new Error(`${file}${forRelease}: ${msg}`);
   };
   const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
   const isStrArr = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');

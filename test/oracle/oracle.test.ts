@@ -12,6 +12,9 @@
 //       cgo-lint and expect no diagnostic at all.
 // Fixtures are never written: everything happens in copies under a scratch directory that also
 // holds a shared GOCACHE, HOME and GOPATH (see support.ts for the hermetic go environment).
+// Every case runs under each toolchain of goToolchains() (the current Go, Go 1.19, and Go
+// 1.27.3 where fetched), with cgo-lint told that release (--go 1.N), against the case as it
+// holds for that release (case.json "versions").
 //
 // Environment knobs:
 //   ORACLE_TOOLCHAIN_ONLY=1  run step (a) only: checks the fixtures against the toolchain
@@ -20,13 +23,15 @@
 //   ORACLE_KEEP_TMP=1        keep the scratch directory (its path is printed).
 //   ORACLE_CLI=path.js       check another cgo-lint build instead of dist/cli.js (e.g. a stub
 //                            that replays case.json, to test this runner itself).
-//   CI=true                  a missing `go` is a failure instead of a skip.
+//   ORACLE_GO=1.19           only the toolchains of these releases (comma-separated).
+//   CI=true                  a missing `go` or Go 1.19 is a failure instead of a skip.
 // Without `go` on PATH the suite prints one line, `SKIPPED: go not found`, and passes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { type Case, goArgs, loadCases, reportedLocations } from './cases';
+import { type Case, type CaseSpec, goArgs, loadCases, reportedLocations, specFor } from './cases';
+import { goToolchains, type Toolchain } from '../support/go';
 import { goAvailable, listFiles, run, type RunResult, Scratch } from './support';
 
 // out/test/oracle -> repository root.
@@ -73,32 +78,47 @@ if (!goAvailable()) {
     for (const c of cases) {
       const gomod = fs.readFileSync(path.join(c.dir, 'go.mod'), 'utf8');
       assert.match(gomod, new RegExp(`^module example\\.com/${escapeRe(c.name)}$`, 'm'), `${c.id}/go.mod: module path`);
+      // Go 1.19 must be able to build every fixture: its go line may not ask for more.
       assert.match(gomod, /^go 1\.19$/m, `${c.id}/go.mod: go directive`);
     }
   });
 
-  test('oracle: toolchain vs cgo-lint', { concurrency: CONCURRENCY }, async (t) => {
-    if (loadError) throw loadError;
-    if (!TOOLCHAIN_ONLY) {
-      assert.ok(fs.existsSync(CLI), `${CLI} not found: build it first (npm run build)`);
+  const { found, required } = goToolchains();
+  const wanted = (process.env.ORACLE_GO ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const toolchains = found.filter((t) => wanted.length === 0 || wanted.some((w) => t.version.startsWith(`go${w}`)));
+  for (const missing of required.filter((r) => !r.found)) {
+    if (process.env.CI === 'true') {
+      test(`oracle: ${missing.go} runs`, () => assert.fail(`${missing.go} not found, and CI=true: the oracle proves every fixture on it (apt-get install golang-1.19-go)`));
+    } else {
+      console.log(`SKIPPED: ${missing.go} not found; the oracle runs without it`);
     }
-    const scratch = new Scratch();
-    try {
-      await Promise.all(cases.map((c) => t.test(c.id, { timeout: CASE_TIMEOUT_MS }, () => runCase(c, scratch))));
-    } finally {
-      scratch.dispose();
-    }
-  });
+  }
+  for (const toolchain of toolchains) {
+    test(`oracle: ${toolchain.version} vs cgo-lint --go 1.${toolchain.minor}`, { concurrency: CONCURRENCY }, async (t) => {
+      if (loadError) throw loadError;
+      if (!TOOLCHAIN_ONLY) {
+        assert.ok(fs.existsSync(CLI), `${CLI} not found: build it first (npm run build)`);
+      }
+      const scratch = new Scratch();
+      try {
+        await Promise.all(cases.map((c) => t.test(c.id, { timeout: CASE_TIMEOUT_MS }, () => runCase(c, specFor(c.spec, toolchain.minor), toolchain, scratch))));
+      } finally {
+        scratch.dispose();
+      }
+    });
+  }
 }
 
-async function runCase(c: Case, scratch: Scratch): Promise<void> {
-  const spec = c.spec;
+async function runCase(c: Case, spec: CaseSpec, toolchain: Toolchain, scratch: Scratch): Promise<void> {
   const dir = scratch.copy(c.dir, c.name);
   const args = goArgs(spec);
+  const go = toolchain.go;
+  const cliGo = ['--go', `1.${toolchain.minor}`];
+  const id = `${c.id} (${toolchain.version})`;
 
   // (a) the toolchain on the fixture as it is.
-  const before = await run('go', args, { cwd: dir, env: scratch.env });
-  const ctx = `${c.id}: go ${args.join(' ')} (before the fix)`;
+  const before = await run(go, args, { cwd: dir, env: scratch.env });
+  const ctx = `${id}: go ${args.join(' ')} (before the fix)`;
   assert.ok(before.code !== null, `${ctx}: ${before.error}`);
   assert.equal(before.code === 0, spec.before.ok, `${ctx}: expected ${spec.before.ok ? 'success' : 'failure'}\n${show(before)}`);
   for (const re of spec.before.output ?? []) {
@@ -115,42 +135,42 @@ async function runCase(c: Case, scratch: Scratch): Promise<void> {
 
   // (b) our diagnostics on the same copy.
   const scope = new Set<string>([c.rule, ...spec.diagnostics.map((d) => d.rule), ...(spec.rules ?? [])]);
-  const found = await lint(dir, `${c.id}: cgo-lint --format json (before the fix)`, scratch.env);
+  const found = await lint(cliGo, dir, `${id}: cgo-lint --format json (before the fix)`, scratch.env);
   const inScope = found.filter((d) => scope.has(d.rule));
   assert.deepEqual(
     inScope.map(key).sort(),
     spec.diagnostics.map(key).sort(),
-    `${c.id}: diagnostics of [${[...scope].join(', ')}] differ from case.json\n  all reported: ${found.map(describe).join('\n                ') || '(none)'}`,
+    `${id}: diagnostics of [${[...scope].join(', ')}] differ from case.json\n  all reported: ${found.map(describe).join('\n                ') || '(none)'}`,
   );
   for (const want of spec.diagnostics) {
     if (want.severity === undefined) continue;
     const got = inScope.find((d) => key(d) === key(want));
-    assert.equal(got?.severity, want.severity, `${c.id}: severity of ${key(want)}`);
+    assert.equal(got?.severity, want.severity, `${id}: severity of ${key(want)}`);
   }
   if (before.code === 0) {
     const errors = inScope.filter((d) => d.severity === 'error');
-    assert.deepEqual(errors.map(describe), [], `${c.id}: the toolchain succeeds, so none of our diagnostics may be an error`);
+    assert.deepEqual(errors.map(describe), [], `${id}: the toolchain succeeds, so none of our diagnostics may be an error`);
   }
   const flagged = new Set(inScope.map((d) => `${d.file}:${d.line}`));
   for (const l of locations) {
     if ((spec.before.unflaggedLocations ?? []).includes(l)) continue;
-    assert.ok(flagged.has(l), `${c.id}: the toolchain reports ${l} but we have no diagnostic on that line\n${show(before)}`);
+    assert.ok(flagged.has(l), `${id}: the toolchain reports ${l} but we have no diagnostic on that line\n${show(before)}`);
   }
   if (!spec.after) return;
   if (before.code === 0 && spec.command !== 'run') {
-    assert.ok(/\bwarning:/i.test(before.stderr), `${c.id}: "after" on a case that succeeds needs a warning for the fix to remove\n${show(before)}`);
+    assert.ok(/\bwarning:/i.test(before.stderr), `${id}: "after" on a case that succeeds needs a warning for the fix to remove\n${show(before)}`);
   }
 
   // (c) apply our fixes, then the toolchain must pass cleanly and we must be silent.
   const snapshot = readAll(dir);
-  const fix = await run(process.execPath, [CLI, '--fix', dir], { cwd: dir, env: scratch.env });
-  assert.ok(fix.code === 0 || fix.code === 1, `${c.id}: cgo-lint --fix exited ${fix.code}\n${show(fix)}`);
+  const fix = await run(process.execPath, [CLI, ...cliGo, '--fix', dir], { cwd: dir, env: scratch.env });
+  assert.ok(fix.code === 0 || fix.code === 1, `${id}: cgo-lint --fix exited ${fix.code}\n${show(fix)}`);
   const changed = diffFiles(snapshot, readAll(dir));
-  assert.ok(changed.length > 0, `${c.id}: cgo-lint --fix changed nothing\n${show(fix)}`);
+  assert.ok(changed.length > 0, `${id}: cgo-lint --fix changed nothing\n${show(fix)}`);
   const fixedFiles = changed.map((f) => `--- ${f} after --fix:\n${fs.readFileSync(path.join(dir, f), 'utf8')}`).join('\n');
 
-  const after = await run('go', args, { cwd: dir, env: scratch.env });
-  const actx = `${c.id}: go ${args.join(' ')} (after cgo-lint --fix)`;
+  const after = await run(go, args, { cwd: dir, env: scratch.env });
+  const actx = `${id}: go ${args.join(' ')} (after cgo-lint --fix)`;
   assert.equal(after.code, 0, `${actx}: expected success\n${show(after)}\n${fixedFiles}`);
   const warnings = after.stderr.split('\n').filter((l) => /\bwarning:/i.test(l));
   assert.deepEqual(warnings, [], `${actx}: warnings after the fix\n${show(after)}\n${fixedFiles}`);
@@ -158,17 +178,17 @@ async function runCase(c: Case, scratch: Scratch): Promise<void> {
     const want = spec.after.stdout ?? spec.before.stdout;
     assert.equal(after.stdout, want, `${actx}: the fixed program's stdout\n${fixedFiles}`);
     // A fix that keeps the output must also keep go vet quiet (union-unsafe-offset's issue asks for it).
-    const vet = await run('go', ['vet', './...'], { cwd: dir, env: scratch.env });
-    assert.equal(vet.code, 0, `${c.id}: go vet ./... after the fix\n${show(vet)}\n${fixedFiles}`);
+    const vet = await run(go, ['vet', './...'], { cwd: dir, env: scratch.env });
+    assert.equal(vet.code, 0, `${id}: go vet ./... after the fix\n${show(vet)}\n${fixedFiles}`);
   }
-  const left = await lint(dir, `${c.id}: cgo-lint --format json (after the fix)`, scratch.env);
-  assert.deepEqual(left.map(describe), [], `${c.id}: diagnostics left after --fix\n${fixedFiles}`);
+  const left = await lint(cliGo, dir, `${id}: cgo-lint --format json (after the fix)`, scratch.env);
+  assert.deepEqual(left.map(describe), [], `${id}: diagnostics left after --fix\n${fixedFiles}`);
 }
 
 /** Runs cgo-lint --format json on dir; returns its diagnostics with files relative to dir. */
-async function lint(dir: string, ctx: string, env: NodeJS.ProcessEnv): Promise<LintDiagnostic[]> {
+async function lint(cliGo: string[], dir: string, ctx: string, env: NodeJS.ProcessEnv): Promise<LintDiagnostic[]> {
   // The go command's environment: CGO_*_ALLOW and GOOS/GOARCH must mean the same to both.
-  const r = await run(process.execPath, [CLI, '--format', 'json', dir], { cwd: dir, env });
+  const r = await run(process.execPath, [CLI, ...cliGo, '--format', 'json', dir], { cwd: dir, env });
   assert.ok(r.code === 0 || r.code === 1, `${ctx}: exit status ${r.code}\n${show(r)}`);
   let parsed: unknown;
   try {

@@ -59,8 +59,7 @@ export function run(command: string, args: readonly string[], opts: RunOptions):
 
 /** True when a `go` binary can be started from PATH. */
 export function goAvailable(): boolean {
-  const r = spawnSync('go', ['version'], { stdio: 'ignore' });
-  return !r.error && r.status === 0;
+  return spawnSync('go', ['version'], { stdio: 'ignore' }).status === 0;
 }
 
 /** Recursively copies a directory (regular files and directories only). */

@@ -33,3 +33,45 @@ export function goEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
     ...extra,
   };
 }
+
+/** A Go toolchain the oracle and the agreement tests run under. */
+export interface Toolchain {
+  /** The go binary: a path, or "go" from PATH. */
+  go: string;
+  /** GOVERSION, e.g. go1.26.8. */
+  version: string;
+  /** N of Go 1.N: what cgo-lint is told with --go. */
+  minor: number;
+}
+
+/** GOVERSION of a go binary (never switching toolchains), or undefined when it does not run. */
+export function goVersionOf(go: string): string | undefined {
+  const r = spawnSync(go, ['env', 'GOVERSION'], { encoding: 'utf8', env: { ...process.env, GOTOOLCHAIN: 'local' }, stdio: ['ignore', 'pipe', 'ignore'] });
+  const version = r.status === 0 ? r.stdout.trim() : '';
+  return version.startsWith('go') ? version : undefined;
+}
+
+/**
+ * The toolchains to prove the engine on: the go on PATH (the machine's current Go), Debian's
+ * Go 1.19 (golang-1.19-go), and Go 1.27.3 where .ci/run has fetched it into the module cache.
+ * `required` lists those a CI run must have.
+ */
+export function goToolchains(): { found: Toolchain[]; required: { go: string; found: boolean }[] } {
+  const modCache = spawnSync('go', ['env', 'GOMODCACHE'], { encoding: 'utf8' }).stdout?.trim();
+  const candidates = [
+    { go: 'go', required: true },
+    { go: '/usr/lib/go-1.19/bin/go', required: true },
+    ...(modCache ? [{ go: path.join(modCache, 'golang.org', 'toolchain@v0.0.1-go1.27.3.linux-amd64', 'bin', 'go'), required: false }] : []),
+  ];
+  const found: Toolchain[] = [];
+  const required: { go: string; found: boolean }[] = [];
+  for (const candidate of candidates) {
+    const version = goVersionOf(candidate.go);
+    const minor = version ? Number(/^go1\.(\d+)/.exec(version)?.[1]) : NaN;
+    const usable = version !== undefined && Number.isInteger(minor) && !found.some((t) => t.version === version);
+    if (usable) found.push({ go: candidate.go, version, minor });
+    if (candidate.required) required.push({ go: candidate.go, found: usable });
+  }
+  return { found, required };
+}
+

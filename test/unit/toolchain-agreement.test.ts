@@ -5,12 +5,12 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { resolveTarget } from '../../server/src/cgo/target';
 import { buildCgoFile, packageFlags } from '../../server/src/cgo/package';
 import { directiveErrorMessage } from '../../server/src/cgo/directives';
 import { testEngine } from '../support/engine';
-import { goEnv, requireGo } from '../support/go';
+import { goEnv, goToolchains, requireGo, type Toolchain } from '../support/go';
 
 interface Case {
   name: string;
@@ -65,6 +65,9 @@ const cases: Case[] = [
   { name: 'package clause with a trailing comment', files: { 'a.go': `package p // the package\n// #define A 1\nimport "C"\n` } },
   { name: 'grouped specs on one line', files: { 'a.go': `${head}// #define A 1\nimport ("C"; "fmt")\n\nvar _ = fmt.Sprint\n` } },
   { name: 'an empty group first', files: { 'a.go': `${head}import ()\n\n// #define A 1\nimport "C"\n` } },
+  // go/build skips these from Go 1.22 (cmd/cgo judges them); Go 1.19 says "invalid #cgo line".
+  { name: 'noescape and nocallback', files: { 'a.go': `${head}// #cgo noescape f\n// #cgo nocallback f\n// #cgo CFLAGS: -DA\n// void f(void);\nimport "C"\n` } },
+  { name: 'noescape with a condition is an invalid line', files: { 'a.go': `${head}// #cgo linux noescape f\nimport "C"\n` } },
   { name: 'a raw-string "C" is not cgo', files: { 'a.go': `${head}// #define A 1\nimport \`C\`\n` } },
   { name: 'import "C" in a string is not one', files: { 'a.go': `${head}const s = \`\nimport "C"\n\`\n` } },
 ];
@@ -77,12 +80,21 @@ interface GoResult {
   error: string;
 }
 
-test('the engine agrees with cmd/cgo and go/build', async (t) => {
+test('the engine agrees with cmd/cgo and go/build of every toolchain', async (t) => {
   if (!requireGo('toolchain agreement')) return;
+  const { found, required } = goToolchains();
+  for (const missing of required.filter((r) => !r.found)) {
+    if (process.env.CI === 'true') assert.fail(`${missing.go} not found, and CI=true: the agreement holds for each toolchain (apt-get install golang-1.19-go)`);
+    process.stdout.write(`SKIPPED: ${missing.go} not found (toolchain agreement)\n`);
+  }
+  for (const toolchain of found) await t.test(toolchain.version, (tt) => agree(tt, toolchain));
+});
+
+async function agree(t: TestContext, toolchain: Toolchain): Promise<void> {
   const env = goEnv({ GOOS: 'linux', GOARCH: 'amd64' });
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cgo-agree-'));
   const goref = path.join(root, 'goref');
-  const build = spawnSync('go', ['build', '-o', goref, '.'], { cwd: path.join(__dirname, '..', '..', '..', 'test', 'goref'), env: goEnv(), encoding: 'utf8' });
+  const build = spawnSync(toolchain.go, ['build', '-o', goref, '.'], { cwd: path.join(__dirname, '..', '..', '..', 'test', 'goref'), env: goEnv(), encoding: 'utf8' });
   assert.equal(build.status, 0, build.stderr);
   const dirs = cases.map((c, i) => {
     const dir = path.join(root, `case${i}`);
@@ -94,7 +106,7 @@ test('the engine agrees with cmd/cgo and go/build', async (t) => {
   assert.equal(run.status, 0, run.stderr);
   const results: GoResult[] = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as GoResult);
   const engine = await testEngine();
-  const target = resolveTarget('linux', 'amd64', {});
+  const target = resolveTarget('linux', 'amd64', {}, toolchain.minor);
   for (const [i, c] of cases.entries()) {
     await t.test(c.name, () => {
       const expected = results[i];
@@ -119,4 +131,5 @@ test('the engine agrees with cmd/cgo and go/build', async (t) => {
       }
     });
   }
-});
+  fs.rmSync(root, { recursive: true, force: true });
+}
