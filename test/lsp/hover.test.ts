@@ -99,6 +99,22 @@ test('hover on a #cgo verb: what it does, CGO_CFLAGS, and the value combined fro
   });
 });
 
+test('hover on import "C" and a #cgo verb says which Go release the answers are for, and why', { timeout: 20_000 }, async () => {
+  await withServer({ pull: true, configuration: true }, async (client) => {
+    const dir = appPackage();
+    fs.writeFileSync(path.join(dir, 'go.mod'), 'module example.com/app\n\ngo 1.24\n');
+    const uri = fileUri(dir, 'app.go');
+    client.configurationFor = () => ({ goVersion: '1.19' });
+    client.open(uri, appGo);
+    assert.match(await hoverText(client, uri, at(appGo, 'import "C"', 8)), /Answers for \*\*Go 1\.19\*\*: set to 1\.19/);
+    client.configurationFor = () => ({});
+    client.notify('workspace/didChangeConfiguration', { settings: null });
+    // The go command on PATH, or go.mod where it cannot be asked.
+    const text = await hoverText(client, uri, at(appGo, 'CFLAGS', 2));
+    assert.match(text, /Answers for \*\*Go 1\.(2[4-9])\*\*: (go env GOVERSION \(go1\.\d+|go\.mod says go 1\.24)/);
+  });
+});
+
 test('hover on a #cgo condition: in words, and whether it holds for cgo.goos (linux, then windows)', { timeout: 20_000 }, async () => {
   await withServer({ pull: true, configuration: true }, async (client) => {
     client.configurationFor = () => ({ goos: 'linux', goarch: 'amd64' });

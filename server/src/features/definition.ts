@@ -46,6 +46,8 @@ export interface DocumentView {
   document: TextDocument;
   settings: CgoSettings;
   target: BuildTarget;
+  /** The Go release the answers are for, and why (hovers say it). */
+  goVersion: GoVersion;
   pkg: CgoPackage;
   /** The requested document's file. */
   file: CgoFile;
@@ -68,7 +70,7 @@ export async function withView<T>(services: FeatureServices, uri: string, body: 
   const document = services.documents.get(uri);
   if (!document || !settings.enable || !mayImportC(document.getText())) return undefined;
   const loaded = services.workspace.load(key);
-  const target = targetOf(settings, loaded.dir, loaded.readText, services.goEnv.current());
+  const { target, goVersion } = packageTarget(settings, loaded.dir, loaded.readText, services.goEnv.current());
   const files = loaded.files.map((source) => cgoFileOf(source, target));
   const file = files[loaded.files.findIndex((source) => source.uri === uri)];
   if (!file) return undefined;
@@ -80,6 +82,7 @@ export async function withView<T>(services: FeatureServices, uri: string, body: 
     document,
     settings,
     target,
+    goVersion,
     pkg,
     file,
     readText: loaded.readText,

@@ -171,10 +171,15 @@ function codeBlock(text: string, language = 'text'): string {
   return `${fence}${language}\n${text}\n${fence}`;
 }
 
+/** Which Go release the answers follow, and why: verbs, flags and messages differ between releases. */
+function goVersionLine(view: DocumentView): string {
+  return `Answers for **Go 1.${view.goVersion.minor}**: ${view.goVersion.reason} (\`cgo.goVersion\` sets it).`;
+}
+
 function verbHover(services: FeatureServices, view: DocumentView, directive: CgoDirective, verb: CgoVerb): Omit<BuiltHover, 'range'> {
   const doc = verbDocs[verb];
   const target = targetName(view.target);
-  const parts = [`**#cgo ${verb}** — ${doc.summary}`, `Applies to ${doc.appliesTo}. ${accumulationNote}`];
+  const parts = [`**#cgo ${verb}** — ${doc.summary}`, `Applies to ${doc.appliesTo}. ${accumulationNote}`, goVersionLine(view)];
   const statuses = directiveStatuses(view).filter((s) => s.directive.verb?.text === verb);
   const own = statuses.find((s) => s.directive === directive);
   const error = directiveErrorMessage(directive);
@@ -324,7 +329,7 @@ async function pkgConfigSection(services: FeatureServices, request: PkgConfigReq
 
 function importSummary(view: DocumentView, imp: CgoImport): string[] {
   const target = targetName(view.target);
-  const parts = [`**import "C"** — cgo, for ${target}`];
+  const parts = [`**import "C"** — cgo, for ${target}`, goVersionLine(view)];
   if (imp.name) parts.push(`⚠ Imported as \`${imp.name.text}\`: cgo only works with \`import "C"\`.`);
   if (!imp.preamble) parts.push('This import has no preamble: the comment must sit directly above `import "C"`, with no blank line.');
   if (view.file.isTest) parts.push('⚠ `_test.go` files cannot use cgo ("use of cgo in test … not supported").');
