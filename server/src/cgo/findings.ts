@@ -12,6 +12,7 @@ export const ruleIds = [
   'disallowed-cgo-flag',
   'export-with-definitions',
   'missing-stdlib-include',
+  'method-on-c-type',
 ] as const;
 export type RuleId = (typeof ruleIds)[number];
 

@@ -3,6 +3,7 @@ import { cgoInTest } from './cgo-in-test';
 import { disallowedCgoFlag } from './disallowed-cgo-flag';
 import { exportWithDefinitions } from './export-with-definitions';
 import { invalidCgoDirective } from './invalid-cgo-directive';
+import { methodOnCType } from './method-on-c-type';
 import { missingStdlibInclude } from './missing-stdlib-include';
 import { preambleCommentBleed } from './preamble-comment-bleed';
 import { preambleDetached } from './preamble-detached';
@@ -11,7 +12,7 @@ import type { Rule } from './rule';
 import { unionUnsafeOffset } from './union-unsafe-offset';
 import { wallFalsePositive } from './wall-false-positive';
 
-export const rules: readonly Rule[] = [preambleCommentBleed, preambleDetached, invalidCgoDirective, disallowedCgoFlag, renameImportC, cgoInTest, wallFalsePositive, exportWithDefinitions, missingStdlibInclude, unionUnsafeOffset];
+export const rules: readonly Rule[] = [preambleCommentBleed, preambleDetached, invalidCgoDirective, disallowedCgoFlag, renameImportC, cgoInTest, wallFalsePositive, exportWithDefinitions, missingStdlibInclude, unionUnsafeOffset, methodOnCType];
 
 export function ruleById(id: string): Rule | undefined {
   return rules.find((rule) => rule.id === id);
