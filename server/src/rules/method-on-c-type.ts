@@ -23,11 +23,15 @@ export const methodOnCType: Rule = {
     if (goMinor < refusesDirectReceiver) return [];
     const files = pkg.files.filter((file) => file.included);
     // Only a file that spells a receiver can declare a method; most never need a tree.
-    const mayHaveReceiver = (file: CgoFile): boolean => /\bfunc\s*\(/.test(file.text);
-    const aliases = goMinor >= refusesAliasReceiver ? cTypeAliases(files.filter((f) => f.imports.length > 0 && /=\s*C\s*\./.test(f.text))) : new Map<string, string>();
+    const withReceivers = files.filter((file) => /\bfunc\s*\(/.test(file.text));
+    if (withReceivers.length === 0) return [];
+    // `type P = C.T`, alone or in a `type ( … )` group: only such files are read for aliases.
+    const declaresAlias = (text: string): boolean =>
+      /\btype\s+[A-Za-z_]\w*\s*=\s*C\s*\./.test(text) || (/\btype\s*\(/.test(text) && /^\s*[A-Za-z_]\w*\s*=\s*C\s*\./m.test(text));
+    const aliasFiles = goMinor >= refusesAliasReceiver ? files.filter((f) => f.imports.length > 0 && declaresAlias(f.text)) : [];
+    const aliases = aliasFiles.length > 0 ? cTypeAliases(aliasFiles) : new Map<string, string>();
     const findings: RuleFinding[] = [];
-    for (const file of files) {
-      if (!mayHaveReceiver(file)) continue;
+    for (const file of withReceivers) {
       const direct = file.imports.length > 0 && /\bfunc\s*\([^)]*\bC\s*\./.test(file.text);
       if (!direct && aliases.size === 0) continue;
       for (const method of file.tree.rootNode.namedChildren) {
@@ -39,9 +43,10 @@ export const methodOnCType: Rule = {
           // cmd/cgo prints the receiver type as written (format.Node): *C.T, (C.T).
           const cType = `C.${receiver.childForFieldName('name')?.text}`;
           findings.push(report(file, method, receiver, written.text.replace(/\s+/g, ''), cType, refusesDirectReceiver));
-        } else if (receiver.type === 'type_identifier' && aliases.has(receiver.text)) {
+        } else if (receiver.type === 'type_identifier') {
           // types2 names the alias, without the star.
-          findings.push(report(file, method, receiver, receiver.text, aliases.get(receiver.text)!, refusesAliasReceiver));
+          const cType = aliases.get(receiver.text);
+          if (cType) findings.push(report(file, method, receiver, receiver.text, cType, refusesAliasReceiver));
         }
       }
     }
