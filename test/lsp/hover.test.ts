@@ -171,7 +171,7 @@ test('hover on a flag: -I${SRCDIR}/inc expanded, whether the path exists, and th
     assert.match(text, /✗ does not exist/);
 
     text = await hoverText(client, uri, at(appGo, '-fplugin', 2));
-    assert.match(text, /✗ The go command refuses it: `invalid flag in #cgo LDFLAGS: -fplugin=evil\.so`/);
+    assert.match(text, /✗ The go command refuses it: `invalid flag in #cgo LDFLAGS: -fplugin=evil\.so \(see https:\/\/go\.dev\/s\/invalidflag\)`/);
   });
 });
 

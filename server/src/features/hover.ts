@@ -11,7 +11,8 @@ import type { CDecl, CScope, CType } from '../cgo/cdecl';
 import { declarationHead, typeToC } from '../cgo/cdecl';
 import { matchAuto } from '../cgo/constraints';
 import { cgoVerbs, directiveErrorMessage, type CgoDirective, type CgoVerb } from '../cgo/directives';
-import { compilerFlagProblems, goGetenv, linkerFlagProblems } from '../cgo/flags';
+import { compilerFlagProblems, defaultFlagGoMinor as flagGoMinor, linkerFlagProblems } from '../cgo/flags';
+import { goGetenv } from '../cgo/goenv';
 import { cNameOf, cgoBuiltinFunctions, goSignature, goType } from '../cgo/gotypes';
 import { layoutOf, namedMembers, scalarSize, type LayoutTarget } from '../cgo/layout';
 import type { CgoFile, CgoImport } from '../cgo/package';
@@ -243,7 +244,7 @@ function argumentHover(services: FeatureServices, view: DocumentView, directive:
   const parts = [`**\`${arg.raw}\`** in \`#cgo ${verb}\``, doc.text];
   if (arg.raw.includes('${SRCDIR}')) parts.push(`\`\${SRCDIR}\` is the package directory: \`${view.pkg.dir}\` → \`${arg.value}\``);
   if (doc.path) parts.push(pathLine(view, doc.path.value, doc.path.kind));
-  const verdict = allowVerdict(verb, values, index);
+  const verdict = allowVerdict(flagGoMinor, verb, values, index);
   if (verdict) parts.push(verdict);
   for (const note of doc.notes) parts.push(`ℹ ${note}`);
   if (!directive.active) parts.push(`This line is **inactive** for ${targetName(view.target)}: its conditions do not match.`);
@@ -270,10 +271,11 @@ function pathLine(view: DocumentView, value: string, kind: 'dir' | 'file'): stri
   return `Path: ${shown} — ${state}`;
 }
 
-function allowVerdict(verb: CgoVerb, values: string[], index: number): string | undefined {
+function allowVerdict(goMinor: number, verb: CgoVerb, values: string[], index: number): string | undefined {
   if (verb === 'pkg-config') return undefined;
   const getenv = goGetenv();
-  const check = verb === 'LDFLAGS' ? linkerFlagProblems(verb, `#cgo ${verb}`, values, getenv) : compilerFlagProblems(verb, `#cgo ${verb}`, values, getenv);
+  const check =
+    verb === 'LDFLAGS' ? linkerFlagProblems(goMinor, verb, `#cgo ${verb}`, values, getenv) : compilerFlagProblems(goMinor, verb, `#cgo ${verb}`, values, getenv);
   if (check.envError) return `⚠ The go command checks no flag: ${check.envError}`;
   const problem = check.problems.find((p) => p.index === index || (p.kind === 'bad-next-arg' && p.index + 1 === index));
   if (!problem) return "✓ Allowed by the go command's `#cgo` flag allowlist.";
@@ -301,8 +303,8 @@ async function pkgConfigSection(services: FeatureServices, request: PkgConfigReq
     const lines = [`**\`${command}\`**`, codeBlock(`CPPFLAGS += ${quoteArgs(result.cflags) || '(nothing)'}\nLDFLAGS  += ${quoteArgs(result.libs) || '(nothing)'}`, 'sh')];
     const getenv = goGetenv();
     const refused = [
-      compilerFlagProblems('CFLAGS', 'pkg-config --cflags', result.cflags, getenv).error,
-      linkerFlagProblems('LDFLAGS', 'pkg-config --libs', result.libs, getenv).error,
+      compilerFlagProblems(flagGoMinor, 'CFLAGS', 'pkg-config --cflags', result.cflags, getenv).error,
+      linkerFlagProblems(flagGoMinor, 'LDFLAGS', 'pkg-config --libs', result.libs, getenv).error,
     ].filter((e): e is string => e !== undefined);
     for (const error of refused) lines.push(`✗ The go command refuses this output: \`${error}\``);
     return lines.join('\n\n');
