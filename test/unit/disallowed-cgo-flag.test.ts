@@ -3,27 +3,29 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import type { Finding } from '../../server/src/cgo/findings';
-import type { Getenv } from '../../server/src/cgo/goenv';
+import type { Getenv } from '../../server/src/cgo/goGetenv';
 import { resolveTarget } from '../../server/src/cgo/target';
 import { LineIndex } from '../../server/src/cgo/text';
 import { setFlagEnvironment } from '../../server/src/rules/disallowed-cgo-flag';
 import { testEngine } from '../support/engine';
 
 const dir = '/virtual/p';
-const target = resolveTarget('linux', 'amd64', {});
+// Go 1.26.8, the oracle's current Go; cases for other releases name theirs.
+const target = resolveTarget('linux', 'amd64', {}, 26);
 
 // Neither this process's CGO_*_ALLOW nor the developer's `go env -w` file may leak in.
 let env: Record<string, string> = {};
 const previous = setFlagEnvironment((): Getenv => (key) => env[key] ?? '');
 after(() => setFlagEnvironment(previous));
 
-async function check(files: Record<string, string>, environment: Record<string, string> = {}): Promise<Finding[]> {
+async function check(files: Record<string, string>, environment: Record<string, string> = {}, goMinor = 26): Promise<Finding[]> {
   env = environment;
+  const forRelease = goMinor === 26 ? target : resolveTarget('linux', 'amd64', {}, goMinor);
   const engine = await testEngine();
   const findings = engine.checkPackage(
     dir,
     Object.entries(files).map(([name, text]) => ({ path: `${dir}/${name}`, text })),
-    { target },
+    { target: forRelease },
   );
   return findings.filter((f) => f.rule === 'disallowed-cgo-flag');
 }
@@ -189,4 +191,52 @@ test('an environment regexp Go cannot parse fails every cgo build', async () => 
   ]);
   // No cgo, no check.
   assert.deepEqual(await check({ 'a.go': 'package p\n' }, { CGO_CFLAGS_ALLOW: '(' }), []);
+});
+
+test('the Go release decides: flags added after 1.19, flags refused after 1.19, and the messages', async () => {
+  const files = {
+    'a.go': pkg('// #cgo LDFLAGS: -lm -Wl,-z,now -Wl,--push-state,--as-needed -lz -Wl,--pop-state -Wl,-rpath,.\n// #cgo CFLAGS: -ftls-model=initial-exec -fno-canonical-system-headers'),
+  };
+  assert.deepEqual(where(await check(files, {}, 26), files), []);
+  assert.deepEqual(where(await check(files, {}, 27), files), []);
+  assert.deepEqual(where(await check(files, {}, 23), files), [
+    'a.go:3:-Wl,--push-state,--as-needed',
+    'a.go:3:-Wl,--pop-state',
+    'a.go:3:-Wl,-rpath,.',
+    'a.go:4:-ftls-model=initial-exec',
+  ]);
+  const old = await check(files, {}, 19);
+  assert.deepEqual(where(old, files), [
+    'a.go:3:-Wl,-z,now',
+    'a.go:3:-Wl,--push-state,--as-needed',
+    'a.go:3:-Wl,--pop-state',
+    'a.go:3:-Wl,-rpath,.',
+    'a.go:4:-ftls-model=initial-exec',
+    'a.go:4:-fno-canonical-system-headers',
+  ]);
+  assert.equal(tool(old[0]), 'invalid flag in #cgo LDFLAGS: -Wl,-z,now');
+  assert.match(old[0].message, /allowlisted flags from #cgo lines \(https:\/\/golang\.org\/s\/invalidflag\)\. /);
+
+  // The other way round: Go 1.19.8 allows -Wl,-O with a name, Go 1.20+ only a level.
+  const ofast = { 'a.go': pkg('// #cgo LDFLAGS: -lm -Wl,-Ofast') };
+  assert.deepEqual(where(await check(ofast, {}, 19), ofast), []);
+  const refused = await check(ofast, {}, 26);
+  assert.deepEqual(where(refused, ofast), ['a.go:3:-Wl,-Ofast']);
+  assert.equal(tool(refused[0]), 'invalid flag in #cgo LDFLAGS: -Wl,-Ofast (see https://go.dev/s/invalidflag)');
+  assert.match(refused[0].message, /allowlisted flags from #cgo lines\. If the flag is needed/);
+});
+
+test('pkg-config options: refused by Go 1.24+ only, each release with its message', async () => {
+  const files = { 'a.go': pkg('// #cgo pkg-config: --static zlib --define-prefix --foo') };
+  assert.deepEqual(await check(files, {}, 23), []);
+  assert.deepEqual((await check(files, {}, 24)).map(tool), [
+    'invalid flag in pkg-config --cflags: --define-prefix',
+    'invalid flag in pkg-config --cflags: --foo',
+  ]);
+  assert.deepEqual(await check(files, { CGO_CFLAGS_ALLOW: '--.*' }, 24), []);
+  assert.deepEqual((await check(files, {}, 25)).map(tool), ['invalid flag in pkg-config: --foo']);
+  const found = await check(files, { CGO_CFLAGS_ALLOW: '--.*' }, 26);
+  assert.deepEqual(where(found, files), ['a.go:3:--foo']);
+  assert.equal(tool(found[0]), 'invalid flag in pkg-config: --foo (see https://go.dev/s/invalidflag)');
+  assert.match(found[0].message, /cannot be allowed with an environment variable/);
 });

@@ -20,7 +20,7 @@ import {
   safeArg,
   type FlagEnv,
 } from '../../server/src/cgo/flags';
-import { goEnvFile, goGetenv, parseGoEnvFile } from '../../server/src/cgo/goenv';
+import { goEnvFile, goGetenv, parseGoEnvFile } from '../../server/src/cgo/goGetenv';
 import { compileGoRegexp, findString, GoRegexpError, quoteMeta } from '../../server/src/cgo/goregexp';
 
 // The tests ported from Go 1.19.8 check Go 1.19's model.

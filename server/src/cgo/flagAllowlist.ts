@@ -21,6 +21,8 @@
 // `test/unit/flags.test.ts` pins the sizes of every derived list. The order of a list does not
 // change what checkFlags answers (any complete match allows a flag).
 
+import { newestGoMinor, oldestGoMinor } from './goversion';
+
 /** What security.go and getPkgConfigFlags of one Go release check. */
 export interface FlagAllowlist {
   /** The Go minor N of Go 1.N. */
@@ -462,15 +464,11 @@ const allowlists = new Map<number, FlagAllowlist>([[19, go119]]);
   }
 }
 
-/** The oldest and newest Go minors modelled. */
-export const oldestFlagGoMinor = 19;
-export const newestFlagGoMinor = 27;
-
 /**
  * The allowlist of Go 1.<goMinor>. A minor before 1.19 gets 1.19's and one after 1.27 gets 1.27's:
  * the nearest release modelled.
  */
 export function flagAllowlist(goMinor: number): FlagAllowlist {
-  const minor = Math.min(Math.max(Math.trunc(goMinor), oldestFlagGoMinor), newestFlagGoMinor);
+  const minor = Math.min(Math.max(Math.trunc(goMinor), oldestGoMinor), newestGoMinor);
   return allowlists.get(minor)!;
 }

@@ -8,7 +8,7 @@
 // The allowlists of each release are in flagAllowlist.ts, the Go regexps in goregexp.ts, and
 // cfg.Getenv (where $CGO_<NAME>_ALLOW / _DISALLOW come from) in goenv.ts.
 import { flagAllowlist, type FlagAllowlist } from './flagAllowlist';
-import type { Getenv } from './goenv';
+import type { Getenv } from './goGetenv';
 import { compileGoRegexp, findString, GoRegexpError } from './goregexp';
 
 /**
@@ -54,12 +54,6 @@ function checkLists(goMinor: number): CheckLists {
   }
   return lists;
 }
-
-/**
- * The Go minor the callers check for until the build target names the Go that builds the code:
- * Go 1.26, the Go on PATH where this project runs.
- */
-export const defaultFlagGoMinor = 26;
 
 /** Where the overrides come from: a function like cfg.Getenv, or plain variables like process.env. */
 export type FlagEnv = Getenv | Readonly<Record<string, string | undefined>>;

@@ -14,7 +14,7 @@
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import { pkgConfigProblems } from './flags';
-import { goGetenv } from './goenv';
+import { goGetenv } from './goGetenv';
 
 export type PkgConfigResult =
   | { ok: true; command: string; cflags: string[]; libs: string[] }

@@ -11,8 +11,8 @@ import type { CDecl, CScope, CType } from '../cgo/cdecl';
 import { declarationHead, typeToC } from '../cgo/cdecl';
 import { matchAuto } from '../cgo/constraints';
 import { cgoVerbs, directiveErrorMessage, type CgoDirective, type CgoVerb } from '../cgo/directives';
-import { compilerFlagProblems, defaultFlagGoMinor as flagGoMinor, linkerFlagProblems } from '../cgo/flags';
-import { goGetenv } from '../cgo/goenv';
+import { compilerFlagProblems, linkerFlagProblems } from '../cgo/flags';
+import { goGetenv } from '../cgo/goGetenv';
 import { cNameOf, cgoBuiltinFunctions, goSignature, goType } from '../cgo/gotypes';
 import { layoutOf, namedMembers, scalarSize, type LayoutTarget } from '../cgo/layout';
 import type { CgoFile, CgoImport } from '../cgo/package';
@@ -50,6 +50,8 @@ import {
 interface PkgConfigRequest {
   args: string[];
   cwd: string;
+  /** The Go 1.N whose go command checks the flags pkg-config prints. */
+  goMinor: number;
   /** Why pkg-config is not run; undefined when it may run. */
   notRun: string | undefined;
 }
@@ -244,7 +246,7 @@ function argumentHover(services: FeatureServices, view: DocumentView, directive:
   const parts = [`**\`${arg.raw}\`** in \`#cgo ${verb}\``, doc.text];
   if (arg.raw.includes('${SRCDIR}')) parts.push(`\`\${SRCDIR}\` is the package directory: \`${view.pkg.dir}\` → \`${arg.value}\``);
   if (doc.path) parts.push(pathLine(view, doc.path.value, doc.path.kind));
-  const verdict = allowVerdict(flagGoMinor, verb, values, index);
+  const verdict = allowVerdict(view.target.goMinor, verb, values, index);
   if (verdict) parts.push(verdict);
   for (const note of doc.notes) parts.push(`ℹ ${note}`);
   if (!directive.active) parts.push(`This line is **inactive** for ${targetName(view.target)}: its conditions do not match.`);
@@ -291,7 +293,7 @@ function pkgConfigRequest(services: FeatureServices, view: DocumentView, args: s
   let notRun: string | undefined;
   if (!services.isTrusted()) notRun = 'pkg-config is not run in an untrusted workspace (Workspace Trust).';
   else if (!view.settings.pkgConfig.enable) notRun = 'pkg-config is not run: `cgo.pkgConfig.enable` is off.';
-  return { args, cwd: view.pkg.dir, notRun };
+  return { args, cwd: view.pkg.dir, goMinor: view.target.goMinor, notRun };
 }
 
 async function pkgConfigSection(services: FeatureServices, request: PkgConfigRequest): Promise<string> {
@@ -303,8 +305,8 @@ async function pkgConfigSection(services: FeatureServices, request: PkgConfigReq
     const lines = [`**\`${command}\`**`, codeBlock(`CPPFLAGS += ${quoteArgs(result.cflags) || '(nothing)'}\nLDFLAGS  += ${quoteArgs(result.libs) || '(nothing)'}`, 'sh')];
     const getenv = goGetenv();
     const refused = [
-      compilerFlagProblems(flagGoMinor, 'CFLAGS', 'pkg-config --cflags', result.cflags, getenv).error,
-      linkerFlagProblems(flagGoMinor, 'LDFLAGS', 'pkg-config --libs', result.libs, getenv).error,
+      compilerFlagProblems(request.goMinor, 'CFLAGS', 'pkg-config --cflags', result.cflags, getenv).error,
+      linkerFlagProblems(request.goMinor, 'LDFLAGS', 'pkg-config --libs', result.libs, getenv).error,
     ].filter((e): e is string => e !== undefined);
     for (const error of refused) lines.push(`✗ The go command refuses this output: \`${error}\``);
     return lines.join('\n\n');

@@ -11,7 +11,6 @@
 import { makePathsAbsolute, type CgoDirective, type CgoVerb } from '../cgo/directives';
 import {
   compilerFlagProblems,
-  defaultFlagGoMinor,
   flagVerbs,
   linkerFlagProblems,
   pkgConfigOptionProblems,
@@ -19,7 +18,7 @@ import {
   type FlagProblem,
 } from '../cgo/flags';
 import { flagAllowlist } from '../cgo/flagAllowlist';
-import { goGetenv, type Getenv } from '../cgo/goenv';
+import { goGetenv, type Getenv } from '../cgo/goGetenv';
 import { quoteMeta } from '../cgo/goregexp';
 import type { CgoFile, CgoImport } from '../cgo/package';
 import { toSource, type Preamble } from '../cgo/preamble';
@@ -55,7 +54,7 @@ export const disallowedCgoFlag: Rule = {
     const { imports, args } = packageArgs(ctx);
     if (imports.length === 0) return [];
     const findings: RuleFinding[] = [];
-    const goMinor = defaultFlagGoMinor;
+    const goMinor = ctx.pkg.target.goMinor;
     const getenv = environment();
 
     // exec.go, getPkgConfigFlags (runs before CFlags): the package names, then (Go 1.24+) the options.
