@@ -3,19 +3,19 @@
 // validLinkerFlags, validLinkerFlagsWithNextArg, invalidLinkerFlags, validPkgConfigFlags, and
 // what checkFlags does around them) and exec.go (getPkgConfigFlags) of one release per minor:
 //   1.19  go1.19.8   /usr/lib/go-1.19/src (Debian's golang-1.19 1.19.8-2, the oracle's Go 1.19)
-//   1.20  go1.20.14  golang.org/toolchain@v0.0.1-go1.20.14.linux-amd64 (the last 1.20 release)
-//   1.21  go1.21.13  golang.org/toolchain@v0.0.1-go1.21.13.linux-amd64 (the last 1.21 release)
-//   1.22  go1.22.12  golang.org/toolchain@v0.0.1-go1.22.12.linux-amd64 (the last 1.22 release)
-//   1.23  go1.23.12  golang.org/toolchain@v0.0.1-go1.23.12.linux-amd64 (the last 1.23 release)
-//   1.24  go1.24.13  golang.org/toolchain@v0.0.1-go1.24.13.linux-amd64 (the last 1.24 release)
-//   1.25  go1.25.14  golang.org/toolchain@v0.0.1-go1.25.14.linux-amd64 (the last 1.25 release)
+//   1.20  go1.20.14  golang.org/toolchain@v0.0.1-go1.20.14.linux-amd64
+//   1.21  go1.21.13  golang.org/toolchain@v0.0.1-go1.21.13.linux-amd64
+//   1.22  go1.22.12  golang.org/toolchain@v0.0.1-go1.22.12.linux-amd64
+//   1.23  go1.23.12  golang.org/toolchain@v0.0.1-go1.23.12.linux-amd64
+//   1.24  go1.24.13  golang.org/toolchain@v0.0.1-go1.24.13.linux-amd64
+//   1.25  go1.25.14  golang.org/toolchain@v0.0.1-go1.25.14.linux-amd64
 //   1.26  go1.26.8   /usr/local/go/src (the oracle's current Go)
 //   1.27  go1.27.3   golang.org/toolchain@v0.0.1-go1.27.3.linux-amd64
+// 1.20 to 1.25 are the newest release of each on proxy.golang.org (2026-12-01).
 // 1.19 is 1.19.8, not the last 1.19 release (1.19.13, whose security.go is 1.20.14's): it is the
 // Go 1.19 that distributions ship and the oracle runs, and every flag 1.19.13 allows 1.19.8
-// allows too, so no flag that builds there is reported. 1.26.11 and 1.27.4 rewrote the linker
-// check (it inspects the files that flags name) and are not modelled; see the report of the
-// change that added this file.
+// allows too, so no flag that builds there is reported. 1.26.11 and 1.27.4 (not modelled)
+// narrow several entries and make the linker check inspect the files that flags name.
 //
 // Each release is written as its changes to the one before, so a list is derived, not copied;
 // `test/unit/flags.test.ts` pins the sizes of every derived list. The order of a list does not

@@ -6,7 +6,7 @@
 //                                     named in the error), getPkgConfigFlags
 //   cmd/go/internal/load/pkg.go       SafeArg
 // The allowlists of each release are in flagAllowlist.ts, the Go regexps in goregexp.ts, and
-// cfg.Getenv (where $CGO_<NAME>_ALLOW / _DISALLOW come from) in goenv.ts.
+// cfg.Getenv (where $CGO_<NAME>_ALLOW / _DISALLOW come from) in goGetenv.ts.
 import { flagAllowlist, type FlagAllowlist } from './flagAllowlist';
 import type { Getenv } from './goGetenv';
 import { compileGoRegexp, findString, GoRegexpError } from './goregexp';
@@ -140,17 +140,17 @@ function checkFlags(name: string, source: string, list: readonly string[], rules
       }
       if (allow && findString(allow, arg) === arg) continue Args;
       if (matchesWhole(invalid, arg)) break bad;
-      if (matchesWhole(valid, arg)) continue Args;
-      // Go 1.24+: the first allowlist entry does not match "-Wl,--push-state,…" (none does
-      // when it starts with "-Wl,--push-state,"), so checkFlags decides on its parts: each
-      // must be allowed, and not refused, as a -Wl flag of its own.
-      if (allowlist.splitPushState && valid.length > 0 && arg.startsWith('-Wl,--push-state,')) {
+      // Go 1.24+: at the first allowlist entry that does not match "-Wl,--push-state,…",
+      // checkFlags decides on its parts: each must be allowed, and not refused, as a -Wl flag
+      // of its own.
+      if (allowlist.splitPushState && arg.startsWith('-Wl,--push-state,') && valid.length > 0 && !matchesWhole(valid.slice(0, 1), arg)) {
         for (const part of arg.split(',').slice(1)) {
           const a = `-Wl,${part}`;
           if (!matchesWhole(valid, a) || matchesWhole(invalid, a)) break bad;
         }
         continue Args;
       }
+      if (matchesWhole(valid, arg)) continue Args;
       for (const x of validNext) {
         if (arg !== x) continue;
         if (i + 1 < list.length && safeArg(list[i + 1])) {
