@@ -19,6 +19,7 @@ import {
 } from '../cgo/flags';
 import { flagAllowlist } from '../cgo/flagAllowlist';
 import { goGetenv, type Getenv } from '../cgo/goGetenv';
+import { newestGoMinor } from '../cgo/goversion';
 import { quoteMeta } from '../cgo/goregexp';
 import type { CgoFile, CgoImport } from '../cgo/package';
 import { toSource, type Preamble } from '../cgo/preamble';
@@ -139,6 +140,7 @@ function flagAdvice(goMinor: number, verb: string, values: string[], problem: Fl
       if (problem.byDisallow) return `$CGO_${verb}_DISALLOW in the environment matches it.`;
       return (
         `The go command takes only allowlisted flags from #cgo lines${allowlistPage(goMinor)}. ` +
+        allowedSince(goMinor, verb, arg) +
         `If the flag is needed, set CGO_${verb}_ALLOW='${quoteMeta(arg)}' (a Go regexp that must match the whole flag) ` +
         `where go runs, or pass the flag in the CGO_${verb} environment variable instead, which is not checked.`
       );
@@ -159,6 +161,17 @@ function pkgConfigAdvice(name: string): string {
   return name.startsWith('-') && !name.startsWith('--')
     ? `${advice} Put compiler flags in #cgo CFLAGS and linker flags in #cgo LDFLAGS.`
     : advice;
+}
+
+/** "Go 1.N and later allow it. " when every release from a newer one on allows the flag alone. */
+function allowedSince(goMinor: number, verb: string, arg: string): string {
+  const check = verb === 'LDFLAGS' ? linkerFlagProblems : compilerFlagProblems;
+  let since: number | undefined;
+  for (let minor = newestGoMinor; minor > goMinor; minor--) {
+    if (check(minor, verb, `#cgo ${verb}`, [arg]).problems.length > 0) break;
+    since = minor;
+  }
+  return since === undefined ? '' : `Go 1.${since} and later allow it (this check is for Go 1.${goMinor}). `;
 }
 
 /** The allowlist's page, unless the go command's message already names it (Go 1.26+). */
