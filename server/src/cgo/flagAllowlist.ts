@@ -39,9 +39,10 @@ export interface FlagAllowlist {
   invalidLinkerFlags: readonly string[];
   /**
    * How getPkgConfigFlags checks the pkg-config options (the "--…" arguments of #cgo pkg-config):
-   * not at all (1.19–1.23); as compiler flags, checkCompilerFlags("CFLAGS", "pkg-config --cflags")
-   * with $CGO_CFLAGS_ALLOW/_DISALLOW (1.24); or checkPkgConfigFlags("", "pkg-config") against
-   * validPkgConfigFlags, with no overrides and no flag taking the next argument (1.25+).
+   * not at all (1.19–1.23, 1.24.0); as compiler flags, checkCompilerFlags("CFLAGS",
+   * "pkg-config --cflags") with $CGO_CFLAGS_ALLOW/_DISALLOW (1.24.13, also 1.25.0–1.25.7 and
+   * 1.26.0); or checkPkgConfigFlags("", "pkg-config") against validPkgConfigFlags, with no
+   * overrides and no flag taking the next argument (since 1.25.8 and 1.26.1).
    */
   pkgConfigOptions: 'unchecked' | 'compiler-flags' | 'pkg-config-flags';
   /** validPkgConfigFlags (1.25+). */
