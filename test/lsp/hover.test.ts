@@ -313,6 +313,33 @@ test('Workspace Trust: {trusted:false} starts no pkg-config; after cgo/trustGran
   }
 });
 
+test('hover on a pkg-config option: refused or allowed by the chosen Go (1.24+), no verdict before', { timeout: 20_000, skip: skipOnWindows }, async () => {
+  const { bin } = fakePkgConfig();
+  const source = 'package kafka\n\n// #cgo pkg-config: --static --foo rdkafka\nimport "C"\n';
+  const dir = packageDir({ 'kafka.go': source });
+  const uri = fileUri(dir, 'kafka.go');
+  for (const [goVersion, foo, option] of [
+    ['1.26', /✗ The go command \(Go 1\.26\) refuses this pkg-config option: `invalid flag in pkg-config: --foo \(see https:\/\/go\.dev\/s\/invalidflag\)`/, /✓ Go 1\.26 allows this pkg-config option/],
+    ['1.24', /✗ The go command \(Go 1\.24\) refuses this pkg-config option: `invalid flag in pkg-config --cflags: --foo`/, /✓ Go 1\.24 allows this pkg-config option/],
+  ] as const) {
+    const server = await startServer({ trusted: false }, bin, { goVersion });
+    try {
+      await server.open(uri, source);
+      assert.match(await server.hover(uri, at(source, '--foo', 2)), foo);
+      assert.match(await server.hover(uri, at(source, '--static', 2)), option);
+    } finally {
+      server.stop();
+    }
+  }
+  const server = await startServer({ trusted: false }, bin, { goVersion: '1.19' });
+  try {
+    await server.open(uri, source);
+    assert.doesNotMatch(await server.hover(uri, at(source, '--foo', 2)), /✓|✗/);
+  } finally {
+    server.stop();
+  }
+});
+
 test('pkg-config: a client that says nothing about trust (Neovim) is trusted; cgo.pkgConfig.enable=false runs nothing', { timeout: 20_000, skip: skipOnWindows }, async () => {
   const trusted = fakePkgConfig();
   const server = await startServer(undefined, trusted.bin);

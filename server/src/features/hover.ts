@@ -11,7 +11,8 @@ import type { CDecl, CScope, CType } from '../cgo/cdecl';
 import { declarationHead, typeToC } from '../cgo/cdecl';
 import { matchAuto } from '../cgo/constraints';
 import { cgoVerbs, directiveErrorMessage, type CgoDirective, type CgoVerb } from '../cgo/directives';
-import { compilerFlagProblems, linkerFlagProblems } from '../cgo/flags';
+import { flagAllowlist } from '../cgo/flagAllowlist';
+import { compilerFlagProblems, linkerFlagProblems, pkgConfigOptionProblems } from '../cgo/flags';
 import { goGetenv } from '../cgo/goGetenv';
 import { cNameOf, cgoBuiltinFunctions, goSignature, goType } from '../cgo/gotypes';
 import { layoutOf, namedMembers, scalarSize, type LayoutTarget } from '../cgo/layout';
@@ -274,7 +275,7 @@ function pathLine(view: DocumentView, value: string, kind: 'dir' | 'file'): stri
 }
 
 function allowVerdict(goMinor: number, verb: CgoVerb, values: string[], index: number): string | undefined {
-  if (verb === 'pkg-config') return undefined;
+  if (verb === 'pkg-config') return pkgConfigOptionVerdict(goMinor, values, index);
   const getenv = goGetenv();
   const check =
     verb === 'LDFLAGS' ? linkerFlagProblems(goMinor, verb, `#cgo ${verb}`, values, getenv) : compilerFlagProblems(goMinor, verb, `#cgo ${verb}`, values, getenv);
@@ -287,6 +288,15 @@ function allowVerdict(goMinor: number, verb: CgoVerb, values: string[], index: n
 // ---------------------------------------------------------------------------------------------
 // pkg-config
 // ---------------------------------------------------------------------------------------------
+
+/** Go 1.24+ checks the "--…" options of #cgo pkg-config before it runs pkg-config. */
+function pkgConfigOptionVerdict(goMinor: number, values: string[], index: number): string | undefined {
+  const arg = values[index];
+  if (arg === '--' || !arg.startsWith('--') || flagAllowlist(goMinor).pkgConfigOptions === 'unchecked') return undefined;
+  const problem = pkgConfigOptionProblems(goMinor, values, goGetenv()).find((p) => p.index === index);
+  if (problem) return `✗ The go command (Go 1.${goMinor}) refuses this pkg-config option: \`${problem.message}\`.`;
+  return `✓ Go 1.${goMinor} allows this pkg-config option.`;
+}
 
 function pkgConfigRequest(services: FeatureServices, view: DocumentView, args: string[]): PkgConfigRequest | undefined {
   if (args.filter((a) => !a.startsWith('--')).length === 0) return undefined;
