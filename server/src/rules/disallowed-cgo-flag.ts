@@ -1,6 +1,7 @@
-// Flags the go command refuses in #cgo CPPFLAGS/CFLAGS/CXXFLAGS/FFLAGS/LDFLAGS ("invalid flag in
-// #cgo CFLAGS: -fplugin=x"), and #cgo pkg-config package names it refuses ("invalid pkg-config
-// package name: -lfoo"). The go command checks the package's combined flags of each verb
+// Flags the go command of the target's Go release refuses in #cgo CPPFLAGS/CFLAGS/CXXFLAGS/FFLAGS/
+// LDFLAGS ("invalid flag in #cgo CFLAGS: -fplugin=x"), and #cgo pkg-config package names and
+// (Go 1.24+) options it refuses ("invalid pkg-config package name: -lfoo"), each with that
+// release's message (cgo/flagAllowlist.ts). The go command checks the package's combined flags of each verb
 // (go/build appends every active #cgo line of the non-test files it builds, in file-name order,
 // making relative -I/-L paths absolute), so a flag that takes the next argument may find it on a
 // later #cgo line; each problem is mapped back to the argument it comes from.
@@ -181,10 +182,10 @@ function allowlistPage(goMinor: number): string {
 }
 
 function pkgConfigOptionAdvice(goMinor: number, option: string, problem: FlagProblem): string {
-  if (problem.byDisallow) return '$CGO_CFLAGS_DISALLOW in the environment matches it (Go 1.24 checks pkg-config options as C compiler flags).';
+  if (problem.byDisallow) return `$CGO_CFLAGS_DISALLOW in the environment matches it (Go 1.${goMinor} checks pkg-config options as C compiler flags).`;
   if (flagAllowlist(goMinor).pkgConfigOptions === 'compiler-flags') {
     return (
-      'Go 1.24 takes only pkg-config options that are on its C compiler flag allowlist. ' +
+      `Go 1.${goMinor} takes only pkg-config options that are on its C compiler flag allowlist. ` +
       `If the option is needed, set CGO_CFLAGS_ALLOW='${quoteMeta(option)}' where go runs, or drop it from #cgo pkg-config.`
     );
   }
