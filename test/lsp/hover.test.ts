@@ -171,7 +171,7 @@ test('hover on a flag: -I${SRCDIR}/inc expanded, whether the path exists, and th
     assert.match(text, /✗ does not exist/);
 
     text = await hoverText(client, uri, at(appGo, '-fplugin', 2));
-    assert.match(text, /✗ The go command refuses it: `invalid flag in #cgo LDFLAGS: -fplugin=evil\.so`/);
+    assert.match(text, /✗ The go command refuses it: `invalid flag in #cgo LDFLAGS: -fplugin=evil\.so \(see https:\/\/go\.dev\/s\/invalidflag\)`/);
   });
 });
 
@@ -308,6 +308,33 @@ test('Workspace Trust: {trusted:false} starts no pkg-config; after cgo/trustGran
     // Cached: a second hover starts nothing.
     await server.hover(uri, at(kafkaGo, 'rdkafka'));
     assert.equal(fs.readFileSync(marker, 'utf8').trim().split('\n').length, 2);
+  } finally {
+    server.stop();
+  }
+});
+
+test('hover on a pkg-config option: refused or allowed by the chosen Go (1.24+), no verdict before', { timeout: 20_000, skip: skipOnWindows }, async () => {
+  const { bin } = fakePkgConfig();
+  const source = 'package kafka\n\n// #cgo pkg-config: --static --foo rdkafka\nimport "C"\n';
+  const dir = packageDir({ 'kafka.go': source });
+  const uri = fileUri(dir, 'kafka.go');
+  for (const [goVersion, foo, option] of [
+    ['1.26', /✗ The go command \(Go 1\.26\) refuses this pkg-config option: `invalid flag in pkg-config: --foo \(see https:\/\/go\.dev\/s\/invalidflag\)`/, /✓ Go 1\.26 allows this pkg-config option/],
+    ['1.24', /✗ The go command \(Go 1\.24\) refuses this pkg-config option: `invalid flag in pkg-config --cflags: --foo`/, /✓ Go 1\.24 allows this pkg-config option/],
+  ] as const) {
+    const server = await startServer({ trusted: false }, bin, { goVersion });
+    try {
+      await server.open(uri, source);
+      assert.match(await server.hover(uri, at(source, '--foo', 2)), foo);
+      assert.match(await server.hover(uri, at(source, '--static', 2)), option);
+    } finally {
+      server.stop();
+    }
+  }
+  const server = await startServer({ trusted: false }, bin, { goVersion: '1.19' });
+  try {
+    await server.open(uri, source);
+    assert.doesNotMatch(await server.hover(uri, at(source, '--foo', 2)), /✓|✗/);
   } finally {
     server.stop();
   }

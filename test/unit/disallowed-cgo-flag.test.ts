@@ -3,27 +3,29 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import type { Finding } from '../../server/src/cgo/findings';
-import type { Getenv } from '../../server/src/cgo/flags';
+import type { Getenv } from '../../server/src/cgo/goGetenv';
 import { resolveTarget } from '../../server/src/cgo/target';
 import { LineIndex } from '../../server/src/cgo/text';
 import { setFlagEnvironment } from '../../server/src/rules/disallowed-cgo-flag';
 import { testEngine } from '../support/engine';
 
 const dir = '/virtual/p';
-const target = resolveTarget('linux', 'amd64', {});
+// Go 1.26.8, the oracle's current Go; cases for other releases name theirs.
+const target = resolveTarget('linux', 'amd64', {}, 26);
 
 // Neither this process's CGO_*_ALLOW nor the developer's `go env -w` file may leak in.
 let env: Record<string, string> = {};
 const previous = setFlagEnvironment((): Getenv => (key) => env[key] ?? '');
 after(() => setFlagEnvironment(previous));
 
-async function check(files: Record<string, string>, environment: Record<string, string> = {}): Promise<Finding[]> {
+async function check(files: Record<string, string>, environment: Record<string, string> = {}, goMinor = 26): Promise<Finding[]> {
   env = environment;
+  const forRelease = goMinor === 26 ? target : resolveTarget('linux', 'amd64', {}, goMinor);
   const engine = await testEngine();
   const findings = engine.checkPackage(
     dir,
     Object.entries(files).map(([name, text]) => ({ path: `${dir}/${name}`, text })),
-    { target },
+    { target: forRelease },
   );
   return findings.filter((f) => f.rule === 'disallowed-cgo-flag');
 }
@@ -53,8 +55,8 @@ test('a refused flag: range, the go command\'s message, and what to do', async (
   assert.deepEqual(f.fixes, []);
   assert.equal(
     f.message,
-    'go build fails: "invalid flag in #cgo CFLAGS: -fplugin=./lint.so". The go command takes only allowlisted flags from #cgo lines ' +
-      "(https://golang.org/s/invalidflag). If the flag is needed, set CGO_CFLAGS_ALLOW='-fplugin=\\./lint\\.so' (a Go regexp that " +
+    'go build fails: "invalid flag in #cgo CFLAGS: -fplugin=./lint.so (see https://go.dev/s/invalidflag)". The go command takes only allowlisted flags from #cgo lines' +
+      ". If the flag is needed, set CGO_CFLAGS_ALLOW='-fplugin=\\./lint\\.so' (a Go regexp that " +
       'must match the whole flag) where go runs, or pass the flag in the CGO_CFLAGS environment variable instead, which is not checked.',
   );
 });
@@ -78,17 +80,15 @@ test('each verb with its list: compiler flags for CPPFLAGS/CFLAGS/CXXFLAGS/FFLAG
     'a.go:5:-Wl,-z,now',
     'a.go:6:-ffixed-form',
     'a.go:7:-Wall',
-    'a.go:7:-Wl,-z,now',
     'a.go:7:../y.o',
   ]);
   assert.deepEqual(findings.map(tool), [
-    'invalid flag in #cgo CPPFLAGS: -fplugin=a.so',
-    'invalid flag in #cgo CFLAGS: -lm',
-    'invalid flag in #cgo CXXFLAGS: -Wl,-z,now',
-    'invalid flag in #cgo FFLAGS: -ffixed-form',
-    'invalid flag in #cgo LDFLAGS: -Wall',
-    'invalid flag in #cgo LDFLAGS: -Wl,-z,now',
-    'invalid flag in #cgo LDFLAGS: ../y.o',
+    'invalid flag in #cgo CPPFLAGS: -fplugin=a.so (see https://go.dev/s/invalidflag)',
+    'invalid flag in #cgo CFLAGS: -lm (see https://go.dev/s/invalidflag)',
+    'invalid flag in #cgo CXXFLAGS: -Wl,-z,now (see https://go.dev/s/invalidflag)',
+    'invalid flag in #cgo FFLAGS: -ffixed-form (see https://go.dev/s/invalidflag)',
+    'invalid flag in #cgo LDFLAGS: -Wall (see https://go.dev/s/invalidflag)',
+    'invalid flag in #cgo LDFLAGS: ../y.o (see https://go.dev/s/invalidflag)',
   ]);
 });
 
@@ -122,10 +122,10 @@ test('a flag that takes the next argument: on the same line, on the next line, i
   const found = await check(sameLine);
   assert.deepEqual(where(found, sameLine), ['a.go:3:-D', 'a.go:3:-foo', 'a.go:3:-include', 'a.go:3:"@x"']);
   assert.deepEqual(found.map(tool), [
-    'invalid flag in #cgo CFLAGS: -D -foo (see https://golang.org/s/invalidflag)',
-    'invalid flag in #cgo CFLAGS: -foo',
-    'invalid flag in #cgo CFLAGS: -include @x (see https://golang.org/s/invalidflag)',
-    'invalid flag in #cgo CFLAGS: @x',
+    'invalid flag in #cgo CFLAGS: -D -foo (see https://go.dev/s/invalidflag)',
+    'invalid flag in #cgo CFLAGS: -foo (see https://go.dev/s/invalidflag)',
+    'invalid flag in #cgo CFLAGS: -include @x (see https://go.dev/s/invalidflag)',
+    'invalid flag in #cgo CFLAGS: @x (see https://go.dev/s/invalidflag)',
   ]);
   assert.match(found[0].message, /-D takes the next argument, and the go command refuses one that does not start with a letter/);
 
@@ -138,7 +138,7 @@ test('a flag that takes the next argument: on the same line, on the next line, i
   const trailing = { 'a.go': pkg('// #cgo CFLAGS: -O2'), 'b.go': pkg('// #cgo CFLAGS: -D') };
   const t = await check(trailing);
   assert.deepEqual(where(t, trailing), ['b.go:3:-D']);
-  assert.equal(tool(t[0]), 'invalid flag in #cgo CFLAGS: -D without argument (see https://golang.org/s/invalidflag)');
+  assert.equal(tool(t[0]), 'invalid flag in #cgo CFLAGS: -D without argument (see https://go.dev/s/invalidflag)');
 });
 
 test('only the #cgo lines the go command uses', async () => {
@@ -170,14 +170,14 @@ test('pkg-config package names', async () => {
 });
 
 test('CGO_<VERB>_ALLOW and CGO_<VERB>_DISALLOW from the environment', async () => {
-  const files = { 'a.go': pkg('// #cgo CFLAGS: -fplugin=a.so -O2\n// #cgo LDFLAGS: -Wl,-z,now -lm') };
+  const files = { 'a.go': pkg('// #cgo CFLAGS: -fplugin=a.so -O2\n// #cgo LDFLAGS: -Wl,--whole-archive -lm') };
   assert.equal((await check(files)).length, 2);
-  assert.deepEqual(await check(files, { CGO_CFLAGS_ALLOW: '-fplugin=.*', CGO_LDFLAGS_ALLOW: '-Wl,-z,(now|relro)' }), []);
-  // Whole-argument FindString: the leftmost-first match "-Wl" does not cover "-Wl,-z,now".
-  assert.deepEqual(where(await check(files, { CGO_CFLAGS_ALLOW: '-fplugin=.*', CGO_LDFLAGS_ALLOW: '-Wl|-Wl,-z,now' }), files), ['a.go:4:-Wl,-z,now']);
+  assert.deepEqual(await check(files, { CGO_CFLAGS_ALLOW: '-fplugin=.*', CGO_LDFLAGS_ALLOW: '-Wl,--(no-)?whole-archive' }), []);
+  // Whole-argument FindString: the leftmost-first match "-Wl" does not cover "-Wl,--whole-archive".
+  assert.deepEqual(where(await check(files, { CGO_CFLAGS_ALLOW: '-fplugin=.*', CGO_LDFLAGS_ALLOW: '-Wl|-Wl,--whole-archive' }), files), ['a.go:4:-Wl,--whole-archive']);
   const disallowed = await check(files, { CGO_CFLAGS_ALLOW: '-fplugin=.*', CGO_CFLAGS_DISALLOW: '-O[0-9]', CGO_LDFLAGS_ALLOW: '.*' });
   assert.deepEqual(where(disallowed, files), ['a.go:3:-O2']);
-  assert.equal(disallowed[0].message, 'go build fails: "invalid flag in #cgo CFLAGS: -O2". $CGO_CFLAGS_DISALLOW in the environment matches it.');
+  assert.equal(disallowed[0].message, 'go build fails: "invalid flag in #cgo CFLAGS: -O2 (see https://go.dev/s/invalidflag)". $CGO_CFLAGS_DISALLOW in the environment matches it.');
 });
 
 test('an environment regexp Go cannot parse fails every cgo build', async () => {
@@ -191,4 +191,54 @@ test('an environment regexp Go cannot parse fails every cgo build', async () => 
   ]);
   // No cgo, no check.
   assert.deepEqual(await check({ 'a.go': 'package p\n' }, { CGO_CFLAGS_ALLOW: '(' }), []);
+});
+
+test('the Go release decides: flags added after 1.19, flags refused after 1.19, and the messages', async () => {
+  const files = {
+    'a.go': pkg('// #cgo LDFLAGS: -lm -Wl,-z,now -Wl,--push-state,--as-needed -lz -Wl,--pop-state -Wl,-rpath,.\n// #cgo CFLAGS: -ftls-model=initial-exec -fno-canonical-system-headers'),
+  };
+  assert.deepEqual(where(await check(files, {}, 26), files), []);
+  assert.deepEqual(where(await check(files, {}, 27), files), []);
+  assert.deepEqual(where(await check(files, {}, 23), files), [
+    'a.go:3:-Wl,--push-state,--as-needed',
+    'a.go:3:-Wl,--pop-state',
+    'a.go:3:-Wl,-rpath,.',
+    'a.go:4:-ftls-model=initial-exec',
+  ]);
+  const old = await check(files, {}, 19);
+  assert.deepEqual(where(old, files), [
+    'a.go:3:-Wl,-z,now',
+    'a.go:3:-Wl,--push-state,--as-needed',
+    'a.go:3:-Wl,--pop-state',
+    'a.go:3:-Wl,-rpath,.',
+    'a.go:4:-ftls-model=initial-exec',
+    'a.go:4:-fno-canonical-system-headers',
+  ]);
+  assert.equal(tool(old[0]), 'invalid flag in #cgo LDFLAGS: -Wl,-z,now');
+  assert.match(old[0].message, /allowlisted flags from #cgo lines \(https:\/\/golang\.org\/s\/invalidflag\)\. Go 1\.23 and later allow it \(this check is for Go 1\.19\)\. If the flag/);
+  assert.match(old[1].message, /Go 1\.24 and later allow it \(this check is for Go 1\.19\)/);
+
+  // The other way round: Go 1.19.8 allows -Wl,-O with a name, Go 1.20+ only a level.
+  const ofast = { 'a.go': pkg('// #cgo LDFLAGS: -lm -Wl,-Ofast') };
+  assert.deepEqual(where(await check(ofast, {}, 19), ofast), []);
+  const refused = await check(ofast, {}, 26);
+  assert.deepEqual(where(refused, ofast), ['a.go:3:-Wl,-Ofast']);
+  assert.equal(tool(refused[0]), 'invalid flag in #cgo LDFLAGS: -Wl,-Ofast (see https://go.dev/s/invalidflag)');
+  // No newer release allows it: no such note.
+  assert.match(refused[0].message, /allowlisted flags from #cgo lines\. If the flag is needed/);
+});
+
+test('pkg-config options: refused by Go 1.24+ only, each release with its message', async () => {
+  const files = { 'a.go': pkg('// #cgo pkg-config: --static zlib --define-prefix --foo') };
+  assert.deepEqual(await check(files, {}, 23), []);
+  assert.deepEqual((await check(files, {}, 24)).map(tool), [
+    'invalid flag in pkg-config --cflags: --define-prefix',
+    'invalid flag in pkg-config --cflags: --foo',
+  ]);
+  assert.deepEqual(await check(files, { CGO_CFLAGS_ALLOW: '--.*' }, 24), []);
+  assert.deepEqual((await check(files, {}, 25)).map(tool), ['invalid flag in pkg-config: --foo']);
+  const found = await check(files, { CGO_CFLAGS_ALLOW: '--.*' }, 26);
+  assert.deepEqual(where(found, files), ['a.go:3:--foo']);
+  assert.equal(tool(found[0]), 'invalid flag in pkg-config: --foo (see https://go.dev/s/invalidflag)');
+  assert.match(found[0].message, /cannot be allowed with an environment variable/);
 });

@@ -1,27 +1,34 @@
 // The go command's flag checks (server/src/cgo/flags.ts) against Go 1.19.8's own tests:
 // cmd/go/internal/work/security_test.go, ported table for table, plus Go's regexp semantics
-// (FindString results and parse errors recorded from Go 1.19.8's regexp package).
+// (FindString results and parse errors recorded from Go 1.19.8's regexp package); then every
+// modelled release against the tables of its own security_test.go, and what changed between
+// releases (server/src/cgo/flagAllowlist.ts).
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { test } from 'node:test';
+import { flagAllowlist } from '../../server/src/cgo/flagAllowlist';
 import {
-  checkCompilerFlags,
-  checkCompilerFlagsForInternalLink,
-  checkLinkerFlags,
+  checkCompilerFlags as checkCompilerFlagsOf,
+  checkCompilerFlagsForInternalLink as checkCompilerFlagsForInternalLinkOf,
+  checkLinkerFlags as checkLinkerFlagsOf,
   checkPkgConfigNames,
-  compileGoRegexp,
-  compilerFlagProblems,
-  findString,
-  goEnvFile,
-  goGetenv,
-  GoRegexpError,
-  linkerFlagProblems,
-  parseGoEnvFile,
+  compilerFlagProblems as compilerFlagProblemsOf,
+  linkerFlagProblems as linkerFlagProblemsOf,
+  pkgConfigOptionProblems,
   pkgConfigProblems,
-  quoteMeta,
   safeArg,
-  validCompilerFlagPatterns,
-  validLinkerFlagPatterns,
+  type FlagEnv,
 } from '../../server/src/cgo/flags';
+import { goEnvFile, goGetenv, parseGoEnvFile } from '../../server/src/cgo/goGetenv';
+import { compileGoRegexp, findString, GoRegexpError, quoteMeta } from '../../server/src/cgo/goregexp';
+
+// The tests ported from Go 1.19.8 check Go 1.19's model.
+const checkCompilerFlags = (name: string, source: string, list: string[], env?: FlagEnv) => checkCompilerFlagsOf(19, name, source, list, env);
+const checkLinkerFlags = (name: string, source: string, list: string[], env?: FlagEnv) => checkLinkerFlagsOf(19, name, source, list, env);
+const compilerFlagProblems = (name: string, source: string, list: string[], env?: FlagEnv) => compilerFlagProblemsOf(19, name, source, list, env);
+const linkerFlagProblems = (name: string, source: string, list: string[], env?: FlagEnv) => linkerFlagProblemsOf(19, name, source, list, env);
+const checkCompilerFlagsForInternalLink = (name: string, source: string, list: string[]) => checkCompilerFlagsForInternalLinkOf(19, name, source, list);
 
 // security_test.go
 const goodCompilerFlags: string[][] = [
@@ -367,10 +374,33 @@ test('$CGO_<NAME>_ALLOW and _DISALLOW: whole-argument FindString, Go syntax, and
   assert.equal(checkCompilerFlags('CFLAGS', '#cgo CFLAGS', ['-fplugin=x'], (k) => (k === 'CGO_CFLAGS_ALLOW' ? '-fplugin=.*' : '')), undefined);
 });
 
-test('the allowlists are Go regexps that compile', () => {
-  for (const p of [...validCompilerFlagPatterns, ...validLinkerFlagPatterns]) assert.doesNotThrow(() => compileGoRegexp(p), p);
-  assert.equal(validCompilerFlagPatterns.length, 82);
-  assert.equal(validLinkerFlagPatterns.length, 62);
+test('the allowlists are Go regexps that compile, with as many entries as each release\'s security.go', () => {
+  // [minor, release, validCompilerFlags, validLinkerFlags, invalidLinkerFlags, validPkgConfigFlags], counted in each release's source.
+  const sizes: [number, string, number, number, number, number][] = [
+    [19, '1.19.8', 82, 62, 0, 0],
+    [20, '1.20.14', 82, 62, 0, 0],
+    [21, '1.21.13', 82, 62, 1, 0],
+    [22, '1.22.12', 86, 62, 1, 0],
+    [23, '1.23.12', 88, 61, 1, 0],
+    [24, '1.24.13', 90, 63, 1, 0],
+    [25, '1.25.14', 95, 68, 1, 49],
+    [26, '1.26.8', 94, 68, 1, 49],
+    [27, '1.27.3', 94, 68, 1, 49],
+  ];
+  for (const [minor, release, compiler, linker, invalidLinker, pkgConfig] of sizes) {
+    const a = flagAllowlist(minor);
+    assert.equal(a.release, release);
+    for (const p of [...a.compilerFlags, ...a.linkerFlags, ...a.invalidLinkerFlags, ...a.pkgConfigFlags]) assert.doesNotThrow(() => compileGoRegexp(p), `${release}: ${p}`);
+    assert.deepEqual(
+      [a.compilerFlags.length, a.linkerFlags.length, a.invalidLinkerFlags.length, a.pkgConfigFlags.length, a.compilerFlagsWithNextArg.length, a.linkerFlagsWithNextArg.length],
+      [compiler, linker, invalidLinker, pkgConfig, 12, 13],
+      release,
+    );
+    assert.equal(new Set(a.compilerFlags).size, compiler, `${release}: no duplicate`);
+  }
+  // Outside 1.19–1.27: the nearest release modelled.
+  assert.equal(flagAllowlist(18).release, '1.19.8');
+  assert.equal(flagAllowlist(30).release, '1.27.3');
 });
 
 // Go 1.19.8's regexp.Compile(pattern): FindString for each input, or the error text.
@@ -540,4 +570,106 @@ test('cfg.Getenv: the environment, then the go env file', () => {
   }, 'linux');
   assert.equal(missing('CGO_CFLAGS_ALLOW'), '');
   assert.equal(goGetenv({ GOENV: 'off' }, () => assert.fail('read with GOENV=off'), 'linux')('CGO_CFLAGS_ALLOW'), '');
+});
+
+interface SecurityTests {
+  releases: Record<string, string>;
+  sameAs: Record<string, string>;
+  tables: Record<string, Record<'goodCompilerFlags' | 'badCompilerFlags' | 'goodLinkerFlags' | 'badLinkerFlags', string[][]>>;
+}
+const securityTests = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'test', 'unit', 'data', 'security_test.json'), 'utf8')) as SecurityTests;
+
+test("every release against its own security_test.go (TestCheckCompilerFlags, TestCheckLinkerFlags)", () => {
+  for (const [minor, release] of Object.entries(securityTests.releases)) {
+    const goMinor = Number(minor);
+    const t = securityTests.tables[securityTests.sameAs[release] ?? release];
+    assert.ok(t, release);
+    for (const f of t.goodCompilerFlags) assert.equal(checkCompilerFlagsOf(goMinor, 'test', 'test', f), undefined, `${release}: unexpected error for ${JSON.stringify(f)}`);
+    for (const f of t.badCompilerFlags) assert.notEqual(checkCompilerFlagsOf(goMinor, 'test', 'test', f), undefined, `${release}: missing error for ${JSON.stringify(f)}`);
+    for (const f of t.goodLinkerFlags) assert.equal(checkLinkerFlagsOf(goMinor, 'test', 'test', f), undefined, `${release}: unexpected error for ${JSON.stringify(f)}`);
+    for (const f of t.badLinkerFlags) assert.notEqual(checkLinkerFlagsOf(goMinor, 'test', 'test', f), undefined, `${release}: missing error for ${JSON.stringify(f)}`);
+  }
+});
+
+/** The minors from 19 to 27 whose check allows `list`. */
+function allowedIn(check: (goMinor: number) => string | undefined): number[] {
+  const minors: number[] = [];
+  for (let m = 19; m <= 27; m++) if (check(m) === undefined) minors.push(m);
+  return minors;
+}
+const from = (first: number, last = 27): number[] => Array.from({ length: last - first + 1 }, (_, i) => first + i);
+
+test('flags allowed since a release, and flags refused since one', () => {
+  const compiler = (...list: string[]) => allowedIn((m) => checkCompilerFlagsOf(m, 'CFLAGS', '#cgo CFLAGS', list));
+  const linker = (...list: string[]) => allowedIn((m) => checkLinkerFlagsOf(m, 'LDFLAGS', '#cgo LDFLAGS', list));
+  assert.deepEqual(compiler('-fno-canonical-system-headers'), from(22));
+  assert.deepEqual(compiler('-ffile-prefix-map=/src=.'), from(22));
+  assert.deepEqual(compiler('-mlarge-data-threshold=65536'), from(23));
+  assert.deepEqual(compiler('-mcmodel=medium'), from(23));
+  assert.deepEqual(compiler('-ftls-model=initial-exec'), from(24));
+  assert.deepEqual(compiler('--static'), from(24));
+  assert.deepEqual(compiler('-mtls-dialect=desc'), from(25));
+  assert.deepEqual(compiler('-msoft-float'), from(25));
+  assert.deepEqual(linker('-Wl,-z,now'), from(23));
+  assert.deepEqual(linker('-Wl,-z,relro,-z,now'), from(23));
+  assert.deepEqual(linker('-Wl,-z,relro'), from(19));
+  assert.deepEqual(linker('-Wl,--push-state', '-Wl,--as-needed', '-lfoo', '-Wl,--pop-state'), from(24));
+  assert.deepEqual(linker('-Wl,--push-state,--as-needed'), from(24));
+  assert.deepEqual(linker('-Wl,--push-state,--whole-archive'), []);
+  assert.deepEqual(linker('-Wl,-rpath,.'), from(24));
+  assert.deepEqual(linker('-Wl,-rpath,/opt/lib'), from(19));
+  assert.deepEqual(linker('-Wl,--warn-common'), from(19));
+  assert.deepEqual(linker('-Wl,-e,start'), from(19));
+  assert.deepEqual(linker('-Wl,-sectcreate,__TEXT,__info_plist,Info.plist'), from(19));
+  assert.deepEqual(linker('-Wl,-sectcreate,a,b,c'), from(24));
+  assert.deepEqual(compiler('-Wa,-mbig-obj'), from(19));
+  // Refused since: allowed by Go 1.19.8, not by a later release.
+  assert.deepEqual(linker('-Wl,-Ofast'), [19]);
+  assert.deepEqual(linker('-Wl,-O1'), from(19));
+  assert.deepEqual(linker('-Wl,-e='), [19]);
+  assert.deepEqual(linker('-Wl,-R,-foo'), [19]);
+  assert.deepEqual(linker('-lto_library'), [19, 20]);
+});
+
+test("the go command's messages in each release", () => {
+  const messages = (m: number) => [
+    checkCompilerFlagsOf(m, 'CFLAGS', '#cgo CFLAGS', ['-o', 'out.o']),
+    checkCompilerFlagsOf(m, 'CFLAGS', '#cgo CFLAGS', ['-I', '-foo']),
+    checkCompilerFlagsOf(m, 'CFLAGS', '#cgo CFLAGS', ['-DN=4', '-D']),
+  ];
+  const golang = [
+    'invalid flag in #cgo CFLAGS: -o',
+    'invalid flag in #cgo CFLAGS: -I -foo (see https://golang.org/s/invalidflag)',
+    'invalid flag in #cgo CFLAGS: -D without argument (see https://golang.org/s/invalidflag)',
+  ];
+  const goDev = [
+    'invalid flag in #cgo CFLAGS: -o (see https://go.dev/s/invalidflag)',
+    'invalid flag in #cgo CFLAGS: -I -foo (see https://go.dev/s/invalidflag)',
+    'invalid flag in #cgo CFLAGS: -D without argument (see https://go.dev/s/invalidflag)',
+  ];
+  for (const m of from(19, 25)) assert.deepEqual(messages(m), golang, `1.${m}`);
+  for (const m of from(26)) assert.deepEqual(messages(m), goDev, `1.${m}`);
+  // $CGO_*_DISALLOW refuses with the same message, and _ALLOW still beats invalidLinkerFlags.
+  assert.equal(checkCompilerFlagsOf(26, 'CFLAGS', '#cgo CFLAGS', ['-g'], { CGO_CFLAGS_DISALLOW: '-g' }), 'invalid flag in #cgo CFLAGS: -g (see https://go.dev/s/invalidflag)');
+  assert.equal(checkLinkerFlagsOf(26, 'LDFLAGS', '#cgo LDFLAGS', ['-lto_library'], { CGO_LDFLAGS_ALLOW: '-lto_library' }), undefined);
+});
+
+test('pkg-config options: unchecked, then compiler flags (1.24), then validPkgConfigFlags (1.25+)', () => {
+  const args = ['--static', 'zlib', '--define-prefix', '--', '--with-path=/opt/pc', '--foo'];
+  const problems = (m: number, env: FlagEnv = {}) => pkgConfigOptionProblems(m, args, env).map((p) => [p.index, p.message]);
+  for (const m of from(19, 23)) assert.deepEqual(problems(m), [], `1.${m}`);
+  assert.deepEqual(problems(24), [
+    [2, 'invalid flag in pkg-config --cflags: --define-prefix'],
+    [4, 'invalid flag in pkg-config --cflags: --with-path=/opt/pc'],
+    [5, 'invalid flag in pkg-config --cflags: --foo'],
+  ]);
+  assert.deepEqual(problems(24, { CGO_CFLAGS_ALLOW: '--.*' }), []);
+  assert.deepEqual(problems(25), [[5, 'invalid flag in pkg-config: --foo']]);
+  assert.deepEqual(problems(25, { CGO_CFLAGS_ALLOW: '--.*' }), [[5, 'invalid flag in pkg-config: --foo']]);
+  assert.deepEqual(problems(26), [[5, 'invalid flag in pkg-config: --foo (see https://go.dev/s/invalidflag)']]);
+});
+
+test('checkCompilerFlagsForInternalLink: -static and --static since 1.27', () => {
+  for (const m of from(24, 26)) assert.equal(checkCompilerFlagsForInternalLinkOf(m, 'test', 'test', ['--static']), undefined, `1.${m}`);
+  assert.equal(checkCompilerFlagsForInternalLinkOf(27, 'test', 'test', ['--static']), 'flag "--static" triggers external linking');
 });

@@ -13,7 +13,8 @@
 // decision, asked again through `mayRun` right before any process starts.
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
-import { goGetenv, pkgConfigProblems } from './flags';
+import { pkgConfigProblems } from './flags';
+import { goGetenv } from './goGetenv';
 
 export type PkgConfigResult =
   | { ok: true; command: string; cflags: string[]; libs: string[] }

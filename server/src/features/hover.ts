@@ -11,7 +11,9 @@ import type { CDecl, CScope, CType } from '../cgo/cdecl';
 import { declarationHead, typeToC } from '../cgo/cdecl';
 import { matchAuto } from '../cgo/constraints';
 import { cgoVerbs, directiveErrorMessage, type CgoDirective, type CgoVerb } from '../cgo/directives';
-import { compilerFlagProblems, goGetenv, linkerFlagProblems } from '../cgo/flags';
+import { flagAllowlist } from '../cgo/flagAllowlist';
+import { compilerFlagProblems, linkerFlagProblems, pkgConfigOptionProblems } from '../cgo/flags';
+import { goGetenv } from '../cgo/goGetenv';
 import { cNameOf, cgoBuiltinFunctions, goSignature, goType } from '../cgo/gotypes';
 import { layoutOf, namedMembers, scalarSize, type LayoutTarget } from '../cgo/layout';
 import type { CgoFile, CgoImport } from '../cgo/package';
@@ -49,6 +51,8 @@ import {
 interface PkgConfigRequest {
   args: string[];
   cwd: string;
+  /** The Go 1.N whose go command checks the flags pkg-config prints. */
+  goMinor: number;
   /** Why pkg-config is not run; undefined when it may run. */
   notRun: string | undefined;
 }
@@ -243,7 +247,7 @@ function argumentHover(services: FeatureServices, view: DocumentView, directive:
   const parts = [`**\`${arg.raw}\`** in \`#cgo ${verb}\``, doc.text];
   if (arg.raw.includes('${SRCDIR}')) parts.push(`\`\${SRCDIR}\` is the package directory: \`${view.pkg.dir}\` → \`${arg.value}\``);
   if (doc.path) parts.push(pathLine(view, doc.path.value, doc.path.kind));
-  const verdict = allowVerdict(verb, values, index);
+  const verdict = allowVerdict(view.target.goMinor, verb, values, index);
   if (verdict) parts.push(verdict);
   for (const note of doc.notes) parts.push(`ℹ ${note}`);
   if (!directive.active) parts.push(`This line is **inactive** for ${targetName(view.target)}: its conditions do not match.`);
@@ -270,10 +274,11 @@ function pathLine(view: DocumentView, value: string, kind: 'dir' | 'file'): stri
   return `Path: ${shown} — ${state}`;
 }
 
-function allowVerdict(verb: CgoVerb, values: string[], index: number): string | undefined {
-  if (verb === 'pkg-config') return undefined;
+function allowVerdict(goMinor: number, verb: CgoVerb, values: string[], index: number): string | undefined {
+  if (verb === 'pkg-config') return pkgConfigOptionVerdict(goMinor, values, index);
   const getenv = goGetenv();
-  const check = verb === 'LDFLAGS' ? linkerFlagProblems(verb, `#cgo ${verb}`, values, getenv) : compilerFlagProblems(verb, `#cgo ${verb}`, values, getenv);
+  const check =
+    verb === 'LDFLAGS' ? linkerFlagProblems(goMinor, verb, `#cgo ${verb}`, values, getenv) : compilerFlagProblems(goMinor, verb, `#cgo ${verb}`, values, getenv);
   if (check.envError) return `⚠ The go command checks no flag: ${check.envError}`;
   const problem = check.problems.find((p) => p.index === index || (p.kind === 'bad-next-arg' && p.index + 1 === index));
   if (!problem) return "✓ Allowed by the go command's `#cgo` flag allowlist.";
@@ -284,12 +289,21 @@ function allowVerdict(verb: CgoVerb, values: string[], index: number): string | 
 // pkg-config
 // ---------------------------------------------------------------------------------------------
 
+/** Go 1.24+ checks the "--…" options of #cgo pkg-config before it runs pkg-config. */
+function pkgConfigOptionVerdict(goMinor: number, values: string[], index: number): string | undefined {
+  const arg = values[index];
+  if (arg === '--' || !arg.startsWith('--') || flagAllowlist(goMinor).pkgConfigOptions === 'unchecked') return undefined;
+  const problem = pkgConfigOptionProblems(goMinor, values, goGetenv()).find((p) => p.index === index);
+  if (problem) return `✗ The go command (Go 1.${goMinor}) refuses this pkg-config option: \`${problem.message}\`.`;
+  return `✓ Go 1.${goMinor} allows this pkg-config option.`;
+}
+
 function pkgConfigRequest(services: FeatureServices, view: DocumentView, args: string[]): PkgConfigRequest | undefined {
   if (args.filter((a) => !a.startsWith('--')).length === 0) return undefined;
   let notRun: string | undefined;
   if (!services.isTrusted()) notRun = 'pkg-config is not run in an untrusted workspace (Workspace Trust).';
   else if (!view.settings.pkgConfig.enable) notRun = 'pkg-config is not run: `cgo.pkgConfig.enable` is off.';
-  return { args, cwd: view.pkg.dir, notRun };
+  return { args, cwd: view.pkg.dir, goMinor: view.target.goMinor, notRun };
 }
 
 async function pkgConfigSection(services: FeatureServices, request: PkgConfigRequest): Promise<string> {
@@ -301,8 +315,8 @@ async function pkgConfigSection(services: FeatureServices, request: PkgConfigReq
     const lines = [`**\`${command}\`**`, codeBlock(`CPPFLAGS += ${quoteArgs(result.cflags) || '(nothing)'}\nLDFLAGS  += ${quoteArgs(result.libs) || '(nothing)'}`, 'sh')];
     const getenv = goGetenv();
     const refused = [
-      compilerFlagProblems('CFLAGS', 'pkg-config --cflags', result.cflags, getenv).error,
-      linkerFlagProblems('LDFLAGS', 'pkg-config --libs', result.libs, getenv).error,
+      compilerFlagProblems(request.goMinor, 'CFLAGS', 'pkg-config --cflags', result.cflags, getenv).error,
+      linkerFlagProblems(request.goMinor, 'LDFLAGS', 'pkg-config --libs', result.libs, getenv).error,
     ].filter((e): e is string => e !== undefined);
     for (const error of refused) lines.push(`✗ The go command refuses this output: \`${error}\``);
     return lines.join('\n\n');

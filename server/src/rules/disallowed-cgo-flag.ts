@@ -1,6 +1,7 @@
-// Flags the go command refuses in #cgo CPPFLAGS/CFLAGS/CXXFLAGS/FFLAGS/LDFLAGS ("invalid flag in
-// #cgo CFLAGS: -fplugin=x"), and #cgo pkg-config package names it refuses ("invalid pkg-config
-// package name: -lfoo"). The go command checks the package's combined flags of each verb
+// Flags the go command of the target's Go release refuses in #cgo CPPFLAGS/CFLAGS/CXXFLAGS/FFLAGS/
+// LDFLAGS ("invalid flag in #cgo CFLAGS: -fplugin=x"), and #cgo pkg-config package names and
+// (Go 1.24+) options it refuses ("invalid pkg-config package name: -lfoo"), each with that
+// release's message (cgo/flagAllowlist.ts). The go command checks the package's combined flags of each verb
 // (go/build appends every active #cgo line of the non-test files it builds, in file-name order,
 // making relative -I/-L paths absolute), so a flag that takes the next argument may find it on a
 // later #cgo line; each problem is mapped back to the argument it comes from.
@@ -12,13 +13,15 @@ import { makePathsAbsolute, type CgoDirective, type CgoVerb } from '../cgo/direc
 import {
   compilerFlagProblems,
   flagVerbs,
-  goGetenv,
   linkerFlagProblems,
+  pkgConfigOptionProblems,
   pkgConfigProblems,
-  quoteMeta,
   type FlagProblem,
-  type Getenv,
 } from '../cgo/flags';
+import { flagAllowlist } from '../cgo/flagAllowlist';
+import { goGetenv, type Getenv } from '../cgo/goGetenv';
+import { newestGoMinor } from '../cgo/goversion';
+import { quoteMeta } from '../cgo/goregexp';
 import type { CgoFile, CgoImport } from '../cgo/package';
 import { toSource, type Preamble } from '../cgo/preamble';
 import type { Rule, RuleContext, RuleFinding } from './rule';
@@ -53,20 +56,24 @@ export const disallowedCgoFlag: Rule = {
     const { imports, args } = packageArgs(ctx);
     if (imports.length === 0) return [];
     const findings: RuleFinding[] = [];
+    const goMinor = ctx.pkg.target.goMinor;
+    const getenv = environment();
 
-    // exec.go, getPkgConfigFlags (runs before CFlags).
+    // exec.go, getPkgConfigFlags (runs before CFlags): the package names, then (Go 1.24+) the options.
     const pc = args['pkg-config'];
     for (const problem of pkgConfigProblems(pc.values)) {
       const origin = pc.origins[problem.index];
       findings.push(finding(origin, problem.message, pkgConfigAdvice(pc.values[problem.index])));
     }
+    for (const problem of pkgConfigOptionProblems(goMinor, pc.values, getenv)) {
+      findings.push(finding(pc.origins[problem.index], problem.message, pkgConfigOptionAdvice(goMinor, pc.values[problem.index], problem)));
+    }
 
     // exec.go, CFlags: CPPFLAGS, CFLAGS, CXXFLAGS, FFLAGS with checkCompilerFlags, LDFLAGS with checkLinkerFlags.
-    const getenv = environment();
     for (const { verb, linker } of flagVerbs) {
       const { values, origins } = args[verb];
       const source = `#cgo ${verb}`;
-      const check = (linker ? linkerFlagProblems : compilerFlagProblems)(verb, source, values, getenv);
+      const check = (linker ? linkerFlagProblems : compilerFlagProblems)(goMinor, verb, source, values, getenv);
       if (check.envError) {
         findings.push(envFinding(check.envError, origins[0], imports[0]));
         continue;
@@ -74,7 +81,7 @@ export const disallowedCgoFlag: Rule = {
       for (const problem of check.problems) {
         // A refused pair ("-I -foo") is reported on the flag; the argument is checked on its own too.
         const origin = origins[problem.index];
-        findings.push(finding(origin, problem.message, flagAdvice(verb, values, problem)));
+        findings.push(finding(origin, problem.message, flagAdvice(goMinor, verb, values, problem)));
       }
     }
     return findings;
@@ -127,13 +134,14 @@ function finding(origin: Origin, toolMessage: string, advice: string): RuleFindi
   };
 }
 
-function flagAdvice(verb: string, values: string[], problem: FlagProblem): string {
+function flagAdvice(goMinor: number, verb: string, values: string[], problem: FlagProblem): string {
   const arg = values[problem.index];
   switch (problem.kind) {
     case 'disallowed':
       if (problem.byDisallow) return `$CGO_${verb}_DISALLOW in the environment matches it.`;
       return (
-        `The go command takes only allowlisted flags from #cgo lines (https://golang.org/s/invalidflag). ` +
+        `The go command takes only allowlisted flags from #cgo lines${allowlistPage(goMinor)}. ` +
+        allowedSince(goMinor, verb, arg) +
         `If the flag is needed, set CGO_${verb}_ALLOW='${quoteMeta(arg)}' (a Go regexp that must match the whole flag) ` +
         `where go runs, or pass the flag in the CGO_${verb} environment variable instead, which is not checked.`
       );
@@ -154,6 +162,34 @@ function pkgConfigAdvice(name: string): string {
   return name.startsWith('-') && !name.startsWith('--')
     ? `${advice} Put compiler flags in #cgo CFLAGS and linker flags in #cgo LDFLAGS.`
     : advice;
+}
+
+/** "Go 1.N and later allow it. " when every release from a newer one on allows the flag alone. */
+function allowedSince(goMinor: number, verb: string, arg: string): string {
+  const check = verb === 'LDFLAGS' ? linkerFlagProblems : compilerFlagProblems;
+  let since: number | undefined;
+  for (let minor = newestGoMinor; minor > goMinor; minor--) {
+    if (check(minor, verb, `#cgo ${verb}`, [arg]).problems.length > 0) break;
+    since = minor;
+  }
+  return since === undefined ? '' : `Go 1.${since} and later allow it (this check is for Go 1.${goMinor}). `;
+}
+
+/** The allowlist's page, unless the go command's message already names it (Go 1.26+). */
+function allowlistPage(goMinor: number): string {
+  const allowlist = flagAllowlist(goMinor);
+  return allowlist.urlInEveryMessage ? '' : ` (${allowlist.invalidFlagURL})`;
+}
+
+function pkgConfigOptionAdvice(goMinor: number, option: string, problem: FlagProblem): string {
+  if (problem.byDisallow) return `$CGO_CFLAGS_DISALLOW in the environment matches it (Go 1.${goMinor} checks pkg-config options as C compiler flags).`;
+  if (flagAllowlist(goMinor).pkgConfigOptions === 'compiler-flags') {
+    return (
+      `Go 1.${goMinor} takes only pkg-config options that are on its C compiler flag allowlist. ` +
+      `If the option is needed, set CGO_CFLAGS_ALLOW='${quoteMeta(option)}' where go runs, or drop it from #cgo pkg-config.`
+    );
+  }
+  return 'The go command takes only the pkg-config options on its allowlist (they cannot be allowed with an environment variable); drop it from #cgo pkg-config.';
 }
 
 function envFinding(envError: string, origin: Origin | undefined, first: { file: CgoFile; imp: CgoImport }): RuleFinding {
