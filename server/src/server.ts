@@ -101,7 +101,8 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
     },
   );
   services = { engine, documents, workspace, settings, analyzer, goEnv };
-  askLocalGo();
+  // Before the first check, so the first diagnostics already follow the local Go (trusted only).
+  await goEnv.refresh();
 
   const toldUnreadable = new Set<string>();
   documents.documents.onDidOpen((e) => {
