@@ -165,3 +165,32 @@ test('a reader that stops early (cgo-lint . | head -1) ends the run quietly', as
   assert.equal(stderr, '');
   assert.notEqual(code, 2);
 });
+
+// Issue "Follow the user's Go": the same code judged for the Go its module is built with.
+const modern = `package p
+
+/*
+#cgo LDFLAGS: -Wl,--push-state,--as-needed -lm -Wl,--pop-state
+#cgo noescape twice
+static int twice(int x) { return 2 * x; }
+*/
+import "C"
+
+func F() int { return int(C.twice(2)) }
+`;
+
+test('--go: a go 1.24 module with #cgo noescape and -Wl,--push-state is silent; told Go 1.19, it gets 1.19\'s errors', () => {
+  const root = tree({ 'go.mod': 'module example.com/p\n\ngo 1.24\n', 'p.go': modern });
+  const silent = run(['--go', '1.24', '.'], root);
+  assert.equal(silent.status, 0, silent.stdout + silent.stderr);
+  assert.equal(silent.stdout, '');
+  // Without --go: the go command on PATH (1.26 here), or go.mod's 1.24 where there is none.
+  assert.equal(run(['.'], root).stdout, '');
+  const old = run(['--go', '1.19', '.'], root);
+  assert.equal(old.status, 1);
+  assert.match(old.stdout, /^p\.go:5:\d+: error: go build fails: "p\.go: invalid #cgo line: #cgo noescape twice"/m);
+  assert.match(old.stdout, /invalid flag in #cgo LDFLAGS: -Wl,--push-state,--as-needed.*\[disallowed-cgo-flag\]$/m);
+  const usage = run(['--go', '1.5', '.'], root);
+  assert.equal(usage.status, 2);
+  assert.match(usage.stderr, /--go 1\.5: Go 1\.19 to 1\.27 are known/);
+});
