@@ -1,6 +1,6 @@
-// Edits of text: applying fixes (sorted from the end, so earlier offsets stay valid), and the
-// tree-sitter edit between two versions of a text.
-import type { TextEdit } from './findings';
+// Edits of text: checking and applying fixes (sorted from the end, so earlier offsets stay
+// valid), and the tree-sitter edit between two versions of a text.
+import type { Fix, TextEdit } from './findings';
 import { Edit, type Point } from 'web-tree-sitter';
 
 /** Applies non-overlapping edits to one text; returns the new text and the edits it skipped. */
@@ -18,6 +18,85 @@ export function applyEdits(text: string, edits: readonly Omit<TextEdit, 'file'>[
     limit = edit.start;
   }
   return { text: result, skipped };
+}
+
+/**
+ * Why a fix must not be applied, or undefined when it may be: every edit lies inside the text
+ * of its file (`textOf`; a file the fix creates is empty), starts at or before its end, and
+ * overlaps none of the fix's other edits; no edit splits a CRLF pair or brings a line break
+ * of the other kind; and the result keeps every line continuation: a `//` it inserts must not
+ * land on a line ending in a backslash (the comment would swallow the next line), nor may it
+ * insert a comment or a directive into a line continued from the one above. A fix failing
+ * this is a bug in its rule; the editor and cgo-lint never apply it.
+ */
+export function fixProblem(fix: Fix, textOf: (file: string) => string | undefined): string | undefined {
+  const created = new Set(fix.newFiles ?? []);
+  const byFile = new Map<string, TextEdit[]>();
+  for (const edit of fix.edits) byFile.set(edit.file, [...(byFile.get(edit.file) ?? []), edit]);
+  for (const [file, edits] of byFile) {
+    const text = created.has(file) ? '' : textOf(file);
+    if (text === undefined) return `it edits ${file}, whose text is unknown`;
+    for (const edit of edits) {
+      const problem = editProblem(text, edit);
+      if (problem) return `${problem} in ${file}`;
+    }
+    const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
+    for (let i = 1; i < sorted.length; i++) {
+      const [before, after] = [sorted[i - 1], sorted[i]];
+      if (after.start < before.end || (after.start === before.start && after.start === after.end && before.start === before.end)) {
+        return `edits [${before.start}, ${before.end}) and [${after.start}, ${after.end}) overlap in ${file}`;
+      }
+    }
+    const problem = continuationProblem(text, sorted);
+    if (problem) return `${problem} in ${file}`;
+  }
+  return undefined;
+}
+
+function editProblem(text: string, edit: TextEdit): string | undefined {
+  const { start, end } = edit;
+  if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > text.length) {
+    return `edit [${start}, ${end}) lies outside the text (${text.length} characters)`;
+  }
+  if (start > end) return `edit [${start}, ${end}) starts after its end`;
+  for (const at of [start, end]) {
+    if (at > 0 && text[at - 1] === '\r' && text[at] === '\n') return `edit [${start}, ${end}) splits a CRLF line break at ${at}`;
+  }
+  const crlf = text.includes('\r\n');
+  if (crlf && /(^|[^\r])\n/.test(edit.newText) && !/(^|[^\r])\n/.test(text)) return `edit at ${start} brings LF line breaks into a CRLF text`;
+  if (!crlf && text.includes('\n') && edit.newText.includes('\r\n')) return `edit at ${start} brings CRLF line breaks into an LF text`;
+  return undefined;
+}
+
+/** A line (without its break) ends in a backslash: gcc joins the next line to it (trailing blanks only earn a warning). */
+const continued = /\\[ \t]*\r?$/;
+
+/** The `//` and line-continuation checks of fixProblem, on one file's edits sorted by start. */
+function continuationProblem(text: string, sorted: readonly TextEdit[]): string | undefined {
+  if (!sorted.some((edit) => edit.newText.includes('//') || edit.newText.includes('#'))) return undefined;
+  const result = applyEdits(text, sorted).text;
+  let shift = 0;
+  for (const edit of sorted) {
+    const at = edit.start + shift;
+    shift += edit.newText.length - (edit.end - edit.start);
+    if (!edit.newText.includes('//') && !edit.newText.includes('#')) continue;
+    const lineStart = result.lastIndexOf('\n', at - 1) + 1;
+    if (lineStart > 0) {
+      const previousStart = result.lastIndexOf('\n', lineStart - 2) + 1;
+      if (continued.test(result.slice(previousStart, lineStart - 1))) {
+        return `edit at ${edit.start} inserts a comment or directive into a line continued from the line above`;
+      }
+    }
+    const insertedEnd = at + edit.newText.length;
+    const lastBreak = edit.newText.lastIndexOf('\n');
+    const lineEnd = result.indexOf('\n', insertedEnd);
+    // The line that holds the end of the inserted text, when a `//` of the insertion is on it.
+    const tail = edit.newText.slice(lastBreak + 1);
+    if (tail.includes('//') && continued.test(result.slice(at + lastBreak + 1, lineEnd === -1 ? result.length : lineEnd))) {
+      return `edit at ${edit.start} inserts a // comment on a line ending in a backslash, which would swallow the next line`;
+    }
+  }
+  return undefined;
 }
 
 /** How many characters two texts share at their start, and then at their end. */

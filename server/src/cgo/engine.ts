@@ -3,6 +3,7 @@ import { Parser, type Tree } from 'web-tree-sitter';
 import type { BuildTarget } from './constraints';
 import type { Finding, RuleId, SeveritySetting } from './findings';
 import type { Grammars } from './grammars';
+import { fixProblem } from './edits';
 import { buildFileScope, includeDirs, readTextFromDisk, type ReadText, type ScopeResult } from './headers';
 import { buildCgoFile, packageFlags, type CgoFile, type CgoPackage, type PackageFlags } from './package';
 import type { CScope } from './cdecl';
@@ -34,6 +35,11 @@ export interface CheckOptions {
   severities?: Partial<Record<RuleId, SeveritySetting>>;
   /** How headers are read; the LSP passes one that prefers open buffers. Default: the disk. */
   readText?: ReadText;
+  /**
+   * Hears of each fix a rule offered that fixProblem refuses: a bug in the rule. The fix is
+   * dropped from its finding, never applied.
+   */
+  onInvalidFix?: (message: string) => void;
 }
 
 /** A file's C scope, the headers it read and their texts (hovers and definitions show them). */
@@ -129,7 +135,10 @@ export class Engine {
           options.target,
         ),
       );
-      const ctx = this.ruleContext({ dir, target: options.target, files }, options.readText ?? readTextFromDisk);
+      const readText = options.readText ?? readTextFromDisk;
+      const ctx = this.ruleContext({ dir, target: options.target, files }, readText);
+      const texts = new Map(sources.map((source) => [source.path, source.text]));
+      const textOf = (file: string): string | undefined => texts.get(file) ?? readText(file);
       const findings: Finding[] = [];
       // A file the target and Go release do not build is judged by nobody: the go command never
       // reads it (its facts, like #cgo flags, are already left out by the package model).
@@ -139,7 +148,12 @@ export class Engine {
         if (setting === 'off') continue;
         for (const finding of rule.check(ctx)) {
           if (excluded.has(finding.file)) continue;
-          findings.push({ ...finding, rule: rule.id, severity: setting ?? finding.severity ?? rule.defaultSeverity });
+          const fixes = finding.fixes.filter((fix) => {
+            const problem = fixProblem(fix, textOf);
+            if (problem) options.onInvalidFix?.(`bug: ${rule.id} offered the fix "${fix.title}" for ${finding.file}, dropped: ${problem}`);
+            return !problem;
+          });
+          findings.push({ ...finding, fixes, rule: rule.id, severity: setting ?? finding.severity ?? rule.defaultSeverity });
         }
       }
       return findings.sort((a, b) => (a.file === b.file ? a.start - b.start : a.file < b.file ? -1 : 1));

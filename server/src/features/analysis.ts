@@ -3,8 +3,9 @@
 // turn of the event loop between them so requests are answered in between. Results are kept
 // per open document and version: pulled by the client (textDocument/diagnostic) or pushed
 // (textDocument/publishDiagnostics), depending on what it supports.
-import type { Diagnostic } from 'vscode-languageserver';
-import type { Engine } from '../cgo/engine';
+import * as path from 'node:path';
+import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
+import { ParseTimeoutError, type Engine } from '../cgo/engine';
 import { mayImportC } from '../cgo/files';
 import type { Finding } from '../cgo/findings';
 import { importDeclarations } from '../cgo/goimports';
@@ -14,7 +15,7 @@ import { packageTarget } from './definition';
 import type { OpenDocuments } from '../documents';
 import type { CgoSettings, Settings } from '../settings';
 import type { LoadedPackage, Workspace } from '../workspace';
-import { toDiagnostics } from './diagnostics';
+import { diagnosticSource, toDiagnostics } from './diagnostics';
 
 export interface DiagnosticsDelivery {
   /** Pull: the client asks for each document's diagnostics; push: they are published. */
@@ -53,6 +54,17 @@ const quietMs = 300;
 /** Whether the file imports "C" (the scan reads only the file's head). */
 function importsC(text: string): boolean {
   return mayImportC(text) && importDeclarations(text).some((decl) => decl.specs.some((spec) => spec.path.text === '"C"'));
+}
+
+/** On the first line of each open file of a package whose Go parse was abandoned. */
+function notCheckedDiagnostic(error: ParseTimeoutError): Diagnostic {
+  const which = error.file ? `${path.basename(error.file)} took` : 'a file took';
+  return {
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: DiagnosticSeverity.Warning,
+    source: diagnosticSource,
+    message: `cgo checks were skipped for this package: parsing ${which} longer than ${error.limitMs} ms and was abandoned. Edit or reopen the file to try again.`,
+  };
 }
 
 export class Analyzer {
@@ -258,8 +270,13 @@ export class Analyzer {
         const findings = this.check(pkg, settings).filter((finding) => openPaths.has(finding.file));
         diagnostics = toDiagnostics(findings, pkg.files, this.options.ruleDocsDir, this.options.goplsRuns);
       } catch (error) {
-        // Carry on with no diagnostics for this package rather than stale or none at all.
-        this.options.log.error(`cgo: analysis of ${key} failed: ${describe(error)}`);
+        if (error instanceof ParseTimeoutError) {
+          // Said where the user looks: a package left unchecked must not pass for a clean one.
+          diagnostics = new Map(open.map((document) => [document.uri, [notCheckedDiagnostic(error)]]));
+        } else {
+          // Carry on with no diagnostics for this package rather than stale or none at all.
+          this.options.log.error(`cgo: analysis of ${key} failed: ${describe(error)}`);
+        }
       }
     }
     for (const document of open) {
@@ -290,7 +307,12 @@ export class Analyzer {
       this.options.log.warn(`cgo.goos/cgo.goarch: ${problem}; using the host's target`);
     }
     const { target } = packageTarget(settings, pkg.dir, pkg.readText, this.options.localGo());
-    return this.engine.checkPackage(pkg.dir, pkg.files, { target, severities: settings.rules, readText: pkg.readText });
+    return this.engine.checkPackage(pkg.dir, pkg.files, {
+      target,
+      severities: settings.rules,
+      readText: pkg.readText,
+      onInvalidFix: (message) => this.options.log.error(`cgo: ${message}`),
+    });
   }
 
   private store(uri: string, version: number, settingsGeneration: number, diagnostics: Diagnostic[]): void {

@@ -1,5 +1,6 @@
 // A comment that holds C but that cmd/cgo does not take as the preamble: a blank line between
-// it and import "C", or it sits above a grouped import with more than one spec (cgo then only
+// it and import "C", or it ends on the line of the import (go/parser, Go 1.19 and 1.26: a lead
+// comment must end on the line right above the token), or it sits above a grouped import with more than one spec (cgo then only
 // looks at a comment directly above "C" inside the parentheses). The preamble is then silently
 // empty and the build fails later, somewhere else.
 import { holdsC } from '../cgo/c';
@@ -36,6 +37,17 @@ function report(file: CgoFile, imp: CgoImport, ignored: IgnoredComment, goMinor:
   const consequence =
     `Names it declares are unknown to cgo ("${unknownCNameError(goMinor, '…')}"), functions it ` +
     'defines are never compiled ("undefined reference" at link), and its #cgo flags are not used.';
+  if (ignored.reason === 'blank-line' && file.lines.lineOf(ignored.nextStart) === ignored.group.endLine) {
+    return {
+      file: file.path,
+      start: first.start,
+      end: last.end,
+      message:
+        `This comment holds C, but it ends on the line of what follows it, so it is not the doc comment of import "C" ` +
+        `and cgo does not use it as the preamble. ${consequence} Start what follows on the next line.`,
+      fixes: [breakLineAfter(file, ignored)],
+    };
+  }
   if (ignored.reason === 'blank-line') {
     const blankLines = file.lines.lineOf(ignored.nextStart) - ignored.group.endLine - 1;
     const beforePreamble = ignored.nextStart < imp.spec.start && file.text.startsWith('/', ignored.nextStart);
@@ -71,6 +83,16 @@ function removeBlankLines(file: CgoFile, ignored: IgnoredComment): Fix {
     title: 'Remove the blank lines below this comment',
     preferred: true,
     edits: [{ file: file.path, start, end, newText: '' }],
+  };
+}
+
+/** A comment that ends on the line of the import: the blanks between the two become a line break. */
+function breakLineAfter(file: CgoFile, ignored: IgnoredComment): Fix {
+  const start = ignored.group.comments[ignored.group.comments.length - 1].end;
+  return {
+    title: 'Start what follows the comment on the next line',
+    preferred: true,
+    edits: [{ file: file.path, start, end: ignored.nextStart, newText: file.lines.eol }],
   };
 }
 

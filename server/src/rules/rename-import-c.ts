@@ -21,7 +21,9 @@ export const renameImportC: Rule = {
 };
 
 function report(file: CgoFile, imp: CgoImport, name: NonNullable<CgoImport['name']>): RuleFinding {
-  const removeName: TextEdit = { file: file.path, start: name.start, end: imp.path.start, newText: '' };
+  // The name and the blanks after it: a comment between the name and "C" stays.
+  const blanks = /^[ \t]*/.exec(file.text.slice(name.end, imp.path.start))![0].length;
+  const removeName: TextEdit = { file: file.path, start: name.start, end: name.end + blanks, newText: '' };
   const fixes: Fix[] = [];
   let note = '';
   if (name.text === '_') {
