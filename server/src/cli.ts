@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { applyEdits } from './cgo/edits';
 import { goFilesIn, packageDirsBelow } from './cgo/files';
+import { FixFiles, FixWriteError, oneLine, type FileWrite } from './fixFiles';
 import { ruleIds, type Finding, type Fix, type RuleId, type SeveritySetting, type TextEdit } from './cgo/findings';
 import { newestGoMinor, oldestGoMinor, parseGoMinor } from './cgo/goversion';
 import { resolveTarget, targetProblem } from './cgo/target';
@@ -195,38 +196,15 @@ async function run(options: Options, jobs: Job[]): Promise<number> {
     }
     return file;
   };
-  if (options.fix) {
-    const engines = new EngineOnDemand();
-    for (const job of jobs) {
-      // Fixes can reveal or settle other findings; a few rounds reach a fixed point.
-      for (let round = 0; round < 5; round++) {
-        const { findings, texts, warnings } = await checkJob(engines, job, options);
-        if (round === 0) warnings.forEach(warn);
-        const chosen = chooseFixes(findings);
-        if (chosen.length === 0) break;
-        const byFile = new Map<string, TextEdit[]>();
-        for (const { fix } of chosen) {
-          // A file a fix creates starts empty; an existing one is never overwritten.
-          for (const file of fix.newFiles ?? []) {
-            if (!fs.existsSync(file)) {
-              fs.writeFileSync(file, '');
-              texts.set(file, '');
-            }
-          }
-        }
-        for (const { finding, fix } of chosen) {
-          for (const edit of fix.edits) byFile.set(edit.file, [...(byFile.get(edit.file) ?? []), edit]);
-          const lines = new LineIndex(texts.get(finding.file) ?? '');
-          const at = position(lines, finding.start);
-          process.stdout.write(`${shown(finding.file)}:${at.line}:${at.column}: fixed: ${fix.title} [${finding.rule}]\n`);
-        }
-        for (const [file, edits] of byFile) {
-          fs.writeFileSync(file, applyEdits(texts.get(file) ?? fs.readFileSync(file, 'utf8'), edits).text);
-        }
-      }
-    }
-    await engines.dispose();
-  }
+  // A warning is said once, however many rounds of --fix meet it again.
+  const said = new Set<string>();
+  const warnOnce = (message: string): void => {
+    if (said.has(message)) return;
+    said.add(message);
+    warn(message);
+  };
+  let failedWrites = false;
+  if (options.fix) failedWrites = !(await fixJobs(jobs, options, shown, warnOnce));
   const progress = new Progress(jobs.length);
   let checked: Checked[];
   try {
@@ -238,9 +216,10 @@ async function run(options: Options, jobs: Job[]): Promise<number> {
     progress.clear();
   }
   const results: { finding: Finding; lines: LineIndex; texts: Map<string, string> }[] = [];
-  for (const { findings, texts, warnings } of checked) {
-    // After --fix, what could not be read was said in its first round.
-    if (!options.fix) warnings.forEach(warn);
+  let unreadable = false;
+  for (const { findings, texts, warnings, unreadable: someUnreadable } of checked) {
+    warnings.forEach(warnOnce);
+    unreadable ||= someUnreadable;
     for (const finding of findings) results.push({ finding, lines: new LineIndex(texts.get(finding.file) ?? ''), texts });
   }
   const editJson = (edit: TextEdit, texts: Map<string, string>): object => {
@@ -278,7 +257,68 @@ async function run(options: Options, jobs: Job[]): Promise<number> {
       process.stdout.write(`${shown(finding.file)}:${at.line}:${at.column}: ${finding.severity}: ${finding.message} [${finding.rule}]\n`);
     }
   }
+  if (unreadable || failedWrites) return 2;
   return results.some((r) => r.finding.severity === 'error') ? 1 : 0;
+}
+
+/**
+ * --fix: the preferred fix of every finding, written one fix at a time (all its files or
+ * none), and only where FixFiles allows; `fixed:` once written, `not applied:` with the reason
+ * otherwise. False when a write failed (said in one line; that package is left as it was
+ * after its last whole fix).
+ */
+async function fixJobs(jobs: Job[], options: Options, shown: (file: string) => string, warn: (message: string) => void): Promise<boolean> {
+  const editable = new Set(jobs.flatMap((job) => (job.only ? [job.only] : [...job.shownAs.keys()])));
+  const files = new FixFiles(options.paths, editable, shown);
+  const engines = new EngineOnDemand();
+  let allWritten = true;
+  try {
+    for (const job of jobs) {
+      const declined = new Set<string>();
+      const declinedKey = (finding: Finding, fix: Fix): string => JSON.stringify([finding.rule, finding.file, finding.start, fix.title]);
+      // Fixes can reveal or settle other findings; a few rounds reach a fixed point.
+      rounds: for (let round = 0; round < 5; round++) {
+        const { findings, texts, warnings } = await checkJob(engines, job, options);
+        warnings.forEach(warn);
+        const chosen = chooseFixes(findings).filter(({ finding, fix }) => !declined.has(declinedKey(finding, fix)));
+        /** Edits written this round, per file: later fixes of the round apply on top of them. */
+        const written = new Map<string, TextEdit[]>();
+        for (const { finding, fix } of chosen) {
+          const at = position(new LineIndex(texts.get(finding.file) ?? ''), finding.start);
+          const where = `${shown(finding.file)}:${at.line}:${at.column}`;
+          const created = new Set(fix.newFiles ?? []);
+          const byFile = new Map<string, TextEdit[]>();
+          for (const edit of fix.edits) byFile.set(edit.file, [...(byFile.get(edit.file) ?? []), edit]);
+          const unread = [...byFile.keys()].find((file) => !created.has(file) && !texts.has(file));
+          const refusal = files.refusal(fix) ?? (unread ? `${shown(unread)} could not be read` : undefined);
+          if (refusal) {
+            declined.add(declinedKey(finding, fix));
+            process.stdout.write(`${where}: not applied: ${fix.title} [${finding.rule}]: ${refusal}\n`);
+            continue;
+          }
+          const writes: FileWrite[] = [...byFile].map(([file, edits]) => ({
+            file,
+            create: created.has(file),
+            text: applyEdits(created.has(file) ? '' : texts.get(file)!, [...(written.get(file) ?? []), ...edits]).text,
+          }));
+          try {
+            files.write(writes);
+          } catch (error) {
+            if (!(error instanceof FixWriteError)) throw error;
+            warn(error.message);
+            allWritten = false;
+            break rounds;
+          }
+          for (const [file, edits] of byFile) written.set(file, [...(written.get(file) ?? []), ...edits]);
+          process.stdout.write(`${where}: fixed: ${fix.title} [${finding.rule}]\n`);
+        }
+        if (written.size === 0) break;
+      }
+    }
+  } finally {
+    await engines.dispose();
+  }
+  return allWritten;
 }
 
 /** SARIF 2.1.0 for code-scanning uploads; columns in UTF-16 code units, SARIF's default. */
@@ -356,6 +396,8 @@ async function start(): Promise<void> {
 }
 
 (inWorker ? workerMain() : start()).catch((error: unknown) => {
-  process.stderr.write(`cgo-lint: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  // An I/O error is one line; anything else is a bug, and its stack helps to report it.
+  const io = error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string' && typeof (error as NodeJS.ErrnoException).syscall === 'string';
+  process.stderr.write(`cgo-lint: ${io ? oneLine(error) : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exitCode = 2;
 });

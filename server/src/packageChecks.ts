@@ -41,8 +41,10 @@ export interface Checked {
   findings: Finding[];
   /** The texts of the package's files (from a worker: only those the findings point into). */
   texts: Map<string, string>;
-  /** Files that could not be read, and parses abandoned, as shown to the user. */
+  /** Files that could not be read, parses abandoned and fixes dropped as bugs, as shown to the user. */
   warnings: string[];
+  /** A .go file to report on could not be read (exit status 2). */
+  unreadable: boolean;
 }
 
 /** The engine, loaded when a package first needs it: a tree without cgo never loads the grammars. */
@@ -68,6 +70,7 @@ interface ReadPackage {
   sources: SourceFile[];
   texts: Map<string, string>;
   warnings: string[];
+  unreadable: boolean;
   /** Some file may import "C": every rule is about such an import, so the others have nothing to report. */
   mayUseCgo: boolean;
 }
@@ -76,28 +79,33 @@ function readJob(job: Job): ReadPackage {
   const sources: SourceFile[] = [];
   const texts = new Map<string, string>();
   const warnings: string[] = [];
+  let unreadable = false;
   for (const file of job.shownAs.keys()) {
     const read = readGoSource(file);
     if (!read.ok) {
-      if (!job.only || job.only === file) warnings.push(`${job.shownAs.get(file)}: ${read.reason}`);
+      if (!job.only || job.only === file) {
+        warnings.push(`${job.shownAs.get(file)}: ${read.reason}`);
+        unreadable = true;
+      }
       continue;
     }
     sources.push({ path: file, text: read.text });
     texts.set(file, read.text);
   }
-  return { sources, texts, warnings, mayUseCgo: sources.some((source) => mayImportC(source.text)) };
+  return { sources, texts, warnings, unreadable, mayUseCgo: sources.some((source) => mayImportC(source.text)) };
 }
 
 function checkRead(engine: Engine, job: Job, read: ReadPackage, options: CheckOptions): Checked {
-  const { texts, warnings } = read;
+  const { texts, warnings, unreadable } = read;
   const { target } = resolvePackageTarget(job.dir, { ...options, localGo: localGoOnce(options) }, readTextFromDisk);
   try {
-    const findings = engine.checkPackage(job.dir, read.sources, { target, severities: options.severities }).filter((f) => !job.only || f.file === job.only);
-    return { findings, texts, warnings };
+    const onInvalidFix = (message: string): void => void warnings.push(message);
+    const findings = engine.checkPackage(job.dir, read.sources, { target, severities: options.severities, onInvalidFix }).filter((f) => !job.only || f.file === job.only);
+    return { findings, texts, warnings, unreadable };
   } catch (error) {
     if (!(error instanceof ParseTimeoutError)) throw error;
     warnings.push(error.file ? `${job.shownAs.get(error.file) ?? error.file}: ${error.message.slice(error.file.length + 2)}` : error.message);
-    return { findings: [], texts, warnings };
+    return { findings: [], texts, warnings, unreadable };
   }
 }
 
@@ -108,7 +116,7 @@ export async function checkJob(engines: EngineOnDemand, job: Job, options: Check
 }
 
 function nothingFound(read: ReadPackage): Checked {
-  return { findings: [], texts: read.texts, warnings: read.warnings };
+  return { findings: [], texts: read.texts, warnings: read.warnings, unreadable: read.unreadable };
 }
 
 /**
@@ -150,7 +158,7 @@ interface WorkerInput {
 }
 
 type WorkerMessage =
-  | { kind: 'result'; index: number; findings: Finding[]; texts: [string, string][]; warnings: string[] }
+  | { kind: 'result'; index: number; findings: Finding[]; texts: [string, string][]; warnings: string[]; unreadable: boolean }
   | { kind: 'failed'; error: string };
 
 /** Checks every job, on `threads` threads; `progress` hears how many are done. */
@@ -175,7 +183,7 @@ export async function checkJobs(jobs: Job[], options: CheckOptions, threads: num
     clearInterval(ticker);
   }
   // Packages a worker found nothing in.
-  for (let index = 0; index < jobs.length; index++) results[index] ??= { findings: [], texts: new Map(), warnings: [] };
+  for (let index = 0; index < jobs.length; index++) results[index] ??= { findings: [], texts: new Map(), warnings: [], unreadable: false };
   return results;
 }
 
@@ -184,7 +192,7 @@ function runWorker(input: WorkerInput, results: Checked[]): Promise<void> {
     const worker = new Worker(__filename, { workerData: input });
     let failure: Error | undefined;
     worker.on('message', (message: WorkerMessage) => {
-      if (message.kind === 'result') results[message.index] = { findings: message.findings, texts: new Map(message.texts), warnings: message.warnings };
+      if (message.kind === 'result') results[message.index] = { findings: message.findings, texts: new Map(message.texts), warnings: message.warnings, unreadable: message.unreadable };
       else if (message.kind === 'failed') failure = new Error(`a worker thread failed: ${message.error}`);
     });
     worker.on('error', reject);
@@ -199,10 +207,10 @@ export async function workerMain(): Promise<void> {
   const jobs: Job[] = input.jobs.map((job) => ({ dir: job.dir, shownAs: new Map(job.shownAs), only: job.only }));
   const post = (message: WorkerMessage): void => parentPort!.postMessage(message);
   try {
-    await takeJobs(jobs, input.options, counters, (index, { findings, texts, warnings }) => {
+    await takeJobs(jobs, input.options, counters, (index, { findings, texts, warnings, unreadable }) => {
       if (findings.length > 0 || warnings.length > 0) {
         const pointedAt = new Set(findings.flatMap((f) => [f.file, ...f.fixes.flatMap((fix) => fix.edits.map((edit) => edit.file))]));
-        post({ kind: 'result', index, findings, texts: [...texts].filter(([file]) => pointedAt.has(file)), warnings });
+        post({ kind: 'result', index, findings, texts: [...texts].filter(([file]) => pointedAt.has(file)), warnings, unreadable });
       }
       Atomics.add(counters, jobsDone, 1);
     });

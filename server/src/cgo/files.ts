@@ -15,44 +15,87 @@ export type ReadResult = { ok: true; text: string } | { ok: false; reason: strin
 
 /**
  * Where files are read: one buffer for all, as a source file fits in it. Reading a tree of
- * thousands of small files is then an open, a read and a close each, with no allocation
- * (readFileSync adds an fstat and a buffer per file, and takes half again as long).
+ * thousands of small files is then an open, an fstat, a read and a close each, with no
+ * allocation (readFileSync adds a buffer per file, and takes half again as long).
  */
 const readBuffer = Buffer.allocUnsafe(256 * 1024);
 
 export function readGoSource(file: string): ReadResult {
-  let data: Buffer;
-  try {
-    data = readWhole(file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EFBIG') return { ok: false, reason: `larger than ${maxSourceBytes / 1024 / 1024} MiB, skipped` };
-    return { ok: false, reason: code === 'ENOENT' ? 'no such file' : String((error as Error).message) };
-  }
-  if (data.includes(0)) return { ok: false, reason: 'binary file (NUL byte), skipped' };
-  return { ok: true, text: data.toString('utf8') };
+  const read = readRegularFile(file, maxSourceBytes);
+  if (!read.ok) return read;
+  if (read.data.includes(0)) return { ok: false, reason: 'binary file (NUL byte), skipped' };
+  return { ok: true, text: read.data.toString('utf8') };
 }
 
-/** The file's bytes, in readBuffer when they fit (valid until the next read); EFBIG past maxSourceBytes. */
-function readWhole(file: string): Buffer {
-  const fd = fs.openSync(file, 'r');
+export type BytesResult = { ok: true; data: Buffer } | { ok: false; reason: string };
+
+/**
+ * The bytes of a regular file, at most maxBytes of them, whatever size the file reports:
+ * procfs says 0 for /proc/self/pagemap, which reads on for gigabytes. A FIFO, a device, a
+ * socket or a directory (directly or through symbolic links) is refused without reading:
+ * it is opened without waiting for a writer and its descriptor's fstat decides. The data
+ * lives in a shared buffer when it fits: valid until the next read.
+ */
+export function readRegularFile(file: string, maxBytes: number): BytesResult {
+  let fd: number;
   try {
-    const length = fs.readSync(fd, readBuffer, 0, readBuffer.length, 0);
-    if (length < readBuffer.length) return readBuffer.subarray(0, length);
-    const size = fs.fstatSync(fd).size;
-    if (size > maxSourceBytes) throw Object.assign(new Error('file too large'), { code: 'EFBIG' });
-    const whole = Buffer.allocUnsafe(size);
-    readBuffer.copy(whole, 0, 0, length);
-    let filled = length;
-    while (filled < size) {
-      const read = fs.readSync(fd, whole, filled, size - filled, filled);
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  } catch (error) {
+    return { ok: false, reason: openFailure(error as NodeJS.ErrnoException) };
+  }
+  const tooLarge = `larger than ${formatBytes(maxBytes)}, skipped`;
+  try {
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) return { ok: false, reason: `not a regular file (${fileKind(stat)}), skipped` };
+    if (stat.size > maxBytes) return { ok: false, reason: tooLarge };
+    let buffer = readBuffer;
+    let filled = 0;
+    for (;;) {
+      if (filled === buffer.length) {
+        if (filled > maxBytes) return { ok: false, reason: tooLarge };
+        const larger = Buffer.allocUnsafe(Math.min(buffer.length * 4, maxBytes + 1));
+        buffer.copy(larger, 0, 0, filled);
+        buffer = larger;
+      }
+      // From the current position: not every procfs file reads at an offset.
+      const read = fs.readSync(fd, buffer, filled, buffer.length - filled, null);
       if (read === 0) break;
       filled += read;
     }
-    return whole.subarray(0, filled);
+    if (filled > maxBytes) return { ok: false, reason: tooLarge };
+    return { ok: true, data: buffer.subarray(0, filled) };
+  } catch (error) {
+    return { ok: false, reason: (error as Error).message };
   } finally {
     fs.closeSync(fd);
   }
+}
+
+function openFailure(error: NodeJS.ErrnoException): string {
+  switch (error.code) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'ELOOP':
+      return 'too many levels of symbolic links, skipped';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    default:
+      return error.message;
+  }
+}
+
+function fileKind(stat: fs.Stats): string {
+  if (stat.isDirectory()) return 'a directory';
+  if (stat.isFIFO()) return 'a FIFO';
+  if (stat.isCharacterDevice()) return 'a character device';
+  if (stat.isBlockDevice()) return 'a block device';
+  if (stat.isSocket()) return 'a socket';
+  return 'not a file';
+}
+
+function formatBytes(bytes: number): string {
+  return bytes % (1024 * 1024) === 0 ? `${bytes / 1024 / 1024} MiB` : `${bytes} bytes`;
 }
 
 /** The .go files directly in a directory, sorted as the go command lists them. */

@@ -2,8 +2,8 @@
 // first, then the file `go env -w` writes. Ported from cmd/go/internal/cfg/cfg.go (Getenv,
 // EnvFile, initEnvCache) of Go 1.19.8; Go 1.21+ also reads $GOROOT/go.env after that file, which
 // sets no CGO_* variable (checked in Go 1.26.8 and 1.27.3), so the answer is the same.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { readRegularFile } from './files';
 
 /** cfg.Getenv's view of the environment: a key's value, "" when unset. */
 export type Getenv = (key: string) => string;
@@ -45,13 +45,20 @@ export function parseGoEnvFile(data: string): Map<string, string> {
   return m;
 }
 
+/** The `go env -w` file: a regular file of at most 1 MiB (the go command writes a few lines). */
+function readGoEnvFile(file: string): string {
+  const read = readRegularFile(file, 1024 * 1024);
+  if (!read.ok) throw new Error(`${file}: ${read.reason}`);
+  return read.data.toString('utf8');
+}
+
 /**
  * cfg.Getenv over `env` (default: this process's environment): a non-empty variable wins,
  * else the `go env -w` file is consulted (read once per Getenv).
  */
 export function goGetenv(
   env: Readonly<Record<string, string | undefined>> = process.env,
-  readFile: (file: string) => string = (file) => fs.readFileSync(file, 'utf8'),
+  readFile: (file: string) => string = readGoEnvFile,
   platform: NodeJS.Platform = process.platform,
 ): Getenv {
   let fileValues: Map<string, string> | undefined;

@@ -1,26 +1,25 @@
 // The C scope of a .go file: its preamble plus the project headers it includes, found the way
 // gcc finds them under the go command (the package directory first, then the package's -I
 // flags). System headers are not read: what they declare is not modelled.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Parser, Tree } from 'web-tree-sitter';
 import { withCTree } from './c';
 import { CScope, DeclarationReader, evalConstant } from './cdecl';
 import { cText } from './directives';
+import { readRegularFile } from './files';
 import type { CgoFile, PackageFlags } from './package';
 import { toSource } from './preamble';
 
 /** Reads a file's current text: open editor buffers first, then the disk. */
 export type ReadText = (file: string) => string | undefined;
 
+/** Larger headers are not read: their declarations would cost more than they tell. */
+export const maxHeaderBytes = 4 * 1024 * 1024;
+
+/** A header from disk: a regular file of at most maxHeaderBytes, else undefined (as if absent). */
 export const readTextFromDisk: ReadText = (file) => {
-  try {
-    const stat = fs.statSync(file);
-    if (!stat.isFile() || stat.size > 4 * 1024 * 1024) return undefined;
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
+  const read = readRegularFile(file, maxHeaderBytes);
+  return read.ok ? read.data.toString('utf8') : undefined;
 };
 
 const maxHeaders = 200;
