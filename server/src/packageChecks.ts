@@ -85,7 +85,7 @@ function readJob(job: Job): ReadPackage {
     if (!read.ok) {
       if (!job.only || job.only === file) {
         warnings.push(`${job.shownAs.get(file)}: ${read.reason}`);
-        unreadable = true;
+        unreadable ||= !read.skipped;
       }
       continue;
     }

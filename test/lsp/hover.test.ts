@@ -392,3 +392,29 @@ test('pkg-config output is split as the go command splits it; a hung pkg-config 
   const denied = await new PkgConfig({ mayRun: () => false, env }).query(['slow'], bin);
   assert.equal(denied.ok ? 'ok' : denied.reason, 'not-allowed');
 });
+
+test('pkg-config never runs for a #cgo line go/build rejects, nor while another line of the package is rejected', { timeout: 20_000, skip: skipOnWindows }, async () => {
+  const { bin, marker } = fakePkgConfig();
+  const server = await startServer(undefined, bin);
+  try {
+    // An unclosed quote: go/build's "invalid #cgo line"; the words must not reach pkg-config.
+    const malformed = kafkaGo.replace('rdkafka', 'rdkafka "--define-variable=prefix=/x');
+    const dir = packageDir({ 'kafka.go': malformed });
+    const uri = fileUri(dir, 'kafka.go');
+    await server.open(uri, malformed);
+    let text = await server.hover(uri, at(malformed, 'rdkafka'));
+    assert.match(text, /pkg-config is not run: go\/build rejects the `#cgo` line at kafka\.go:3 \(`invalid #cgo line: #cgo pkg-config: rdkafka "--define-variable=prefix=\/x`\)/);
+    await server.hover(uri, at(malformed, 'pkg-config:', 1));
+
+    // A good line here, a bad one in another file of the package: the go command stops at the bad one.
+    const other = 'package kafka\n\n// #cgo CFLAGS "-O2"\nimport "C"\n';
+    const second = packageDir({ 'kafka.go': kafkaGo, 'other.go': other });
+    const secondUri = fileUri(second, 'kafka.go');
+    await server.open(secondUri, kafkaGo);
+    text = await server.hover(secondUri, at(kafkaGo, 'rdkafka'));
+    assert.match(text, /pkg-config is not run: go\/build rejects the `#cgo` line at other\.go:3/);
+    assert.equal(fs.existsSync(marker), false, 'pkg-config ran for a rejected #cgo line');
+  } finally {
+    server.stop();
+  }
+});

@@ -150,7 +150,7 @@ export class Engine {
           if (excluded.has(finding.file)) continue;
           const fixes = finding.fixes.filter((fix) => {
             const problem = fixProblem(fix, textOf);
-            if (problem) options.onInvalidFix?.(`bug: ${rule.id} offered the fix "${fix.title}" for ${finding.file}, dropped: ${problem}`);
+            if (problem) options.onInvalidFix?.(`bug: ${rule.id} offered the fix "${fix.title}", dropped: ${problem}`);
             return !problem;
           });
           findings.push({ ...finding, fixes, rule: rule.id, severity: setting ?? finding.severity ?? rule.defaultSeverity });

@@ -11,7 +11,11 @@ export function mayImportC(text: string): boolean {
   return text.includes('"C"') || text.includes('`C`');
 }
 
-export type ReadResult = { ok: true; text: string } | { ok: false; reason: string };
+/**
+ * A failed read says why; `skipped` when the file was read and is no Go source (binary, too
+ * large), unlike a file that cannot be read at all (missing, no permission, not a regular file).
+ */
+export type ReadResult = { ok: true; text: string } | { ok: false; reason: string; skipped?: true };
 
 /**
  * Where files are read: one buffer for all, as a source file fits in it. Reading a tree of
@@ -23,11 +27,11 @@ const readBuffer = Buffer.allocUnsafe(256 * 1024);
 export function readGoSource(file: string): ReadResult {
   const read = readRegularFile(file, maxSourceBytes);
   if (!read.ok) return read;
-  if (read.data.includes(0)) return { ok: false, reason: 'binary file (NUL byte), skipped' };
+  if (read.data.includes(0)) return { ok: false, reason: 'binary file (NUL byte), skipped', skipped: true };
   return { ok: true, text: read.data.toString('utf8') };
 }
 
-export type BytesResult = { ok: true; data: Buffer } | { ok: false; reason: string };
+export type BytesResult = { ok: true; data: Buffer } | { ok: false; reason: string; skipped?: true };
 
 /**
  * The bytes of a regular file, at most maxBytes of them, whatever size the file reports:
@@ -43,16 +47,16 @@ export function readRegularFile(file: string, maxBytes: number): BytesResult {
   } catch (error) {
     return { ok: false, reason: openFailure(error as NodeJS.ErrnoException) };
   }
-  const tooLarge = `larger than ${formatBytes(maxBytes)}, skipped`;
+  const tooLarge = { ok: false, reason: `larger than ${formatBytes(maxBytes)}, skipped`, skipped: true } as const;
   try {
     const stat = fs.fstatSync(fd);
     if (!stat.isFile()) return { ok: false, reason: `not a regular file (${fileKind(stat)}), skipped` };
-    if (stat.size > maxBytes) return { ok: false, reason: tooLarge };
+    if (stat.size > maxBytes) return tooLarge;
     let buffer = readBuffer;
     let filled = 0;
     for (;;) {
       if (filled === buffer.length) {
-        if (filled > maxBytes) return { ok: false, reason: tooLarge };
+        if (filled > maxBytes) return tooLarge;
         const larger = Buffer.allocUnsafe(Math.min(buffer.length * 4, maxBytes + 1));
         buffer.copy(larger, 0, 0, filled);
         buffer = larger;
@@ -62,7 +66,7 @@ export function readRegularFile(file: string, maxBytes: number): BytesResult {
       if (read === 0) break;
       filled += read;
     }
-    if (filled > maxBytes) return { ok: false, reason: tooLarge };
+    if (filled > maxBytes) return tooLarge;
     return { ok: true, data: buffer.subarray(0, filled) };
   } catch (error) {
     return { ok: false, reason: (error as Error).message };

@@ -301,7 +301,12 @@ function pkgConfigOptionVerdict(goMinor: number, values: string[], index: number
 function pkgConfigRequest(services: FeatureServices, view: DocumentView, args: string[]): PkgConfigRequest | undefined {
   if (args.filter((a) => !a.startsWith('--')).length === 0) return undefined;
   let notRun: string | undefined;
-  if (!services.isTrusted()) notRun = 'pkg-config is not run in an untrusted workspace (Workspace Trust).';
+  // go/build rejects the package at a bad #cgo line, before the go command runs pkg-config.
+  const rejected = directiveStatuses(view).find((s) => s.status === 'invalid');
+  if (rejected) {
+    const where = `${path.basename(rejected.file.path)}:${lineOf(rejected.file, rejected.imp, rejected.directive)}`;
+    notRun = `pkg-config is not run: go/build rejects the \`#cgo\` line at ${where} (\`${directiveErrorMessage(rejected.directive)}\`), so the go command stops before pkg-config.`;
+  } else if (!services.isTrusted()) notRun = 'pkg-config is not run in an untrusted workspace (Workspace Trust).';
   else if (!view.settings.pkgConfig.enable) notRun = 'pkg-config is not run: `cgo.pkgConfig.enable` is off.';
   return { args, cwd: view.pkg.dir, goMinor: view.target.goMinor, notRun };
 }
