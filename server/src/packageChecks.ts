@@ -53,8 +53,11 @@ export class EngineOnDemand {
   /** The engine once loaded. */
   loaded: Engine | undefined;
 
+  /** @param parseTimeoutMs the engine's limit for one Go parse (default: the engine's). */
+  constructor(private readonly parseTimeoutMs?: number) {}
+
   load(): Promise<Engine> {
-    return (this.loading ??= loadGrammars(defaultGrammarDir(__dirname)).then((grammars) => (this.loaded = new Engine(grammars))));
+    return (this.loading ??= loadGrammars(defaultGrammarDir(__dirname)).then((grammars) => (this.loaded = new Engine(grammars, this.parseTimeoutMs))));
   }
 
   get isLoading(): boolean {

@@ -3,8 +3,15 @@
 import type { Fix, TextEdit } from './findings';
 import { Edit, type Point } from 'web-tree-sitter';
 
-/** Applies non-overlapping edits to one text; returns the new text and the edits it skipped. */
+/**
+ * Applies non-overlapping edits to one text; returns the new text and the edits it skipped.
+ * An edit outside the text or ending before its start is a bug (fixProblem keeps such fixes
+ * from being offered): it throws rather than write something no one asked for.
+ */
 export function applyEdits(text: string, edits: readonly Omit<TextEdit, 'file'>[]): { text: string; skipped: number } {
+  for (const edit of edits) {
+    if (!(edit.start >= 0 && edit.start <= edit.end && edit.end <= text.length)) throw new RangeError(`edit [${edit.start}, ${edit.end}) does not fit a text of ${text.length} characters`);
+  }
   const sorted = [...edits].sort((a, b) => b.start - a.start || b.end - a.end);
   let result = text;
   let limit = Infinity;
