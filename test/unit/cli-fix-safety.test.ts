@@ -170,13 +170,14 @@ test('--fix never writes through a .go symbolic link that leads out of the paths
   assert.equal(fs.readFileSync(path.join(root, 'outside', 'a.go'), 'utf8'), outside.replace('*/\n\n', '*/\n'));
 });
 
-test('unreadable .go files (dangling link, link loop, FIFO, device) are named and exit 2; the rest is checked', { skip: onPosix }, () => {
+test('unreadable .go files (dangling link, link loop, FIFO itself or linked, device) are named and exit 2; the rest is checked', { skip: onPosix }, () => {
   const root = tree({ 'a.go': 'package p\n\n// #cgo LDFLAG: -lm\nimport "C"\n' });
   fs.symlinkSync('missing.go', path.join(root, 'dangling.go'));
   fs.symlinkSync('loop.go', path.join(root, 'loop.go'));
   spawnSync('mkfifo', [path.join(root, 'pipe')]);
   fs.symlinkSync('pipe', path.join(root, 'fifo.go'));
   fs.symlinkSync('/dev/zero', path.join(root, 'zero.go'));
+  spawnSync('mkfifo', [path.join(root, 'named.go')]);
   for (const args of [['.'], ['--fix', '.']]) {
     const result = run(args, root);
     assert.equal(result.status, 2, `${args.join(' ')}: ${result.stderr}`);
@@ -184,6 +185,7 @@ test('unreadable .go files (dangling link, link loop, FIFO, device) are named an
     assert.match(result.stderr, /loop\.go: too many levels of symbolic links/);
     assert.match(result.stderr, /fifo\.go: not a regular file \(a FIFO\)/);
     assert.match(result.stderr, /zero\.go: not a regular file \(a character device\)/);
+    assert.match(result.stderr, /named\.go: not a regular file \(a FIFO\)/);
     assertNoStack(result.stderr);
     assert.match(result.stdout, args[0] === '--fix' ? /a\.go:3:9: fixed: / : /a\.go:3:9: error/);
   }

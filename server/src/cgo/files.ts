@@ -115,8 +115,9 @@ export function goFilesIn(dir: string): string[] {
 
 function goFileNames(dir: string, entries: fs.Dirent[]): string[] {
   return entries
-    // Only a symbolic link can hide a directory behind a .go name.
-    .filter((e) => e.name.endsWith('.go') && (e.isFile() || (e.isSymbolicLink() && !isDirectory(path.join(dir, e.name)))))
+    // As go/build lists them: everything but directories (a symbolic link can hide one). A
+    // FIFO or a device stays listed, so that reading it says why it is skipped.
+    .filter((e) => e.name.endsWith('.go') && !e.isDirectory() && !(e.isSymbolicLink() && isDirectory(path.join(dir, e.name))))
     .map((e) => e.name)
     .sort();
 }
