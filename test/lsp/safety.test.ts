@@ -132,7 +132,7 @@ test('a package whose Go parse is abandoned gets a diagnostic saying it was not 
       refresh: undefined,
       status: () => undefined,
     },
-    { debounceMs: 0, ruleDocsDir: path.join(repoRoot, 'docs', 'rules'), goplsRuns: false, log },
+    { debounceMs: 0, ruleDocsDir: path.join(repoRoot, 'docs', 'rules'), goplsRuns: false, log, localGo: () => undefined },
   );
   try {
     // A renamed import "C": rename-import-c reads the Go tree for the uses to rewrite (long
