@@ -68,7 +68,11 @@ export class FixFiles {
       return `${this.shown(file)} cannot be resolved (${oneLine(error)})`;
     }
     if (!this.inside(real)) return `${this.shown(file)} is a symbolic link to ${real}, outside the paths given`;
-    if (!fs.statSync(real).isFile()) return `${this.shown(file)} is not a regular file`;
+    try {
+      if (!fs.statSync(real).isFile()) return `${this.shown(file)} is not a regular file`;
+    } catch (error) {
+      return `${this.shown(file)} cannot be read (${oneLine(error)})`;
+    }
     return undefined;
   }
 
@@ -92,8 +96,10 @@ export class FixFiles {
    */
   write(writes: readonly FileWrite[]): void {
     const staged: { write: FileWrite; real: string; temporary: string; previous: string | undefined }[] = [];
+    let current = writes[0];
     try {
       for (const write of writes) {
+        current = write;
         const real = write.create ? path.join(fs.realpathSync(path.dirname(write.file)), path.basename(write.file)) : fs.realpathSync(write.file);
         const previous = write.create ? undefined : readPrevious(real);
         const temporary = path.join(path.dirname(real), `.${path.basename(real)}.cgo-lint-${process.pid}-${this.temporaries++}`);
@@ -102,7 +108,7 @@ export class FixFiles {
       }
     } catch (error) {
       for (const { temporary } of staged) removeQuietly(temporary);
-      throw new FixWriteError(`${this.shown(staged[staged.length - 1]?.write.file ?? writes[0].file)}: cannot write the fix: ${oneLine(error)}`);
+      throw new FixWriteError(`${this.shown(current.file)}: cannot write the fix: ${oneLine(error)}`);
     }
     const done: (typeof staged)[number][] = [];
     for (const step of staged) {
