@@ -270,6 +270,8 @@ async function run(options: Options, jobs: Job[]): Promise<number> {
 async function fixJobs(jobs: Job[], options: Options, shown: (file: string) => string, warn: (message: string) => void): Promise<boolean> {
   const editable = new Set(jobs.flatMap((job) => (job.only ? [job.only] : [...job.shownAs.keys()])));
   const files = new FixFiles(options.paths, editable, shown);
+  // Beside text output on stdout; on stderr when stdout is a JSON or SARIF document.
+  const say = (line: string): void => void (options.format === 'text' ? process.stdout : process.stderr).write(line);
   const engines = new EngineOnDemand();
   let allWritten = true;
   try {
@@ -293,7 +295,7 @@ async function fixJobs(jobs: Job[], options: Options, shown: (file: string) => s
           const refusal = files.refusal(fix) ?? (unread ? `${shown(unread)} could not be read` : undefined);
           if (refusal) {
             declined.add(declinedKey(finding, fix));
-            process.stdout.write(`${where}: not applied: ${fix.title} [${finding.rule}]: ${refusal}\n`);
+            say(`${where}: not applied: ${fix.title} [${finding.rule}]: ${refusal}\n`);
             continue;
           }
           const writes: FileWrite[] = [...byFile].map(([file, edits]) => ({
@@ -310,7 +312,7 @@ async function fixJobs(jobs: Job[], options: Options, shown: (file: string) => s
             break rounds;
           }
           for (const [file, edits] of byFile) written.set(file, [...(written.get(file) ?? []), ...edits]);
-          process.stdout.write(`${where}: fixed: ${fix.title} [${finding.rule}]\n`);
+          say(`${where}: fixed: ${fix.title} [${finding.rule}]\n`);
         }
         if (written.size === 0) break;
       }

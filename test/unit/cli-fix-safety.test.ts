@@ -224,3 +224,10 @@ test('headers that never end are not read: pagemap, /dev/zero, /dev/stdin, a FIF
   assert.equal(status, 0, `cgo-lint did not finish on its own: ${stdout}`);
   assert.equal(stdout, '');
 });
+
+test('--fix with --format json: what it fixed goes to stderr, stdout stays one JSON document', () => {
+  const root = tree({ 'a.go': 'package app\n\n/*\nvoid initial_setup(){}\n*/\n\nimport "C"\n' });
+  const result = run(['--fix', '--format', 'json', '.'], root);
+  assert.deepEqual(JSON.parse(result.stdout), []);
+  assert.match(result.stderr, /^a\.go:3:1: fixed: Remove the blank lines below this comment \[preamble-detached\]$/m);
+});
