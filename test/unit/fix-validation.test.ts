@@ -83,21 +83,26 @@ test('the engine drops a fix it refuses, reports it as a bug, and keeps the find
   assert.match(bugs[0], /^bug: preamble-comment-bleed offered the fix "Turn into a C comment", dropped: .*backslash.* in \/virtual\/p\/a\.go$/);
 });
 
-test('every fix the rules offer on the fixtures passes fixProblem', async () => {
+test('every fix the rules offer on the fixtures passes fixProblem, with LF and with CRLF line breaks', async () => {
   const engine = await testEngine();
   const fixtures = path.join(__dirname, '..', '..', '..', 'test', 'fixtures');
   const bugs: string[] = [];
+  let fixes = 0;
   const visit = (dir: string): void => {
     const entries = fs.readdirSync(dir, { withFileTypes: true });
     const goFiles = entries.filter((e) => e.isFile() && e.name.endsWith('.go'));
     if (goFiles.length > 0) {
-      const sources = goFiles.map((e) => ({ path: path.join(dir, e.name), text: fs.readFileSync(path.join(dir, e.name), 'utf8') }));
-      engine.checkPackage(dir, sources, { target, onInvalidFix: (message) => bugs.push(`${path.relative(fixtures, dir)}: ${message}`) });
+      for (const eol of ['\n', '\r\n']) {
+        const sources = goFiles.map((e) => ({ path: path.join(dir, e.name), text: fs.readFileSync(path.join(dir, e.name), 'utf8').replace(/\r?\n/g, eol) }));
+        const findings = engine.checkPackage(dir, sources, { target, onInvalidFix: (message) => bugs.push(`${path.relative(fixtures, dir)} (${JSON.stringify(eol)}): ${message}`) });
+        fixes += findings.reduce((n, f) => n + f.fixes.length, 0);
+      }
     }
     for (const e of entries) if (e.isDirectory()) visit(path.join(dir, e.name));
   };
   visit(fixtures);
   assert.deepEqual(bugs, []);
+  assert.ok(fixes > 50, `only ${fixes} fixes offered: the fixtures were not read`);
 });
 
 test('cgo-lint names a package whose parse was abandoned: it is not checked, and not passed off as clean', async () => {
