@@ -231,3 +231,11 @@ test('--fix with --format json: what it fixed goes to stderr, stdout stays one J
   assert.deepEqual(JSON.parse(result.stdout), []);
   assert.match(result.stderr, /^a\.go:3:1: fixed: Remove the blank lines below this comment \[preamble-detached\]$/m);
 });
+
+test('a detached comment that also holds prose is not attached by --fix: the prose would break a package that builds', () => {
+  const source = 'package main\n\n// NOTE: Do not use -Wall here.\n// #include <stdlib.h>\n\nimport "C"\n\nfunc main() { _ = C.int(1) }\n';
+  const root = tree({ 'main.go': source });
+  const result = run(['--fix', '.'], root);
+  assert.equal(fs.readFileSync(path.join(root, 'main.go'), 'utf8'), source);
+  assert.match(result.stdout, /main\.go:3:1: error: .*Its text that is not C \("NOTE: Do not use -Wall here\."\) would then reach the C compiler: make it a C comment first\. \[preamble-detached\]/);
+});

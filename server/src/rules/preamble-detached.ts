@@ -3,7 +3,7 @@
 // comment must end on the line right above the token), or it sits above a grouped import with more than one spec (cgo then only
 // looks at a comment directly above "C" inside the parentheses). The preamble is then silently
 // empty and the build fails later, somewhere else.
-import { holdsC } from '../cgo/c';
+import { findNonCLines, holdsC } from '../cgo/c';
 import { cText, isCgoDirectiveLine } from '../cgo/directives';
 import type { Fix } from '../cgo/findings';
 import type { CgoFile, CgoImport } from '../cgo/package';
@@ -23,13 +23,31 @@ export const preambleDetached: Rule = {
           // #cgo lines count: cut off, their flags are silently lost too.
           const hasDirectives = ignored.preamble.lines.some((line) => isCgoDirectiveLine(line.text));
           if (!hasDirectives && !holdsC(cParser, cText(ignored.preamble))) continue;
-          findings.push(report(file, imp, ignored, pkg.target.goMinor));
+          const badLines = findNonCLines(cParser, cText(ignored.preamble)).badLines;
+          findings.push(withheldIfNotC(report(file, imp, ignored, pkg.target.goMinor), ignored, badLines));
         }
       }
     }
     return findings;
   },
 };
+
+/**
+ * Attaching a comment that also holds prose would hand the prose to the C compiler and turn a
+ * package that builds into one that does not: no fix then, and the message says which line to
+ * make a C comment first.
+ */
+function withheldIfNotC(finding: RuleFinding, ignored: IgnoredComment, badLines: number[]): RuleFinding {
+  if (badLines.length === 0) return finding;
+  // Lines of the C text are the preamble's lines, in order.
+  const line = ignored.preamble.lines[badLines[0]];
+  const quoted = line ? ` ("${line.text.trim().slice(0, 60)}")` : '';
+  return {
+    ...finding,
+    message: `${finding.message} Its text that is not C${quoted} would then reach the C compiler: make it a C comment first.`,
+    fixes: [],
+  };
+}
 
 function report(file: CgoFile, imp: CgoImport, ignored: IgnoredComment, goMinor: number): RuleFinding {
   const first = ignored.group.comments[0];
