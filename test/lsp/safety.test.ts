@@ -82,11 +82,12 @@ function hostilePackage(): { dir: string; source: string } {
   fs.symlinkSync('loop.h', path.join(dir, 'loop.h'));
   fs.closeSync(fs.openSync(path.join(dir, 'sparse.h'), 'w'));
   fs.truncateSync(path.join(dir, 'sparse.h'), 3 * 1024 ** 3);
-  // The package's other .go files: a link to a FIFO, to /dev/zero, a loop.
+  // The package's other .go files: a link to a FIFO, to /dev/zero, a loop, a FIFO itself.
   spawnSync('mkfifo', [path.join(dir, 'pipe')]);
   fs.symlinkSync('pipe', path.join(dir, 'fifo.go'));
   fs.symlinkSync('/dev/zero', path.join(dir, 'zero.go'));
   fs.symlinkSync('loop.go', path.join(dir, 'loop.go'));
+  spawnSync('mkfifo', [path.join(dir, 'named.go')]);
   return { dir, source };
 }
 
