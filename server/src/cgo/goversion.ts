@@ -8,8 +8,8 @@
 // GOTOOLCHAIN=auto, cmd/go/internal/toolchain), then go.mod alone, then the newest release
 // modelled here.
 import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { readRegularFile } from './files';
 
 /** The oldest and newest Go 1.N whose facts are modelled (each read from that release's source). */
 export const oldestGoMinor = 19;
@@ -146,11 +146,9 @@ function goEnvFileToolchain(env: NodeJS.ProcessEnv): string | undefined {
     env.GOENV ??
     (env.XDG_CONFIG_HOME ? path.join(env.XDG_CONFIG_HOME, 'go', 'env') : env.HOME ? path.join(env.HOME, '.config', 'go', 'env') : undefined);
   if (!file || file === 'off') return undefined;
-  try {
-    return /^GOTOOLCHAIN=(.*)$/m.exec(fs.readFileSync(file, 'utf8'))?.[1]?.trim();
-  } catch {
-    return undefined;
-  }
+  // Bounded and regular files only, as every read: the go command writes a few lines here.
+  const read = readRegularFile(file, 1024 * 1024);
+  return read.ok ? /^GOTOOLCHAIN=(.*)$/m.exec(read.data.toString('utf8'))?.[1]?.trim() : undefined;
 }
 
 /**
