@@ -282,7 +282,8 @@ async function fixJobs(jobs: Job[], options: Options, shown: (file: string) => s
       rounds: for (let round = 0; round < 5; round++) {
         const { findings, texts, warnings } = await checkJob(engines, job, options);
         warnings.forEach(warn);
-        const chosen = chooseFixes(findings).filter(({ finding, fix }) => !declined.has(declinedKey(finding, fix)));
+        // A fix declined once is not chosen again, nor does it keep the fixes it overlaps from being chosen.
+        const chosen = chooseFixes(findings.filter((finding) => !finding.fixes.some((fix) => fix.preferred && declined.has(declinedKey(finding, fix)))));
         /** Edits written this round, per file: later fixes of the round apply on top of them. */
         const written = new Map<string, TextEdit[]>();
         for (const { finding, fix } of chosen) {
