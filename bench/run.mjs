@@ -9,7 +9,8 @@
 //      Three rounds, each with a fresh server; the first edit after opening (code not yet
 //      optimised by V8) is shown apart as well as counted. One more round on the same file
 //      with C.free called in every function, as most cgo code does.
-//      And 60 edits to the cgo file of a package of 500 other files.
+//      And 60 edits to the cgo file of a package of 500 other files. And a word typed letter
+//      by letter on a new line in the middle of a 2,000-line preamble, ten times.
 //   2. Open latency of that file; server memory after opening a 2,000-file module and after
 //      1,000 more edits: RSS, and what is live after a forced collection (bench/gc-hook.cjs).
 //   3. A soak: 10,000 edits to one file; the server stays up and its live memory stays flat.
@@ -209,6 +210,39 @@ async function widePackage() {
   return { files: 501, times };
 }
 
+/** A word typed letter by letter on a fresh `// ` line in the middle of a 2,000-line preamble, ten words. */
+async function typing() {
+  const big = bigFile();
+  const lines = big.text.split('\n').slice(0, big.bodyStart + 196);
+  const text = lines.join('\n') + '\n';
+  const file = path.join(tmp, 'typing', 'typing.go');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, text);
+  const uri = pathToFileURL(file).href;
+  const server = new Server(0);
+  await server.initialize();
+  server.open(uri, text);
+  await server.pull(uri);
+  const times = [];
+  let findings = 0;
+  let version = 1;
+  for (let word = 0; word < 10; word++) {
+    // A new preamble line, opened above a C line near the middle, then the word.
+    const line = Math.floor(big.preambleLines / 2) + word * 7;
+    server.change(uri, ++version, { start: { line, character: 0 }, end: { line, character: 0 } }, '// \n');
+    await server.pull(uri);
+    for (const [i, letter] of [...'edit'].entries()) {
+      const start = performance.now();
+      server.change(uri, ++version, { start: { line, character: 3 + i }, end: { line, character: 3 + i } }, letter);
+      const report = await server.pull(uri);
+      times.push(performance.now() - start);
+      findings = Math.max(findings, report.items.length);
+    }
+  }
+  await server.stop();
+  return { preambleLines: big.preambleLines, times, maxFindings: findings };
+}
+
 async function memory() {
   const files = module(path.join(tmp, 'mem'), 2000);
   const server = new Server(0);
@@ -307,6 +341,7 @@ function cliThroughput() {
 const machine = { cores: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, memoryGb: Math.round(os.totalmem() / 2 ** 30) };
 const edits = await editLatency();
 const wide = await widePackage();
+const typed = await typing();
 const mem = await memory();
 const soaked = await soak();
 const cli = cliThroughput();
@@ -329,6 +364,7 @@ const rows = [
   ['first edit after opening', ms(acrossRounds((r) => r.body[0]))],
   [`one edit with the ${defaultDebounceMs} ms debounce`, ms(edits.debouncedMs)],
   [`edit in a package of ${wide.files} files, 60 (p50 / p95)`, `${ms(median(wide.times))} / ${ms(percentile(wide.times, 95))}`],
+  [`typing a word letter by letter into the middle of a ${typed.preambleLines}-line preamble, ${typed.times.length} keystrokes (p50 / p95)`, `${ms(median(typed.times))} / ${ms(percentile(typed.times, 95))}, at most ${typed.maxFindings} findings`],
   [`server RSS: start / ${mem.files} files open / +1,000 edits`, `${mem.baseline.toFixed(0)} / ${mem.afterOpen.toFixed(0)} / ${mem.afterEdits.toFixed(0)} MB`],
   ['  live after a full GC (JS heap + wasm): open / +1,000 edits', `${live(mem.liveAfterOpen)} / ${live(mem.liveAfterEdits)} MB`],
   [`soak: ${soaked.edits} edits in ${soaked.seconds.toFixed(1)} s, RSS after 1k / 10k`, `${soaked.rssEvery1000[0].toFixed(0)} / ${soaked.rssEvery1000.at(-1).toFixed(0)} MB`],
@@ -342,4 +378,4 @@ const rows = [
 const width = Math.max(...rows.map(([k]) => k.length));
 for (const [k, v] of rows) process.stdout.write(`${k.padEnd(width)}  ${v}\n`);
 fs.mkdirSync(path.join(repo, 'bench'), { recursive: true });
-fs.writeFileSync(path.join(repo, 'bench', 'results.json'), `${JSON.stringify({ date: new Date().toISOString(), machine, edits, widePackage: wide, memory: mem, soak: soaked, cli }, null, 2)}\n`);
+fs.writeFileSync(path.join(repo, 'bench', 'results.json'), `${JSON.stringify({ date: new Date().toISOString(), machine, edits, widePackage: wide, typing: typed, memory: mem, soak: soaked, cli }, null, 2)}\n`);

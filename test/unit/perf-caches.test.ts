@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { findNonCLines } from '../../server/src/cgo/c';
+import { findProseLines } from '../../server/src/cgo/c';
 import type * as CModule from '../../server/src/cgo/c';
 import type * as EngineModule from '../../server/src/cgo/engine';
 import { GoTokens } from '../../server/src/cgo/golex';
@@ -55,15 +55,15 @@ const cEdits: [string, string][] = [
   ['f39(int x) { return x + 39; }', ''],
 ];
 
-test('findNonCLines reusing earlier trees finds what a cold parse finds', async () => {
+test('findProseLines reusing earlier trees and problems finds what a cold parse finds', async () => {
   const engine = await testEngine();
   const texts = versions(cLines.join('\n') + '\n', cEdits);
   // Twice through, so the second pass meets both reports and trees of earlier texts.
   const sequence = [...texts, ...[...texts].reverse()];
-  const warm = sequence.map((text) => findNonCLines(engine.cParser, text));
-  const cold = sequence.map((text) => fresh<typeof CModule>('cgo/c').findNonCLines(engine.cParser, text));
+  const warm = sequence.map((text) => findProseLines(engine.cParser, text));
+  const cold = sequence.map((text) => fresh<typeof CModule>('cgo/c').findProseLines(engine.cParser, text));
   assert.deepEqual(warm, cold);
-  assert.ok(cold.some((report) => report.badLines.length > 0));
+  assert.ok(cold.some((report) => report.lines.length > 0));
 });
 
 function goFile(preamble: string[], body: string): string {

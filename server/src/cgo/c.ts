@@ -1,8 +1,10 @@
-// C syntax over a preamble, through tree-sitter-c. Error recovery in tree-sitter can spread a
-// single bad line over the lines after it, so lines that are not C are found one at a time:
-// report the first broken line, blank it, parse again.
-import type { Node, Parser, Range, Tree } from 'web-tree-sitter';
+// C syntax over a preamble, through tree-sitter-c, and the lines in it that read as prose.
+// tree-sitter does not preprocess, so a broken parse alone does not mean the C compiler fails:
+// a line is prose only when it reads as natural language (prose.ts) and the parse breaks on it.
+// One parse per text (incremental from the text's predecessor), every line judged on its own.
+import type { Edit, Node, Parser, Range, Tree } from 'web-tree-sitter';
 import { commonEnds, diffEdit, type CommonEnds } from './edits';
+import { lexC, proseKind, type LexedLine, type ProseKind } from './prose';
 import { TextKeyedCache } from './textCache';
 
 /** Top-level C constructs that are fine at file scope. */
@@ -29,44 +31,67 @@ const fileScopeItems = new Set([
 ]);
 const conditionalBlocks = new Set(['preproc_if', 'preproc_ifdef', 'preproc_else', 'preproc_elif', 'preproc_elifdef']);
 
+/** Where the parse breaks: an ERROR or MISSING node, or a statement C only allows in a function. */
+interface Problem {
+  start: number;
+  end: number;
+  missing: boolean;
+}
+
 /**
- * What is wrong at file scope: an ERROR or MISSING node, or a statement C only allows in a
- * function. With `changed`, the parts of the tree outside those ranges are known to be fine.
+ * Every place the parse breaks; with `within`, only those in top-level items that overlap these
+ * ranges (the rest of the tree is known to be as it was).
  */
-function firstProblem(root: Node, changed?: Range[]): Node | undefined {
-  let first: Node | undefined;
-  const consider = (node: Node): void => {
-    if (!first || node.startIndex < first.startIndex) first = node;
+function problemsOf(root: Node, within?: Range[]): { problems: Problem[]; visited: { start: number; end: number }[] } {
+  const found: Problem[] = [];
+  const visited: { start: number; end: number }[] = [];
+  const add = (node: Node): void => {
+    found.push({ start: node.startIndex, end: node.endIndex, missing: node.isMissing });
   };
-  const visitItem = (item: Node, scope: Node, isConditional: boolean, clean: boolean): void => {
-    if (clean) {
-      const type = item.type;
-      if (conditionalBlocks.has(type)) visitScope(item, true);
-      else if (!fileScopeItems.has(type) && item.isNamed && !(isConditional && isConditionPart(item, scope))) consider(item);
-      return;
-    }
-    if (item.type === 'ERROR' || item.isMissing) consider(item);
-    else if (conditionalBlocks.has(item.type)) visitScope(item, true);
-    else if (!fileScopeItems.has(item.type) && item.isNamed && !(isConditional && isConditionPart(item, scope))) {
-      consider(item);
-    } else if (item.hasError) findErrorBelow(item, consider);
+  const visitItem = (item: Node, scope: Node, isConditional: boolean): void => {
+    const type = item.type;
+    if (type === 'ERROR' || item.isMissing) add(item);
+    else if (conditionalBlocks.has(type)) visitScope(item, true);
+    else if (!fileScopeItems.has(type) && item.isNamed && !(isConditional && isConditionPart(item, scope))) add(item);
+    else if (item.hasError) errorsBelow(item, add);
   };
   const visitScope = (scope: Node, isConditional: boolean): void => {
-    // Without errors below, only items out of place can be wrong; asking each item less saves
-    // time in a long preamble.
-    const clean = !scope.hasError;
-    for (const item of scope.children) if (item) visitItem(item, scope, isConditional, clean);
+    for (const item of scope.children) if (item) visitItem(item, scope, isConditional);
   };
-  if (changed && !root.hasError) {
+  if (within) {
     // Only the top-level items in or next to a change: reading thousands of them through the
     // wasm bridge costs about as much as the reparse.
-    for (const range of changed) {
+    let lastVisited = -1;
+    for (const range of within) {
       for (let item = root.firstChildForIndex(Math.max(0, range.startIndex - 1)); item && item.startIndex <= range.endIndex; item = item.nextSibling) {
-        visitItem(item, root, false, true);
+        if (item.startIndex <= lastVisited) continue;
+        lastVisited = item.startIndex;
+        visited.push({ start: item.startIndex, end: item.endIndex });
+        visitItem(item, root, false);
       }
     }
   } else visitScope(root, false);
-  return first;
+  return { problems: found, visited };
+}
+
+/**
+ * The problems of a tree parsed incrementally after `edit`: the old tree's problems outside the
+ * items that changed, moved by the edit, and the problems of those items read anew.
+ */
+function problemsAfterEdit(old: Problem[], edit: Edit, root: Node, changed: Range[]): Problem[] {
+  const editRange = { startIndex: edit.startIndex, endIndex: edit.newEndIndex } as Range;
+  const ranges = [...changed, editRange].sort((a, b) => a.startIndex - b.startIndex);
+  const { problems, visited } = problemsOf(root, ranges);
+  const shift = edit.newEndIndex - edit.oldEndIndex;
+  const kept: Problem[] = [];
+  for (const p of old) {
+    let moved: Problem;
+    if (p.end <= edit.startIndex && !(p.missing && p.start === edit.startIndex)) moved = p;
+    else if (p.start >= edit.oldEndIndex && p.start > edit.startIndex) moved = { ...p, start: p.start + shift, end: p.end + shift };
+    else continue;
+    if (!visited.some((v) => moved.start < v.end && moved.end > v.start) && !ranges.some((r) => moved.start <= r.endIndex && moved.end >= r.startIndex)) kept.push(moved);
+  }
+  return [...kept, ...problems].sort((a, b) => a.start - b.start);
 }
 
 /** The condition of `#if X` and the `#ifdef NAME` identifier are not file-scope items. */
@@ -74,17 +99,15 @@ function isConditionPart(item: Node, scope: Node): boolean {
   return scope.childForFieldName('condition')?.id === item.id || scope.childForFieldName('name')?.id === item.id;
 }
 
-function findErrorBelow(node: Node, consider: (node: Node) => void): void {
+/** The ERROR and MISSING nodes below a node, visiting only subtrees that hold one. */
+function errorsBelow(node: Node, add: (node: Node) => void): void {
   const cursor = node.walk();
   try {
     let descending = true;
     for (;;) {
       const current = cursor.currentNode;
-      if (descending && (current.type === 'ERROR' || current.isMissing)) {
-        consider(current);
-        return;
-      }
-      if (descending && current.hasError && cursor.gotoFirstChild()) continue;
+      if (descending && current.id !== node.id && (current.type === 'ERROR' || current.isMissing)) add(current);
+      else if (descending && current.hasError && cursor.gotoFirstChild()) continue;
       if (cursor.gotoNextSibling()) {
         descending = true;
         continue;
@@ -104,63 +127,164 @@ function lineStartsOf(text: string): number[] {
 }
 
 function lineOf(starts: number[], offset: number): number {
-  let line = 0;
-  while (line + 1 < starts.length && starts[line + 1] <= offset) line++;
-  return line;
-}
-
-function blankLine(text: string, starts: number[], line: number): string {
-  const start = starts[line];
-  const end = line + 1 < starts.length ? starts[line + 1] - 1 : text.length;
-  return text.slice(0, start) + ' '.repeat(end - start) + text.slice(end);
-}
-
-export interface CSyntaxReport {
-  /** 0-based lines of `text` that are not C. */
-  badLines: number[];
-  /** The text with those lines blanked: what is left that C accepts. */
-  cleaned: string;
-}
-
-const reports = new TextKeyedCache<CSyntaxReport>(4 * 1024 * 1024);
-
-/** The lines of a C text that are not C, found by repeated parsing (bounded by the line count). */
-export function findNonCLines(parser: Parser, text: string): CSyntaxReport {
-  return reports.get(text, () => scanNonCLines(parser, text));
-}
-
-function scanNonCLines(parser: Parser, text: string): CSyntaxReport {
-  const starts = lineStartsOf(text);
-  const badLines: number[] = [];
-  let current = text;
-  for (let round = 0; round <= starts.length; round++) {
-    // The first parse, of the text as it is, is kept for the next version of the text.
-    const reused = round === 0 ? parseReusing(parser, text) : undefined;
-    const tree = round === 0 ? reused?.entry.tree : parser.parse(current);
-    if (!tree) break;
-    try {
-      const problem = firstProblem(tree.rootNode, reused?.changed);
-      if (reused) reused.entry.clean = !problem;
-      if (!problem) break;
-      // A MISSING token sits where it was expected; the culprit is the line of the text before it.
-      const at = problem.isMissing ? Math.max(0, problem.startIndex - 1) : problem.startIndex;
-      let line = lineOf(starts, at);
-      while (line > 0 && current.slice(starts[line], at + 1).trim() === '') line--;
-      if (badLines.includes(line)) break;
-      badLines.push(line);
-      current = blankLine(current, starts, line);
-    } finally {
-      if (round > 0) tree.delete();
-    }
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (starts[mid] <= offset) low = mid;
+    else high = mid - 1;
   }
-  return { badLines: badLines.sort((a, b) => a - b), cleaned: current };
+  return low;
+}
+
+/** The lines a problem covers; a MISSING token stands for the text before it. */
+function problemLines(text: string, starts: number[], problem: Problem): [number, number] {
+  if (problem.missing) {
+    let at = problem.start - 1;
+    while (at > 0 && /\s/.test(text[at])) at--;
+    const line = lineOf(starts, Math.max(0, at));
+    return [line, line];
+  }
+  return [lineOf(starts, problem.start), lineOf(starts, Math.max(problem.start, problem.end - 1))];
+}
+
+/** The sorted 0-based lines of `text` that some problem covers. */
+function brokenLinesOf(text: string, problems: Problem[]): number[] {
+  const starts = lineStartsOf(text);
+  const lines = new Set<number>();
+  for (const problem of problems) {
+    const [first, last] = problemLines(text, starts, problem);
+    for (let line = first; line <= last; line++) lines.add(line);
+  }
+  return [...lines].sort((a, b) => a - b);
+}
+
+/** Where the parse of a C text breaks: one parse, from the text's predecessor when there is one. */
+function problemsOfText(parser: Parser, text: string): Problem[] {
+  const known = recentTrees.find((entry) => entry.text === text && entry.tree.language === parser.language && entry.problems);
+  if (known?.problems) return known.problems;
+  const parsed = parseReusing(parser, text);
+  if (!parsed) return [];
+  const { entry, previous } = parsed;
+  entry.problems = previous ? problemsAfterEdit(previous.problems, previous.edit, entry.tree.rootNode, previous.changed) : problemsOf(entry.tree.rootNode).problems;
+  return entry.problems;
+}
+
+export interface ProseLine {
+  /** 0-based line of the text. */
+  line: number;
+  kind: ProseKind;
+  /**
+   * The C compiler certainly reads the line: it is under no #if whose value is unknown, and none
+   * of its words is a macro the text defines.
+   */
+  certain: boolean;
+  /** Where the line's prose starts (its first character outside comments). */
+  start: number;
+  /** How it can be turned into a C comment: a `// ` before it, `/* … *\/` around it, or not at all. */
+  comment: 'line' | 'block' | undefined;
+  /** For decoration: removing its leading `*` (and one space) makes the line parse. */
+  starRemovable: boolean;
+}
+
+export interface ProseReport {
+  lines: ProseLine[];
+  /** The text with the prose lines blanked, every offset in place: the C the compiler would read. */
+  blanked: string;
+}
+
+const proseReports = new TextKeyedCache<ProseReport>(4 * 1024 * 1024);
+
+/**
+ * The lines of a C text that read as natural language where the C parse breaks.
+ * `blockLines`: which lines come from a `/* *\/` comment (where `*` decoration is possible and a
+ * `*\/` cannot be written).
+ */
+export function findProseLines(parser: Parser, text: string, blockLines: (line: number) => boolean = () => false): ProseReport {
+  return proseReports.get(text, () => scanProse(parser, text, blockLines));
+}
+
+function scanProse(parser: Parser, text: string, blockLines: (line: number) => boolean): ProseReport {
+  const problems = problemsOfText(parser, text);
+  if (problems.length === 0) return { lines: [], blanked: text };
+  const lexed = lexC(text);
+  const starts = lineStartsOf(text);
+  const found: { line: number; kind: ProseKind; lexedLine: LexedLine }[] = [];
+  for (const line of brokenLinesOf(text, problems)) {
+    const lexedLine = lexed.lines[line];
+    if (!lexedLine || lexedLine.directive || lexedLine.skipped) continue;
+    // A continuation belongs to the line above it: judged with it, not alone.
+    if (line > 0 && lexed.lines[line - 1].continues) continue;
+    const kind = proseKind(lexedLine.code, blockLines(line));
+    if (kind) found.push({ line, kind, lexedLine });
+  }
+  if (found.length === 0) return { lines: [], blanked: text };
+  const lineEnd = (line: number): number => (line + 1 < starts.length ? starts[line + 1] - 1 : text.length);
+  const lines = found.map(({ line, kind, lexedLine }): ProseLine => {
+    const start = starts[line] + (lexedLine.code.length - lexedLine.code.trimStart().length);
+    const words = lexedLine.code.match(/[A-Za-z_]\w*/g) ?? [];
+    const certain = !lexedLine.conditional && !words.some((w) => lexed.macros.has(w));
+    const raw = text.slice(start, lineEnd(line));
+    let comment: ProseLine['comment'];
+    if (!lexedLine.continues) comment = 'line';
+    else if (!blockLines(line) && !raw.includes('*/')) comment = 'block';
+    if (comment) {
+      const commented = comment === 'line' ? insertAt(text, start, '// ') : insertAt(insertAt(text, lineEnd(line), ' */'), start, '/* ');
+      if (!parsesNoWorse(parser, text, commented)) comment = undefined;
+    }
+    let starRemovable = false;
+    if (kind === 'decoration') {
+      const star = /\*( ?)/.exec(raw);
+      const withoutStar = star && star.index === 0 ? text.slice(0, start) + ' '.repeat(star[0].length) + text.slice(start + star[0].length) : undefined;
+      const after = withoutStar === undefined ? undefined : problemsOfCandidate(parser, text, withoutStar);
+      starRemovable = after !== undefined && !brokenLinesOf(withoutStar!, after).includes(line);
+    }
+    return { line, kind, certain, start, comment, starRemovable };
+  });
+  let blanked = text;
+  for (const { line } of lines) blanked = blanked.slice(0, starts[line]) + ' '.repeat(lineEnd(line) - starts[line]) + blanked.slice(lineEnd(line));
+  return { lines, blanked };
+}
+
+function insertAt(text: string, at: number, inserted: string): string {
+  return text.slice(0, at) + inserted + text.slice(at);
+}
+
+/**
+ * The problems of a variant of a parsed text (a fix applied), parsed incrementally from the
+ * text's tree and read only where the two trees differ.
+ */
+function problemsOfCandidate(parser: Parser, text: string, candidate: string): Problem[] | undefined {
+  const problems = problemsOfText(parser, text);
+  return withCTree(parser, text, (tree) => {
+    const copy = tree.copy();
+    try {
+      const edit = diffEdit(text, candidate, commonEnds(text, candidate));
+      copy.edit(edit);
+      const next = parser.parse(candidate, copy);
+      if (!next) return undefined;
+      try {
+        return problemsAfterEdit(problems, edit, next.rootNode, copy.getChangedRanges(next));
+      } finally {
+        next.delete();
+      }
+    } finally {
+      copy.delete();
+    }
+  });
+}
+
+/** Whether a variant of a text (a fix applied) parses at least as well: no more problems. */
+export function parsesNoWorse(parser: Parser, text: string, candidate: string): boolean {
+  const after = problemsOfCandidate(parser, text, candidate);
+  return after !== undefined && after.length <= problemsOfText(parser, text).length;
 }
 
 interface KeptTree {
   text: string;
   tree: Tree;
-  /** The tree has nothing firstProblem reports. */
-  clean: boolean;
+  /** Where its parse breaks, once read. */
+  problems: Problem[] | undefined;
 }
 
 /**
@@ -172,10 +296,10 @@ const recentTrees: KeptTree[] = [];
 const maxRecentTrees = 8;
 
 /**
- * A tree of `text`, owned by recentTrees; and when its predecessor was clean, the ranges where
- * the two trees differ (everywhere else the new one is as clean).
+ * A tree of `text`, owned by recentTrees; and when its predecessor's problems were read, those,
+ * the edit from it and the ranges where the two trees differ (elsewhere the problems are the same).
  */
-function parseReusing(parser: Parser, text: string): { entry: KeptTree; changed: Range[] | undefined } | undefined {
+function parseReusing(parser: Parser, text: string): { entry: KeptTree; previous: { problems: Problem[]; edit: Edit; changed: Range[] } | undefined } | undefined {
   let base: { index: number; ends: CommonEnds } | undefined;
   recentTrees.forEach((entry, index) => {
     if (entry.tree.language !== parser.language) return;
@@ -185,25 +309,26 @@ function parseReusing(parser: Parser, text: string): { entry: KeptTree; changed:
   // Only a predecessor helps: a text sharing little would be reparsed almost whole anyway.
   const useBase = base && (base.ends.prefix + base.ends.suffix) * 2 >= text.length;
   const previous = useBase ? recentTrees.splice(base!.index, 1)[0] : undefined;
-  previous?.tree.edit(diffEdit(previous.text, text, base!.ends));
+  const edit = previous ? diffEdit(previous.text, text, base!.ends) : undefined;
+  if (edit) previous!.tree.edit(edit);
   let tree: Tree | null;
-  let changed: Range[] | undefined;
+  let known: { problems: Problem[]; edit: Edit; changed: Range[] } | undefined;
   try {
     tree = parser.parse(text, previous?.tree ?? null);
-    if (tree && previous?.clean) changed = previous.tree.getChangedRanges(tree);
+    if (tree && edit && previous?.problems) known = { problems: previous.problems, edit, changed: previous.tree.getChangedRanges(tree) };
   } finally {
     previous?.tree.delete();
   }
   if (!tree) return undefined;
-  const entry: KeptTree = { text, tree, clean: false };
+  const entry: KeptTree = { text, tree, problems: undefined };
   recentTrees.push(entry);
   if (recentTrees.length > maxRecentTrees) recentTrees.shift()!.tree.delete();
-  return { entry, changed };
+  return { entry, previous: known };
 }
 
 /**
  * Runs `use` on a syntax tree of the C text, taken from the recent trees when one has this
- * very text (the preamble's, parsed by findNonCLines a moment ago) or else parsed from the
+ * very text (the preamble's, parsed by findProseLines a moment ago) or else parsed from the
  * closest one and kept. The tree belongs to the cache: `use` must not keep it.
  */
 export function withCTree<T>(parser: Parser, text: string, use: (tree: Tree) => T): T | undefined {
@@ -220,14 +345,10 @@ export function withCTree<T>(parser: Parser, text: string, use: (tree: Tree) => 
 /** Whether the text holds C: a preprocessor line, or a declaration or definition at file scope. */
 export function holdsC(parser: Parser, text: string): boolean {
   if (/^[ \t]*#[ \t]*(include|define|undef|if|ifdef|ifndef|pragma|cgo)\b/m.test(text)) return true;
-  const { cleaned } = findNonCLines(parser, text);
-  const tree = parser.parse(cleaned);
-  if (!tree) return false;
-  try {
-    return tree.rootNode.children.some(
-      (n) => !!n && ['function_definition', 'declaration', 'type_definition'].includes(n.type),
-    );
-  } finally {
-    tree.delete();
-  }
+  const { blanked } = findProseLines(parser, text);
+  return (
+    withCTree(parser, blanked, (tree) =>
+      tree.rootNode.children.some((n) => !!n && ['function_definition', 'declaration', 'type_definition'].includes(n.type)),
+    ) ?? false
+  );
 }

@@ -1,15 +1,12 @@
 // Text in the preamble that is not C reaches the C compiler: cmd/cgo passes every line of the
 // comment above import "C" to gcc, #cgo lines excepted (the cgo-pains article's
 // `// NOTE: Do not use -Wall.` right above `// #cgo CFLAGS: …`).
-import { findNonCLines } from '../cgo/c';
+import { findProseLines, type ProseLine } from '../cgo/c';
 import { cText } from '../cgo/directives';
 import type { Fix, TextEdit } from '../cgo/findings';
 import type { CgoFile } from '../cgo/package';
-import { toSource, toSourceEnd, type Preamble, type PreambleLine } from '../cgo/preamble';
+import { toSource, toSourceEnd, type Preamble } from '../cgo/preamble';
 import type { Rule, RuleFinding } from './rule';
-
-// ` * text` inside a block-comment preamble: Javadoc-style decoration, which C does not know.
-const decoration = /^(\s*)\*(?!\/)( ?)/;
 
 export const preambleCommentBleed: Rule = {
   id: 'preamble-comment-bleed',
@@ -21,75 +18,66 @@ export const preambleCommentBleed: Rule = {
       for (const imp of file.imports) {
         if (!imp.preamble) continue;
         const preamble = imp.preamble;
-        const text = cText(preamble);
-        const { badLines } = findNonCLines(cParser, text);
-        if (badLines.length === 0) continue;
-        const leadingProse = countLeadingLines(preamble, badLines);
-        for (const lineIndex of badLines) {
-          const line = preamble.lines[lineIndex];
-          if (!line) continue;
-          findings.push(report(file, preamble, line, lineIndex, leadingProse, (candidate) => {
-            return findNonCLines(cParser, candidate).badLines.includes(lineIndex);
-          }));
-        }
+        const { lines } = findProseLines(cParser, cText(preamble), (line) => !preamble.lines[line]?.fromLineComment);
+        if (lines.length === 0) continue;
+        const leadingProse = countLeadingLines(preamble, lines);
+        for (const prose of lines) findings.push(report(file, preamble, prose, leadingProse));
       }
     }
     return findings;
   },
 };
 
-/** How many of the bad lines open the preamble (nothing but blank lines before them). */
-function countLeadingLines(preamble: Preamble, badLines: number[]): number {
+/** How many lines open the preamble with prose (nothing but blank lines between them). */
+function countLeadingLines(preamble: Preamble, prose: ProseLine[]): number {
+  const proseLines = new Set(prose.map((p) => p.line));
   let count = 0;
   for (let i = 0; i < preamble.lines.length; i++) {
-    if (badLines.includes(i)) count = i + 1;
+    if (proseLines.has(i)) count = i + 1;
     else if (preamble.lines[i].text.trim() !== '' || count > 0) break;
   }
   return count;
 }
 
-function report(
-  file: CgoFile,
-  preamble: Preamble,
-  line: PreambleLine,
-  lineIndex: number,
-  leadingProse: number,
-  stillBad: (candidateText: string) => boolean,
-): RuleFinding {
-  const indent = line.text.length - line.text.trimStart().length;
-  const start = toSource(preamble, line.start + indent);
-  const end = toSourceEnd(preamble, line.start + line.text.trimEnd().length);
-  const quoted = line.text.trim();
+function report(file: CgoFile, preamble: Preamble, prose: ProseLine, leadingProse: number): RuleFinding {
+  const line = preamble.lines[prose.line];
+  const lineEnd = line.start + line.text.trimEnd().length;
+  const start = toSource(preamble, prose.start);
+  const end = toSourceEnd(preamble, lineEnd);
+  const quoted = preamble.text.slice(prose.start, lineEnd);
   const fixes: Fix[] = [];
-  const isOpener = lineIndex === 0 && !line.fromLineComment && quoted.startsWith('*');
-  const deco = !line.fromLineComment ? decoration.exec(line.text) : null;
-  if (deco) {
-    // Without the star, is the rest of the line C? Then the decoration is all that is wrong.
-    const starAt = line.start + deco[1].length;
-    const withoutStar = cText(preamble);
-    const candidate = withoutStar.slice(0, starAt) + ' '.repeat(1 + deco[2].length) + withoutStar.slice(starAt + 1 + deco[2].length);
-    if (!stillBad(candidate)) {
-      const starOffset = toSource(preamble, starAt);
-      fixes.push({
-        title: isOpener ? 'Turn /** into /*' : "Remove the ' * ' decoration",
-        preferred: true,
-        edits: [{ file: file.path, start: starOffset, end: starOffset + 1 + deco[2].length, newText: '' }],
-      });
-    }
+  if (prose.starRemovable) {
+    const star = /^\*( ?)/.exec(quoted)!;
+    fixes.push({
+      title: prose.line === 0 && !line.fromLineComment ? 'Turn /** into /*' : "Remove the ' * ' decoration",
+      preferred: true,
+      edits: [{ file: file.path, start, end: start + star[0].length, newText: '' }],
+    });
   }
-  fixes.push({
-    title: 'Turn into a C comment',
-    preferred: fixes.length === 0,
-    edits: [{ file: file.path, start, end: start, newText: '// ' }],
-  });
-  if (lineIndex < leadingProse && hasTextAfter(preamble, leadingProse)) {
+  if (prose.comment === 'line') {
+    fixes.push({ title: 'Turn into a C comment', preferred: fixes.length === 0, edits: [{ file: file.path, start, end: start, newText: '// ' }] });
+  } else if (prose.comment === 'block') {
+    // A `// ` before a line that ends in `\` would swallow the next line into the comment.
+    fixes.push({
+      title: 'Turn into a C comment',
+      preferred: fixes.length === 0,
+      edits: [
+        { file: file.path, start, end: start, newText: '/* ' },
+        { file: file.path, start: end, end, newText: ' */' },
+      ],
+    });
+  }
+  if (prose.line < leadingProse && hasTextAfter(preamble, leadingProse)) {
     fixes.push(moveAboveFix(file, preamble, leadingProse));
   }
-  const what = deco ? 'comment decoration' : 'text that is not C';
+  const what = prose.kind === 'decoration' ? 'comment decoration' : prose.kind === 'licence' ? 'a licence or copyright line' : prose.kind === 'note' ? 'a note' : 'prose';
+  const outcome = prose.certain
+    ? 'so the build fails here with a C syntax error'
+    : 'so unless a macro or an #if hides it, the build fails here with a C syntax error';
   const message =
-    `The cgo preamble holds ${what}: "${abbreviate(quoted)}". cgo passes every line of the comment above ` +
-    `import "C" to the C compiler (only #cgo lines are taken out), so the build fails here with a C syntax ` +
-    `error. Make it a C comment, or separate it from the preamble with a blank line.`;
+    `The cgo preamble holds ${what}, which is not C: "${abbreviate(quoted)}". cgo passes every line of the comment above ` +
+    `import "C" to the C compiler (only #cgo lines are taken out), ${outcome}. ` +
+    `Make it a C comment, or separate it from the preamble with a blank line.`;
   return { file: file.path, start, end: Math.max(end, start), message, fixes };
 }
 
