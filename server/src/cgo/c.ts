@@ -215,7 +215,8 @@ function scanProse(parser: Parser, text: string, blockLines: (line: number) => b
     if (!lexedLine || lexedLine.directive || lexedLine.skipped) continue;
     // A continuation belongs to the line above it: judged with it, not alone.
     if (line > 0 && lexed.lines[line - 1].continues) continue;
-    const kind = proseKind(lexedLine.code, blockLines(line));
+    // A trailing `\` (it joins the next line on) says nothing about what the line is.
+    const kind = proseKind(lexedLine.code.replace(/\\\s*$/, ''), blockLines(line));
     if (kind) found.push({ line, kind, lexedLine });
   }
   if (found.length === 0) return { lines: [], blanked: text };

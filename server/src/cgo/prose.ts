@@ -202,22 +202,30 @@ export function proseKind(code: string, blockLine = false): ProseKind | undefine
   }
   if (noteMarker.test(line) || capitalizedNote.test(line)) return 'note';
   if (licence.test(line)) return 'licence';
-  // A URL alone: its `//` was taken for a comment.
-  if (/^(?:<?https?|ftp):$/.test(line)) return 'licence';
-  if (line.includes('`') || /\]\((?:https?:|#)/.test(line) || /\*\*\p{L}/u.test(line)) return 'markdown';
+  // A URL: its `//` was taken for a comment.
+  if (/(?:^|\s)<?(?:https?|ftp):$/.test(line) && !cShaped(line)) return 'note';
+  if (cShaped(line)) return undefined;
+  if (line.includes('`') || /\]\((?:https?:|#)/.test(line) || /(?:^|\s)\*\*\p{L}[\p{L} ]*\*\*(?:$|[\s.,:])/u.test(line)) return 'markdown';
   const bullet = /^(?:[-+>]|\d{1,2}[.)])\s+(?=\p{L})/u.exec(line);
   if (bullet) return readsAsSentence(line.slice(bullet[0].length)) ? 'markdown' : undefined;
   return readsAsSentence(line) ? 'sentence' : undefined;
 }
 
+/** C shapes: statements and blocks, directives, Objective-C (`@interface`, `[obj msg]`, `- (id)x`). */
+function cShaped(line: string): boolean {
+  return (
+    /[;{}\\]$/.test(line) ||
+    /^[{}#@[]/.test(line) ||
+    /^[-+]\s*\(/.test(line) ||
+    /[={}]|->|::|&&|\|\||\b(?:if|while|for|switch|return|sizeof)\s*\(|\bcase\b.*:|\bdefault\s*:/.test(line)
+  );
+}
+
 /** Words separated by spaces, mostly plain words, with a stopword or a sentence's last mark. */
 function readsAsSentence(line: string): boolean {
-  // C shapes: statements and blocks, directives, Objective-C (`@interface`, `[obj msg]`, `- (id)x`).
-  if (/[;{}\\]$/.test(line) || /^[{}#@[]/.test(line) || /^[-+]\s*\(/.test(line)) return false;
-  if (/[={}]|->|::|&&|\|\|/.test(line)) return false;
+  if (cShaped(line)) return false;
   const chunks = line.split(/\s+/);
-  const first = chunks[0].replace(/^[("'“‘]+/, '');
-  if (cTypeWords.has(first) || /^[a-z_]\w*\(/.test(first)) return false;
+  if (/^[A-Za-z_]\w*\(/.test(chunks[0])) return false;
   let plain = 0;
   let code = 0;
   let stops = 0;
