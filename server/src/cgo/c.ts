@@ -3,7 +3,9 @@
 // a line is prose only when it reads as natural language (prose.ts) and the parse breaks on it.
 // One parse per text (incremental from the text's predecessor), every line judged on its own.
 import type { Edit, Node, Parser, Range, Tree } from 'web-tree-sitter';
+import { cText } from './directives';
 import { commonEnds, diffEdit, type CommonEnds } from './edits';
+import type { Preamble } from './preamble';
 import { lexC, proseKind, type LexedLine, type ProseKind } from './prose';
 import { TextKeyedCache } from './textCache';
 
@@ -197,11 +199,17 @@ const proseReports = new TextKeyedCache<ProseReport>(4 * 1024 * 1024);
 
 /**
  * The lines of a C text that read as natural language where the C parse breaks.
- * `blockLines`: which lines come from a `/* *\/` comment (where `*` decoration is possible and a
+ * `blockLines[i]`: line i comes from a `/* *\/` comment (where `*` decoration is possible and a
  * `*\/` cannot be written).
  */
-export function findProseLines(parser: Parser, text: string, blockLines: (line: number) => boolean = () => false): ProseReport {
-  return proseReports.get(text, () => scanProse(parser, text, blockLines));
+export function findProseLines(parser: Parser, text: string, blockLines: readonly boolean[] = []): ProseReport {
+  const key = blockLines.includes(true) ? `${text}\u0000${blockLines.map(Number).join('')}` : text;
+  return proseReports.get(key, () => scanProse(parser, text, (line) => blockLines[line] ?? false));
+}
+
+/** The prose lines of a preamble, as the C compiler sees it (#cgo lines blanked). */
+export function findPreambleProse(parser: Parser, preamble: Preamble): ProseReport {
+  return findProseLines(parser, cText(preamble), preamble.lines.map((line) => !line.fromLineComment));
 }
 
 function scanProse(parser: Parser, text: string, blockLines: (line: number) => boolean): ProseReport {
@@ -343,10 +351,11 @@ export function withCTree<T>(parser: Parser, text: string, use: (tree: Tree) => 
   return parsed && use(parsed.entry.tree);
 }
 
-/** Whether the text holds C: a preprocessor line, or a declaration or definition at file scope. */
-export function holdsC(parser: Parser, text: string): boolean {
+/** Whether a comment holds C: a preprocessor line, or a declaration or definition at file scope. */
+export function holdsC(parser: Parser, comment: Preamble): boolean {
+  const text = cText(comment);
   if (/^[ \t]*#[ \t]*(include|define|undef|if|ifdef|ifndef|pragma|cgo)\b/m.test(text)) return true;
-  const { blanked } = findProseLines(parser, text);
+  const { blanked } = findPreambleProse(parser, comment);
   return (
     withCTree(parser, blanked, (tree) =>
       tree.rootNode.children.some((n) => !!n && ['function_definition', 'declaration', 'type_definition'].includes(n.type)),

@@ -3,9 +3,8 @@
 // flags). System headers are not read: what they declare is not modelled.
 import * as path from 'node:path';
 import type { Parser, Tree } from 'web-tree-sitter';
-import { withCTree } from './c';
+import { findPreambleProse, withCTree } from './c';
 import { CScope, DeclarationReader, evalConstant } from './cdecl';
-import { cText } from './directives';
 import { readRegularFile } from './files';
 import type { CgoFile, PackageFlags } from './package';
 import { toSource } from './preamble';
@@ -64,7 +63,7 @@ export function buildFileScope(file: CgoFile, dirs: string[], parser: Parser, re
     }
   };
   const readUnit = (text: string, source: { file: string; toFile: (offset: number) => number }, fromDir: string, depth: number): void => {
-    // A preamble's tree is usually at hand (findNonCLines parsed it); headers are parsed here.
+    // A preamble's tree is usually at hand (findPreambleProse parsed it); headers are parsed here.
     if (depth === 0) {
       withCTree(parser, text, (tree) => readTree(tree, text, source, fromDir, depth));
       return;
@@ -96,7 +95,8 @@ export function buildFileScope(file: CgoFile, dirs: string[], parser: Parser, re
   for (const imp of file.imports) {
     const preamble = imp.preamble;
     if (!preamble) continue;
-    readUnit(cText(preamble), { file: file.path, toFile: (offset) => toSource(preamble, offset) }, path.dirname(file.path), 0);
+    // Its prose lines blanked, so that the C after a prose line is read as C.
+    readUnit(findPreambleProse(parser, preamble).blanked, { file: file.path, toFile: (offset) => toSource(preamble, offset) }, path.dirname(file.path), 0);
   }
   return { scope, headers };
 }

@@ -9,7 +9,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Parser } from 'web-tree-sitter';
-import { withCTree } from '../cgo/c';
+import { findPreambleProse, withCTree } from '../cgo/c';
 import { TextKeyedCache } from '../cgo/textCache';
 import { cText } from '../cgo/directives';
 import type { Fix, TextEdit } from '../cgo/findings';
@@ -264,7 +264,8 @@ export function walkIncludes(ctx: RuleContext, file: CgoFile): IncludeWalk {
   for (const imp of file.imports) {
     const preamble = imp.preamble;
     if (!preamble) continue;
-    visit(cText(preamble), path.dirname(file.path), 0, (include) => ({
+    // Its prose lines blanked, so that an #include after a prose line is still read.
+    visit(findPreambleProse(ctx.cParser, preamble).blanked, path.dirname(file.path), 0, (include) => ({
       start: toSource(preamble, include.start),
       end: toSource(preamble, include.end),
       name: include.name ?? include.written,

@@ -1,8 +1,7 @@
 // Text in the preamble that is not C reaches the C compiler: cmd/cgo passes every line of the
 // comment above import "C" to gcc, #cgo lines excepted (the cgo-pains article's
 // `// NOTE: Do not use -Wall.` right above `// #cgo CFLAGS: …`).
-import { findProseLines, type ProseLine } from '../cgo/c';
-import { cText } from '../cgo/directives';
+import { findPreambleProse, type ProseLine } from '../cgo/c';
 import type { Fix, TextEdit } from '../cgo/findings';
 import type { CgoFile } from '../cgo/package';
 import { toSource, toSourceEnd, type Preamble } from '../cgo/preamble';
@@ -18,7 +17,7 @@ export const preambleCommentBleed: Rule = {
       for (const imp of file.imports) {
         if (!imp.preamble) continue;
         const preamble = imp.preamble;
-        const { lines } = findProseLines(cParser, cText(preamble), (line) => !preamble.lines[line]?.fromLineComment);
+        const { lines } = findPreambleProse(cParser, preamble);
         if (lines.length === 0) continue;
         const leadingProse = countLeadingLines(preamble, lines);
         for (const prose of lines) findings.push(report(file, preamble, prose, leadingProse));

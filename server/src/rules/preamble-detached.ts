@@ -3,8 +3,8 @@
 // comment must end on the line right above the token), or it sits above a grouped import with more than one spec (cgo then only
 // looks at a comment directly above "C" inside the parentheses). The preamble is then silently
 // empty and the build fails later, somewhere else.
-import { findNonCLines, holdsC } from '../cgo/c';
-import { cText, isCgoDirectiveLine } from '../cgo/directives';
+import { findPreambleProse, holdsC } from '../cgo/c';
+import { isCgoDirectiveLine } from '../cgo/directives';
 import type { Fix } from '../cgo/findings';
 import type { CgoFile, CgoImport } from '../cgo/package';
 import { unknownCNameError } from '../cgo/goversion';
@@ -22,9 +22,9 @@ export const preambleDetached: Rule = {
         for (const ignored of imp.ignored) {
           // #cgo lines count: cut off, their flags are silently lost too.
           const hasDirectives = ignored.preamble.lines.some((line) => isCgoDirectiveLine(line.text));
-          if (!hasDirectives && !holdsC(cParser, cText(ignored.preamble))) continue;
-          const badLines = findNonCLines(cParser, cText(ignored.preamble)).badLines;
-          findings.push(withheldIfNotC(report(file, imp, ignored, pkg.target.goMinor), ignored, badLines));
+          if (!hasDirectives && !holdsC(cParser, ignored.preamble)) continue;
+          const proseLines = findPreambleProse(cParser, ignored.preamble).lines.map((prose) => prose.line);
+          findings.push(withheldIfNotC(report(file, imp, ignored, pkg.target.goMinor), ignored, proseLines));
         }
       }
     }
@@ -37,10 +37,10 @@ export const preambleDetached: Rule = {
  * package that builds into one that does not: no fix then, and the message says which line to
  * make a C comment first.
  */
-function withheldIfNotC(finding: RuleFinding, ignored: IgnoredComment, badLines: number[]): RuleFinding {
-  if (badLines.length === 0) return finding;
+function withheldIfNotC(finding: RuleFinding, ignored: IgnoredComment, proseLines: number[]): RuleFinding {
+  if (proseLines.length === 0) return finding;
   // Lines of the C text are the preamble's lines, in order.
-  const line = ignored.preamble.lines[badLines[0]];
+  const line = ignored.preamble.lines[proseLines[0]];
   const quoted = line ? ` ("${line.text.trim().slice(0, 60)}")` : '';
   return {
     ...finding,
