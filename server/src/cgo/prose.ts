@@ -96,13 +96,14 @@ export function lexC(text: string): LexedText {
     let code = '';
     let i = 0;
     let open = false;
+    // Ordinary characters are copied a stretch at a time, up to the next one that may start a
+    // comment or a literal.
+    const special = /[/"']/g;
     while (i < raw.length) {
-      const ch = raw[i];
       if (inComment) {
         const close = raw.indexOf('*/', i);
         if (close === -1) {
           code += ' '.repeat(raw.length - i);
-          i = raw.length;
           open = true;
           break;
         }
@@ -111,9 +112,15 @@ export function lexC(text: string): LexedText {
         inComment = false;
         continue;
       }
+      special.lastIndex = i;
+      const next = special.exec(raw);
+      const at = next ? next.index : raw.length;
+      code += raw.slice(i, at);
+      i = at;
+      if (!next) break;
+      const ch = raw[i];
       if (ch === '/' && raw[i + 1] === '/') {
         code += ' '.repeat(raw.length - i);
-        i = raw.length;
         break;
       }
       if (ch === '/' && raw[i + 1] === '*') {
