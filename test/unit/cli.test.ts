@@ -36,14 +36,14 @@ test('text output, like go vet, and exit status 1 on errors', () => {
 });
 
 test('json output: fields, byte columns after non-ASCII text, fixes', () => {
-  const root = tree({ 'a.go': 'package p\n\n// caf\u00e9 \u{1F600}: x\n// #include <stdio.h>\nimport "C"\n' });
+  const root = tree({ 'a.go': 'package p\n\n// NOTE caf\u00e9 \u{1F600}: x\n// #include <stdio.h>\nimport "C"\n' });
   const { status, stdout } = run(['--format', 'json', 'a.go'], root);
   assert.equal(status, 1);
   const [finding] = JSON.parse(stdout) as Record<string, unknown>[];
   assert.deepEqual(
     { file: finding.file, line: finding.line, column: finding.column, endLine: finding.endLine, endColumn: finding.endColumn, rule: finding.rule, severity: finding.severity },
-    // "café 😀: x" is 3+2+1+4+3 = 13 bytes from column 4.
-    { file: 'a.go', line: 3, column: 4, endLine: 3, endColumn: 17, rule: 'preamble-comment-bleed', severity: 'error' },
+    // "NOTE café 😀: x" is 5+3+2+1+4+3 = 18 bytes from column 4.
+    { file: 'a.go', line: 3, column: 4, endLine: 3, endColumn: 22, rule: 'preamble-comment-bleed', severity: 'error' },
   );
   const fixes = finding.fixes as { title: string; edits: Record<string, unknown>[] }[];
   assert.equal(fixes[0].title, 'Turn into a C comment');
@@ -51,7 +51,7 @@ test('json output: fields, byte columns after non-ASCII text, fixes', () => {
 });
 
 test('sarif output is SARIF 2.1.0 with rules and UTF-16 regions', () => {
-  const root = tree({ 'a.go': 'package p\n\n// caf\u00e9: x\n// #include <stdio.h>\nimport "C"\n' });
+  const root = tree({ 'a.go': 'package p\n\n// NOTE caf\u00e9: x\n// #include <stdio.h>\nimport "C"\n' });
   const { stdout } = run(['--format', 'sarif', '.'], root);
   const log = JSON.parse(stdout);
   assert.equal(log.version, '2.1.0');
@@ -62,7 +62,7 @@ test('sarif output is SARIF 2.1.0 with rules and UTF-16 regions', () => {
   const result = runLog.results[0];
   assert.equal(result.ruleId, 'preamble-comment-bleed');
   assert.equal(result.level, 'error');
-  assert.deepEqual(result.locations[0].physicalLocation.region, { startLine: 3, startColumn: 4, endLine: 3, endColumn: 11 });
+  assert.deepEqual(result.locations[0].physicalLocation.region, { startLine: 3, startColumn: 4, endLine: 3, endColumn: 16 });
   assert.equal(result.locations[0].physicalLocation.artifactLocation.uri, 'a.go');
 });
 

@@ -217,41 +217,52 @@ function scanProse(parser: Parser, text: string, blockLines: (line: number) => b
   if (problems.length === 0) return { lines: [], blanked: text };
   const lexed = lexC(text);
   const starts = lineStartsOf(text);
-  const found: { line: number; kind: ProseKind; lexedLine: LexedLine }[] = [];
+  const found: { line: number; kind: ProseKind; lexedLine: LexedLine; starredC: boolean; checkStar: boolean }[] = [];
   for (const line of brokenLinesOf(text, problems)) {
     const lexedLine = lexed.lines[line];
     if (!lexedLine || lexedLine.directive || lexedLine.skipped) continue;
     // A continuation belongs to the line above it: judged with it, not alone.
     if (line > 0 && lexed.lines[line - 1].continues) continue;
     // A trailing `\` (it joins the next line on) says nothing about what the line is.
-    const kind = proseKind(lexedLine.code.replace(/\\\s*$/, ''), blockLines(line));
-    if (kind) found.push({ line, kind, lexedLine });
+    const code = lexedLine.code.replace(/\\\s*$/, '');
+    const kind = proseKind(code, blockLines(line));
+    // ` * int f(void);` in a /* */ preamble: C behind comment decoration, which only the
+    // parse can tell (below) from C that starts with `*`.
+    const behindStar = blockLines(line) && /^\s*\*(?!\/)/.test(code) ? code.replace(/^\s*\*+/, '').trim() : '';
+    const starredC = behindStar !== '' && proseKind(behindStar) === undefined;
+    if (kind || starredC) found.push({ line, kind: kind ?? 'decoration', lexedLine, starredC, checkStar: starredC && !behindStar.startsWith('#') });
   }
   if (found.length === 0) return { lines: [], blanked: text };
   const lineEnd = (line: number): number => (line + 1 < starts.length ? starts[line + 1] - 1 : text.length);
-  const lines = found.map(({ line, kind, lexedLine }): ProseLine => {
+  const lines: ProseLine[] = [];
+  let blanked = text;
+  for (const { line, kind, lexedLine, starredC, checkStar } of found) {
     const start = starts[line] + (lexedLine.code.length - lexedLine.code.trimStart().length);
+    const raw = text.slice(start, lineEnd(line));
+    let starRemovable = false;
+    const star = kind === 'decoration' ? /^\*( ?)/.exec(raw) : null;
+    if (star) {
+      const withoutStar = text.slice(0, start) + ' '.repeat(star[0].length) + text.slice(start + star[0].length);
+      const after = problemsOfCandidate(parser, text, withoutStar);
+      starRemovable = after !== undefined && !brokenLinesOf(withoutStar, after).includes(line);
+    }
+    // A `#` behind the star is decoration whatever the parse says: no C line starts `* #`.
+    if (checkStar && !starRemovable) continue;
     const words = lexedLine.code.match(/[A-Za-z_]\w*/g) ?? [];
     const certain = !lexedLine.conditional && !words.some((w) => lexed.macros.has(w));
-    const raw = text.slice(start, lineEnd(line));
+    // Never a comment over C: a decorated #include or declaration loses only its star.
     let comment: ProseLine['comment'];
-    if (!lexedLine.continues) comment = 'line';
+    if (starredC) comment = undefined;
+    else if (!lexedLine.continues) comment = 'line';
     else if (!blockLines(line) && !raw.includes('*/')) comment = 'block';
     if (comment) {
       const commented = comment === 'line' ? insertAt(text, start, '// ') : insertAt(insertAt(text, lineEnd(line), ' */'), start, '/* ');
       if (!parsesNoWorse(parser, text, commented)) comment = undefined;
     }
-    let starRemovable = false;
-    if (kind === 'decoration') {
-      const star = /\*( ?)/.exec(raw);
-      const withoutStar = star && star.index === 0 ? text.slice(0, start) + ' '.repeat(star[0].length) + text.slice(start + star[0].length) : undefined;
-      const after = withoutStar === undefined ? undefined : problemsOfCandidate(parser, text, withoutStar);
-      starRemovable = after !== undefined && !brokenLinesOf(withoutStar!, after).includes(line);
-    }
-    return { line, kind, certain, start, comment, starRemovable };
-  });
-  let blanked = text;
-  for (const { line } of lines) blanked = blanked.slice(0, starts[line]) + ' '.repeat(lineEnd(line) - starts[line]) + blanked.slice(lineEnd(line));
+    lines.push({ line, kind, certain, start, comment, starRemovable });
+    const [from, to] = starredC && star ? [start, start + star[0].length] : [starts[line], lineEnd(line)];
+    blanked = blanked.slice(0, from) + ' '.repeat(to - from) + blanked.slice(to);
+  }
   return { lines, blanked };
 }
 
