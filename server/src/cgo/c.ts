@@ -369,7 +369,8 @@ export function holdsC(parser: Parser, comment: Preamble): boolean {
   const { blanked } = findPreambleProse(parser, comment);
   return (
     withCTree(parser, blanked, (tree) =>
-      tree.rootNode.children.some((n) => !!n && ['function_definition', 'declaration', 'type_definition'].includes(n.type)),
+      // Only what parses whole: two words on two lines (`edited` twice) are no declaration.
+      tree.rootNode.children.some((n) => !!n && !n.hasError && ['function_definition', 'declaration', 'type_definition'].includes(n.type)),
     ) ?? false
   );
 }
