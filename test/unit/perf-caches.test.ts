@@ -53,6 +53,15 @@ const cEdits: [string, string][] = [
   ['static int f30', 'NOTE: do not use -Wall.\nstatic int f30'],
   ['f0', 'g0'],
   ['f39(int x) { return x + 39; }', ''],
+  // C that does not parse but is no prose, with prose after it: the problems kept from the
+  // text before each edit must be the ones a cold parse finds.
+  ['static int f5', '};\nstatic int f5'],
+  ['static int f25', 'VK_DEFINE_HANDLE(X)\nstatic int f25'],
+  ['static int f33', 'Keep these helpers static.\nstatic int f33'],
+  ['};\n', ''],
+  ['VK_DEFINE_HANDLE(X)', 'VK_DEFINE_HANDLE(Y)'],
+  ['Keep these', 'Keep all these'],
+  ['static int f34', 'TODO\nstatic int f34'],
 ];
 
 test('findProseLines reusing earlier trees and problems finds what a cold parse finds', async () => {
