@@ -44,9 +44,14 @@ interface Problem {
  * Every place the parse breaks; with `within`, only those in top-level items that overlap these
  * ranges (the rest of the tree is known to be as it was).
  */
-function problemsOf(root: Node, within?: Range[]): { problems: Problem[]; visited: { start: number; end: number }[] } {
+interface Span {
+  start: number;
+  end: number;
+}
+
+function problemsOf(root: Node, within?: Span[]): { problems: Problem[]; visited: Span[] } {
   const found: Problem[] = [];
-  const visited: { start: number; end: number }[] = [];
+  const visited: Span[] = [];
   const add = (node: Node): void => {
     found.push({ start: node.startIndex, end: node.endIndex, missing: node.isMissing });
   };
@@ -65,7 +70,7 @@ function problemsOf(root: Node, within?: Range[]): { problems: Problem[]; visite
     // wasm bridge costs about as much as the reparse.
     let lastVisited = -1;
     for (const range of within) {
-      for (let item = root.firstChildForIndex(Math.max(0, range.startIndex - 1)); item && item.startIndex <= range.endIndex; item = item.nextSibling) {
+      for (let item = root.firstChildForIndex(Math.max(0, range.start - 1)); item && item.startIndex <= range.end; item = item.nextSibling) {
         if (item.startIndex <= lastVisited) continue;
         lastVisited = item.startIndex;
         visited.push({ start: item.startIndex, end: item.endIndex });
@@ -81,17 +86,27 @@ function problemsOf(root: Node, within?: Range[]): { problems: Problem[]; visite
  * items that changed, moved by the edit, and the problems of those items read anew.
  */
 function problemsAfterEdit(old: Problem[], edit: Edit, root: Node, changed: Range[]): Problem[] {
-  const editRange = { startIndex: edit.startIndex, endIndex: edit.newEndIndex } as Range;
-  const ranges = [...changed, editRange].sort((a, b) => a.startIndex - b.startIndex);
+  const ranges = [...changed.map((r) => ({ start: r.startIndex, end: r.endIndex })), { start: edit.startIndex, end: edit.newEndIndex }].sort((a, b) => a.start - b.start);
   const { problems, visited } = problemsOf(root, ranges);
+  // What was read anew, as sorted disjoint spans (a range touching a problem counts).
+  const fresh: Span[] = [];
+  for (const span of [...visited, ...ranges.map((r) => ({ start: r.start - 1, end: r.end + 1 }))].sort((a, b) => a.start - b.start)) {
+    const last = fresh[fresh.length - 1];
+    if (last && span.start <= last.end) last.end = Math.max(last.end, span.end);
+    else fresh.push({ ...span });
+  }
   const shift = edit.newEndIndex - edit.oldEndIndex;
   const kept: Problem[] = [];
+  let next = 0;
   for (const p of old) {
     let moved: Problem;
     if (p.end <= edit.startIndex && !(p.missing && p.start === edit.startIndex)) moved = p;
     else if (p.start >= edit.oldEndIndex && p.start > edit.startIndex) moved = { ...p, start: p.start + shift, end: p.end + shift };
     else continue;
-    if (!visited.some((v) => moved.start < v.end && moved.end > v.start) && !ranges.some((r) => moved.start <= r.endIndex && moved.end >= r.startIndex)) kept.push(moved);
+    // old is sorted by start, and so are the moved problems.
+    while (next < fresh.length && fresh[next].end <= moved.start) next++;
+    const overlaps = next < fresh.length && fresh[next].start < Math.max(moved.end, moved.start + 1);
+    if (!overlaps) kept.push(moved);
   }
   return [...kept, ...problems].sort((a, b) => a.start - b.start);
 }
