@@ -122,7 +122,6 @@ test('lexC: comments, literals, continuations and #if 0 as the C compiler reads 
   const at = (line: number) => lexed.lines[line - 1];
   assert.equal(at(1).code.trim(), 'int x;');
   assert.equal(at(2).code.trim(), '');
-  assert.equal(at(2).endsOpen, true);
   assert.equal(at(3).code.trim(), 'NOTE: here');
   assert.equal(at(4).directive && at(4).continues, true);
   assert.equal(at(5).directive, true);

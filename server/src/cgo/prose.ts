@@ -11,8 +11,6 @@ export interface LexedLine {
   directive: boolean;
   /** The line ends in `\`: the C compiler joins the next line to it. */
   continues: boolean;
-  /** The line ends inside a block comment or a literal (so what follows it depends on it). */
-  endsOpen: boolean;
   /** Under an #if that is known false (`#if 0`, `#ifdef __cplusplus`): the C compiler skips it. */
   skipped: boolean;
   /** Under an #if whose value is not known here. */
@@ -95,7 +93,6 @@ export function lexC(text: string): LexedText {
     const conditional = stack.some((c) => c.current === 'maybe');
     let code = '';
     let i = 0;
-    let open = false;
     // Ordinary characters are copied a stretch at a time, up to the next one that may start a
     // comment or a literal.
     const special = /[/"']/g;
@@ -104,7 +101,6 @@ export function lexC(text: string): LexedText {
         const close = raw.indexOf('*/', i);
         if (close === -1) {
           code += ' '.repeat(raw.length - i);
-          open = true;
           break;
         }
         code += ' '.repeat(close + 2 - i);
@@ -134,7 +130,6 @@ export function lexC(text: string): LexedText {
         while (j < raw.length && raw[j] !== '"') j += raw[j] === '\\' ? 2 : 1;
         const closed = j < raw.length;
         code += '"' + ' '.repeat(Math.min(j, raw.length) - i - 1) + (closed ? '"' : '');
-        if (!closed) open = !raw.endsWith('\\');
         i = closed ? j + 1 : raw.length;
         continue;
       }
@@ -162,7 +157,7 @@ export function lexC(text: string): LexedText {
       }
     }
     continuedDirective = directive && continues;
-    lines.push({ code, directive, continues, endsOpen: open || inComment, skipped, conditional });
+    lines.push({ code, directive, continues, skipped, conditional });
     if (lineBreak === -1) break;
     start = lineBreak + 1;
   }
@@ -186,7 +181,7 @@ const stopwords = new Set([
   'their', 'should', 'must', 'can', 'will', 'may', 'would', 'could', 'has', 'have', 'had', 'use', 'see', 'when',
   'which', 'who', 'what', 'how', 'than', 'then', 'there', 'here', 'only', 'also', 'but', 'so', 'because', 'about',
   'into', 'over', 'after', 'before', 'all', 'any', 'each', 'no', 'does', "don't", "doesn't", 'just', 'like', 'such',
-  'more', 'most', 'some', 'very', 'etc', 'if', 'for', 'do', 'our', 'us', 'my', 'me', 'his', 'her', 'them',
+  'more', 'most', 'some', 'very', 'etc', 'if', 'for', 'do', 'us', 'my', 'me', 'his', 'her', 'them',
 ]);
 
 const noteMarker = /^(?:NOTE|TODO|FIXME|XXX|HACK|BUG|WARNING|IMPORTANT)(?:\([^)]*\))?(?::|\s+\p{L}|\s*$)/u;
