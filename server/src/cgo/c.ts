@@ -187,6 +187,11 @@ function problemsOfText(parser: Parser, text: string): Problem[] {
   return entry.problems;
 }
 
+/** The 0-based lines of a C text where its parse breaks, prose or not. */
+export function brokenCLines(parser: Parser, text: string): number[] {
+  return brokenLinesOf(text, problemsOfText(parser, text));
+}
+
 export interface ProseLine {
   /** 0-based line of the text. */
   line: number;

@@ -3,8 +3,8 @@
 // comment must end on the line right above the token), or it sits above a grouped import with more than one spec (cgo then only
 // looks at a comment directly above "C" inside the parentheses). The preamble is then silently
 // empty and the build fails later, somewhere else.
-import { findPreambleProse, holdsC } from '../cgo/c';
-import { isCgoDirectiveLine } from '../cgo/directives';
+import { brokenCLines, findPreambleProse, holdsC } from '../cgo/c';
+import { cText, isCgoDirectiveLine } from '../cgo/directives';
 import type { Fix } from '../cgo/findings';
 import type { CgoFile, CgoImport } from '../cgo/package';
 import { unknownCNameError } from '../cgo/goversion';
@@ -24,7 +24,8 @@ export const preambleDetached: Rule = {
           const hasDirectives = ignored.preamble.lines.some((line) => isCgoDirectiveLine(line.text));
           if (!hasDirectives && !holdsC(cParser, ignored.preamble)) continue;
           const proseLines = findPreambleProse(cParser, ignored.preamble).lines.map((prose) => prose.line);
-          findings.push(withheldIfNotC(report(file, imp, ignored, pkg.target.goMinor), ignored, proseLines));
+          const brokenLines = proseLines.length > 0 ? proseLines : brokenCLines(cParser, cText(ignored.preamble));
+          findings.push(withheldIfNotC(report(file, imp, ignored, pkg.target.goMinor), ignored, brokenLines, proseLines.length > 0));
         }
       }
     }
@@ -35,18 +36,18 @@ export const preambleDetached: Rule = {
 /**
  * Attaching a comment that also holds prose would hand the prose to the C compiler and turn a
  * package that builds into one that does not: no fix then, and the message says which line to
- * make a C comment first.
+ * make a C comment first. The same where a line does not parse as C without reading as prose
+ * (`See the README \`): only gcc could say whether attaching it is safe.
  */
-function withheldIfNotC(finding: RuleFinding, ignored: IgnoredComment, proseLines: number[]): RuleFinding {
-  if (proseLines.length === 0) return finding;
+function withheldIfNotC(finding: RuleFinding, ignored: IgnoredComment, lines: number[], prose: boolean): RuleFinding {
+  if (lines.length === 0) return finding;
   // Lines of the C text are the preamble's lines, in order.
-  const line = ignored.preamble.lines[proseLines[0]];
+  const line = ignored.preamble.lines[lines[0]];
   const quoted = line ? ` ("${line.text.trim().slice(0, 60)}")` : '';
-  return {
-    ...finding,
-    message: `${finding.message} Its text that is not C${quoted} would then reach the C compiler: make it a C comment first.`,
-    fixes: [],
-  };
+  const advice = prose
+    ? `Its text that is not C${quoted} would then reach the C compiler: make it a C comment first.`
+    : `Part of it${quoted} may not be C, and would then reach the C compiler: check it before joining the comment to import "C".`;
+  return { ...finding, message: `${finding.message} ${advice}`, fixes: [] };
 }
 
 function report(file: CgoFile, imp: CgoImport, ignored: IgnoredComment, goMinor: number): RuleFinding {
