@@ -13,6 +13,7 @@ export const ruleIds = [
   'export-with-definitions',
   'missing-stdlib-include',
   'method-on-c-type',
+  'cstring-leak',
 ] as const;
 export type RuleId = (typeof ruleIds)[number];
 

@@ -1,5 +1,6 @@
 // Every rule, in the order their findings are reported for the same place.
 import { cgoInTest } from './cgo-in-test';
+import { cstringLeak } from './cstring-leak';
 import { disallowedCgoFlag } from './disallowed-cgo-flag';
 import { exportWithDefinitions } from './export-with-definitions';
 import { invalidCgoDirective } from './invalid-cgo-directive';
@@ -12,7 +13,7 @@ import type { Rule } from './rule';
 import { unionUnsafeOffset } from './union-unsafe-offset';
 import { wallFalsePositive } from './wall-false-positive';
 
-export const rules: readonly Rule[] = [preambleCommentBleed, preambleDetached, invalidCgoDirective, disallowedCgoFlag, renameImportC, cgoInTest, wallFalsePositive, exportWithDefinitions, missingStdlibInclude, unionUnsafeOffset, methodOnCType];
+export const rules: readonly Rule[] = [preambleCommentBleed, preambleDetached, invalidCgoDirective, disallowedCgoFlag, renameImportC, cgoInTest, wallFalsePositive, exportWithDefinitions, missingStdlibInclude, unionUnsafeOffset, methodOnCType, cstringLeak];
 
 export function ruleById(id: string): Rule | undefined {
   return rules.find((rule) => rule.id === id);

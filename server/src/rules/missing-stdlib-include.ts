@@ -110,6 +110,23 @@ export const missingStdlibInclude: Rule = {
   },
 };
 
+/**
+ * For a fix that adds a use of `C.<name>` (a stdlib name) to a file: the edit adding
+ * `#include <stdlib.h>` when the file's preamble does not provide the name, undefined when it
+ * does or may (a header not read, a system header that may include <stdlib.h>), null when the
+ * include is needed but no edit can add it.
+ */
+export function stdlibIncludeFor(ctx: RuleContext, file: CgoFile, name: string): TextEdit | undefined | null {
+  const imp = file.imports.find((i) => i.preamble && !i.name) ?? file.imports.find((i) => !i.name);
+  if (!imp) return null;
+  const walk = walkIncludes(ctx, file);
+  if (walk.unknown) return undefined;
+  const systemHeaders = walk.system.map((s) => s.name);
+  if (systemHeaders.some((header) => header === 'stdlib.h' || !knownNotDeclaring.has(header) || partialDeclarers[header]?.has(name))) return undefined;
+  if (ctx.cScope(file).names.has(name)) return undefined;
+  return addStdlibInclude(ctx.cParser, file, imp)?.edits[0] ?? null;
+}
+
 const allocators = new Set(['free', 'calloc', 'realloc', 'reallocarray', 'aligned_alloc', 'posix_memalign']);
 
 function includesStdlib(text: string): boolean {
