@@ -7,6 +7,7 @@ import type { Finding } from '../../server/src/cgo/findings';
 import { resolveTarget } from '../../server/src/cgo/target';
 import { LineIndex } from '../../server/src/cgo/text';
 import { testEngine } from '../support/engine';
+import { fixAll } from '../support/fixes';
 
 const dir = '/virtual/leak';
 const target = resolveTarget('linux', 'amd64', {});
@@ -135,4 +136,43 @@ test('cstring-leak: silent when every path frees it or ownership may move', asyn
     const source = file(c.body);
     assert.deepEqual(where(await check(source), source), [], c.name);
   }
+});
+
+test('cstring-leak: the fix frees with a defer, adding <stdlib.h> and the unsafe import when missing', async () => {
+  const cases: { name: string; source: string; fixed: string }[] = [
+    {
+      name: 'all present: one line after the allocation, indented like it',
+      source: file('func f(s string) {\n\tif s != "" {\n\t\tcs := C.CString(s) // the name\n\t\tC.puts(cs)\n\t}\n}\n'),
+      fixed: file('func f(s string) {\n\tif s != "" {\n\t\tcs := C.CString(s) // the name\n\t\tdefer C.free(unsafe.Pointer(cs))\n\t\tC.puts(cs)\n\t}\n}\n'),
+    },
+    {
+      name: 'no <stdlib.h>, no unsafe import, grouped imports',
+      source: 'package p\n\n// #include <stdio.h>\nimport "C"\n\nimport (\n\t"fmt"\n)\n\nfunc f(s string) {\n\tcs := C.CString(s)\n\tfmt.Println(C.puts(cs))\n}\n',
+      fixed: 'package p\n\n// #include <stdlib.h>\n// #include <stdio.h>\nimport "C"\n\nimport (\n\t"fmt"\n\t"unsafe"\n)\n\nfunc f(s string) {\n\tcs := C.CString(s)\n\tdefer C.free(unsafe.Pointer(cs))\n\tfmt.Println(C.puts(cs))\n}\n',
+    },
+    {
+      name: 'only import "C": a new import declaration after it',
+      source: 'package p\n\n/*\n#include <stdio.h>\n*/\nimport "C"\n\nfunc f() {\n\tp := C.malloc(4)\n\tC.puts((*C.char)(p))\n}\n',
+      fixed: 'package p\n\n/*\n#include <stdlib.h>\n#include <stdio.h>\n*/\nimport "C"\n\nimport "unsafe"\n\nfunc f() {\n\tp := C.malloc(4)\n\tdefer C.free(unsafe.Pointer(p))\n\tC.puts((*C.char)(p))\n}\n',
+    },
+    {
+      name: 'CRLF, spaces and non-ASCII survive; a renamed unsafe import is used',
+      source: 'package p\r\n\r\n// #include <stdlib.h>\r\n// #include <stdio.h>\r\nimport "C"\r\n\r\nimport u "unsafe"\r\n\r\nvar _ u.Pointer\r\n\r\nfunc f() {\r\n    név := C.CString("héllo ✓")\r\n    C.puts(név)\r\n}\r\n',
+      fixed: 'package p\r\n\r\n// #include <stdlib.h>\r\n// #include <stdio.h>\r\nimport "C"\r\n\r\nimport u "unsafe"\r\n\r\nvar _ u.Pointer\r\n\r\nfunc f() {\r\n    név := C.CString("héllo ✓")\r\n    defer C.free(u.Pointer(név))\r\n    C.puts(név)\r\n}\r\n',
+    },
+  ];
+  for (const c of cases) {
+    const found = await check(c.source);
+    assert.equal(found.length, 1, c.name);
+    assert.equal(fixAll(c.source, found), c.fixed, c.name);
+    assert.deepEqual(await check(c.fixed), [], `${c.name}: nothing left after the fix`);
+  }
+});
+
+test('cstring-leak: no fix where some path already frees it (a defer would free twice)', async () => {
+  const source = file('func f(s string) int {\n\tcs := C.CString(s)\n\tif C.puts(cs) < 0 {\n\t\treturn -1\n\t}\n\tC.free(unsafe.Pointer(cs))\n\treturn 0\n}\n');
+  const found = await check(source);
+  assert.equal(found.length, 1);
+  assert.deepEqual(found[0].fixes, []);
+  assert.match(found[0].message, /Free it on that path too/);
 });

@@ -542,15 +542,14 @@ class PathRun {
 
   private forStatement(node: Node, label: string | undefined): Flow {
     const body = node.childForFieldName('body');
-    if (body && this.freesWithin(body)) {
-      // Freed in some rounds of a loop whose round count is unknown here.
-      throw new Unknown();
-    }
-    const r = this.block(body);
     // `for { … }` and `for init; ; post { … }` end only through a break (or a return).
     const header = node.namedChildren.filter((n): n is Node => !!n && !n.equals(body!));
     const clause = header.find((n) => n.type === 'for_clause');
     const forever = header.length === 0 || (clause !== undefined && !clause.childForFieldName('condition'));
+    // Freed in some rounds of a loop that may run no round: what the rounds guarantee is not
+    // followed here. (A live path round the loop comes back as it entered: one bit of state.)
+    if (body && !forever && this.freesWithin(body)) throw new Unknown();
+    const r = this.block(body);
     const broken = r.breaks.has('') || (!!label && r.breaks.has(label));
     const flow = ended();
     flow.leak = r.leak;
