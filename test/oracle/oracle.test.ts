@@ -30,7 +30,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { type Case, type CaseSpec, goArgs, loadCases, reportedLocations, specFor } from './cases';
+import { type Case, type CaseSpec, goArgs, loadCases, reportedLocations, runs, specFor, valgrindArgs } from './cases';
 import { goToolchains, type Toolchain } from '../support/go';
 import { goAvailable, listFiles, run, type RunResult, Scratch } from './support';
 
@@ -111,14 +111,15 @@ if (!goAvailable()) {
 
 async function runCase(c: Case, spec: CaseSpec, toolchain: Toolchain, scratch: Scratch): Promise<void> {
   const dir = scratch.copy(c.dir, c.name);
-  const args = goArgs(spec);
+  // Shown in messages.
+  const commandLine = spec.command === 'run-valgrind' ? [...goArgs(spec, `${dir}.bin`), '&&', 'valgrind', ...valgrindArgs, `${dir}.bin`] : goArgs(spec);
   const go = toolchain.go;
   const cliGo = ['--go', `1.${toolchain.minor}`];
   const id = `${c.id} (${toolchain.version})`;
 
   // (a) the toolchain on the fixture as it is.
-  const before = await run(go, args, { cwd: dir, env: scratch.env });
-  const ctx = `${id}: go ${args.join(' ')} (before the fix)`;
+  const before = await runCommand(spec, go, dir, scratch.env);
+  const ctx = `${id}: go ${commandLine.join(' ')} (before the fix)`;
   assert.ok(before.code !== null, `${ctx}: ${before.error}`);
   assert.equal(before.code === 0, spec.before.ok, `${ctx}: expected ${spec.before.ok ? 'success' : 'failure'}\n${show(before)}`);
   for (const re of spec.before.output ?? []) {
@@ -157,7 +158,7 @@ async function runCase(c: Case, spec: CaseSpec, toolchain: Toolchain, scratch: S
     assert.ok(flagged.has(l), `${id}: the toolchain reports ${l} but we have no diagnostic on that line\n${show(before)}`);
   }
   if (!spec.after) return;
-  if (before.code === 0 && spec.command !== 'run') {
+  if (before.code === 0 && !runs(spec.command)) {
     assert.ok(/\bwarning:/i.test(before.stderr), `${id}: "after" on a case that succeeds needs a warning for the fix to remove\n${show(before)}`);
   }
 
@@ -169,12 +170,12 @@ async function runCase(c: Case, spec: CaseSpec, toolchain: Toolchain, scratch: S
   assert.ok(changed.length > 0, `${id}: cgo-lint --fix changed nothing\n${show(fix)}`);
   const fixedFiles = changed.map((f) => `--- ${f} after --fix:\n${fs.readFileSync(path.join(dir, f), 'utf8')}`).join('\n');
 
-  const after = await run(go, args, { cwd: dir, env: scratch.env });
-  const actx = `${id}: go ${args.join(' ')} (after cgo-lint --fix)`;
+  const after = await runCommand(spec, go, dir, scratch.env);
+  const actx = `${id}: go ${commandLine.join(' ')} (after cgo-lint --fix)`;
   assert.equal(after.code, 0, `${actx}: expected success\n${show(after)}\n${fixedFiles}`);
   const warnings = after.stderr.split('\n').filter((l) => /\bwarning:/i.test(l));
   assert.deepEqual(warnings, [], `${actx}: warnings after the fix\n${show(after)}\n${fixedFiles}`);
-  if (spec.command === 'run') {
+  if (runs(spec.command)) {
     const want = spec.after.stdout ?? spec.before.stdout;
     assert.equal(after.stdout, want, `${actx}: the fixed program's stdout\n${fixedFiles}`);
     // A fix that keeps the output must also keep go vet quiet (union-unsafe-offset's issue asks for it).
@@ -183,6 +184,18 @@ async function runCase(c: Case, spec: CaseSpec, toolchain: Toolchain, scratch: S
   }
   const left = await lint(cliGo, dir, `${id}: cgo-lint --format json (after the fix)`, scratch.env);
   assert.deepEqual(left.map(describe), [], `${id}: diagnostics left after --fix\n${fixedFiles}`);
+}
+
+/** The case's command on its copy: the go command, or for "run-valgrind" the build and then the binary under valgrind. */
+async function runCommand(spec: CaseSpec, go: string, dir: string, env: NodeJS.ProcessEnv): Promise<RunResult> {
+  if (spec.command !== 'run-valgrind') return run(go, goArgs(spec), { cwd: dir, env });
+  // Next to the copy, not in it: the fix check compares the copy's files.
+  const binary = `${dir}.bin`;
+  const build = await run(go, goArgs(spec, binary), { cwd: dir, env });
+  if (build.code !== 0) return build;
+  const ran = await run('valgrind', [...valgrindArgs, binary], { cwd: dir, env });
+  // The build's warnings count as the command's.
+  return { ...ran, stderr: build.stderr + ran.stderr, combined: build.stderr + ran.combined };
 }
 
 /** Runs cgo-lint --format json on dir; returns its diagnostics with files relative to dir. */
