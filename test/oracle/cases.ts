@@ -213,12 +213,21 @@ export function runs(command: GoCommand): boolean {
 /**
  * valgrind for "run-valgrind" cases, before the binary's path. Only memory no pointer reaches
  * at exit ("definitely lost") is an error; valgrind's reports about the Go runtime's own
- * uninitialised reads and thread stacks are not the program's. (`go run -asan` cannot be the
- * judge of C.CString: with -asan, Go 1.26.8's cgo-generated _Cfunc_CString moves its slice
- * header to the Go heap, which LeakSanitizer scans as a root, so that dead copy keeps the
- * string "reachable" and nothing is reported. valgrind runs the plain build.)
+ * uninitialised reads, thread stacks and word-at-a-time string scans (valgrind.supp) are not
+ * the program's. (`go run -asan` cannot be the judge of C.CString: with -asan, Go 1.26.8's
+ * cgo-generated _Cfunc_CString moves its slice header to the Go heap, which LeakSanitizer
+ * scans as a root, so that dead copy keeps the string "reachable" and nothing is reported.
+ * valgrind runs the plain build.)
  */
-export const valgrindArgs: readonly string[] = ['-q', '--leak-check=full', '--errors-for-leak-kinds=definite', '--show-possibly-lost=no', '--undef-value-errors=no', '--error-exitcode=23'];
+export const valgrindArgs: readonly string[] = [
+  '-q',
+  '--leak-check=full',
+  '--errors-for-leak-kinds=definite',
+  '--show-possibly-lost=no',
+  '--undef-value-errors=no',
+  `--suppressions=${path.join(__dirname, '..', '..', '..', 'test', 'oracle', 'valgrind.supp')}`,
+  '--error-exitcode=23',
+];
 
 /** The go command line for a case; "run-valgrind" builds the binary to `binary`. */
 export function goArgs(spec: CaseSpec, binary = '/dev/null'): string[] {

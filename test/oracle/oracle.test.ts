@@ -45,6 +45,8 @@ const FILTER = (process.env.ORACLE_CASES ?? '')
   .filter((s) => s !== '');
 const CONCURRENCY = 2;
 const CASE_TIMEOUT_MS = 120_000;
+/** Two builds and two programs under valgrind (tens of times slower than native). */
+const VALGRIND_CASE_TIMEOUT_MS = 240_000;
 
 interface LintDiagnostic {
   file: string;
@@ -101,7 +103,7 @@ if (!goAvailable()) {
       }
       const scratch = new Scratch();
       try {
-        await Promise.all(cases.map((c) => t.test(c.id, { timeout: CASE_TIMEOUT_MS }, () => runCase(c, specFor(c.spec, toolchain.minor), toolchain, scratch))));
+        await Promise.all(cases.map((c) => t.test(c.id, { timeout: c.spec.command === 'run-valgrind' ? VALGRIND_CASE_TIMEOUT_MS : CASE_TIMEOUT_MS }, () => runCase(c, specFor(c.spec, toolchain.minor), toolchain, scratch))));
       } finally {
         scratch.dispose();
       }

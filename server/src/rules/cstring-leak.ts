@@ -7,8 +7,8 @@
 //     }
 //     C.free(unsafe.Pointer(cs))
 //
-// The Go garbage collector never frees C memory (cmd/cgo's doc: "the caller must arrange for
-// it to be freed"). The rule follows one function's statements from the allocation, and stays
+// The Go garbage collector never frees C memory (cmd/cgo's doc, Go 1.19 and 1.26.8: "It is the
+// caller's responsibility to arrange for it to be freed"). The rule follows one function's statements from the allocation, and stays
 // silent as soon as the memory may change owner or the flow leaves what it can see: the
 // variable returned, stored (field, global, element, composite literal), sent, captured by a
 // closure or goroutine, passed to a Go function or method, converted to something other than
