@@ -25,9 +25,9 @@ function where(findings: Finding[], source: string): string[] {
   return findings.map((f) => `${lines.lineOf(f.start) + 1}:${source.slice(f.start, f.end).replace(/\(.*$/s, '')}`);
 }
 
-const head = 'package p\n\n// #include <stdlib.h>\n// #include <stdio.h>\n// void keep_take(char *s);\nimport "C"\n\nimport "unsafe"\n\nvar _ unsafe.Pointer\n\n';
+const head = 'package p\n\n// #include <stdlib.h>\n// #include <stdio.h>\n// void keep_take(char *s);\n// void result_text(char *s);\nimport "C"\n\nimport "unsafe"\n\nvar _ unsafe.Pointer\n\n';
 
-/** A file whose body is `body` (line 12 is its first line). */
+/** A file whose body is `body` (line 13 is its first line). */
 const file = (body: string): string => head + body;
 
 test('cstring-leak: paths that leak are reported at the allocation', async () => {
@@ -35,59 +35,59 @@ test('cstring-leak: paths that leak are reported at the allocation', async () =>
     {
       name: 'never freed',
       body: 'func f(s string) {\n\tcs := C.CString(s)\n\tC.puts(cs)\n}\n',
-      where: ['13:C.CString'],
-      message: /not freed on the path through the end of the function \(line 15\).*defer C\.free\(unsafe\.Pointer\(cs\)\)/,
+      where: ['14:C.CString'],
+      message: /not freed on the path through the end of the function \(line 16\).*defer C\.free\(unsafe\.Pointer\(cs\)\)/,
     },
     {
       name: 'early return before the free',
       body: 'func f(s string) int {\n\tcs := C.CString(s)\n\tif C.puts(cs) < 0 {\n\t\treturn -1\n\t}\n\tC.free(unsafe.Pointer(cs))\n\treturn 0\n}\n',
-      where: ['13:C.CString'],
-      message: /the return at line 15/,
+      where: ['14:C.CString'],
+      message: /the return at line 16/,
     },
     {
       name: 'freed in the if branch only',
       body: 'func f(s string, ok bool) {\n\tp := C.malloc(8)\n\tif ok {\n\t\tC.free(p)\n\t}\n}\n',
-      where: ['13:C.malloc'],
+      where: ['14:C.malloc'],
     },
     {
       name: 'freed in one switch case, the others fall out',
       body: 'func f(s string, n int) {\n\tcs := C.CString(s)\n\tswitch n {\n\tcase 1:\n\t\tC.free(unsafe.Pointer(cs))\n\tdefault:\n\t\tC.puts(cs)\n\t}\n}\n',
-      where: ['13:C.CString'],
+      where: ['14:C.CString'],
     },
     {
       name: 'declared in a loop body, freed after a continue',
       body: 'func f(ss []string) {\n\tfor _, s := range ss {\n\t\tcs := C.CString(s)\n\t\tif s == "" {\n\t\t\tcontinue\n\t\t}\n\t\tC.free(unsafe.Pointer(cs))\n\t}\n}\n',
-      where: ['14:C.CString'],
+      where: ['15:C.CString'],
     },
     {
       name: 'return C.GoString(x) without a free',
       body: 'func f(s string) string {\n\tcs := C.CString(s)\n\treturn C.GoString(cs)\n}\n',
-      where: ['13:C.CString'],
+      where: ['14:C.CString'],
     },
     {
       name: 'a shadowing x freed in an inner block does not free the outer one',
       body: 'func f(a, b string) {\n\tx := C.CString(a)\n\tC.puts(x)\n\t{\n\t\tx := C.CString(b)\n\t\tC.free(unsafe.Pointer(x))\n\t}\n}\n',
-      where: ['13:C.CString'],
+      where: ['14:C.CString'],
     },
     {
       name: 'var with a type and a conversion',
       body: 'func f() {\n\tvar buf *C.char = (*C.char)(C.calloc(1, 64))\n\tC.puts(buf)\n}\n',
-      where: ['13:C.calloc'],
+      where: ['14:C.calloc'],
     },
     {
       name: 'assigned to a variable declared earlier, leaked after an if',
       body: 'func f(s string, v bool) {\n\tvar cs *C.char\n\tif v {\n\t\tC.puts(nil)\n\t}\n\tcs = C.CString(s)\n\tC.puts(cs)\n}\n',
-      where: ['17:C.CString'],
+      where: ['18:C.CString'],
     },
     {
       name: 'C.CBytes, leaked when a loop breaks out',
       body: 'func f(b []byte) {\n\tp := C.CBytes(b)\n\tfor {\n\t\tif C.puts((*C.char)(p)) > 0 {\n\t\t\tbreak\n\t\t}\n\t\tC.free(p)\n\t\treturn\n\t}\n}\n',
-      where: ['13:C.CBytes'],
+      where: ['14:C.CBytes'],
     },
     {
       name: 'a defer in a closure that frees something else',
       body: 'func f(a string) {\n\tcs := C.CString(a)\n\tother := C.CString(a)\n\tdefer func() { C.free(unsafe.Pointer(other)) }()\n\tC.puts(cs)\n}\n',
-      where: ['13:C.CString'],
+      where: ['14:C.CString'],
     },
   ];
   for (const c of cases) {
@@ -114,6 +114,7 @@ test('cstring-leak: silent when every path frees it or ownership may move', asyn
     { name: 'sent on a channel', body: 'func f(s string, ch chan *C.char) {\n\tcs := C.CString(s)\n\tch <- cs\n}\n' },
     { name: 'captured by a goroutine', body: 'func f(s string) {\n\tcs := C.CString(s)\n\tgo func() { C.puts(cs) }()\n}\n' },
     { name: 'passed to a Go function (freed in a helper)', body: 'func free(p *C.char) { C.free(unsafe.Pointer(p)) }\n\nfunc f(s string) {\n\tcs := C.CString(s)\n\tC.puts(cs)\n\tfree(cs)\n}\n' },
+    { name: "the project's own C wrapper (go-sqlite3's _sqlite3_result_text passes &free on)", body: 'func f(s string) {\n\tcs := C.CString(s)\n\tC.result_text(cs)\n}\n' },
     { name: 'a C function that takes ownership', body: 'func f(s string) {\n\tcs := C.CString(s)\n\tC.keep_take(cs)\n}\n' },
     { name: 'putenv keeps its argument', body: 'func f(s string) {\n\tcs := C.CString(s)\n\tC.putenv(cs)\n}\n' },
     { name: 'C.free given as destructor', body: 'func f(s string) {\n\tcs := C.CString(s)\n\tC.use_with(cs, (*[0]byte)(C.free))\n}\n' },

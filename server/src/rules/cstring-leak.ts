@@ -60,8 +60,9 @@ export const cstringLeak: Rule = {
       if (file.isTest || file.imports.length === 0 || !mayAllocate.test(file.text) || !file.included) continue;
       const unsafeName = unsafeImportName(file.text);
       if (unsafeName === null) continue;
+      const identifiers = new IdentifierIndex(file.tree.rootNode);
       for (const call of allocationCalls(file)) {
-        const finding = checkAllocation(ctx, file, call, unsafeName);
+        const finding = checkAllocation(ctx, file, call, unsafeName, identifiers);
         if (finding) findings.push(finding);
       }
     }
@@ -111,20 +112,23 @@ interface Allocation {
   scopeList: Node;
   declaration: Node;
   unsafeName: string | undefined;
+  /** Whether the file's preamble or a project header declares a C name (as opposed to a system or library header). */
+  declaredByProject(name: string): boolean;
 }
 
 /** What is known about the variable's uses, found before any path is followed. */
 interface Uses {
-  /** `C.free(…x…)` expression statements and `defer` statements that free x. */
-  frees: Set<number>;
-  deferredFrees: Set<number>;
+  /** `C.free(…x…)` expression statements, and `defer` statements that free x, by node id. */
+  frees: Map<number, Node>;
+  deferredFrees: Map<number, Node>;
 }
 
-function checkAllocation(ctx: RuleContext, file: CgoFile, call: Node, unsafeName: string | undefined): RuleFinding | undefined {
+function checkAllocation(ctx: RuleContext, file: CgoFile, call: Node, unsafeName: string | undefined, identifiers: IdentifierIndex): RuleFinding | undefined {
   try {
-    const alloc = bindingOf(call, unsafeName);
-    if (!alloc) return undefined;
-    const uses = classifyUses(alloc);
+    const binding = bindingOf(call, unsafeName);
+    if (!binding) return undefined;
+    const alloc: Allocation = { ...binding, declaredByProject: (name) => ctx.cScope(file).names.has(name) };
+    const uses = classifyUses(alloc, identifiers);
     const leak = leakingExit(alloc, uses);
     if (!leak) return undefined;
     const fn = cName(call)!;
@@ -175,7 +179,7 @@ function isPointerConversion(fn: Node | null, unsafeName: string | undefined): b
 }
 
 /** The local variable the allocation is assigned to, and where it is declared. */
-function bindingOf(call: Node, unsafeName: string | undefined): Allocation | undefined {
+function bindingOf(call: Node, unsafeName: string | undefined): Omit<Allocation, 'declaredByProject'> | undefined {
   const value = outerConversion(call, unsafeName);
   const list = value.parent;
   if (list?.type !== 'expression_list') return undefined;
@@ -299,19 +303,51 @@ function isDeclaredName(id: Node, stmt: Node): boolean {
   return false;
 }
 
-function classifyUses(alloc: Allocation): Uses {
-  const uses: Uses = { frees: new Set(), deferredFrees: new Set() };
-  const list = alloc.scopeList;
-  const after = alloc.declaration.endIndex;
-  for (const id of list.descendantsOfType('identifier')) {
-    if (!id || id.text !== alloc.name || id.startIndex < after) continue;
-    if (alloc.stmt !== alloc.declaration && id.startIndex >= alloc.stmt.startIndex && id.endIndex <= alloc.stmt.endIndex) continue;
+/**
+ * Every use of the variable after its declaration. For `x = C.CString(s)` that includes the
+ * uses between the declaration and the assignment: harmless ones (a nil check) or ones that
+ * make the flow unknown (another assignment, a closure that sees the new value).
+ */
+function classifyUses(alloc: Allocation, identifiers: IdentifierIndex): Uses {
+  const uses: Uses = { frees: new Map(), deferredFrees: new Map() };
+  const inAllocation = !alloc.stmt.equals(alloc.declaration);
+  for (const id of identifiers.within(alloc.name, alloc.declaration.endIndex, alloc.scopeList.endIndex)) {
+    if (inAllocation && id.startIndex >= alloc.stmt.startIndex && id.endIndex <= alloc.stmt.endIndex) continue;
     if (!refersToBinding(id, alloc)) continue;
     classifyUse(id, alloc, uses);
   }
-  // Before the allocation (for `x = C.CString(s)`, between the declaration and the assignment),
-  // a use is either harmless or makes the flow unknown; only a closure can see the new value.
   return uses;
+}
+
+/** A file's identifiers by name, in source order: one walk of the tree for all its allocations. */
+class IdentifierIndex {
+  private byName: Map<string, Node[]> | undefined;
+
+  constructor(private readonly root: Node) {}
+
+  /** The identifiers named `name` that start in [start, end). */
+  within(name: string, start: number, end: number): Node[] {
+    if (!this.byName) {
+      this.byName = new Map();
+      for (const id of this.root.descendantsOfType('identifier')) {
+        if (!id) continue;
+        const list = this.byName.get(id.text);
+        if (list) list.push(id);
+        else this.byName.set(id.text, [id]);
+      }
+    }
+    const ids = this.byName.get(name) ?? [];
+    let lo = 0;
+    let hi = ids.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (ids[mid].startIndex < start) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: Node[] = [];
+    for (let i = lo; i < ids.length && ids[i].startIndex < end; i++) out.push(ids[i]);
+    return out;
+  }
 }
 
 function classifyUse(id: Node, alloc: Allocation, uses: Uses): void {
@@ -324,24 +360,26 @@ function classifyUse(id: Node, alloc: Allocation, uses: Uses): void {
     if (fn === 'free') {
       if (call.parent?.type === 'expression_statement' && call.parent.parent?.type === 'statement_list') {
         if (!literal) {
-          uses.frees.add(call.parent.id);
+          uses.frees.set(call.parent.id, call.parent);
           return;
         }
         // `defer func() { C.free(unsafe.Pointer(x)) }()`: the literal frees x whenever it runs.
         const deferred = literal.parent?.type === 'call_expression' && literal.parent.parent?.type === 'defer_statement' ? literal.parent.parent : undefined;
         if (deferred && call.parent.parent.parent?.equals(literal.childForFieldName('body')!)) {
-          uses.deferredFrees.add(deferred.id);
+          uses.deferredFrees.set(deferred.id, deferred);
           return;
         }
       }
       if (!literal && call.parent?.type === 'defer_statement') {
-        uses.deferredFrees.add(call.parent.id);
+        uses.deferredFrees.set(call.parent.id, call.parent);
         return;
       }
       throw new Unknown();
     }
     if (literal) throw new Unknown();
-    if (fn !== undefined && !mayKeep(fn, call)) return;
+    // The project's own C functions are wrappers whose bodies the rule does not read, like Go
+    // functions: go-sqlite3's _sqlite3_result_text hands its argument to SQLite with &free.
+    if (fn !== undefined && !mayKeep(fn, call) && !alloc.declaredByProject(fn)) return;
     throw new Unknown();
   }
   if (literal) throw new Unknown();
@@ -579,11 +617,7 @@ class PathRun {
   }
 
   private freesWithin(node: Node): boolean {
-    const within = (id: number): boolean => {
-      const n = node.descendantsOfType(['expression_statement', 'defer_statement']).find((d) => d?.id === id);
-      return !!n;
-    };
-    return [...this.uses.frees, ...this.uses.deferredFrees].some(within);
+    return [...this.uses.frees.values(), ...this.uses.deferredFrees.values()].some((f) => node.startIndex <= f.startIndex && f.endIndex <= node.endIndex);
   }
 }
 
