@@ -142,7 +142,7 @@ function checkAllocation(ctx: RuleContext, file: CgoFile, call: Node, unsafeName
       end: call.endIndex,
       message:
         `The C memory C.${fn} allocates for ${alloc.name} is not freed on the path through ${how}: Go's garbage collector ` +
-        `never frees C memory. ${freedElsewhere ? `Free it on that path too, or free it once with a defer` : 'Free it'}: defer C.free(unsafe.Pointer(${alloc.name})).`,
+        `never frees C memory. ${freedElsewhere ? `Free it on that path too, or free it once with a defer` : 'Free it'}: defer C.free(${alloc.unsafeName ?? 'unsafe'}.Pointer(${alloc.name})).`,
       fixes: fix ? [fix] : [],
     };
   } catch (e) {
@@ -198,9 +198,9 @@ function bindingOf(call: Node, unsafeName: string | undefined): Omit<Allocation,
   } else if (holder.type === 'var_spec') {
     const names = holder.childrenForFieldName('name');
     if (names.length !== list.namedChildCount) return undefined;
-    target = names[index];
-    stmt = holder.parent?.type === 'var_declaration' ? holder.parent : holder;
     if (holder.parent?.type !== 'var_declaration') return undefined;
+    target = names[index];
+    stmt = holder.parent;
   } else return undefined;
   if (target?.type !== 'identifier' || target.text === '_') return undefined;
   if (stmt.parent?.type !== 'statement_list') return undefined;
@@ -209,8 +209,8 @@ function bindingOf(call: Node, unsafeName: string | undefined): Omit<Allocation,
   // `x = C.CString(s)`: x must be declared earlier in the same function, outside any loop
   // around the assignment (each round would lose the last round's memory).
   const fn = enclosingFunction(stmt);
-  for (let node: Node | null = stmt; node && node !== fn; node = node.parent) {
-    if (node.type === 'for_statement' && node !== stmt) throw new Unknown();
+  for (let node: Node | null = stmt; node && !(fn && node.equals(fn)); node = node.parent) {
+    if (node.type === 'for_statement') throw new Unknown();
     const parentList = node.parent;
     if (parentList?.type !== 'statement_list') continue;
     for (const sibling of parentList.namedChildren) {
