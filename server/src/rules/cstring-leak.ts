@@ -11,11 +11,13 @@
 // caller's responsibility to arrange for it to be freed"). The rule follows one function's statements from the allocation, and stays
 // silent as soon as the memory may change owner or the flow leaves what it can see: the
 // variable returned, stored (field, global, element, composite literal), sent, captured by a
-// closure or goroutine, passed to a Go function or method, converted to something other than
-// a pointer, reassigned, or passed to a C function whose name says it keeps what it is given
+// closure or goroutine, passed to a Go function or method or to one of the project's own C
+// functions (a wrapper, like a Go function), converted to something other than a pointer,
+// reassigned, or passed to a C function whose name says it keeps what it is given
 // (ownershipWords) or that is given C.free as a destructor; also `goto`, `fallthrough`, a
-// free inside a conditional loop. Passing the memory to any other C function (`C.puts(cs)`)
-// keeps it ours: C functions that free their argument are rare and say so in their names.
+// free inside a conditional loop. Passing the memory to any other C function of a system or
+// library header (`C.puts(cs)`) keeps it ours: those that free or keep their argument are
+// rare and say so in their names.
 // Paths that end in panic, os.Exit, log.Fatal or runtime.Goexit are not counted as leaks.
 //
 // The fix adds `defer C.free(unsafe.Pointer(x))` on the line after the allocation, with
