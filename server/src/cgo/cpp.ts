@@ -424,7 +424,7 @@ class Expander {
         else values.set(param, (args ?? [])[index] ?? '');
       });
       const tokens = tokenize(body);
-      const parts: string[] = [];
+      const parts: Part[] = [];
       const nextNonSpace = (from: number): number => {
         let j = from;
         while (j < tokens.length && tokens[j].kind === 'space') j++;
@@ -440,7 +440,7 @@ class Expander {
         if (token.text === '#' && token.kind === 'punct') {
           const j = nextNonSpace(i + 1);
           if (j < tokens.length && values.has(tokens[j].text)) {
-            parts.push(stringify(values.get(tokens[j].text)!));
+            parts.push({ text: stringify(values.get(tokens[j].text)!), argument: true });
             i = j;
             continue;
           }
@@ -448,10 +448,12 @@ class Expander {
         if (token.kind === 'ident' && values.has(token.text)) {
           const pasted = tokens[prevNonSpace(i - 1)]?.text === '##' || tokens[nextNonSpace(i + 1)]?.text === '##';
           const value = values.get(token.text)!;
-          parts.push(pasted ? value.trim() : this.expandText(value, disabled, depth + 1));
+          // GNU `, ## __VA_ARGS__` only drops the comma when nothing is passed; otherwise the arguments are expanded.
+          const gnuComma = macro.variadic && token.text === params[params.length - 1] && tokens[prevNonSpace(prevNonSpace(i - 1) - 1)]?.text === ',';
+          parts.push({ text: pasted && !gnuComma ? value.trim() : this.expandText(value, disabled, depth + 1), argument: true, gnuComma });
           continue;
         }
-        parts.push(token.text);
+        parts.push({ text: token.text, argument: false });
       }
       substituted = paste(parts);
     }
@@ -466,20 +468,30 @@ class Expander {
   }
 }
 
-/** `a ## b` joins the tokens on either side; GNU `, ## __VA_ARGS__` drops the comma when nothing follows. */
-function paste(parts: string[]): string {
+/** A piece of a macro's replacement: a token of its body, or what an argument put there. */
+interface Part {
+  text: string;
+  argument: boolean;
+  /** The variadic argument after GNU's `, ##`. */
+  gnuComma?: boolean;
+}
+
+/** `a ## b` joins the tokens on either side; GNU `, ## __VA_ARGS__` drops the comma when nothing is passed. */
+function paste(parts: Part[]): string {
   const out: string[] = [];
   for (let i = 0; i < parts.length; i++) {
-    if (parts[i] !== '##') {
-      out.push(parts[i]);
+    if (parts[i].argument || parts[i].text !== '##') {
+      out.push(parts[i].text);
       continue;
     }
     while (out.length > 0 && out[out.length - 1].trim() === '') out.pop();
     let j = i + 1;
-    while (j < parts.length && parts[j].trim() === '') j++;
-    const right = j < parts.length ? parts[j] : '';
-    if (right === '' && out[out.length - 1] === ',') out.pop();
-    else out.push((out.pop() ?? '') + right);
+    while (j < parts.length && !parts[j].argument && parts[j].text.trim() === '') j++;
+    const right = parts[j];
+    if (right?.gnuComma) {
+      if (right.text.trim() === '') out.pop();
+      else out.push(right.text);
+    } else out.push((out.pop() ?? '') + (right?.text ?? ''));
     i = j;
   }
   return out.join('');
@@ -1049,7 +1061,8 @@ class Reading {
         args = call.args;
       }
       if (this.expander.exhausted) break;
-      const replacement = this.expander.replace(macro, args, new Set(), 0);
+      // Arguments written over several lines expand onto one: the invocation's line breaks follow it.
+      const replacement = this.expander.replace(macro, args, new Set(), 0).replace(/\n/g, ' ');
       out.copy(from + copied, from + m.index);
       out.expansion(replacement, from + m.index, from + invocationEnd);
       copied = invocationEnd;
