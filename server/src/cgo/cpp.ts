@@ -731,7 +731,7 @@ class Reading {
     const flush = (to: number): void => {
       if (chunkStart < 0) return;
       this.expandCode(source, chunkStart, to, out);
-      unit.active.push({ start: chunkStart, end: to, certain: certain() });
+      addActive(unit.active, chunkStart, to, certain());
       chunkStart = -1;
     };
     let state = Comment.None;
@@ -751,7 +751,7 @@ class Reading {
         else {
           const at = out.length;
           out.copy(pos, Math.min(end + 1, n));
-          unit.active.push({ start: pos, end, certain: certain() });
+          addActive(unit.active, pos, end, certain());
           if (kind === 'include') this.include(directive.text, unit, unitIndex, source, hash, end, at + hash - pos, certain(), fromDir, depth, via, isPreamble);
         }
         if (!wasCompiled && kind === 'include' && isPreamble) this.skip(unitIndex, source, hash, end);
@@ -1122,6 +1122,27 @@ function scanArgs(text: string, from: number): { args: string[]; end: number } |
       argStart = i + 1;
       if (c === 41) return { args: args.length === 1 && args[0].trim() === '' ? [] : args, end: i + 1 };
     }
+  }
+  return undefined;
+}
+
+/** Appends a compiled source range, joined to the previous one when they touch with the same certainty. */
+function addActive(active: PreprocessedUnit['active'], start: number, end: number, certain: boolean): void {
+  const last = active[active.length - 1];
+  if (last && last.certain === certain && last.end + 1 >= start) last.end = Math.max(last.end, end);
+  else active.push({ start, end, certain });
+}
+
+/** Whether gcc compiles the source offset of a unit in this reading: certainly, only under an undecided condition, or not. */
+export function compiledAt(unit: PreprocessedUnit, offset: number): 'certain' | 'undecided' | undefined {
+  const active = unit.active;
+  let low = 0;
+  let high = active.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    if (active[mid].end < offset) low = mid + 1;
+    else if (active[mid].start > offset) high = mid - 1;
+    else return active[mid].certain ? 'certain' : 'undecided';
   }
   return undefined;
 }

@@ -14,7 +14,7 @@
 // code certain to be compiled for the target counts.
 import * as path from 'node:path';
 import type { Node, Parser } from 'web-tree-sitter';
-import type { PreprocessedUnit } from '../cgo/cpp';
+import { compiledAt, type PreprocessedUnit } from '../cgo/cpp';
 import { cText } from '../cgo/directives';
 import { cSourceFiles } from '../cgo/files';
 import type { Fix, TextEdit } from '../cgo/findings';
@@ -173,7 +173,7 @@ function readUnit(parser: Parser, source: PreprocessedUnit | undefined, semantic
       for (const child of node.namedChildren) {
         if (!child) continue;
         if (linkageItems.has(child.type)) collect(child);
-        else if (certainlyCompiled(source, source.map.toSource(child.startIndex))) items.push(child);
+        else if (compiledAt(source, source.map.toSource(child.startIndex)) === 'certain') items.push(child);
       }
     };
     collect(tree.rootNode);
@@ -277,11 +277,6 @@ function isFunctionDeclarator(declarator: Node): boolean {
   let parent = name?.parent ?? null;
   while (parent && parent.type === 'parenthesized_declarator') parent = parent.parent;
   return parent?.type === 'function_declarator';
-}
-
-/** Whether a source offset lies in code the preprocessor is certain gcc compiles. */
-function certainlyCompiled(unit: PreprocessedUnit, offset: number): boolean {
-  return unit.active.some((range) => range.certain && range.start <= offset && offset <= range.end);
 }
 
 function definition(kind: Definition['kind'], item: Node, declarator: Node, name: Node, storage: Storage, unit: PreprocessedUnit, sharesWithFunction: boolean): Definition {
