@@ -107,6 +107,13 @@ test('before any system header, a name nothing defines is 0; target names stay d
   assert.deepEqual(code(after), ['#include <stdio.h>', 'int c;']);
 });
 
+test('a reserved name the compiler may predefine (__SSE2__) is undecided even before any header', () => {
+  const view = run('#ifdef __SSE2__\nint sse;\n#else\nint plain;\n#endif\n');
+  assert.equal(view.undecided, true);
+  assert.deepEqual(code(view, 0), ['int sse;']);
+  assert.deepEqual(code(view, 1), ['int plain;']);
+});
+
 test('__has_include: a project header resolves it, a system header leaves it undecided', () => {
   const read = files({ 'config.h': '#define HAVE_CONFIG 1\n' });
   const view = run('#if __has_include("config.h")\n#include "config.h"\n#endif\n#if HAVE_CONFIG\nint configured;\n#endif\n#if __has_include(<zstd.h>)\nint zstd;\n#endif\n', { files: read });

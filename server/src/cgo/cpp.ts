@@ -133,6 +133,9 @@ export interface PreprocessedView {
   undecided: boolean;
 }
 
+/** Names C reserves for the implementation (C17 7.1.3): the compiler or the C library may define them. */
+const reservedName = /^_[A-Z_]/;
+
 /** Limits that keep hostile input linear. */
 const maxHeaders = 200;
 const maxIncludeDepth = 16;
@@ -243,7 +246,7 @@ class Output {
 // ---------------------------------------------------------------------------------------------
 // Lexing
 
-const isSpace = (c: number): boolean => c === 32 || c === 9 || c === 13 || c === 12 || c === 11;
+const isSpace = (c: number): boolean => c === 32 || c === 9 || c === 13 || c === 12 || c === 11 || c === 0xfeff;
 const isIdentStart = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
 
 /** Comment state at a line end: none, inside a block comment, or in a `//` comment continued by a backslash. */
@@ -253,14 +256,18 @@ const enum Comment {
   Line,
 }
 
-/** Scans source[from, to) (one line) for comments and literals; the comment state at its end. */
-function scanLine(source: string, from: number, to: number, state: Comment): Comment {
+/**
+ * Scans source[from, to) (one line) for comments and literals; the comment state at its end.
+ * A block comment left open is searched to its end once: `blockClose` keeps where it closes
+ * (-1: never), so a long comment costs one pass, not one per line.
+ */
+function scanLine(source: string, from: number, to: number, state: Comment, blockClose: { at: number }): Comment {
   let i = from;
   if (state === Comment.Line) {
     return lineContinues(source, from, to) ? Comment.Line : Comment.None;
   }
   if (state === Comment.Block) {
-    const close = source.indexOf('*/', i);
+    const close = blockClose.at;
     if (close === -1 || close + 2 > to) return Comment.Block;
     i = close + 2;
   }
@@ -270,7 +277,10 @@ function scanLine(source: string, from: number, to: number, state: Comment): Com
       const next = source.charCodeAt(i + 1);
       if (next === 42 /* * */) {
         const close = source.indexOf('*/', i + 2);
-        if (close === -1 || close + 2 > to) return Comment.Block;
+        if (close === -1 || close + 2 > to) {
+          blockClose.at = close;
+          return Comment.Block;
+        }
         i = close + 2;
         continue;
       }
@@ -735,6 +745,7 @@ class Reading {
       chunkStart = -1;
     };
     let state = Comment.None;
+    const blockClose = { at: -1 };
     const n = source.length;
     for (let pos = 0; pos < n; ) {
       let lineEnd = source.indexOf('\n', pos);
@@ -758,7 +769,7 @@ class Reading {
         pos = end + 1;
         continue;
       }
-      state = scanLine(source, pos, lineEnd, state);
+      state = scanLine(source, pos, lineEnd, state, blockClose);
       if (compiled()) {
         if (chunkStart < 0) chunkStart = pos;
       } else out.blank(pos, lineEnd + 1);
@@ -870,18 +881,27 @@ class Reading {
 
   /** Whether `#ifndef NAME` is an include guard: the next directive defines NAME. */
   private guards(source: string, end: number, name: string): boolean {
+    // A guard's #define follows within a few lines; a bounded look keeps hostile input linear.
     const next = /(?:\s|\/\*[\s\S]*?\*\/|\/\/[^\n]*)*#[ \t]*define[ \t]+([A-Za-z_$][\w$]*)/y;
-    next.lastIndex = end;
-    return next.exec(source)?.[1] === name;
+    return next.exec(source.slice(end, end + 4096))?.[1] === name;
   }
 
-  /** Whether a name is defined here: undefined when only an unread system header could tell. */
+  /**
+   * Whether a name is defined here: undefined when only what is not read could tell — a system
+   * header included before, or for a reserved name (`__SSE2__`, `_GNU_SOURCE`) the compiler, its
+   * implicit <stdc-predef.h> and cmd/cgo's prolog.
+   */
   private isDefined(name: string, guard: boolean): boolean | undefined {
     if (this.macros.has(name)) return true;
-    if (this.undefinedNames.has(name) || this.knownTargetNames.has(name) || guard || !this.systemIncluded) return false;
+    if (this.undefinedNames.has(name) || this.knownTargetNames.has(name) || guard) return false;
     // cmd/cgo's prolog includes <stddef.h>.
     if (name === 'NULL' || name === 'offsetof') return true;
-    return undefined;
+    return this.unknownIsUndefined(name) ? false : undefined;
+  }
+
+  /** A name no macro read defines is known to be undefined: not reserved, and no unread header came before. */
+  private unknownIsUndefined(name: string): boolean {
+    return !this.systemIncluded && !reservedName.test(name);
   }
 
   /** An #if expression's tokens after `defined`, `__has_include` and macro expansion; undecided names become `?`. */
@@ -940,7 +960,7 @@ class Reading {
         const macro = this.macros.get(token.text);
         // What is left: names no macro defines (0 in C, unless an unread header may define them),
         // `true`/`false` keywords are not macros in C17, and predefined names of unknown value.
-        const known = macro === undefined && (this.undefinedNames.has(token.text) || this.knownTargetNames.has(token.text) || !this.systemIncluded);
+        const known = macro === undefined && (this.undefinedNames.has(token.text) || this.knownTargetNames.has(token.text) || this.unknownIsUndefined(token.text));
         tokens.push(known ? { kind: 'number', text: '0' } : { kind: 'punct', text: '?' });
         continue;
       }
@@ -1079,7 +1099,8 @@ class Reading {
  */
 function scanArgs(text: string, from: number): { args: string[]; end: number } | undefined {
   let i = from;
-  const n = text.length;
+  // An invocation never closed is not looked for to the end of a long text again and again.
+  const n = Math.min(text.length, from + 64 * 1024);
   for (;;) {
     while (i < n && (isSpace(text.charCodeAt(i)) || text.charCodeAt(i) === 10)) i++;
     if (text.startsWith('/*', i)) {
