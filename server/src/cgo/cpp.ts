@@ -358,14 +358,14 @@ interface Token {
   text: string;
 }
 
-const tokenPattern = /([A-Za-z_$][\w$]*)|(\.?\d(?:[eEpP][+-]|[\w.])*)|((?:L|u8|u|U)?(?:"(?:[^"\\\n]|\\.)*"?|'(?:[^'\\\n]|\\.)*'?))|(\/\*[\s\S]*?(?:\*\/|$)|\/\/[^\n]*|\s+)|(\.\.\.|<<=|>>=|->|##|\+\+|--|<<|>>|<=|>=|==|!=|&&|\|\||[\s\S])/g;
+/** Preprocessing tokens: literals first, so `L"x"` and `u8"x"` are one string, not a name and a string. */
+const tokenPattern = /((?:L|u8|u|U)?(?:"(?:[^"\\\n]|\\.)*"?|'(?:[^'\\\n]|\\.)*'?))|([A-Za-z_$][\w$]*)|(\.?\d(?:[eEpP][+-]|[\w.])*)|(\/\*[\s\S]*?(?:\*\/|$)|\/\/[^\n]*|\s+)|(\.\.\.|<<=|>>=|->|##|\+\+|--|<<|>>|<=|>=|==|!=|&&|\|\||[\s\S])/g;
 
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   tokenPattern.lastIndex = 0;
   for (let m = tokenPattern.exec(text); m; m = tokenPattern.exec(text)) {
-    const kind = m[1] ? 'ident' : m[2] ? 'number' : m[3] ? 'string' : m[4] ? 'space' : 'punct';
-    // A prefix letter alone (`L`, `u`) is an identifier unless a quote follows.
+    const kind = m[1] ? 'string' : m[2] ? 'ident' : m[3] ? 'number' : m[4] ? 'space' : 'punct';
     tokens.push({ kind, text: m[0] });
   }
   return tokens;
