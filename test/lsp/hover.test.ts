@@ -192,6 +192,35 @@ test('hover on import "C": the effective flags, the headers and the files with p
   });
 });
 
+test('hover on an #include: where it resolves, and a branch not compiled for cgo.goos says so (never "not found")', { timeout: 20_000 }, async () => {
+  await withServer({ pull: true, configuration: true }, async (client) => {
+    client.configurationFor = () => ({ goos: 'linux', goarch: 'amd64' });
+    const source = `package app
+
+// #cgo CFLAGS: -I\${SRCDIR}/inc
+// #include "api.h"
+// #ifdef _WIN32
+// #include "missing_win.h"
+// #endif
+import "C"
+`;
+    const dir = packageDir({ 'app.go': source });
+    fs.mkdirSync(path.join(dir, 'inc'));
+    fs.writeFileSync(path.join(dir, 'inc', 'api.h'), apiHeader);
+    const uri = fileUri(dir, 'app.go');
+    client.open(uri, source);
+    let text = await hoverText(client, uri, at(source, 'api.h'));
+    assert.ok(text.includes(`Resolves to \`${path.join(dir, 'inc', 'api.h')}\``), text);
+    text = await hoverText(client, uri, at(source, 'missing_win.h'));
+    assert.match(text, /Not compiled for linux\/amd64/);
+    assert.doesNotMatch(text, /Not found/);
+    client.configurationFor = () => ({ goos: 'windows', goarch: 'amd64' });
+    client.notify('workspace/didChangeConfiguration', { settings: null });
+    text = await hoverText(client, uri, at(source, 'missing_win.h'));
+    assert.match(text, /Not found in the file's directory/);
+  });
+});
+
 test('hover on C.name: a preamble function and a header typedef (found through -I${SRCDIR}/inc), with their Go types', { timeout: 20_000 }, async () => {
   await withServer({ pull: true }, async (client) => {
     const dir = appPackage();

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { typeToC, type CType } from '../../server/src/cgo/cdecl';
-import { buildFileScope, includeDirs, readTextFromDisk } from '../../server/src/cgo/headers';
+import { cppConfig, readTextFromDisk } from '../../server/src/cgo/headers';
 import { buildCgoFile, packageFlags } from '../../server/src/cgo/package';
 import { resolveTarget } from '../../server/src/cgo/target';
 import { testEngine } from '../support/engine';
@@ -63,9 +63,9 @@ test('declarations of the preamble and of headers found through -I${SRCDIR}', as
     const target = resolveTarget('linux', 'amd64', {});
     const file = buildCgoFile(goFile, appGo, tree, target);
     const pkg = { dir: path.dirname(goFile), target, files: [file] };
-    const dirs = includeDirs(pkg.dir, packageFlags(pkg));
-    assert.deepEqual(dirs, [path.join(root, 'app'), path.join(root, 'c')]);
-    const { scope, headers } = buildFileScope(file, dirs, engine.cParser, readTextFromDisk);
+    const config = cppConfig(pkg, packageFlags(pkg));
+    assert.deepEqual(config.dirs, [path.join(root, 'app'), path.join(root, 'c')]);
+    const { scope, headers } = engine.fileScope(file, config, readTextFromDisk);
     assert.deepEqual(headers, [path.join(root, 'c', 'api.h'), path.join(root, 'c', 'more.h')]);
 
     const animal = scope.resolve({ kind: 'typedef', name: 'Animal' });
@@ -105,7 +105,7 @@ test('declarators read inside out', async () => {
   const tree = engine.parseGo(source);
   try {
     const file = buildCgoFile('/virtual/p/a.go', source, tree, resolveTarget('linux', 'amd64', {}));
-    const { scope } = buildFileScope(file, [], engine.cParser, () => undefined);
+    const { scope } = engine.fileScope(file, { dirs: [], flags: [], target: resolveTarget('linux', 'amd64', {}) }, () => undefined);
     assert.equal(typeToC(scope.names.get('a')!.type!, 'a'), 'int *a[3]');
     assert.equal(typeToC(scope.names.get('fp')!.type!, 'fp'), 'float (*fp)[4]');
     assert.equal(typeToC(scope.names.get('names')!.type!, 'names'), 'char *names[2]');

@@ -226,3 +226,26 @@ test('export-with-definitions: GNU89 inline and -fcommon follow the #cgo flags',
   const common = withExport(['#cgo CFLAGS: -fcommon', 'int tentative;', 'int initialized = 1;', 'static inline int sum(void) { return tentative + initialized; }']);
   assert.deepEqual(where(await check({ 'a.go': common }), { 'a.go': common }), ['a.go:5:initialized']);
 });
+
+test('export-with-definitions: declarations written through macros, and branches not compiled, are not definitions', async () => {
+  const files = {
+    'a.go': withExport([
+      '#define SQLITE_API',
+      '#define SQLITE_EXTERN extern',
+      'SQLITE_API SQLITE_EXTERN const char sqlite3_version[];',
+      '#include "ext.h"',
+      'EXT_EXTERN int ext_counter;',
+      '#ifdef _WIN32',
+      'int windows_only = 1;',
+      '#endif',
+    ]),
+    'ext.h': '#ifndef EXT_H\n#define EXT_H\n#define EXT_EXTERN extern\n#endif\n',
+  };
+  assert.deepEqual(where(await check(files), files), []);
+  // A definition a macro writes is reported at the invocation, without a fix (no edit of the invocation makes it static).
+  const written = { 'a.go': withExport(['#define DEFINE_COUNTER(name) int name = 0;', 'DEFINE_COUNTER(hits)']) };
+  const findings = await check(written);
+  assert.deepEqual(where(findings, written), ['a.go:4:DEFINE_COUNTER(hits)']);
+  assert.deepEqual(findings[0].fixes, []);
+  assert.match(findings[0].message, /A macro writes this definition/);
+});

@@ -11,7 +11,6 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import type { CScope } from '../../server/src/cgo/cdecl';
 import { cgoBasicName, cgoBasicTypeNames, cNameOf, goParamType, goSignature, goType } from '../../server/src/cgo/gotypes';
-import { buildFileScope } from '../../server/src/cgo/headers';
 import { buildCgoFile } from '../../server/src/cgo/package';
 import { resolveTarget } from '../../server/src/cgo/target';
 import { testEngine } from '../support/engine';
@@ -133,7 +132,7 @@ async function scopeOf(source: string): Promise<CScope> {
   const tree = engine.parseGo(goSource);
   try {
     const file = buildCgoFile('/virtual/p/a.go', goSource, tree, resolveTarget('linux', 'amd64', {}));
-    return buildFileScope(file, [], engine.cParser, () => undefined).scope;
+    return engine.fileScope(file, { dirs: [], flags: [], target: resolveTarget('linux', 'amd64', {}) }, () => undefined).scope;
   } finally {
     tree.delete();
   }

@@ -163,3 +163,16 @@ test('missing-stdlib-include: not reported', async () => {
   ];
   for (const c of cases) assert.deepEqual(where(await check(c.files), c.files), [], c.name);
 });
+
+test('missing-stdlib-include: includes follow the preprocessor (prose lines, branches for the target)', async () => {
+  // The cgo-pains article's NOTE line right above the #include: the header is still read.
+  const prose = { 'a.go': `package p\n\n// NOTE: Do not use -Wall.\n// #include "api.h"\nimport "C"\n${freeUse}`, 'api.h': '#pragma once\n#include <stdlib.h>\n' };
+  assert.deepEqual(where(await check(prose), prose), []);
+  // <stdlib.h> only in a branch linux does not compile: C.free fails there.
+  const windowsOnly = { 'a.go': `package p\n\n// #ifdef _WIN32\n// #include <stdlib.h>\n// #endif\nimport "C"\n${freeUse}` };
+  assert.deepEqual(where(await check(windowsOnly), windowsOnly), ['a.go:12:C.free']);
+  assert.deepEqual(where(await check(windowsOnly, resolveTarget('windows', 'amd64', {})), windowsOnly), []);
+  // Under a condition only a system header could decide, the include may be compiled: silence.
+  const undecided = { 'a.go': `package p\n\n// #include <stdio.h>\n// #ifdef HAVE_STDLIB\n// #include <stdlib.h>\n// #endif\nimport "C"\n${freeUse}` };
+  assert.deepEqual(where(await check(undecided), undecided), []);
+});

@@ -58,6 +58,10 @@ export interface CDecl {
 export interface CSourceMap {
   file: string;
   toFile(offset: number): number;
+  /** An exclusive end offset; toFile's when absent. */
+  toFileEnd?(offset: number): number;
+  /** The source text a range of the parsed text comes from (macros unexpanded); the parsed text when absent. */
+  textOf?(start: number, end: number): string;
 }
 
 let nextRecordId = 1;
@@ -183,8 +187,8 @@ export class DeclarationReader {
     private readonly text: string,
     /** Evaluates a macro's replacement text as an integer constant. */
     private readonly parseConstant: (text: string) => number | undefined,
-    /** Called at each #include, in order, so included declarations come before later ones. */
-    private readonly onInclude: (path: string, system: boolean) => void = () => undefined,
+    /** Called at each #include with its offset, in order, so included declarations come before later ones. */
+    private readonly onInclude: (at: number) => void = () => undefined,
   ) {}
 
   read(root: Node): void {
@@ -199,15 +203,12 @@ export class DeclarationReader {
       case 'preproc_elif':
       case 'linkage_specification':
       case 'declaration_list':
-        // Both branches of a conditional are read: without the preprocessor we cannot tell.
+        // What the preprocessor left of a conditional (cpp.ts blanks the directives themselves).
         for (const child of node.namedChildren) if (child) this.item(child);
         return;
-      case 'preproc_include': {
-        const pathNode = node.childForFieldName('path');
-        if (pathNode?.type === 'string_literal') this.onInclude(pathNode.text.slice(1, -1), false);
-        else if (pathNode?.type === 'system_lib_string') this.onInclude(pathNode.text.slice(1, -1), true);
+      case 'preproc_include':
+        this.onInclude(node.startIndex);
         return;
-      }
       case 'preproc_def':
       case 'preproc_function_def': {
         const name = node.childForFieldName('name');
@@ -261,8 +262,8 @@ export class DeclarationReader {
       defined: false,
       isStatic: false,
       isInline: false,
-      location: { file: this.source.file, start: this.source.toFile(node.startIndex), end: this.source.toFile(node.endIndex) },
-      text: this.text.slice(node.startIndex, node.endIndex),
+      location: { file: this.source.file, start: this.source.toFile(node.startIndex), end: (this.source.toFileEnd ?? this.source.toFile)(node.endIndex) },
+      text: this.source.textOf ? this.source.textOf(node.startIndex, node.endIndex) : this.text.slice(node.startIndex, node.endIndex),
       ...extra,
     });
   }

@@ -3,8 +3,9 @@ import { Parser, type Tree } from 'web-tree-sitter';
 import type { BuildTarget } from './constraints';
 import type { Finding, RuleId, SeveritySetting } from './findings';
 import type { Grammars } from './grammars';
+import type { CppConfig } from './cpp';
 import { fixProblem } from './edits';
-import { buildFileScope, includeDirs, readTextFromDisk, type ReadText, type ScopeResult } from './headers';
+import { buildFileScope, buildFileView, cppConfig, readTextFromDisk, type FileView, type ReadText } from './headers';
 import { buildCgoFile, packageFlags, type CgoFile, type CgoPackage, type PackageFlags } from './package';
 import type { CScope } from './cdecl';
 import { rules } from '../rules';
@@ -42,16 +43,22 @@ export interface CheckOptions {
   onInvalidFix?: (message: string) => void;
 }
 
-/** A file's C scope, the headers it read and their texts (hovers and definitions show them). */
-export interface FileScope extends ScopeResult {
+/** A file's C scope, with the preprocessor's view it was read from (hovers and definitions show its headers). */
+export interface FileScope extends FileView {
+  scope: CScope;
+  /** Project headers read, in include order, and their texts. */
+  headers: string[];
   headerTexts: Map<string, string>;
 }
 
-/** A file's C scope and what it was built from, to reuse it while none of that changes. */
-interface CachedScope {
+/** A file's preprocessed view and what it was built from, to reuse it while none of that changes. */
+interface CachedView {
   key: string;
-  looked: { path: string; text: string | undefined }[];
-  result: FileScope;
+  /** Every path the reader looked at, found or not, with what it found. */
+  looked: Map<string, string | undefined>;
+  result: FileView;
+  /** The C scope read from this very view, once asked for. */
+  scope?: FileScope;
 }
 
 export class Engine {
@@ -59,7 +66,7 @@ export class Engine {
   readonly cParser: Parser;
   /** A second Go parser for parses done a slice at a time, so they never disturb goParser's. */
   private backgroundParser: Parser | undefined;
-  private readonly scopes = new Map<string, CachedScope>();
+  private readonly views = new Map<string, CachedView>();
 
   /**
    * @param parseTimeoutMs how long one Go parse may take before it is abandoned; a hand-written
@@ -164,16 +171,27 @@ export class Engine {
 
   private ruleContext(pkg: CgoPackage, readText: ReadText): RuleContext {
     let flags: PackageFlags | undefined;
+    let config: CppConfig | undefined;
+    const views = new Map<CgoFile, FileView>();
     const scopes = new Map<CgoFile, CScope>();
     const ctx: RuleContext = {
       pkg,
       cParser: this.cParser,
       readText,
       flags: () => (flags ??= packageFlags(pkg)),
+      preprocessed: (file) => {
+        let view = views.get(file);
+        if (!view) {
+          view = this.fileView(file, (config ??= cppConfig(pkg, ctx.flags())), readText);
+          views.set(file, view);
+        }
+        return view;
+      },
+      includes: (file) => ctx.preprocessed(file).walk,
       cScope: (file) => {
         let scope = scopes.get(file);
         if (!scope) {
-          scope = this.fileScope(file, includeDirs(pkg.dir, ctx.flags()), readText).scope;
+          scope = this.fileScope(file, (config ??= cppConfig(pkg, ctx.flags())), readText).scope;
           scopes.set(file, scope);
         }
         return scope;
@@ -183,29 +201,42 @@ export class Engine {
   }
 
   /**
-   * The C scope of a file, shared by the rules and the editor features, rebuilt only when its
-   * preambles, include dirs or any header path it looked at change.
+   * The preprocessor's view of a file, shared by the rules and the editor features, read again
+   * only when its preambles, the configuration or any header path it looked at change.
    */
-  fileScope(file: CgoFile, dirs: string[], readText: ReadText): FileScope {
-    const key = JSON.stringify([dirs, file.imports.map((imp) => imp.preamble?.text ?? '')]);
-    const cached = this.scopes.get(file.path);
-    if (cached && cached.key === key && cached.looked.every((h) => readText(h.path) === h.text)) return cached.result;
-    // Every path looked at counts, found or not: a header created later must show up.
-    const looked: CachedScope['looked'] = [];
+  fileView(file: CgoFile, config: CppConfig, readText: ReadText): FileView {
+    return this.cachedView(file, config, readText).result;
+  }
+
+  /** The C scope of a file, read from its preprocessed view and kept as long as that view. */
+  fileScope(file: CgoFile, config: CppConfig, readText: ReadText): FileScope {
+    const cached = this.cachedView(file, config, readText);
+    if (!cached.scope) {
+      const view = cached.result;
+      cached.scope = { ...view, scope: buildFileScope(view, this.cParser), headers: view.view.headers, headerTexts: view.view.headerTexts };
+    }
+    return cached.scope;
+  }
+
+  private cachedView(file: CgoFile, config: CppConfig, readText: ReadText): CachedView {
+    const key = JSON.stringify([config.dirs, config.flags, config.target.goos, config.target.goarch, file.imports.map((imp) => (imp.preamble ? [imp.preamble.offsets.at(0), imp.preamble.text] : ''))]);
+    const cached = this.views.get(file.path);
+    if (cached && cached.key === key && [...cached.looked].every(([path, text]) => readText(path) === text)) return cached;
+    // The preambles' offsets count (the view's include sites are .go offsets), and so does every
+    // path looked at, found or not: a header created later must show up.
+    const looked: CachedView['looked'] = new Map();
     const recording: ReadText = (candidate) => {
+      if (looked.has(candidate)) return looked.get(candidate);
       const text = readText(candidate);
-      looked.push({ path: candidate, text });
+      looked.set(candidate, text);
       return text;
     };
-    const built = buildFileScope(file, dirs, this.cParser, recording);
-    const headerTexts = new Map<string, string>();
-    for (const { path, text } of looked) if (text !== undefined) headerTexts.set(path, text);
-    const result: FileScope = { ...built, headerTexts };
-    this.scopes.delete(file.path);
-    this.scopes.set(file.path, { key, looked, result });
+    const entry: CachedView = { key, looked, result: buildFileView(file, config, recording, this.cParser) };
+    this.views.delete(file.path);
+    this.views.set(file.path, entry);
     // Enough for the files a user works on; the oldest go first.
-    if (this.scopes.size > 256) this.scopes.delete(this.scopes.keys().next().value as string);
-    return result;
+    if (this.views.size > 256) this.views.delete(this.views.keys().next().value as string);
+    return entry;
   }
 
   dispose(): void {

@@ -1,5 +1,5 @@
-// Reading Go sources from disk: the .go files of a package directory, and the package
-// directories below a path, walked like the go command's ./... pattern.
+// Reading sources from disk: the .go files of a package directory, the package directories
+// below a path (walked like the go command's ./... pattern), and the C files beside them.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -153,4 +153,16 @@ export function packageDirsBelow(root: string): { dir: string; goFiles: string[]
   };
   visit(root);
   return result;
+}
+
+/** The non-Go source files of the package directory the go command compiles or that C code includes. */
+export function cSourceFiles(dir: string): string[] {
+  try {
+    return fs
+      .readdirSync(dir)
+      .filter((name) => /\.(c|cc|cpp|cxx|m|mm|s|S|sx|f|F|for|f90|swig|swigcxx|h|hh|hpp|hxx)$/.test(name))
+      .map((name) => path.join(dir, name));
+  } catch {
+    return [];
+  }
 }

@@ -1,53 +1,113 @@
-// The C scope of a .go file: its preamble plus the project headers it includes, found the way
-// gcc finds them under the go command (the package directory first, then the package's -I
-// flags). System headers are not read: what they declare is not modelled.
-import * as path from 'node:path';
+// The C scope of a .go file and the #include facts the rules share, both read from the
+// preprocessor's view (cpp.ts): the declarations of what gcc compiles of the preambles and of
+// the project headers they include, for the target. System headers are not read: what they
+// declare is not modelled.
 import type { Parser, Tree } from 'web-tree-sitter';
 import { findPreambleProse, withCTree } from './c';
-import { CScope, DeclarationReader, evalConstant } from './cdecl';
-import { readRegularFile } from './files';
-import type { CgoFile, PackageFlags } from './package';
-import { toSource } from './preamble';
+import { CScope, DeclarationReader, evalConstant, type CSourceMap } from './cdecl';
+import { includeDirs, preprocess, type CppConfig, type IncludeDirective, type PreprocessedUnit, type PreprocessedView, type ReadText } from './cpp';
+import type { CgoFile, CgoPackage, PackageFlags } from './package';
+import { toSource, toSourceEnd, type Preamble } from './preamble';
 
-/** Reads a file's current text: open editor buffers first, then the disk. */
-export type ReadText = (file: string) => string | undefined;
+export { includeDirs, readTextFromDisk, type ReadText } from './cpp';
 
-/** Larger headers are not read: their declarations would cost more than they tell. */
-export const maxHeaderBytes = 4 * 1024 * 1024;
-
-/** A header from disk: a regular file of at most maxHeaderBytes, else undefined (as if absent). */
-export const readTextFromDisk: ReadText = (file) => {
-  const read = readRegularFile(file, maxHeaderBytes);
-  return read.ok ? read.data.toString('utf8') : undefined;
-};
-
-const maxHeaders = 200;
-const maxDepth = 16;
-
-/** Where `#include` looks: the package directory (the go command's `-I <pkgdir>`), then -I flags. */
-export function includeDirs(pkgDir: string, flags: PackageFlags): string[] {
-  const dirs = [pkgDir];
-  for (const list of [flags.CPPFLAGS, flags.CFLAGS]) {
-    for (let i = 0; i < list.length; i++) {
-      const flag = list[i];
-      if (flag === '-I' || flag === '-iquote' || flag === '-isystem') {
-        if (i + 1 < list.length) dirs.push(list[++i]);
-      } else if (flag.startsWith('-I')) dirs.push(flag.slice(2));
-    }
-  }
-  return dirs.map((dir) => path.resolve(pkgDir, dir));
+/** The preprocessor's configuration for a package: its include dirs and flags, its target. */
+export function cppConfig(pkg: Pick<CgoPackage, 'dir' | 'target'>, flags: PackageFlags): CppConfig {
+  return { dirs: includeDirs(pkg.dir, flags), flags: [...flags.CPPFLAGS, ...flags.CFLAGS], target: pkg.target };
 }
 
-export interface ScopeResult {
-  scope: CScope;
-  /** Headers read, in include order. */
-  headers: string[];
+/** An `#include` of a preamble, in .go file offsets. */
+export interface IncludeSite {
+  start: number;
+  end: number;
+  /** The name as written, without quotes or brackets. */
+  name: string;
 }
 
-export function buildFileScope(file: CgoFile, dirs: string[], parser: Parser, readText: ReadText): ScopeResult {
-  const scope = new CScope();
-  const headers: string[] = [];
+/** What a file's preambles include, for the target: the facts the rules share. */
+export interface IncludeWalk {
+  /** Project headers reached, in include order, with the preamble #include that leads to each and what gcc compiles of it. */
+  headers: { path: string; text: string; unit: PreprocessedUnit; via: IncludeSite }[];
+  /** Includes found in no project directory (system headers), by their name as written. */
+  system: { name: string; via: IncludeSite; certain: boolean }[];
+  /** Some #include could not be followed: a computed include, or the reader's limits. */
+  unknown: boolean;
+}
+
+/** A file's preambles as the preprocessor reads them, and how their units map to the .go file. */
+export interface FileView {
+  view: PreprocessedView;
+  /** The preamble of each preamble unit (the first units of every variant). */
+  preambles: Preamble[];
+  walk: IncludeWalk;
+}
+
+export function buildFileView(file: CgoFile, config: CppConfig, readText: ReadText, parser: Parser): FileView {
+  const preambles = file.imports.flatMap((imp) => (imp.preamble ? [imp.preamble] : []));
+  const view = preprocess(
+    // Prose lines blanked (preamble-comment-bleed's finding), so that the C after one is read as C.
+    preambles.map((preamble) => ({ file: file.path, text: findPreambleProse(parser, preamble).blanked })),
+    config,
+    readText,
+  );
+  return { view, preambles, walk: includeWalk(view, preambles) };
+}
+
+function includeWalk(view: PreprocessedView, preambles: Preamble[]): IncludeWalk {
+  const walk: IncludeWalk = { headers: [], system: [], unknown: view.incomplete };
+  const site = (include: IncludeDirective): IncludeSite => {
+    const root = include.via ?? include;
+    const preamble = preambles[root.unit];
+    return { start: toSource(preamble, root.start), end: toSourceEnd(preamble, root.end), name: root.name };
+  };
   const seen = new Set<string>();
+  for (const include of view.includes) {
+    if (!include.resolved) {
+      walk.system.push({ name: include.name.replace(/\/\.\//g, '/').replace(/^\.\//, ''), via: site(include), certain: include.certain });
+      continue;
+    }
+    if (seen.has(include.resolved)) continue;
+    seen.add(include.resolved);
+    const unit = unitOf(view, include.resolved);
+    if (unit) walk.headers.push({ path: include.resolved, text: unit.source, unit, via: site(include) });
+  }
+  return walk;
+}
+
+/** The first reading of a header. */
+function unitOf(view: PreprocessedView, file: string): PreprocessedUnit | undefined {
+  for (const variant of view.variants) {
+    const unit = variant.units.find((u) => u.file === file);
+    if (unit) return unit;
+  }
+  return undefined;
+}
+
+/** How offsets of a unit's produced text map to the file the user edits, and its source text. */
+export function unitSourceMap(fileView: FileView, unit: PreprocessedUnit, index: number): CSourceMap {
+  const preamble = index < fileView.preambles.length ? fileView.preambles[index] : undefined;
+  if (!preamble) {
+    return {
+      file: unit.file,
+      toFile: (offset) => unit.map.toSource(offset),
+      toFileEnd: (offset) => unit.map.toSourceEnd(offset),
+      textOf: (start, end) => unit.source.slice(unit.map.toSource(start), unit.map.toSourceEnd(end)),
+    };
+  }
+  return {
+    file: unit.file,
+    toFile: (offset) => toSource(preamble, unit.map.toSource(offset)),
+    toFileEnd: (offset) => toSourceEnd(preamble, unit.map.toSourceEnd(offset)),
+    textOf: (start, end) => unit.source.slice(unit.map.toSource(start), unit.map.toSourceEnd(end)),
+  };
+}
+
+/**
+ * The C names a file sees: the declarations of its first reading in include order, then what
+ * other readings (branches of undecided conditions) add.
+ */
+export function buildFileScope(fileView: FileView, parser: Parser): CScope {
+  const scope = new CScope();
   let constantDepth = 0;
   const parseConstant = (text: string): number | undefined => {
     // Macros that expand to themselves (`#define A A`) must not recurse forever.
@@ -62,41 +122,45 @@ export function buildFileScope(file: CgoFile, dirs: string[], parser: Parser, re
       tree?.delete();
     }
   };
-  const readUnit = (text: string, source: { file: string; toFile: (offset: number) => number }, fromDir: string, depth: number): void => {
-    // A preamble's tree is usually at hand (findPreambleProse parsed it); headers are parsed here.
-    if (depth === 0) {
-      withCTree(parser, text, (tree) => readTree(tree, text, source, fromDir, depth));
+  const { variants } = fileView.view;
+  const preambleCount = fileView.preambles.length;
+  const withTree = (unit: PreprocessedUnit, index: number, use: (tree: Tree) => void): void => {
+    // A preamble's tree is usually at hand (findPreambleProse parsed the same text); headers are parsed here.
+    if (index < preambleCount) {
+      withCTree(parser, unit.text, use);
       return;
     }
-    const tree = parser.parse(text);
+    const tree = parser.parse(unit.text);
     if (!tree) return;
     try {
-      readTree(tree, text, source, fromDir, depth);
+      use(tree);
     } finally {
       tree.delete();
     }
   };
-  const readTree = (tree: Tree, text: string, source: { file: string; toFile: (offset: number) => number }, fromDir: string, depth: number): void => {
-    const onInclude = (name: string, system: boolean): void => {
-      if (depth >= maxDepth || headers.length >= maxHeaders) return;
-      const candidates = (system ? dirs : [fromDir, ...dirs]).map((dir) => path.resolve(dir, name));
-      for (const candidate of candidates) {
-        if (seen.has(candidate)) return;
-        const headerText = readText(candidate);
-        if (headerText === undefined) continue;
-        seen.add(candidate);
-        headers.push(candidate);
-        readUnit(headerText, { file: candidate, toFile: (offset) => offset }, path.dirname(candidate), depth + 1);
-        return;
-      }
-    };
-    new DeclarationReader(scope, source, text, parseConstant, onInclude).read(tree.rootNode);
+  const first = variants[0];
+  if (!first) return scope;
+  const read = new Set<string>();
+  const readUnit = (unit: PreprocessedUnit, index: number): void => {
+    withTree(unit, index, (tree) => {
+      const onInclude = (at: number): void => {
+        const include = unit.includes.find((i) => i.at === at);
+        if (!include?.resolved || read.has(include.resolved)) return;
+        const headerIndex = first.units.findIndex((u) => u.file === include.resolved);
+        if (headerIndex < 0) return;
+        read.add(include.resolved);
+        readUnit(first.units[headerIndex], headerIndex);
+      };
+      new DeclarationReader(scope, unitSourceMap(fileView, unit, index), unit.text, parseConstant, onInclude).read(tree.rootNode);
+    });
   };
-  for (const imp of file.imports) {
-    const preamble = imp.preamble;
-    if (!preamble) continue;
-    // Its prose lines blanked, so that the C after a prose line is read as C.
-    readUnit(findPreambleProse(parser, preamble).blanked, { file: file.path, toFile: (offset) => toSource(preamble, offset) }, path.dirname(file.path), 0);
+  for (let i = 0; i < preambleCount && i < first.units.length; i++) readUnit(first.units[i], i);
+  for (const variant of variants.slice(1)) {
+    variant.units.forEach((unit, index) => {
+      const same = index < preambleCount ? first.units[index] : first.units.find((u) => u.file === unit.file);
+      if (same?.text === unit.text) return;
+      withTree(unit, index, (tree) => new DeclarationReader(scope, unitSourceMap(fileView, unit, index), unit.text, parseConstant).read(tree.rootNode));
+    });
   }
-  return { scope, headers };
+  return scope;
 }

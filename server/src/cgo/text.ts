@@ -86,3 +86,8 @@ export class LineIndex {
     return crlf >= 0 ? '\r\n' : '\n';
   }
 }
+
+/** A whole-word occurrence of a C name in a text. */
+export function mentions(text: string, name: string): boolean {
+  return new RegExp(`(^|[^A-Za-z0-9_])${name.replace(/[^A-Za-z0-9_]/g, '')}($|[^A-Za-z0-9_])`).test(text);
+}

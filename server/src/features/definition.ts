@@ -16,10 +16,11 @@ import type { BuildTarget } from '../cgo/constraints';
 import type { Engine, FileScope } from '../cgo/engine';
 import { mayImportC } from '../cgo/files';
 import { cNameOf, cgoBasicTypeNames, cgoBuiltinFunctions } from '../cgo/gotypes';
-import { includeDirs, type ReadText } from '../cgo/headers';
+import type { CppConfig } from '../cgo/cpp';
+import { cppConfig, type ReadText } from '../cgo/headers';
 import { buildCgoFile, packageFlags, withTree, type CgoFile, type CgoImport, type CgoPackage, type PackageFlags } from '../cgo/package';
 import type { PkgConfig } from '../cgo/pkgconfig';
-import type { Preamble } from '../cgo/preamble';
+import { toSource, toSourceEnd, type Preamble } from '../cgo/preamble';
 import type { GoVersion, LocalGo } from '../cgo/goversion';
 import { resolvePackageTarget, targetProblem } from '../cgo/target';
 import type { OpenDocuments } from '../documents';
@@ -76,7 +77,7 @@ export async function withView<T>(services: FeatureServices, uri: string, body: 
   if (!file) return undefined;
   const pkg: CgoPackage = { dir: loaded.dir, target, files };
   let flags: PackageFlags | undefined;
-  let dirs: string[] | undefined;
+  let config: CppConfig | undefined;
   const view: DocumentView = {
     uri,
     document,
@@ -87,8 +88,8 @@ export async function withView<T>(services: FeatureServices, uri: string, body: 
     file,
     readText: loaded.readText,
     flags: () => (flags ??= packageFlags(pkg)),
-    includeDirs: () => (dirs ??= includeDirs(pkg.dir, view.flags())),
-    scopeOf: (of) => services.engine.fileScope(of, view.includeDirs(), loaded.readText),
+    includeDirs: () => (config ??= cppConfig(pkg, view.flags())).dirs,
+    scopeOf: (of) => services.engine.fileScope(of, (config ??= cppConfig(pkg, view.flags())), loaded.readText),
   };
   return guarded(services, uri, () => body(view));
 }
@@ -634,37 +635,38 @@ export interface IncludeAt {
   end: number;
   /** The header it resolves to among the files the engine reads; undefined when none. */
   resolved: string | undefined;
+  /** False when the directive is in a branch the preprocessor does not take for the target (never looked up). */
+  compiled: boolean;
 }
 
-const includeLine = /^([ \t]*#[ \t]*include[ \t]*)([<"])([^>"\n]+)[>"]/;
-
-/** The #include line of a preamble under the offset. */
+/** The #include directive of a preamble under the offset, as the preprocessor read it. */
 export function includeAt(view: DocumentView, offset: number): IncludeAt | undefined {
   const at = preambleAt(view.file, offset);
   if (!at) return undefined;
-  const line = at.preamble.lines.find((l) => l.start <= at.index && at.index <= l.end);
-  const m = line ? includeLine.exec(line.text) : null;
-  if (!line || !m) return undefined;
-  const nameStart = line.start + m[1].length + 1;
-  const system = m[2] === '<';
-  const name = m[3];
-  return {
-    name,
-    system,
-    start: at.preamble.sourceOffsets[nameStart],
-    end: at.preamble.sourceOffsets[nameStart + name.length - 1] + 1,
-    resolved: resolveInclude(view, name, system),
-  };
-}
-
-/** Where gcc would find the header among the directories the engine searches (no system directories). */
-export function resolveInclude(view: DocumentView, name: string, system: boolean): string | undefined {
-  const dirs = system ? view.includeDirs() : [path.dirname(view.file.path), ...view.includeDirs()];
-  for (const dir of dirs) {
-    const candidate = path.resolve(dir, name);
-    if (view.scopeOf(view.file).headerTexts.has(candidate) || view.readText(candidate) !== undefined) return candidate;
+  const unit = view.file.imports.filter((imp) => imp.preamble).indexOf(at.imp);
+  const { view: preprocessed } = view.scopeOf(view.file);
+  const within = (d: { unit: number; start: number; end: number }): boolean => d.unit === unit && d.start <= at.index && at.index <= d.end;
+  const include = preprocessed.includes.find((d) => d.via === undefined && within(d));
+  if (include) {
+    return {
+      name: include.name,
+      system: include.system,
+      start: toSource(at.preamble, include.nameStart),
+      end: toSourceEnd(at.preamble, include.nameEnd),
+      resolved: include.resolved,
+      compiled: true,
+    };
   }
-  return undefined;
+  const skipped = preprocessed.skippedIncludes.find(within);
+  if (!skipped) return undefined;
+  return {
+    name: skipped.name,
+    system: skipped.system,
+    start: toSource(at.preamble, skipped.nameStart),
+    end: toSourceEnd(at.preamble, skipped.nameEnd),
+    resolved: undefined,
+    compiled: false,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

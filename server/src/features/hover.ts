@@ -78,7 +78,9 @@ function buildHover(services: FeatureServices, view: DocumentView, offset: numbe
     if (directive) return directiveHover(services, view, at.preamble, directive, at.index);
     const include = includeAt(view, offset);
     if (include) {
-      const where = include.resolved
+      const where = !include.compiled
+        ? `Not compiled for ${view.target.goos}/${view.target.goarch}: the preprocessor does not take the branch this #include is in, so the header is not looked up.`
+        : include.resolved
         ? `Resolves to \`${include.resolved}\`.`
         : include.system
           ? 'A system header: not read (C names it declares are not known to this extension).'
@@ -369,15 +371,11 @@ function importSummary(view: DocumentView, imp: CgoImport): string[] {
 
   const scope = view.scopeOf(view.file);
   const includes: string[] = [];
-  if (imp.preamble) {
-    for (const line of imp.preamble.lines) {
-      const m = /^[ \t]*#[ \t]*include[ \t]*([<"])([^>"\n]+)[>"]/.exec(line.text);
-      if (!m) continue;
-      const system = m[1] === '<';
-      const shown = system ? `<${m[2]}>` : `"${m[2]}"`;
-      const resolved = scope.headers.find((h) => h === path.resolve(path.dirname(view.file.path), m[2]) || view.includeDirs().some((d) => h === path.resolve(d, m[2])));
-      includes.push(`- \`${shown}\` → ${resolved ? `\`${relativeName(view, resolved)}\`` : system ? 'system header (not read)' : 'not found'}`);
-    }
+  const unit = view.file.imports.filter((i) => i.preamble).indexOf(imp);
+  for (const include of scope.view.includes) {
+    if (include.via !== undefined || include.unit !== unit) continue;
+    const shown = include.system ? `<${include.name}>` : `"${include.name}"`;
+    includes.push(`- \`${shown}\` → ${include.resolved ? `\`${relativeName(view, include.resolved)}\`` : include.system ? 'system header (not read)' : 'not found'}`);
   }
   const nested = scope.headers.length - includes.filter((i) => !i.endsWith('(not read)') && !i.endsWith('not found')).length;
   if (includes.length > 0) parts.push(`**Headers** (this file${nested > 0 ? `; ${nested} more included by them` : ''}):\n${includes.join('\n')}`);

@@ -16,11 +16,9 @@
 import * as path from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import { CScope, DeclarationReader, type CDecl, type CType } from '../cgo/cdecl';
-import { cText } from '../cgo/directives';
 import { knownArch, knownOS } from '../cgo/constraints';
 import type { Fix, TextEdit } from '../cgo/findings';
 import { cgoBasicTypeNames, cgoBuiltinFunctions, goSignature, goType, type GoSignature, type GoTypeOptions } from '../cgo/gotypes';
-import { buildFileScope, includeDirs } from '../cgo/headers';
 import type { CgoFile, CgoImport } from '../cgo/package';
 import type { Rule, RuleContext, RuleFinding } from './rule';
 import { declaresName } from '../cgo/gosyntax';
@@ -454,17 +452,11 @@ class FixPlanner {
     return true;
   }
 
-  /** Header names a file's preambles and project headers #include. */
+  /** Header names a file's preambles and project headers #include (compiled branches only). */
   private includesOf(file: CgoFile): Set<string> {
     let set = this.includeCache.get(file);
     if (set) return set;
-    set = new Set();
-    const texts = file.imports.map((imp) => (imp.preamble ? cText(imp.preamble) : ''));
-    const { headers } = buildFileScope(file, includeDirs(this.ctx.pkg.dir, this.ctx.flags()), this.ctx.cParser, this.ctx.readText);
-    for (const header of headers) texts.push(this.ctx.readText(header) ?? '');
-    for (const text of texts) {
-      for (const m of text.matchAll(/^[ \t]*#[ \t]*include[ \t]*[<"]([^>"]+)[>"]/gm)) set.add(m[1]);
-    }
+    set = new Set(this.ctx.preprocessed(file).view.includes.map((include) => include.name));
     this.includeCache.set(file, set);
     return set;
   }

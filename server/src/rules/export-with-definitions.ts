@@ -9,14 +9,20 @@
 // `static` (nor a C99 `inline` definition without `extern`, nor weak), a variable that is not
 // `static` and has an initializer or no `extern` (a tentative `int x;` too: gcc defaults to
 // -fno-common). Definitions in project headers the preamble includes are reported at that
-// #include.
+// #include. The C read is the preprocessor's (cpp.ts): macros of the preamble and its headers
+// expanded (`#define SQLITE_EXTERN extern` makes `SQLITE_EXTERN int x;` a declaration), and only
+// code certain to be compiled for the target counts.
 import * as path from 'node:path';
 import type { Node, Parser } from 'web-tree-sitter';
+import { compiledAt, type PreprocessedUnit } from '../cgo/cpp';
 import { cText } from '../cgo/directives';
+import { cSourceFiles } from '../cgo/files';
 import type { Fix, TextEdit } from '../cgo/findings';
+import { goUsesOfC, type GoCUse } from '../cgo/gosyntax';
+import type { IncludeWalk } from '../cgo/headers';
 import type { CgoFile, PackageFlags } from '../cgo/package';
-import { toSource, type Preamble } from '../cgo/preamble';
-import { cSourceFiles, goUsesOfC, mentions, walkIncludes, type GoCUse, type IncludeWalk } from './missing-stdlib-include';
+import { toSource, toSourceEnd, type Preamble } from '../cgo/preamble';
+import { mentions } from '../cgo/text';
 import type { Rule, RuleContext, RuleFinding } from './rule';
 
 export const exportWithDefinitions: Rule = {
@@ -33,22 +39,19 @@ export const exportWithDefinitions: Rule = {
       const exports = exportComments(file);
       if (exports.length === 0) continue;
       const exported = describeExports(exports);
-      let walk: IncludeWalk | undefined;
-      for (const imp of file.imports) {
-        const preamble = imp.preamble;
-        if (!preamble) continue;
-        const unit = readUnit(ctx.cParser, cText(preamble), semantics);
+      const { view, preambles, walk } = ctx.preprocessed(file);
+      const units = view.variants[0]?.units ?? [];
+      preambles.forEach((preamble, index) => {
+        const unit = readUnit(ctx.cParser, units[index], semantics);
         for (const group of groupByItem(unit.definitions)) {
-          walk ??= walkIncludes(ctx, file);
           const fix = staticFix(file, preamble, group, unit, walk, pkgFacts);
           for (const def of group) findings.push(report(file, preamble, def, exported, fix));
         }
-      }
+      });
       // Definitions in project headers the preamble includes, reported at that #include.
-      walk ??= walkIncludes(ctx, file);
       const bySite = new Map<number, { site: IncludeWalk['headers'][number]['via']; names: string[]; headers: string[] }>();
       for (const header of walk.headers) {
-        const defs = readUnit(ctx.cParser, header.text, semantics).definitions;
+        const defs = readUnit(ctx.cParser, header.unit, semantics).definitions;
         if (defs.length === 0) continue;
         const entry = bySite.get(header.via.start) ?? { site: header.via, names: [], headers: [] };
         entry.names.push(...defs.map((d) => d.name).filter((n) => !entry.names.includes(n)));
@@ -126,13 +129,17 @@ function inlineSemantics(flags: PackageFlags): InlineSemantics {
 interface Definition {
   kind: 'function' | 'variable';
   name: string;
-  /** The declarator's name, in offsets of the parsed text. */
+  /** The declarator's name, in offsets of the unit's source (a macro invocation, when a macro wrote it). */
   nameStart: number;
   nameEnd: number;
-  /** Where the function definition or declaration starts. */
-  itemStart: number;
-  /** The `extern` specifier, to become `static`. */
+  /** Where the function definition or declaration starts, in the source; undefined when a macro wrote it. */
+  itemStart: number | undefined;
+  /** The `extern` specifier, to become `static`; undefined also when a macro wrote it. */
   externAt: { start: number; end: number } | undefined;
+  /** The `extern` (or the item's start) came from a macro: no edit can make it static. */
+  fromMacro: boolean;
+  /** The item in the parsed text: definitions of one declaration share it. */
+  itemKey: number;
   isInline: boolean;
   /** The declarator without its initializer, for an `extern` declaration in the message. */
   declaratorText: string;
@@ -147,11 +154,17 @@ interface Unit {
   declarationCount: Map<string, number>;
 }
 
-const conditionalItems = new Set(['preproc_if', 'preproc_ifdef', 'preproc_else', 'preproc_elif', 'preproc_elifdef', 'linkage_specification', 'declaration_list']);
+/** `extern "C" { … }` holds file-scope items too. */
+const linkageItems = new Set(['linkage_specification', 'declaration_list']);
 
-/** The external definitions of a C text (a preamble or a header), and how often each name is declared. */
-function readUnit(parser: Parser, text: string, semantics: InlineSemantics): Unit {
+/**
+ * The external definitions of what gcc compiles of a preamble or a header, and how often each
+ * name is declared. Code under a condition the preprocessor could not decide is not judged.
+ */
+function readUnit(parser: Parser, source: PreprocessedUnit | undefined, semantics: InlineSemantics): Unit {
   const unit: Unit = { definitions: [], declarationCount: new Map() };
+  if (!source) return unit;
+  const text = source.text;
   const tree = parser.parse(text);
   if (!tree) return unit;
   try {
@@ -159,12 +172,8 @@ function readUnit(parser: Parser, text: string, semantics: InlineSemantics): Uni
     const collect = (node: Node): void => {
       for (const child of node.namedChildren) {
         if (!child) continue;
-        if (child.type === 'preproc_if' && child.childForFieldName('condition')?.text.trim() === '0') {
-          // `#if 0 … #else …`: only the #else part is compiled.
-          const alternative = child.childForFieldName('alternative');
-          if (alternative) collect(alternative);
-        } else if (conditionalItems.has(child.type)) collect(child);
-        else items.push(child);
+        if (linkageItems.has(child.type)) collect(child);
+        else if (compiledAt(source, source.map.toSource(child.startIndex)) === 'certain') items.push(child);
       }
     };
     collect(tree.rootNode);
@@ -206,7 +215,7 @@ function readUnit(parser: Parser, text: string, semantics: InlineSemantics): Uni
           // GNU89: `extern inline` defines nothing. C99: `inline` without `extern` anywhere defines nothing.
           if (gnu ? storage.externAt : !notInlineOnly.has(name.text)) continue;
         }
-        unit.definitions.push(definition('function', item, declarator, name, storage, text, false));
+        unit.definitions.push(definition('function', item, declarator, name, storage, source, false));
         continue;
       }
       if (isFunction) continue;
@@ -214,7 +223,7 @@ function readUnit(parser: Parser, text: string, semantics: InlineSemantics): Uni
       if (storage.externAt && !initialized) continue;
       if (!initialized && semantics.common && !storage.isThreadLocal) continue;
       const sharesWithFunction = item.childrenForFieldName('declarator').some((d) => !!d && isFunctionDeclarator(d));
-      unit.definitions.push(definition('variable', item, declarator, name, storage, text, sharesWithFunction));
+      unit.definitions.push(definition('variable', item, declarator, name, storage, source, sharesWithFunction));
     }
   } finally {
     tree.delete();
@@ -270,19 +279,23 @@ function isFunctionDeclarator(declarator: Node): boolean {
   return parent?.type === 'function_declarator';
 }
 
-function definition(kind: Definition['kind'], item: Node, declarator: Node, name: Node, storage: Storage, text: string, sharesWithFunction: boolean): Definition {
+function definition(kind: Definition['kind'], item: Node, declarator: Node, name: Node, storage: Storage, unit: PreprocessedUnit, sharesWithFunction: boolean): Definition {
   const inner = declarator.type === 'init_declarator' ? declarator.childForFieldName('declarator') ?? declarator : declarator;
   const typeNode = item.childForFieldName('type');
   const firstDeclarator = item.type === 'function_definition' ? item.childForFieldName('declarator') : item.childrenForFieldName('declarator')[0];
+  const itemStart = unit.map.verbatim(item.startIndex, item.startIndex + 1)?.start;
+  const externAt = storage.externAt && unit.map.verbatim(storage.externAt.start, storage.externAt.end);
   return {
     kind,
     name: name.text,
-    nameStart: name.startIndex,
-    nameEnd: name.endIndex,
-    itemStart: item.startIndex,
-    externAt: storage.externAt,
+    nameStart: unit.map.toSource(name.startIndex),
+    nameEnd: unit.map.toSourceEnd(name.endIndex),
+    itemStart,
+    externAt,
+    itemKey: item.startIndex,
+    fromMacro: itemStart === undefined || (storage.externAt !== undefined && externAt === undefined),
     isInline: storage.isInline,
-    declaratorText: text.slice(inner.startIndex, inner.endIndex),
+    declaratorText: unit.text.slice(inner.startIndex, inner.endIndex),
     // Qualifiers and the type, as written before the first declarator, without storage classes.
     typeText: typeNode && firstDeclarator
       ? item.children
@@ -297,7 +310,7 @@ function definition(kind: Definition['kind'], item: Node, declarator: Node, name
 /** Definitions of one declaration share one fix (`int a = 1, b = 2;` gets one `static`). */
 function groupByItem(definitions: Definition[]): Definition[][] {
   const groups = new Map<number, Definition[]>();
-  for (const def of definitions) groups.set(def.itemStart, [...(groups.get(def.itemStart) ?? []), def]);
+  for (const def of definitions) groups.set(def.itemKey, [...(groups.get(def.itemKey) ?? []), def]);
   return [...groups.values()];
 }
 
@@ -319,7 +332,7 @@ class PackageFacts {
         if (other === file || other.isTest) continue;
         for (const imp of other.imports) if (imp.preamble) texts.push({ file: other.path, text: cText(imp.preamble) });
         if (other.imports.some((imp) => imp.preamble)) {
-          for (const header of walkIncludes(this.ctx, other).headers) texts.push({ file: header.path, text: header.text });
+          for (const header of this.ctx.includes(other).headers) texts.push({ file: header.path, text: header.text });
         }
       }
       texts.push(...this.sources());
@@ -362,6 +375,7 @@ interface FixChoice {
 /** `static inline` for functions, `static` for variables, when nothing outside this preamble needs the external symbol. */
 function staticFix(file: CgoFile, preamble: Preamble, group: Definition[], unit: Unit, walk: IncludeWalk, facts: PackageFacts): FixChoice {
   const first = group[0];
+  if (first.fromMacro) return { fix: undefined, reason: 'A macro writes this definition, so it is not made static automatically.' };
   if (first.sharesWithFunction) return { fix: undefined, reason: 'The same declaration also declares a function, so it is not made static automatically.' };
   for (const def of group) {
     const what = `'${def.name}'`;
@@ -383,22 +397,24 @@ function staticFix(file: CgoFile, preamble: Preamble, group: Definition[], unit:
     }
   }
   const source = (offset: number): number => toSource(preamble, offset);
+  const itemStart = first.itemStart!;
   let edit: TextEdit;
   if (first.kind === 'function') {
     const words = first.isInline ? 'static' : 'static inline';
     edit = first.externAt
       ? { file: file.path, start: source(first.externAt.start), end: source(first.externAt.start) + (first.externAt.end - first.externAt.start), newText: words }
-      : { file: file.path, start: source(first.itemStart), end: source(first.itemStart), newText: `${words} ` };
+      : { file: file.path, start: source(itemStart), end: source(itemStart), newText: `${words} ` };
   } else {
     edit = first.externAt
       ? { file: file.path, start: source(first.externAt.start), end: source(first.externAt.start) + (first.externAt.end - first.externAt.start), newText: 'static' }
-      : { file: file.path, start: source(first.itemStart), end: source(first.itemStart), newText: 'static ' };
+      : { file: file.path, start: source(itemStart), end: source(itemStart), newText: 'static ' };
   }
   return { fix: { title: first.kind === 'function' ? 'Make it static inline' : 'Make it static', preferred: true, edits: [edit] }, reason: undefined };
 }
 
 function report(file: CgoFile, preamble: Preamble, def: Definition, exported: string, choice: FixChoice): RuleFinding {
   const start = toSource(preamble, def.nameStart);
+  const end = toSourceEnd(preamble, def.nameEnd);
   const what = def.kind === 'function' ? `The function '${def.name}'` : `The variable '${def.name}'`;
   let advice: string;
   if (def.kind === 'function') {
@@ -414,7 +430,7 @@ function report(file: CgoFile, preamble: Preamble, def: Definition, exported: st
   return {
     file: file.path,
     start,
-    end: start + (def.nameEnd - def.nameStart),
+    end,
     message:
       `${what} is defined in the preamble of a file with ${exported}: cgo copies such a preamble into _cgo_export.c ` +
       `as well as into this file's own C output, so linking the program fails with "multiple definition of \`${def.name}'". ${advice}`,

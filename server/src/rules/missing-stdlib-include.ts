@@ -2,23 +2,18 @@
 // include <stdlib.h>: cgo fails with "could not determine kind of name for C.free". C names
 // resolve per file, so an #include in another file's preamble does not help; a project header
 // the preamble includes does. `C.malloc` is the exception: cgo maps it to its own _CMalloc,
-// declared in the prolog it adds to every preamble, so it never needs <stdlib.h>.
-//
-// The helpers at the end (the #include walk, the Go uses of C names) are shared with
-// export-with-definitions.
-import * as fs from 'node:fs';
+// declared in the prolog it adds to every preamble, so it never needs <stdlib.h>. Which
+// headers a file includes is the preprocessor's answer (cpp.ts): only branches gcc compiles for
+// the target count, and a branch it cannot decide counts as included.
 import * as path from 'node:path';
 import type { Parser } from 'web-tree-sitter';
-import { findPreambleProse, withCTree } from '../cgo/c';
-import { TextKeyedCache } from '../cgo/textCache';
 import { cText } from '../cgo/directives';
 import type { Fix, TextEdit } from '../cgo/findings';
-import { goGap } from '../cgo/gosyntax';
+import { goGap, goUsesOfC } from '../cgo/gosyntax';
 import { unknownCNameError } from '../cgo/goversion';
-import { includeDirs } from '../cgo/headers';
 import type { CgoFile, CgoImport } from '../cgo/package';
 import { toSource, type Preamble } from '../cgo/preamble';
-import type { Rule, RuleContext, RuleFinding } from './rule';
+import type { Rule, RuleFinding } from './rule';
 
 /**
  * What <stdlib.h> declares (glibc, default feature macros), each checked with gcc 12 to be
@@ -78,7 +73,7 @@ export const missingStdlibInclude: Rule = {
       if (imp.ignored.some((ignored) => includesStdlib(ignored.preamble.text))) continue;
       // What the includes settle comes first: most files include <stdlib.h>, and then neither
       // the Go code nor the C scope need reading.
-      const walk = walkIncludes(ctx, file);
+      const walk = ctx.includes(file);
       if (walk.unknown) continue;
       const systemHeaders = walk.system.map((s) => s.name);
       if (systemHeaders.includes('stdlib.h') || systemHeaders.some((name) => !knownNotDeclaring.has(name) && !partialDeclarers[name])) continue;
@@ -90,7 +85,7 @@ export const missingStdlibInclude: Rule = {
       const declared = new Set(systemHeaders.flatMap((name) => [...(partialDeclarers[name] ?? [])]));
       const missing = uses.filter((use) => !declared.has(use.name));
       if (missing.length === 0) continue;
-      const siblings = ctx.pkg.files.filter((other) => other !== file && other.imports.some((i) => i.preamble && includesStdlib(i.preamble.text)));
+      const siblings = ctx.pkg.files.filter((other) => other !== file && other.imports.some((i) => i.preamble) && ctx.includes(other).system.some((s) => s.name === 'stdlib.h'));
       const fix = addStdlibInclude(ctx.cParser, file, imp);
       for (const use of missing) {
         const sibling = siblings.length > 0 ? ` ${path.basename(siblings[0].path)} includes it, but C names resolve per file: each file's preamble must declare what that file uses.` : '';
@@ -129,6 +124,7 @@ export function stdlibIncludeFor(ctx: RuleContext, file: CgoFile, name: string):
 
 const allocators = new Set(['free', 'calloc', 'realloc', 'reallocarray', 'aligned_alloc', 'posix_memalign']);
 
+/** A comment cgo does not take as the preamble is not preprocessed: its #include lines as written. */
 function includesStdlib(text: string): boolean {
   return /^[ \t]*#[ \t]*include[ \t]*[<"]stdlib\.h[>"]/m.test(text);
 }
@@ -196,150 +192,3 @@ function newPreamble(file: CgoFile, imp: CgoImport): TextEdit | undefined {
   return { file: file.path, start: lineStart, end: lineStart, newText: `${indent}// #include <stdlib.h>${file.lines.eol}` };
 }
 
-// ---------------------------------------------------------------------------------------------
-// Shared helpers.
-
-export interface GoCUse {
-  name: string;
-  /** The whole `C.name` in the .go file. */
-  start: number;
-  end: number;
-  /** `C.name(...)`: a call, as opposed to a value or a type. */
-  isCall: boolean;
-}
-
-/** Every `C.name` of a file (selectors and qualified types), in source order. */
-export function goUsesOfC(file: CgoFile): GoCUse[] {
-  const uses: GoCUse[] = [];
-  for (const node of file.tree.rootNode.descendantsOfType(['selector_expression', 'qualified_type'])) {
-    if (!node) continue;
-    const isSelector = node.type === 'selector_expression';
-    const qualifier = isSelector ? node.childForFieldName('operand') : node.childForFieldName('package');
-    const name = isSelector ? node.childForFieldName('field') : node.childForFieldName('name');
-    if (!qualifier || !name || qualifier.text !== 'C' || !(qualifier.type === 'identifier' || qualifier.type === 'package_identifier')) continue;
-    const parent = node.parent;
-    const isCall = isSelector && parent?.type === 'call_expression' && parent.childForFieldName('function')?.id === node.id;
-    uses.push({ name: name.text, start: node.startIndex, end: node.endIndex, isCall });
-  }
-  return uses.sort((a, b) => a.start - b.start);
-}
-
-/** An `#include` directive of a preamble, in .go file offsets. */
-export interface IncludeSite {
-  start: number;
-  end: number;
-  /** The name as written, without quotes or brackets. */
-  name: string;
-}
-
-export interface IncludeWalk {
-  /** Project headers reached (found in the package directory or a -I directory), with the preamble #include that leads to each. */
-  headers: { path: string; text: string; via: IncludeSite }[];
-  /** Includes found in no project directory: system headers, by their name as written. */
-  system: { name: string; via: IncludeSite }[];
-  /** Some #include could not be followed: a computed include, or the walk's limits. */
-  unknown: boolean;
-}
-
-const maxHeaders = 200;
-const maxDepth = 16;
-
-/**
- * The files a .go file's preamble includes, found as headers.ts finds them (package
- * directory, then -I flags; `"x"` also next to the including header). Every #include counts,
- * also under #if: without the preprocessor we cannot tell which branch is taken.
- */
-export function walkIncludes(ctx: RuleContext, file: CgoFile): IncludeWalk {
-  const dirs = includeDirs(ctx.pkg.dir, ctx.flags());
-  const walk: IncludeWalk = { headers: [], system: [], unknown: false };
-  const seen = new Set<string>();
-  const visit = (text: string, fromDir: string, depth: number, site: (include: IncludeDirective) => IncludeSite): void => {
-    for (const include of includesOf(ctx.cParser, text)) {
-      const via = site(include);
-      if (include.name === undefined) {
-        walk.unknown = true;
-        continue;
-      }
-      const name = include.name;
-      const candidates = (include.system ? dirs : [fromDir, ...dirs]).map((dir) => path.resolve(dir, name));
-      const found = candidates.find((candidate) => seen.has(candidate) || ctx.readText(candidate) !== undefined);
-      if (!found) {
-        walk.system.push({ name: path.posix.normalize(name), via });
-        continue;
-      }
-      if (seen.has(found)) continue;
-      const headerText = ctx.readText(found);
-      if (headerText === undefined || depth >= maxDepth || walk.headers.length >= maxHeaders) {
-        walk.unknown = true;
-        continue;
-      }
-      seen.add(found);
-      walk.headers.push({ path: found, text: headerText, via });
-      visit(headerText, path.dirname(found), depth + 1, () => via);
-    }
-  };
-  for (const imp of file.imports) {
-    const preamble = imp.preamble;
-    if (!preamble) continue;
-    // Its prose lines blanked, so that an #include after a prose line is still read.
-    visit(findPreambleProse(ctx.cParser, preamble).blanked, path.dirname(file.path), 0, (include) => ({
-      start: toSource(preamble, include.start),
-      end: toSource(preamble, include.end),
-      name: include.name ?? include.written,
-    }));
-  }
-  return walk;
-}
-
-interface IncludeDirective {
-  /** The directive, without its newline. */
-  start: number;
-  end: number;
-  /** The path between the quotes or brackets; undefined for a computed include. */
-  name: string | undefined;
-  written: string;
-  system: boolean;
-}
-
-/** The #include directives of texts seen lately: a keystroke in the Go code changes no preamble or header. */
-const includesByText = new TextKeyedCache<IncludeDirective[]>(2 * 1024 * 1024);
-
-function includesOf(parser: Parser, text: string): IncludeDirective[] {
-  return includesByText.get(
-    text,
-    () =>
-      withCTree(parser, text, (tree) => {
-        const found: IncludeDirective[] = [];
-        // tree-sitter-c's `#include` token is /#[ \t]*include/: asking the tree only where the
-        // text spells one is far cheaper than visiting every node of a long preamble.
-        for (const match of text.matchAll(/#[ \t]*include/g)) {
-          const token = tree.rootNode.descendantForIndex(match.index);
-          const node = token?.type === '#include' ? token.parent : null;
-          if (node?.type !== 'preproc_include' || node.startIndex !== match.index) continue;
-          const pathNode = node.childForFieldName('path');
-          const system = pathNode?.type === 'system_lib_string';
-          const name = pathNode && (pathNode.type === 'string_literal' || system) ? pathNode.text.slice(1, -1) : undefined;
-          const end = node.text.endsWith('\n') ? node.endIndex - 1 : node.endIndex;
-          found.push({ start: node.startIndex, end, name, written: pathNode?.text ?? '', system });
-        }
-        return found;
-      }) ?? [],
-  );
-}
-
-/** The non-Go source files of the package directory the go command compiles or that C code includes. */
-export function cSourceFiles(dir: string): string[] {
-  try {
-    return fs
-      .readdirSync(dir)
-      .filter((name) => /\.(c|cc|cpp|cxx|m|mm|s|S|sx|f|F|for|f90|swig|swigcxx|h|hh|hpp|hxx)$/.test(name))
-      .map((name) => path.join(dir, name));
-  } catch {
-    return [];
-  }
-}
-
-/** A whole-word occurrence of a C name in a text. */
-export function mentions(text: string, name: string): boolean {
-  return new RegExp(`(^|[^A-Za-z0-9_])${name.replace(/[^A-Za-z0-9_]/g, '')}($|[^A-Za-z0-9_])`).test(text);
-}

@@ -3,7 +3,7 @@
 import type { Parser } from 'web-tree-sitter';
 import type { CScope } from '../cgo/cdecl';
 import type { Finding, RuleId, Severity } from '../cgo/findings';
-import type { ReadText } from '../cgo/headers';
+import type { FileView, IncludeWalk, ReadText } from '../cgo/headers';
 import type { CgoFile, CgoPackage, PackageFlags } from '../cgo/package';
 
 export type RuleFinding = Omit<Finding, 'rule' | 'severity'> & { severity?: Severity };
@@ -16,6 +16,10 @@ export interface RuleContext {
   flags(): PackageFlags;
   /** The C names one .go file sees: its preamble and the project headers it includes. */
   cScope(file: CgoFile): CScope;
+  /** What the C preprocessor reads of a file's preambles for the target: its readings, includes, macros. */
+  preprocessed(file: CgoFile): FileView;
+  /** The headers a file's preambles include for the target (compiled branches only), project and system. */
+  includes(file: CgoFile): IncludeWalk;
   /** Current text of any file (open editor buffers win over disk). */
   readText: ReadText;
 }

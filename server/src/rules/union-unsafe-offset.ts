@@ -17,7 +17,6 @@ import { typeToC, type CScope, type CType } from '../cgo/cdecl';
 import type { Fix, TextEdit } from '../cgo/findings';
 import { importDeclarations, type Span } from '../cgo/goimports';
 import { goGap } from '../cgo/gosyntax';
-import { buildFileScope, includeDirs } from '../cgo/headers';
 import { accessPath, fieldAt, fieldContaining, fieldsAt, isFloatType, isIntegerType, layoutOf, layoutSupported, type FieldStep, type LayoutTarget } from '../cgo/layout';
 import type { CgoFile } from '../cgo/package';
 import type { Rule, RuleContext, RuleFinding } from './rule';
@@ -187,10 +186,7 @@ class FileCheck {
   private layoutAttributes(): boolean {
     const texts: string[] = [];
     for (const imp of this.file.imports) if (imp.preamble) texts.push(imp.preamble.text);
-    // The scope does not list the headers it read; reading them again is rare (only files with
-    // a hand-computed offset get here) and finds headers that declare only tags or pragmas.
-    const { headers } = buildFileScope(this.file, includeDirs(this.ctx.pkg.dir, this.ctx.flags()), this.ctx.cParser, this.ctx.readText);
-    for (const header of headers) texts.push(this.ctx.readText(header) ?? '');
+    for (const header of this.ctx.includes(this.file).headers) texts.push(header.text);
     const re = /__attribute__\s*\(\([^;{}]*?\b(?:__)?(?:packed|aligned)(?:__)?\b|\b_Alignas\b|\balignas\s*\(|#\s*pragma\s+pack\b|__declspec\s*\(\s*align|\[\[\s*(?:gnu::)?(?:packed|aligned)/;
     return texts.some((t) => re.test(t));
   }
