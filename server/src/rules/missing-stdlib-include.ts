@@ -13,7 +13,7 @@ import { goGap, goUsesOfC } from '../cgo/gosyntax';
 import { unknownCNameError } from '../cgo/goversion';
 import type { CgoFile, CgoImport } from '../cgo/package';
 import { toSource, type Preamble } from '../cgo/preamble';
-import type { Rule, RuleFinding } from './rule';
+import type { Rule, RuleContext, RuleFinding } from './rule';
 
 /**
  * What <stdlib.h> declares (glibc, default feature macros), each checked with gcc 12 to be
@@ -114,9 +114,9 @@ export const missingStdlibInclude: Rule = {
 export function stdlibIncludeFor(ctx: RuleContext, file: CgoFile, name: string): TextEdit | undefined | null {
   const imp = file.imports.find((i) => i.preamble && !i.name) ?? file.imports.find((i) => !i.name);
   if (!imp) return null;
-  const walk = walkIncludes(ctx, file);
+  const walk = ctx.includes(file);
   if (walk.unknown) return undefined;
-  const systemHeaders = walk.system.map((s) => s.name);
+  const systemHeaders = walk.system.map((header) => header.name);
   if (systemHeaders.some((header) => header === 'stdlib.h' || !knownNotDeclaring.has(header) || partialDeclarers[header]?.has(name))) return undefined;
   if (ctx.cScope(file).names.has(name)) return undefined;
   return addStdlibInclude(ctx.cParser, file, imp)?.edits[0] ?? null;
