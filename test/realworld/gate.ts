@@ -91,7 +91,7 @@ export function notGated(): Map<string, string> {
   const result = new Map<string, string>();
   let inList = false;
   for (const line of text.split('\n')) {
-    if (/^\/\/ Not gated:/.test(line)) inList = true;
+    if (/^\/\/ Not gated\b/.test(line)) inList = true;
     else if (!line.startsWith('//')) inList = false;
     else if (inList) {
       const match = /^\/\/\s+(\S+): (.+)$/.exec(line);
@@ -125,7 +125,7 @@ export function collectGate(): Collected {
   const skipped = notGated();
   const everyPackage = goList([...pinned].map((m) => `${m}/...`), MODULE_DIR, { CGO_ENABLED: '1' });
   if (typeof everyPackage === 'string') return { ok: false, reason: everyPackage };
-  const unaccounted = everyPackage.filter((p) => p.cgoFiles > 0 && !gatedPaths.has(p.importPath) && !skipped.has(p.importPath)).map((p) => p.importPath);
+  const unaccounted = everyPackage.filter((p) => pinned.has(p.module) && p.cgoFiles > 0 && !gatedPaths.has(p.importPath) && !skipped.has(p.importPath)).map((p) => p.importPath);
   if (unaccounted.length > 0) {
     return { ok: false, reason: `cgo packages of the pinned modules neither imported by test/realworld/imports.go nor listed there as not gated: ${unaccounted.join(', ')}` };
   }
@@ -137,16 +137,34 @@ export function collectGate(): Collected {
 }
 
 /**
+ * testdata programs of the toolchain that its own tests build as they are, in place. The rest of
+ * its cgo testdata needs a GOPATH those tests lay out (testcarchive, testcshared, testplugin),
+ * gfortran, swig or clang's -fsanitize=memory, is godefs input (testgodefs), or holds
+ * deliberate errors (testerrors).
+ */
+const toolchainTestdata = [
+  'runtime/testdata/testprogcgo',
+  'runtime/testdata/testsyscall/testsyscallc',
+  'cmd/cgo/internal/testso/testdata/so',
+  'cmd/cgo/internal/testso/testdata/sovar',
+  'cmd/cgo/internal/teststdio/testdata/stdio',
+  'cmd/cgo/internal/testlife/testdata',
+];
+
+/**
  * The cgo packages of the installed toolchain's tree that build on this machine: std and cmd
  * (with their cgo test packages, cmd/cgo/internal/test*), also as GOEXPERIMENT=boringcrypto
- * builds them (crypto/internal/boring is cgo only there).
+ * builds them (crypto/internal/boring is cgo only there), and the testdata programs above.
  */
 function toolchainPackages(): GatePackage[] | string {
   const goroot = run('go', ['env', 'GOROOT'], MODULE_DIR).stdout.trim();
   const src = path.join(goroot, 'src');
+  const testdata = toolchainTestdata.map((dir) => `./${dir}`);
+  const build = run('go', ['build', ...testdata], src, { CGO_ENABLED: '1' });
+  if (build.status !== 0) return `go build of the toolchain's testdata programs failed:\n${tail(build.stderr)}`;
   const byPath = new Map<string, Listed>();
-  for (const env of [{}, { GOEXPERIMENT: 'boringcrypto' }]) {
-    const listed = goList(['std', 'cmd'], src, { CGO_ENABLED: '1', ...env });
+  for (const [env, patterns] of [[{}, ['std', 'cmd', ...testdata]], [{ GOEXPERIMENT: 'boringcrypto' }, ['std']]] as const) {
+    const listed = goList([...patterns], src, { CGO_ENABLED: '1', ...env });
     if (typeof listed === 'string') return listed;
     for (const p of listed) if (p.cgoFiles > 0 && p.error === '' && !byPath.has(p.importPath)) byPath.set(p.importPath, p);
   }
