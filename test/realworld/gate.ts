@@ -208,7 +208,7 @@ export function lintGate(packages: GatePackage[]): LintResult {
 }
 
 export interface FixResult {
-  /** Gate files whose text `cgo-lint --fix` changed, and files it created, relative to their root. */
+  /** Gate files whose text `cgo-lint --fix` changed, and files it created. */
   changed: string[];
   stdout: string;
   ms: number;
@@ -243,7 +243,7 @@ export function fixGate(packages: GatePackage[]): FixResult {
         const original = path.join(p.dir, name);
         const copied = path.join(copy, name);
         if (!fs.lstatSync(copied).isFile()) continue;
-        if (!fs.existsSync(original) || !fs.readFileSync(original).equals(fs.readFileSync(copied))) changed.push(path.relative(p.root, original));
+        if (!fs.existsSync(original) || !fs.readFileSync(original).equals(fs.readFileSync(copied))) changed.push(shortPath(original));
       }
     }
     return { changed, stdout: ran.stdout, ms };
