@@ -130,6 +130,13 @@ test('preamble-detached: C cut off above a real preamble, #cgo-only comments inc
   assert.equal(applyFix(source, findings[0]), 'package p\n\n// #cgo LDFLAGS: -lm\n// #include <math.h>\nimport "C"\n');
 });
 
+test('preamble-detached: prose that starts with #cgo is no directive (Go\'s own runtime/testdata/testprogcgo)', async () => {
+  const prose = 'package main\n\n// #cgo noescape annotations for a C function means its arguments won\'t escape to heap.\n\n/*\n#cgo noescape f\nvoid f(void *p) {}\n*/\nimport "C"\n\nfunc main() { C.f(nil) }\n';
+  assert.deepEqual(where(await check({ 'a.go': prose }), { 'a.go': prose }), []);
+  const cutOff = 'package main\n\n// #cgo LDFLAGS: -lm\n\n// #include <math.h>\nimport "C"\n';
+  assert.deepEqual(where(await check({ 'a.go': cutOff }), { 'a.go': cutOff }), ['preamble-detached@a.go:3']);
+});
+
 test('preamble-detached: comment above a grouped import with two specs', async () => {
   const source = 'package p\n\n// #include <stdlib.h>\nimport (\n\t"C"\n\t"fmt"\n)\n\nvar _ = fmt.Sprint\n';
   const findings = await check({ 'a.go': source });

@@ -4,11 +4,12 @@
 // looks at a comment directly above "C" inside the parentheses). The preamble is then silently
 // empty and the build fails later, somewhere else.
 import { brokenCLines, findPreambleProse, holdsC } from '../cgo/c';
-import { cText, isCgoDirectiveLine } from '../cgo/directives';
+import { cText, parseDirective } from '../cgo/directives';
+import type { BuildTarget } from '../cgo/constraints';
 import type { Fix } from '../cgo/findings';
 import type { CgoFile, CgoImport } from '../cgo/package';
 import { unknownCNameError } from '../cgo/goversion';
-import type { IgnoredComment } from '../cgo/preamble';
+import type { IgnoredComment, PreambleLine } from '../cgo/preamble';
 import type { Rule, RuleFinding } from './rule';
 
 export const preambleDetached: Rule = {
@@ -21,7 +22,9 @@ export const preambleDetached: Rule = {
       for (const imp of file.imports) {
         for (const ignored of imp.ignored) {
           // #cgo lines count: cut off, their flags are silently lost too.
-          const hasDirectives = ignored.preamble.lines.some((line) => isCgoDirectiveLine(line.text));
+          // Only a line go/build would take as a #cgo directive counts: `// #cgo noescape annotations
+          // mean …` is prose that happens to start with #cgo.
+          const hasDirectives = ignored.preamble.lines.some((line) => isWellFormedDirective(line, pkg.dir, pkg.target));
           if (!hasDirectives && !holdsC(cParser, ignored.preamble)) continue;
           const proseLines = findPreambleProse(cParser, ignored.preamble).lines.map((prose) => prose.line);
           const brokenLines = proseLines.length > 0 ? proseLines : brokenCLines(cParser, cText(ignored.preamble));
@@ -134,4 +137,11 @@ function splitImportC(file: CgoFile, imp: CgoImport): Fix {
       { file: file.path, ...removal, newText: '' },
     ],
   };
+}
+
+/** A `#cgo` line of a known verb, or a noescape/nocallback annotation, that go/build would read without complaint. */
+function isWellFormedDirective(line: PreambleLine, dir: string, target: BuildTarget): boolean {
+  // Judged as Go 1.24+ reads it, so an annotation counts whichever release is chosen.
+  const directive = parseDirective(line, dir, { ...target, goMinor: Math.max(target.goMinor, 24) });
+  return directive !== undefined && directive.error === undefined && (directive.verb !== undefined || directive.annotation !== undefined);
 }
