@@ -338,6 +338,32 @@ function cliThroughput() {
   return { files: 4000, packages: 400, cgoPackages: 40, runs, goVetRuns };
 }
 
+/**
+ * cgo-lint over the real-world gate's packages (test/realworld, built by npm test's tsc into
+ * out/), against the time it takes merely to read their .go files: checking should cost about
+ * as much as reading.
+ */
+function realWorld() {
+  const gateJs = path.join(repo, 'out', 'test', 'realworld', 'gate.js');
+  if (!fs.existsSync(gateJs)) return { skipped: 'out/test/realworld/gate.js not built (run npm test first)' };
+  const gate = require(gateJs);
+  const collected = gate.collectGate();
+  if (!collected.ok) return { skipped: collected.reason.split('\n')[0] };
+  const files = collected.packages.flatMap((p) => p.goFiles);
+  const lintMs = [];
+  const readMs = [];
+  let findings = 0;
+  for (let i = 0; i < 3; i++) {
+    const start = performance.now();
+    for (const file of files) fs.readFileSync(file);
+    readMs.push(performance.now() - start);
+    const result = gate.lintGate(collected.packages);
+    lintMs.push(result.ms);
+    findings = result.findings.length;
+  }
+  return { files: files.length, packages: collected.packages.length, lintMs, readMs, findings };
+}
+
 const machine = { cores: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, memoryGb: Math.round(os.totalmem() / 2 ** 30) };
 const edits = await editLatency();
 const wide = await widePackage();
@@ -345,6 +371,7 @@ const typed = await typing();
 const mem = await memory();
 const soaked = await soak();
 const cli = cliThroughput();
+const real = realWorld();
 fs.rmSync(tmp, { recursive: true, force: true });
 
 /** The median over rounds of a figure computed per round. */
@@ -374,8 +401,11 @@ const rows = [
   ['  the same files without cgo', ms(median(cli.runs.noCgo))],
   [`go vet ./..., cold cache (median of ${cli.goVetRuns.length})`, goVet === undefined ? 'go not found' : ms(goVet)],
   ['cgo-lint vs go vet', goVet === undefined ? '-' : `${(goVet / oneThread).toFixed(1)}× faster`],
+  real.skipped
+    ? ['cgo-lint on the real-world gate', `skipped: ${real.skipped}`]
+    : [`cgo-lint on the real-world gate, ${real.files} files in ${real.packages} packages (median of ${real.lintMs.length})`, `${ms(median(real.lintMs))}, ${real.findings} error/warning findings; reading the files alone ${ms(median(real.readMs))} (warm)`],
 ];
 const width = Math.max(...rows.map(([k]) => k.length));
 for (const [k, v] of rows) process.stdout.write(`${k.padEnd(width)}  ${v}\n`);
 fs.mkdirSync(path.join(repo, 'bench'), { recursive: true });
-fs.writeFileSync(path.join(repo, 'bench', 'results.json'), `${JSON.stringify({ date: new Date().toISOString(), machine, edits, widePackage: wide, typing: typed, memory: mem, soak: soaked, cli }, null, 2)}\n`);
+fs.writeFileSync(path.join(repo, 'bench', 'results.json'), `${JSON.stringify({ date: new Date().toISOString(), machine, edits, widePackage: wide, typing: typed, memory: mem, soak: soaked, cli, realWorld: real }, null, 2)}\n`);
