@@ -6,7 +6,7 @@ import { setFlagsFromString } from 'node:v8';
 import { applyEdits } from './cgo/edits';
 import { goFilesIn, packageDirsBelow } from './cgo/files';
 import { FixFiles, FixWriteError, oneLine, type FileWrite } from './fixFiles';
-import { ruleIds, type Finding, type Fix, type RuleId, type SeveritySetting, type TextEdit } from './cgo/findings';
+import { isCompilerFinding, reportedBy, ruleIds, type Finding, type Fix, type Reported, type RuleId, type SeveritySetting, type TextEdit } from './cgo/findings';
 import { newestGoMinor, oldestGoMinor, parseGoMinor } from './cgo/goversion';
 import { resolveTarget, targetProblem } from './cgo/target';
 import { LineIndex } from './cgo/text';
@@ -28,6 +28,9 @@ options:
   --rule ID=SEVERITY         off, error, warning or information; may be repeated
   --jobs N                   threads checking packages (default 1; npm run bench measures
                              whether more help on your machine)
+  --cc, --no-cc              compile each preamble with the C compiler (\`go env CC\`, else gcc
+                             or clang) and report its errors and warnings as [cgo (gcc)];
+                             default: when a compiler is found; --no-cc never starts one
   --help                     this text
 
 rules: ${ruleIds.join(', ')}
@@ -49,11 +52,12 @@ interface Options {
   goVersion: string | undefined;
   severities: Partial<Record<RuleId, SeveritySetting>>;
   jobs: number | undefined;
+  cc: boolean | undefined;
   paths: string[];
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { format: 'text', fix: false, goos: undefined, goarch: undefined, goVersion: undefined, severities: {}, jobs: undefined, paths: [] };
+  const options: Options = { format: 'text', fix: false, goos: undefined, goarch: undefined, goVersion: undefined, severities: {}, jobs: undefined, cc: undefined, paths: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -75,6 +79,10 @@ function parseArgs(argv: string[]): Options {
       }
       case '--fix':
         options.fix = true;
+        break;
+      case '--cc':
+      case '--no-cc':
+        options.cc = flag === '--cc';
         break;
       case '--goos':
         options.goos = value();
@@ -215,7 +223,7 @@ async function run(options: Options, jobs: Job[]): Promise<number> {
   } finally {
     progress.clear();
   }
-  const results: { finding: Finding; lines: LineIndex; texts: Map<string, string> }[] = [];
+  const results: { finding: Reported; lines: LineIndex; texts: Map<string, string> }[] = [];
   let unreadable = false;
   for (const { findings, texts, warnings, unreadable: someUnreadable } of checked) {
     warnings.forEach(warnOnce);
@@ -239,9 +247,9 @@ async function run(options: Options, jobs: Job[]): Promise<number> {
         endLine: end.line,
         endColumn: end.column,
         severity: finding.severity,
-        rule: finding.rule,
+        rule: reportedBy(finding),
         message: finding.message,
-        fixes: finding.fixes.map((fix) => ({
+        fixes: (isCompilerFinding(finding) ? [] : finding.fixes).map((fix) => ({
           title: fix.title,
           ...(fix.newFiles ? { newFiles: fix.newFiles.map(shown) } : {}),
           edits: fix.edits.map((e) => editJson(e, texts)),
@@ -254,7 +262,7 @@ async function run(options: Options, jobs: Job[]): Promise<number> {
   } else {
     for (const { finding, lines } of results) {
       const at = position(lines, finding.start);
-      process.stdout.write(`${shown(finding.file)}:${at.line}:${at.column}: ${finding.severity}: ${finding.message} [${finding.rule}]\n`);
+      process.stdout.write(`${shown(finding.file)}:${at.line}:${at.column}: ${finding.severity}: ${finding.message} [${reportedBy(finding)}]\n`);
     }
   }
   if (unreadable || failedWrites) return 2;
@@ -283,7 +291,8 @@ async function fixJobs(jobs: Job[], options: Options, shown: (file: string) => s
         const { findings, texts, warnings } = await checkJob(engines, job, options);
         warnings.forEach(warn);
         // A fix declined once is not chosen again, nor does it keep the fixes it overlaps from being chosen.
-        const chosen = chooseFixes(findings.filter((finding) => !finding.fixes.some((fix) => fix.preferred && declined.has(declinedKey(finding, fix)))));
+        const ruleFindings = findings.filter((f): f is Finding => !isCompilerFinding(f));
+        const chosen = chooseFixes(ruleFindings.filter((finding) => !finding.fixes.some((fix) => fix.preferred && declined.has(declinedKey(finding, fix)))));
         /** Edits written this round, per file: later fixes of the round apply on top of them. */
         const written = new Map<string, TextEdit[]>();
         for (const { finding, fix } of chosen) {
@@ -325,7 +334,7 @@ async function fixJobs(jobs: Job[], options: Options, shown: (file: string) => s
 }
 
 /** SARIF 2.1.0 for code-scanning uploads; columns in UTF-16 code units, SARIF's default. */
-function sarif(results: { finding: Finding; lines: LineIndex; shownAs: string }[]): object {
+function sarif(results: { finding: Reported; lines: LineIndex; shownAs: string }[]): object {
   const level = (severity: Finding['severity']): string => (severity === 'error' ? 'error' : severity === 'warning' ? 'warning' : 'note');
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -346,7 +355,7 @@ function sarif(results: { finding: Finding; lines: LineIndex; shownAs: string }[
           const start = lines.positionAt(finding.start);
           const end = lines.positionAt(finding.end);
           return {
-            ruleId: finding.rule,
+            ruleId: reportedBy(finding),
             level: level(finding.severity),
             message: { text: finding.message },
             locations: [

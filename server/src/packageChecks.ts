@@ -4,12 +4,15 @@
 // packages with nothing to report. Output never depends on the threads: results are kept in
 // the order of the packages.
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { compilePackage, confirmedByCompiler, PreambleCompiler, type UnitResult } from './cgo/compiler';
 import { Engine, ParseTimeoutError, type SourceFile } from './cgo/engine';
 import { mayImportC, readGoSource } from './cgo/files';
-import type { Finding, RuleId, SeveritySetting } from './cgo/findings';
+import type { Reported, RuleId, SeveritySetting } from './cgo/findings';
 import { defaultGrammarDir, loadGrammars } from './cgo/grammars';
 import { askLocalGo } from './cgo/goversion';
 import { readTextFromDisk } from './cgo/headers';
+import type { CgoPackage, PackageFlags } from './cgo/package';
+import { PkgConfig } from './cgo/pkgconfig';
 import { resolvePackageTarget } from './cgo/target';
 
 /** A package directory to check, and which of its files to report (all, or the one named). */
@@ -26,7 +29,13 @@ export interface CheckOptions {
   /** --go: the Go release to answer for; else the go command on PATH, go.mod, the newest known. */
   goVersion: string | undefined;
   severities: Partial<Record<RuleId, SeveritySetting>>;
+  /** --cc / --no-cc: compile the preambles with the C compiler; undefined: when one is found. */
+  cc?: boolean;
 }
+
+/** The C compiler and pkg-config of this thread, found when a package first needs them. */
+let preambleCompiler: PreambleCompiler | undefined;
+let pkgConfig: PkgConfig | undefined;
 
 /** What `go env` says, asked once per thread and only when a package with cgo is checked without --go. */
 let localGo: ReturnType<typeof askLocalGo> | null = null;
@@ -38,7 +47,7 @@ function localGoOnce(options: CheckOptions): ReturnType<typeof askLocalGo> {
 }
 
 export interface Checked {
-  findings: Finding[];
+  findings: Reported[];
   /** The texts of the package's files (from a worker: only those the findings point into). */
   texts: Map<string, string>;
   /** Files that could not be read, parses abandoned and fixes dropped as bugs, as shown to the user. */
@@ -98,24 +107,38 @@ function readJob(job: Job): ReadPackage {
   return { sources, texts, warnings, unreadable, mayUseCgo: sources.some((source) => mayImportC(source.text)) };
 }
 
-function checkRead(engine: Engine, job: Job, read: ReadPackage, options: CheckOptions): Checked {
+async function checkRead(engine: Engine, job: Job, read: ReadPackage, options: CheckOptions): Promise<Checked> {
   const { texts, warnings, unreadable } = read;
   const { target } = resolvePackageTarget(job.dir, { ...options, localGo: localGoOnce(options) }, readTextFromDisk);
+  let model: { pkg: CgoPackage; flags: PackageFlags } | undefined;
+  let findings: Reported[];
   try {
     const onInvalidFix = (message: string): void => void warnings.push(message);
-    const findings = engine.checkPackage(job.dir, read.sources, { target, severities: options.severities, onInvalidFix }).filter((f) => !job.only || f.file === job.only);
-    return { findings, texts, warnings, unreadable };
+    findings = engine.checkPackage(job.dir, read.sources, { target, severities: options.severities, onInvalidFix, withModel: (pkg, flags) => (model = { pkg, flags }) });
   } catch (error) {
     if (!(error instanceof ParseTimeoutError)) throw error;
     warnings.push(error.file ? `${job.shownAs.get(error.file) ?? error.file}: ${error.message.slice(error.file.length + 2)}` : error.message);
     return { findings: [], texts, warnings, unreadable };
   }
+  if (model && options.cc !== false) {
+    preambleCompiler ??= new PreambleCompiler({ mayRun: () => true });
+    pkgConfig ??= new PkgConfig({ mayRun: () => true });
+    const compiled: UnitResult[] | undefined = await compilePackage(preambleCompiler, model.pkg, model.flags, { pkgConfig, readText: readTextFromDisk });
+    if (compiled) {
+      const lines = new Map(model.pkg.files.map((file) => [file.path, file.lines]));
+      findings = [...confirmedByCompiler(findings, compiled, (file, offset) => lines.get(file)?.lineOf(offset) ?? -1), ...compiled.flatMap((r) => r.findings)];
+      findings.sort((a, b) => (a.file === b.file ? a.start - b.start : a.file < b.file ? -1 : 1));
+    } else if (options.cc === true && !(await preambleCompiler.compiler())) {
+      warnings.push('--cc: no C compiler found (go env CC, gcc, clang)');
+    }
+  }
+  return { findings: findings.filter((f) => !job.only || f.file === job.only), texts, warnings, unreadable };
 }
 
 /** One package, read now (--fix reads each package again after every round of fixes). */
 export async function checkJob(engines: EngineOnDemand, job: Job, options: CheckOptions): Promise<Checked> {
   const read = readJob(job);
-  return read.mayUseCgo ? checkRead(await engines.load(), job, read, options) : nothingFound(read);
+  return read.mayUseCgo ? await checkRead(await engines.load(), job, read, options) : nothingFound(read);
 }
 
 function nothingFound(read: ReadPackage): Checked {
@@ -129,11 +152,16 @@ function nothingFound(read: ReadPackage): Checked {
 async function takeJobs(jobs: Job[], options: CheckOptions, counters: Int32Array, done: (index: number, checked: Checked) => void): Promise<void> {
   const engines = new EngineOnDemand();
   const waiting: { index: number; read: ReadPackage }[] = [];
+  // Compilers run while the next packages are read and checked.
+  const compiling: Promise<void>[] = [];
+  const check = (engine: Engine, index: number, read: ReadPackage): void => {
+    compiling.push(checkRead(engine, jobs[index], read, options).then((checked) => done(index, checked)));
+  };
   try {
     for (let index = Atomics.add(counters, nextJob, 1); index < jobs.length; index = Atomics.add(counters, nextJob, 1)) {
       const read = readJob(jobs[index]);
       if (!read.mayUseCgo) done(index, nothingFound(read));
-      else if (engines.loaded) done(index, checkRead(engines.loaded, jobs[index], read, options));
+      else if (engines.loaded) check(engines.loaded, index, read);
       else {
         // Failing to load is reported where the engine is awaited, below.
         engines.load().catch(() => undefined);
@@ -143,8 +171,9 @@ async function takeJobs(jobs: Job[], options: CheckOptions, counters: Int32Array
     }
     if (waiting.length > 0) {
       const engine = await engines.load();
-      for (const { index, read } of waiting) done(index, checkRead(engine, jobs[index], read, options));
+      for (const { index, read } of waiting) check(engine, index, read);
     }
+    await Promise.all(compiling);
   } finally {
     await engines.dispose();
   }
@@ -161,7 +190,7 @@ interface WorkerInput {
 }
 
 type WorkerMessage =
-  | { kind: 'result'; index: number; findings: Finding[]; texts: [string, string][]; warnings: string[]; unreadable: boolean }
+  | { kind: 'result'; index: number; findings: Reported[]; texts: [string, string][]; warnings: string[]; unreadable: boolean }
   | { kind: 'failed'; error: string };
 
 /** Checks every job, on `threads` threads; `progress` hears how many are done. */
@@ -212,7 +241,7 @@ export async function workerMain(): Promise<void> {
   try {
     await takeJobs(jobs, input.options, counters, (index, { findings, texts, warnings, unreadable }) => {
       if (findings.length > 0 || warnings.length > 0) {
-        const pointedAt = new Set(findings.flatMap((f) => [f.file, ...f.fixes.flatMap((fix) => fix.edits.map((edit) => edit.file))]));
+        const pointedAt = new Set(findings.flatMap((f) => [f.file, ...('fixes' in f ? f.fixes : []).flatMap((fix) => fix.edits.map((edit) => edit.file))]));
         post({ kind: 'result', index, findings, texts: [...texts].filter(([file]) => pointedAt.has(file)), warnings, unreadable });
       }
       Atomics.add(counters, jobsDone, 1);

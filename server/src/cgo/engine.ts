@@ -41,6 +41,11 @@ export interface CheckOptions {
    * dropped from its finding, never applied.
    */
   onInvalidFix?: (message: string) => void;
+  /**
+   * Handed the package model and its flags while the rules run (the compiler pass takes the
+   * preambles from it; it must not read the files' trees afterwards).
+   */
+  withModel?: (pkg: CgoPackage, flags: PackageFlags) => void;
 }
 
 /** A file's C scope, with the preprocessor's view it was read from (hovers and definitions show its headers). */
@@ -144,6 +149,7 @@ export class Engine {
       );
       const readText = options.readText ?? readTextFromDisk;
       const ctx = this.ruleContext({ dir, target: options.target, files }, readText);
+      options.withModel?.(ctx.pkg, ctx.flags());
       const texts = new Map(sources.map((source) => [source.path, source.text]));
       const textOf = (file: string): string | undefined => texts.get(file) ?? readText(file);
       const findings: Finding[] = [];

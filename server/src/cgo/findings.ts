@@ -46,3 +46,39 @@ export interface Finding {
   message: string;
   fixes: Fix[];
 }
+
+/**
+ * What the C compiler itself reported for a preamble (cgo/compiler.ts): no rule id, no fixes;
+ * its source names the compiler, as design.md "Compiler findings" says.
+ */
+export type CompilerSource = 'cgo (gcc)' | 'cgo (clang)';
+
+/** Another place a finding points to: a compiler note, or the line in a header. */
+export interface RelatedLocation {
+  file: string;
+  start: number;
+  end: number;
+  message: string;
+}
+
+export interface CompilerFinding {
+  source: CompilerSource;
+  severity: 'error' | 'warning';
+  file: string;
+  start: number;
+  end: number;
+  message: string;
+  related: RelatedLocation[];
+}
+
+/** What the CLI and the editor show: a rule's finding or the compiler's. */
+export type Reported = Finding | CompilerFinding;
+
+export function isCompilerFinding(reported: Reported): reported is CompilerFinding {
+  return 'source' in reported;
+}
+
+/** The rule id, or the compiler's source: what `[…]` in cgo-lint's text output names. */
+export function reportedBy(reported: Reported): string {
+  return isCompilerFinding(reported) ? reported.source : reported.rule;
+}

@@ -1,0 +1,661 @@
+// The C compiler's own view of each preamble: the file's preamble compiled the way cmd/cgo and
+// the go command compile it, with `-fsyntax-only`, and the compiler's errors and warnings mapped
+// back to the .go file. Starting the compiler runs a program of the machine's: callers allow it
+// in trusted workspaces only (`mayRun`, asked right before any process starts).
+//
+// What the go command does (Go 1.19.8 and 1.26.8 alike):
+// - The compiler is `go env CC` (cmd/go's cfg, $CC, else gcc), split like a shell would
+//   without expansions (cmd/internal/quoted.Split). Without a go command: $CC, else gcc, else
+//   clang on PATH.
+// - cmd/cgo (gcc.go, gccErrors) compiles builtinProlog + the file's preamble with `-w`, so a
+//   build that fails on the preamble prints only errors; when it passes, cmd/go compiles each
+//   `x.cgo2.c` (builtinProlog, the preamble, cgo's wrappers for the C functions Go calls) with
+//   `gcc -I <pkgdir> -fPIC -m64 -pthread … -fmessage-length=0 … CGO_CPPFLAGS #cgo CPPFLAGS
+//   pkg-config --cflags CGO_CFLAGS #cgo CFLAGS` (exec.go, compilerCmd and getCgoFlags;
+//   CGO_CFLAGS defaults to "-O2 -g"), which prints the warnings. So: errors, else warnings.
+// - The preamble is preceded by `#line N "<abs path of the .go file>"`, N the line of the
+//   comment's first line (ast.go, ParseGo): gcc's lines count preamble lines from there.
+// With -fsyntax-only gcc skips code generation, so warnings of its optimisers
+// (-Wmaybe-uninitialized, -Wstringop-overflow, …) are not seen: fewer warnings, never others.
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { hostTarget, type BuildTarget } from './constraints';
+import { cText } from './directives';
+import type { CompilerFinding, CompilerSource, RelatedLocation } from './findings';
+import { goGetenv } from './flags';
+import { includeDirs } from './headers';
+import type { CgoFile, CgoPackage, PackageFlags } from './package';
+import type { PkgConfig } from './pkgconfig';
+import { toSource, toSourceEnd, type Preamble } from './preamble';
+import { LineIndex } from './text';
+import { TextKeyedCache } from './textCache';
+
+/** cmd/cgo's builtinProlog (out.go; identical in Go 1.19.8 and 1.26.8): what every preamble is compiled after. */
+const builtinProlog = `
+#line 1 "cgo-builtin-prolog"
+#include <stddef.h>
+
+/* Define intgo when compiling with GCC.  */
+typedef ptrdiff_t intgo;
+
+#define GO_CGO_GOSTRING_TYPEDEF
+typedef struct { const char *p; intgo n; } _GoString_;
+typedef struct { char *p; intgo n; intgo c; } _GoBytes_;
+_GoString_ GoString(char *p);
+_GoString_ GoStringN(char *p, int l);
+_GoBytes_ GoBytes(void *p, int n);
+char *CString(_GoString_);
+void *CBytes(_GoBytes_);
+void *_CMalloc(size_t);
+
+__attribute__ ((unused))
+static size_t _GoStringLen(_GoString_ s) { return (size_t)s.n; }
+
+__attribute__ ((unused))
+static const char *_GoStringPtr(_GoString_ s) { return s.p; }
+`;
+
+/**
+ * Where our own lines go: cgo's wrappers call every C function Go calls, so a `static`
+ * function called only from Go is used. A use per called name stands in for them; whatever
+ * the compiler says about these lines (a name that is a type, say) is ours, not the user's.
+ */
+const usesFile = 'cgo-lint-uses';
+const generatedFiles = new Set(['cgo-builtin-prolog', 'cgo-generated-wrapper', usesFile, '<stdin>']);
+/** cgo's own names and the ones it rewrites (C.malloc is _CMalloc): nothing of the preamble's. */
+const cgoNames = new Set(['CString', 'CBytes', 'GoString', 'GoStringN', 'GoBytes', 'malloc']);
+const calledCName = /\bC(?:\s|\/\/[^\n]*|\/\*(?:[^*]|\*(?!\/))*\*\/)*\.\s*([A-Za-z_]\w*)\s*\(/g;
+
+export interface CCompiler {
+  /** The command and the arguments that came with it (`go env CC` may say "gcc -m32"). */
+  argv: string[];
+  kind: 'gcc' | 'clang';
+  /** __GNUC__ / __clang_major__. */
+  major: number;
+  /** CGO_CPPFLAGS and CGO_CFLAGS as the go command sees them. */
+  envCppFlags: string[];
+  envCFlags: string[];
+}
+
+export function compilerSource(compiler: CCompiler): CompilerSource {
+  return compiler.kind === 'clang' ? 'cgo (clang)' : 'cgo (gcc)';
+}
+
+/** cmd/internal/quoted.Split: fields split at spaces, '…' and "…" keep spaces, no escapes. */
+export function splitQuotedFields(text: string): string[] {
+  const fields: string[] = [];
+  let field = '';
+  let quote = '';
+  let inField = false;
+  for (const c of text) {
+    if (quote) {
+      if (c === quote) quote = '';
+      else field += c;
+    } else if (c === "'" || c === '"') {
+      quote = c;
+      inField = true;
+    } else if (/\s/.test(c)) {
+      if (inField) fields.push(field);
+      field = '';
+      inField = false;
+    } else {
+      field += c;
+      inField = true;
+    }
+  }
+  if (inField) fields.push(field);
+  return fields;
+}
+
+/** One file's preamble(s) as the compiler gets them, and how to map its answer back. */
+export interface CompileUnit {
+  file: CgoFile;
+  dir: string;
+  input: string;
+  /** Compiler arguments without the compiler itself. */
+  args: string[];
+  preambles: { preamble: Preamble; firstLine: number }[];
+  /** Where #include looks in the project (the package dir, -I flags): errors there are the user's. */
+  projectDirs: string[];
+}
+
+/** What the compiler printed for one diagnostic, as it printed it. */
+export interface RawDiagnostic {
+  file: string;
+  line: number;
+  /** 1-based byte column; 0 when none was printed. */
+  column: number;
+  severity: 'error' | 'warning' | 'note';
+  /** `fatal error` stops the compiler: nothing after it was checked. */
+  fatal: boolean;
+  message: string;
+  /** "In file included from", innermost first. */
+  includedFrom: { file: string; line: number }[];
+  notes: RawDiagnostic[];
+}
+
+export interface UnitResult {
+  file: string;
+  /** The compiler's diagnostics as printed (for the oracle's comparison with go build). */
+  diagnostics: RawDiagnostic[];
+  findings: CompilerFinding[];
+  /** Whether the compiler read the whole preamble (no fatal error stopped it). */
+  complete: boolean;
+  /** 0-based .go lines holding a compiler error in the preamble itself. */
+  errorLines: number[];
+  /** Headers read, with their mtimes, for the cache. */
+  headers: { path: string; mtimeMs: number }[];
+}
+
+/** The arguments cmd/go's compilerCmd gives for the target's architecture (gccArchArgs, amd64 and friends). */
+function archArgs(goarch: string): string[] {
+  switch (goarch) {
+    case 'amd64':
+    case 'ppc64':
+    case 'ppc64le':
+    case 's390x':
+      return ['-m64'];
+    case '386':
+      return ['-m32'];
+    case 'arm':
+      return ['-marm'];
+    case 'mips64':
+    case 'mips64le':
+      return ['-mabi=64'];
+    case 'mips':
+    case 'mipsle':
+      return ['-mabi=32'];
+    default:
+      return [];
+  }
+}
+
+/**
+ * The compile units of a package: one per included non-test file with a preamble, compiled
+ * with the package's flags. Undefined pieces (no preamble) are left out.
+ */
+export function compileUnits(pkg: CgoPackage, flags: PackageFlags, compiler: CCompiler, pkgConfigCFlags: string[]): CompileUnit[] {
+  const target: BuildTarget = pkg.target;
+  const units: CompileUnit[] = [];
+  const projectDirs = includeDirs(pkg.dir, flags);
+  const args = [
+    '-I',
+    pkg.dir,
+    ...(target.goos === 'windows' ? ['-mthreads'] : ['-fPIC', '-pthread']),
+    ...archArgs(target.goarch),
+    '-fmessage-length=0',
+    ...compiler.envCppFlags,
+    ...flags.CPPFLAGS,
+    ...pkgConfigCFlags,
+    ...compiler.envCFlags,
+    ...flags.CFLAGS,
+    // Ours come last, so that nothing of the user's undoes them.
+    '-fsyntax-only',
+    '-x',
+    'c',
+    '-fdiagnostics-color=never',
+    ...(compiler.kind === 'clang'
+      ? ['-fno-caret-diagnostics', '-ferror-limit=0', '-Qunused-arguments', '-fno-builtin']
+      : ['-fno-diagnostics-show-caret', ...(compiler.major >= 11 ? ['-fdiagnostics-column-unit=byte'] : [])]),
+    '-H',
+    '-',
+  ];
+  for (const file of pkg.files) {
+    if (file.isTest || !file.included) continue;
+    const preambles = file.imports.filter((imp) => imp.preamble && !imp.name).map((imp) => imp.preamble as Preamble);
+    if (preambles.length === 0) continue;
+    let input = builtinProlog;
+    const mapped: CompileUnit['preambles'] = [];
+    for (const preamble of preambles) {
+      const firstLine = preamble.group.startLine + 1;
+      input += `#line ${firstLine} ${JSON.stringify(file.path)}\n${cText(preamble)}\n#line 1 "cgo-generated-wrapper"\n`;
+      mapped.push({ preamble, firstLine });
+    }
+    const called = new Set<string>();
+    for (const match of file.text.matchAll(calledCName)) {
+      const name = match[1];
+      if (!cgoNames.has(name) && !/^(?:struct|union|enum|sizeof)_/.test(name)) called.add(name);
+    }
+    input += `#line 1 "${usesFile}"\n`;
+    let n = 0;
+    for (const name of called) input += `void __cgo_lint_use_${n++}(void) { (void)(${name}); }\n`;
+    units.push({ file, dir: pkg.dir, input, args, preambles: mapped, projectDirs });
+  }
+  return units;
+}
+
+const diagnosticLine = /^(.+?):(\d+):(?:(\d+):)? (fatal error|error|warning|note): (.*)$/;
+const includedFromLine = /^(?:In file included from|\s+from) (.+?):(\d+)(?::\d+)?[,:]$/;
+const headerTraceLine = /^\.+ (.+)$/;
+
+/** gcc's and clang's diagnostics (LC_ALL=C, no carets), and the headers -H listed. */
+export function parseCompilerOutput(stderr: string): { diagnostics: RawDiagnostic[]; headers: string[] } {
+  const diagnostics: RawDiagnostic[] = [];
+  const headers: string[] = [];
+  // Both print the include chain before a header's first diagnostic only (gcc: "In file
+  // included from a.h:1,\n from x.go:5:", clang: one "In file included from" line per level);
+  // the diagnostics after it in the same header share it.
+  let pending: RawDiagnostic['includedFrom'] = [];
+  let lastChain: RawDiagnostic['includedFrom'] = [];
+  let lastFile = '';
+  let previous: RawDiagnostic | undefined;
+  for (const line of stderr.split('\n')) {
+    const trace = headerTraceLine.exec(line);
+    if (trace) {
+      headers.push(trace[1]);
+      continue;
+    }
+    const from = includedFromLine.exec(line);
+    if (from) {
+      pending.push({ file: from[1], line: Number(from[2]) });
+      continue;
+    }
+    const m = diagnosticLine.exec(line);
+    if (!m) continue;
+    const includedFrom = pending.length > 0 ? pending : m[1] === lastFile ? lastChain : [];
+    pending = [];
+    lastFile = m[1];
+    lastChain = includedFrom;
+    const severity = m[4] === 'note' ? 'note' : m[4] === 'warning' ? 'warning' : 'error';
+    const diagnostic: RawDiagnostic = {
+      file: m[1],
+      line: Number(m[2]),
+      column: m[3] ? Number(m[3]) : 0,
+      severity,
+      fatal: m[4] === 'fatal error',
+      message: m[5],
+      includedFrom,
+      notes: [],
+    };
+    if (severity === 'note' && previous) previous.notes.push(diagnostic);
+    else {
+      diagnostics.push(diagnostic);
+      previous = diagnostic;
+    }
+  }
+  return { diagnostics, headers };
+}
+
+/** A 1-based byte column of a line as an index into the line's text. */
+function byteColumnToIndex(text: string, column: number): number {
+  let bytes = 0;
+  let index = 0;
+  while (index < text.length && bytes < column - 1) {
+    const code = text.codePointAt(index) as number;
+    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+    index += code >= 0x10000 ? 2 : 1;
+  }
+  return index;
+}
+
+/** The span a compiler column points at: the identifier or number there, else one character. */
+function tokenEnd(text: string, index: number): number {
+  const word = /^[A-Za-z0-9_]+/.exec(text.slice(index));
+  return index + (word ? word[0].length : Math.min(1, text.length - index));
+}
+
+function within(file: string, dirs: string[]): boolean {
+  return dirs.some((dir) => {
+    const relative = path.relative(dir, file);
+    return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+  });
+}
+
+/** Turns the compiler's output for a unit into findings on the .go file. */
+export function unitResult(unit: CompileUnit, stderr: string, source: CompilerSource, readText: (file: string) => string | undefined): UnitResult {
+  const { diagnostics, headers } = parseCompilerOutput(stderr);
+  const goPath = unit.file.path;
+  const resolve = (file: string): string => path.resolve(unit.dir, file);
+  /** The preamble line a compiler line of the .go file is, and that line's text span. */
+  const preambleLine = (line: number): { preamble: Preamble; index: number } | undefined => {
+    for (const { preamble, firstLine } of unit.preambles) {
+      const index = line - firstLine;
+      if (index >= 0 && index < preamble.lines.length) return { preamble, index };
+    }
+    return undefined;
+  };
+  const inPreamble = (line: number, column: number): { start: number; end: number } | undefined => {
+    const at = preambleLine(line);
+    if (!at) return undefined;
+    const preambleText = cText(at.preamble);
+    const pline = at.preamble.lines[at.index];
+    const text = preambleText.slice(pline.start, pline.end);
+    if (column === 0) {
+      const indent = text.length - text.trimStart().length;
+      return { start: toSource(at.preamble, pline.start + indent), end: toSourceEnd(at.preamble, pline.start + Math.max(indent + 1, text.trimEnd().length)) };
+    }
+    const index = Math.min(byteColumnToIndex(text, column), text.length);
+    return { start: toSource(at.preamble, pline.start + index), end: toSourceEnd(at.preamble, pline.start + Math.max(tokenEnd(text, index), index)) };
+  };
+  const headerLocation = (d: RawDiagnostic): RelatedLocation | undefined => {
+    const file = resolve(d.file);
+    const text = readText(file);
+    if (text === undefined) return undefined;
+    const lines = new LineIndex(text);
+    const lineNumber = Math.min(Math.max(d.line - 1, 0), lines.lineCount - 1);
+    const lineStart = lines.lineStarts[lineNumber];
+    const lineText = lines.lineText(lineNumber);
+    const index = d.column > 0 ? byteColumnToIndex(lineText, d.column) : 0;
+    return { file, start: lineStart + index, end: lineStart + tokenEnd(lineText, index), message: d.message };
+  };
+  const related = (d: RawDiagnostic): RelatedLocation[] => {
+    const out: RelatedLocation[] = [];
+    for (const note of d.notes) {
+      if (generatedFiles.has(note.file)) continue;
+      if (resolve(note.file) === goPath) {
+        const span = inPreamble(note.line, note.column);
+        if (span) out.push({ file: goPath, ...span, message: note.message });
+      } else {
+        const location = headerLocation(note);
+        if (location) out.push(location);
+      }
+    }
+    return out;
+  };
+  const hasErrors = diagnostics.some((d) => d.severity === 'error');
+  const findings: CompilerFinding[] = [];
+  const errorLines = new Set<number>();
+  const systemHeaderLines = new Set<number>();
+  for (const d of diagnostics) {
+    // go build shows warnings only when nothing failed (cgo compiles with -w first).
+    if (d.severity === 'note' || (hasErrors && d.severity === 'warning')) continue;
+    if (generatedFiles.has(d.file)) continue;
+    const severity = d.severity === 'error' ? 'error' : 'warning';
+    if (resolve(d.file) === goPath) {
+      const span = inPreamble(d.line, d.column);
+      if (!span) continue;
+      if (severity === 'error') errorLines.add(unit.file.lines.lineOf(span.start));
+      findings.push({ source, severity, file: goPath, ...span, message: d.message, related: related(d) });
+      continue;
+    }
+    // In a header: shown on the #include line of the preamble that brought it in.
+    const include = d.includedFrom.find((from) => !generatedFiles.has(from.file) && resolve(from.file) === goPath);
+    if (!include) continue;
+    const span = inPreamble(include.line, 0);
+    if (!span) continue;
+    const header = resolve(d.file);
+    const project = within(header, unit.projectDirs);
+    // A system header breaks because of what came before it: its first complaint says enough.
+    if (!project) {
+      if (systemHeaderLines.has(include.line)) continue;
+      systemHeaderLines.add(include.line);
+    }
+    const location = headerLocation(d);
+    const shown = project ? path.relative(unit.dir, header) : header;
+    findings.push({
+      source,
+      severity,
+      file: goPath,
+      ...span,
+      message: `${d.message} (in ${shown}:${d.line}${d.column ? `:${d.column}` : ''})`,
+      related: [...(location ? [location] : []), ...related(d)],
+    });
+  }
+  const seenHeaders = new Set<string>();
+  const headerStamps: UnitResult['headers'] = [];
+  for (const header of headers) {
+    const file = resolve(header);
+    if (seenHeaders.has(file)) continue;
+    seenHeaders.add(file);
+    headerStamps.push({ path: file, mtimeMs: mtimeOf(file) });
+  }
+  return {
+    file: goPath,
+    diagnostics,
+    findings,
+    complete: !diagnostics.some((d) => d.fatal),
+    errorLines: [...errorLines].sort((a, b) => a - b),
+    headers: headerStamps,
+  };
+}
+
+function mtimeOf(file: string): number {
+  try {
+    return fs.statSync(file).mtimeMs;
+  } catch {
+    return -1;
+  }
+}
+
+export interface CompilerOptions {
+  /** Asked right before a process would start; false means none is started. */
+  mayRun: () => boolean;
+  env?: NodeJS.ProcessEnv;
+  /** How long one compile may take before it is killed. */
+  timeoutMs?: number;
+  /** Compiler processes at a time. */
+  maxProcesses?: number;
+}
+
+/** The C compiler of the machine, found once and asked per preamble, with results cached. */
+export class PreambleCompiler {
+  private found: Promise<CCompiler | undefined> | undefined;
+  private readonly env: NodeJS.ProcessEnv;
+  private readonly timeoutMs: number;
+  private readonly maxProcesses: number;
+  private running = 0;
+  private readonly queue: (() => void)[] = [];
+  /** Per compile (command line + input), the last result and the headers it read. */
+  private readonly cache = new TextKeyedCache<{ result?: Omit<UnitResult, 'findings'> & { stderr: string } }>(8 * 1024 * 1024);
+  /** Processes started, for tests and logs. */
+  started = 0;
+
+  constructor(private readonly options: CompilerOptions) {
+    this.env = options.env ?? process.env;
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.maxProcesses = options.maxProcesses ?? 2;
+  }
+
+  /** The compiler to use; undefined when none is found or none may run. Found once. */
+  compiler(): Promise<CCompiler | undefined> {
+    if (!this.options.mayRun()) return Promise.resolve(undefined);
+    this.found ??= this.find();
+    return this.found;
+  }
+
+  /** The result for a unit if it is known and no header it read has changed since; never starts a process. */
+  cached(unit: CompileUnit, compiler: CCompiler, readText: (file: string) => string | undefined): UnitResult | undefined {
+    const holder = this.cache.get(cacheKey(unit, compiler), () => ({}));
+    const known = holder.result;
+    if (!known || !known.headers.every((h) => mtimeOf(h.path) === h.mtimeMs)) return undefined;
+    return unitResult(unit, known.stderr, compilerSource(compiler), readText);
+  }
+
+  /** Compiles a unit (at most maxProcesses at a time); undefined when aborted, timed out or not allowed. */
+  async compile(unit: CompileUnit, compiler: CCompiler, readText: (file: string) => string | undefined, signal?: AbortSignal): Promise<UnitResult | undefined> {
+    const hit = this.cached(unit, compiler, readText);
+    if (hit) return hit;
+    await this.slot();
+    try {
+      if (signal?.aborted || !this.options.mayRun()) return undefined;
+      const stderr = await this.run(compiler.argv[0], [...compiler.argv.slice(1), ...unit.args], unit.input, unit.dir, signal);
+      if (stderr === undefined) return undefined;
+      const result = unitResult(unit, stderr, compilerSource(compiler), readText);
+      // A missing header may be created any moment: such an answer is not kept.
+      if (!/No such file or directory|file not found/.test(stderr)) {
+        const { findings: _findings, ...kept } = result;
+        this.cache.get(cacheKey(unit, compiler), () => ({})).result = { ...kept, stderr };
+      }
+      return result;
+    } finally {
+      this.release();
+    }
+  }
+
+  private slot(): Promise<void> {
+    if (this.running < this.maxProcesses) {
+      this.running++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.queue.push(() => resolve()));
+  }
+
+  private release(): void {
+    const next = this.queue.shift();
+    if (next) next();
+    else this.running--;
+  }
+
+  /** `go env CC CGO_CPPFLAGS CGO_CFLAGS`, else $CC, gcc or clang on PATH; then what it is (cgo asks `-E -dM` too). */
+  private async find(): Promise<CCompiler | undefined> {
+    const goEnv = await this.output('go', ['env', 'CC', 'CGO_CPPFLAGS', 'CGO_CFLAGS'], '', undefined, { GOTOOLCHAIN: 'local' });
+    const getenv = goGetenv(this.env);
+    let cc: string[];
+    let cppflags: string[];
+    let cflags: string[];
+    if (goEnv !== undefined && goEnv.code === 0) {
+      const [ccLine = '', cppLine = '', cLine = ''] = goEnv.stdout.split('\n');
+      cc = splitQuotedFields(ccLine);
+      cppflags = splitQuotedFields(cppLine);
+      cflags = splitQuotedFields(cLine);
+    } else {
+      const fromEnv = splitQuotedFields(getenv('CC'));
+      cc = fromEnv.length > 0 ? fromEnv : [onPath('gcc', this.env) ? 'gcc' : onPath('clang', this.env) ? 'clang' : ''].filter(Boolean);
+      cppflags = splitQuotedFields(getenv('CGO_CPPFLAGS'));
+      cflags = splitQuotedFields(getenv('CGO_CFLAGS') || '-O2 -g');
+    }
+    if (cc.length === 0 || !this.options.mayRun()) return undefined;
+    const probe = await this.output(cc[0], [...cc.slice(1), '-E', '-dM', '-x', 'c', '-'], '', undefined);
+    if (!probe || probe.code !== 0) return undefined;
+    const define = (name: string): number | undefined => {
+      const m = new RegExp(`^#define ${name} (\\d+)$`, 'm').exec(probe.stdout);
+      return m ? Number(m[1]) : undefined;
+    };
+    const clang = define('__clang__') !== undefined;
+    return { argv: cc, kind: clang ? 'clang' : 'gcc', major: (clang ? define('__clang_major__') : define('__GNUC__')) ?? 0, envCppFlags: cppflags, envCFlags: cflags };
+  }
+
+  private async run(command: string, args: string[], input: string, cwd: string, signal?: AbortSignal): Promise<string | undefined> {
+    const out = await this.output(command, args, input, cwd, {}, signal);
+    return out?.stderr;
+  }
+
+  /** Runs a command with a time limit, killed on abort; undefined when it could not run to the end. */
+  private output(
+    command: string,
+    args: string[],
+    input: string,
+    cwd: string | undefined,
+    extraEnv: NodeJS.ProcessEnv = {},
+    signal?: AbortSignal,
+  ): Promise<{ code: number | null; stdout: string; stderr: string } | undefined> {
+    if (!this.options.mayRun() || signal?.aborted) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      this.started++;
+      // English messages ("error:", "warning:") whatever the user's locale.
+      const child = spawn(command, args, { cwd: cwd && isDirectory(cwd) ? cwd : undefined, env: { ...this.env, ...extraEnv, LC_ALL: 'C', TERM: 'dumb' }, stdio: 'pipe', windowsHide: true });
+      let stdout = '';
+      let stderr = '';
+      let done = false;
+      const finish = (value: { code: number | null; stdout: string; stderr: string } | undefined): void => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', abort);
+        resolve(value);
+      };
+      const abort = (): void => {
+        child.kill('SIGKILL');
+        finish(undefined);
+      };
+      const timer = setTimeout(abort, this.timeoutMs);
+      signal?.addEventListener('abort', abort);
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout = stdout.length < 1 << 20 ? stdout + chunk : stdout));
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr = stderr.length < 4 << 20 ? stderr + chunk : stderr));
+      child.on('error', () => finish(undefined));
+      child.on('close', (code) => finish({ code, stdout, stderr }));
+      child.stdin.on('error', () => undefined);
+      child.stdin.end(input);
+    });
+  }
+}
+
+function cacheKey(unit: CompileUnit, compiler: CCompiler): string {
+  return JSON.stringify([compiler.argv, unit.dir, unit.args, unit.input]);
+}
+
+function isDirectory(dir: string): boolean {
+  try {
+    return fs.statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Whether a command is on PATH, found without starting anything. */
+function onPath(command: string, env: NodeJS.ProcessEnv): boolean {
+  const extensions = process.platform === 'win32' ? (env.PATHEXT ?? '.EXE').split(';') : [''];
+  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    for (const extension of extensions) {
+      try {
+        fs.accessSync(path.join(dir, command + extension), fs.constants.X_OK);
+        return true;
+      } catch {
+        // Not here.
+      }
+    }
+  }
+  return false;
+}
+
+/**
+ * Where the compiler ran over a whole preamble, it is the judge of preamble-comment-bleed: a
+ * finding it does not confirm (no compiler error on its line, or where the compiler noticed
+ * the run of non-C lines ending, on the line after) is dropped.
+ */
+export function confirmedByCompiler<F extends { file: string; start: number; rule?: string }>(findings: F[], results: UnitResult[], lineOf: (file: string, offset: number) => number): F[] {
+  const judged = new Map(results.filter((r) => r.complete).map((r) => [r.file, new Set(r.errorLines)]));
+  const bleedLines = new Map<string, Set<number>>();
+  for (const f of findings) {
+    if (f.rule !== 'preamble-comment-bleed' || !judged.has(f.file)) continue;
+    const lines = bleedLines.get(f.file) ?? new Set<number>();
+    lines.add(lineOf(f.file, f.start));
+    bleedLines.set(f.file, lines);
+  }
+  return findings.filter((f) => {
+    const errors = judged.get(f.file);
+    if (f.rule !== 'preamble-comment-bleed' || !errors) return true;
+    const lines = bleedLines.get(f.file) as Set<number>;
+    let line = lineOf(f.file, f.start);
+    let first = line;
+    while (lines.has(first - 1)) first--;
+    for (line = first; lines.has(line); line++) if (errors.has(line)) return true;
+    return errors.has(line);
+  });
+}
+
+export interface PackageCompileOptions {
+  /** pkg-config for `#cgo pkg-config:` lines; without it such a package is not compiled. */
+  pkgConfig?: PkgConfig;
+  readText: (file: string) => string | undefined;
+  signal?: AbortSignal;
+}
+
+/**
+ * Why a package is not compiled, or its units: only for the host's GOOS/GOARCH (the machine's
+ * compiler builds for the host; a cross build would use another), and only with the flags
+ * pkg-config gives, when the package asks for them.
+ */
+async function packageUnits(pkg: CgoPackage, flags: PackageFlags, compiler: CCompiler, pkgConfig: PkgConfig | undefined): Promise<CompileUnit[] | undefined> {
+  const host = hostTarget(pkg.target.goMinor);
+  if (pkg.target.goos !== host.goos || pkg.target.goarch !== host.goarch || !pkg.target.cgoEnabled) return undefined;
+  let pkgConfigCFlags: string[] = [];
+  if (flags['pkg-config'].length > 0) {
+    const answer = pkgConfig ? await pkgConfig.query(flags['pkg-config'], pkg.dir) : undefined;
+    if (!answer?.ok) return undefined;
+    pkgConfigCFlags = answer.cflags;
+  }
+  return compileUnits(pkg, flags, compiler, pkgConfigCFlags);
+}
+
+/** Every preamble of the package compiled; undefined when none may be (no compiler, another target, aborted). */
+export async function compilePackage(preambles: PreambleCompiler, pkg: CgoPackage, flags: PackageFlags, options: PackageCompileOptions): Promise<UnitResult[] | undefined> {
+  const compiler = await preambles.compiler();
+  if (!compiler) return undefined;
+  const units = await packageUnits(pkg, flags, compiler, options.pkgConfig);
+  if (!units) return undefined;
+  const results = await Promise.all(units.map((unit) => preambles.compile(unit, compiler, options.readText, options.signal)));
+  return results.every((r): r is UnitResult => r !== undefined) ? results : undefined;
+}
