@@ -1,7 +1,7 @@
 // The cgo language server: wires LSP requests and notifications to the documents, the package
 // model, the analysis scheduler and the features. Started with --stdio or over node-ipc
-// (createConnection picks the transport from the command line). The only external process is
-// pkg-config, for hovers, and only in a trusted workspace (see features/hover.ts).
+// (createConnection picks the transport from the command line). External processes (go env,
+// pkg-config for hovers, the C compiler for the preambles) start only in a trusted workspace.
 import * as path from 'node:path';
 import {
   CodeActionKind,
@@ -15,12 +15,14 @@ import {
   type DocumentDiagnosticReport,
   type InitializeResult,
 } from 'vscode-languageserver/node';
+import { PreambleCompiler } from './cgo/compiler';
 import { Engine } from './cgo/engine';
 import { GoEnvironment } from './goEnv';
 import { defaultGrammarDir, loadGrammars } from './cgo/grammars';
 import { PkgConfig } from './cgo/pkgconfig';
 import { OpenDocuments } from './documents';
 import { Analyzer } from './features/analysis';
+import { CompilerRuns } from './features/compilerRuns';
 import { quickFixes } from './features/codeActions';
 import { completion } from './features/completion';
 import { definition, type FeatureServices } from './features/definition';
@@ -78,6 +80,8 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
     log.warn,
   );
   const goEnv = new GoEnvironment(() => trusted, log);
+  const pkgConfig = new PkgConfig({ mayRun: () => trusted });
+  const compilerRuns = new CompilerRuns(new PreambleCompiler({ mayRun: () => trusted }));
   const analyzer = new Analyzer(
     engine,
     documents,
@@ -98,6 +102,7 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
       log,
       goplsRuns: options.goplsRuns === true,
       localGo: () => goEnv.current(),
+      compiler: { runs: compilerRuns, pkgConfig },
     },
   );
   services = { engine, documents, workspace, settings, analyzer, goEnv };
@@ -126,7 +131,7 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
     workspace,
     settings,
     isTrusted: () => trusted,
-    pkgConfig: new PkgConfig({ mayRun: () => trusted }),
+    pkgConfig,
     goEnv,
     warn: log.warn,
   };
@@ -179,6 +184,8 @@ connection.onInitialized(() => {
 connection.onNotification('cgo/trustGranted', () => {
   trusted = true;
   askLocalGo();
+  // The C compiler may run now.
+  services?.analyzer.configurationChanged();
 });
 
 /** Which Go builds the code, from the go command itself where it may run: re-check when that changes the answer. */

@@ -18,6 +18,8 @@ export interface CgoSettings {
   /** The Go release the checks answer for ("1.24"); empty: ask the go command, then go.mod. */
   goVersion: string;
   pkgConfig: { enable: boolean };
+  /** Compile the preambles with the C compiler (trusted workspaces only). */
+  compiler: { enable: boolean };
 }
 
 /** The defaults of package.json's contributes.configuration (test/lsp/settings.test.ts keeps them equal). */
@@ -28,6 +30,7 @@ export const defaultSettings: Readonly<CgoSettings> = Object.freeze({
   goarch: '',
   goVersion: '',
   pkgConfig: { enable: true },
+  compiler: { enable: true },
 });
 
 const severitySettings: readonly string[] = ['off', 'error', 'warning', 'information'];
@@ -59,6 +62,7 @@ export function parseSettings(section: unknown, problem: (message: string) => vo
     } else rules[id as RuleId] = severity as SeveritySetting;
   }
   const pkgConfig = pick('pkgConfig', raw.pkgConfig, isRecord, {});
+  const compiler = pick('compiler', raw.compiler, isRecord, {});
   return {
     enable: pick('enable', raw.enable, isBoolean, defaultSettings.enable),
     rules,
@@ -66,6 +70,7 @@ export function parseSettings(section: unknown, problem: (message: string) => vo
     goarch: pick('goarch', raw.goarch, isString, defaultSettings.goarch),
     goVersion: pick('goVersion', raw.goVersion, (v): v is string => isString(v) && (v.trim() === '' || isKnownGoVersion(v)), defaultSettings.goVersion),
     pkgConfig: { enable: pick('pkgConfig.enable', pkgConfig.enable, isBoolean, defaultSettings.pkgConfig.enable) },
+    compiler: { enable: pick('compiler.enable', compiler.enable, isBoolean, defaultSettings.compiler.enable) },
   };
 }
 

@@ -22,6 +22,7 @@ test('the server defaults are package.json contributes.configuration defaults', 
     'cgo.goarch': defaultSettings.goarch,
     'cgo.goVersion': defaultSettings.goVersion,
     'cgo.pkgConfig.enable': defaultSettings.pkgConfig.enable,
+    'cgo.compiler.enable': defaultSettings.compiler.enable,
     // Read by the client, not the server.
     'cgo.trace.server': 'off',
   });

@@ -36,6 +36,13 @@ export interface ClientOptions {
   createFiles?: boolean;
   /** Sent as initialize's initializationOptions, as the VS Code client does. */
   initializationOptions?: Record<string, unknown>;
+  /**
+   * The machine's C compiler for the preambles (cgo (gcc) diagnostics). Off by default: the
+   * other suites check what the rules report, as on a machine without a compiler.
+   */
+  compiler?: boolean;
+  /** Added to the server's environment. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Something the server sent: a notification, or a request the client answered. */
@@ -77,7 +84,9 @@ export class LspClient {
   }
 
   static async start(options: ClientOptions): Promise<LspClient> {
-    const child = spawn(process.execPath, [serverBundle, '--stdio'], { stdio: 'pipe' });
+    // `go env CC` then names a compiler that is not there, so none is found.
+    const noCompiler = options.compiler ? {} : { CC: 'cgo-test-no-compiler' };
+    const child = spawn(process.execPath, [serverBundle, '--stdio'], { stdio: 'pipe', env: { ...process.env, ...noCompiler, ...options.env } });
     const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
     const client = new LspClient(child, connection);
     const capabilities: ClientCapabilities = {

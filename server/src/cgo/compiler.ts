@@ -447,10 +447,23 @@ export class PreambleCompiler {
     this.maxProcesses = options.maxProcesses ?? 2;
   }
 
+  /** The compiler, once found; undefined before, without one, or where none may run. */
+  known: CCompiler | undefined;
+  /** Whether the search for a compiler has ended (found or not). */
+  searched = false;
+
+  /** Whether a compiler may be started now (Workspace Trust). */
+  allowed(): boolean {
+    return this.options.mayRun();
+  }
+
   /** The compiler to use; undefined when none is found or none may run. Found once. */
   compiler(): Promise<CCompiler | undefined> {
     if (!this.options.mayRun()) return Promise.resolve(undefined);
-    this.found ??= this.find();
+    this.found ??= this.find().then((compiler) => {
+      this.searched = true;
+      return (this.known = compiler);
+    });
     return this.found;
   }
 
@@ -648,6 +661,23 @@ async function packageUnits(pkg: CgoPackage, flags: PackageFlags, compiler: CCom
     pkgConfigCFlags = answer.cflags;
   }
   return compileUnits(pkg, flags, compiler, pkgConfigCFlags);
+}
+
+/**
+ * The package's results if every unit is known and its headers unchanged: no process, no
+ * waiting (a keystroke in Go code leaves every preamble as it was). Packages that need
+ * pkg-config are always asked for again, as asking it is asynchronous.
+ */
+export function cachedPackage(preambles: PreambleCompiler, compiler: CCompiler, pkg: CgoPackage, flags: PackageFlags, readText: (file: string) => string | undefined): UnitResult[] | undefined {
+  const host = hostTarget(pkg.target.goMinor);
+  if (flags['pkg-config'].length > 0 || pkg.target.goos !== host.goos || pkg.target.goarch !== host.goarch) return undefined;
+  const results: UnitResult[] = [];
+  for (const unit of compileUnits(pkg, flags, compiler, [])) {
+    const known = preambles.cached(unit, compiler, readText);
+    if (!known) return undefined;
+    results.push(known);
+  }
+  return results;
 }
 
 /** Every preamble of the package compiled; undefined when none may be (no compiler, another target, aborted). */

@@ -7,14 +7,17 @@ import * as path from 'node:path';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
 import { ParseTimeoutError, type Engine } from '../cgo/engine';
 import { mayImportC } from '../cgo/files';
-import type { Finding } from '../cgo/findings';
+import type { Reported } from '../cgo/findings';
 import { importDeclarations } from '../cgo/goimports';
 import type { LocalGo } from '../cgo/goversion';
 import { resolveTarget, targetProblem } from '../cgo/target';
 import { packageTarget } from './definition';
 import type { OpenDocuments } from '../documents';
 import type { CgoSettings, Settings } from '../settings';
+import type { CgoPackage, PackageFlags } from '../cgo/package';
+import type { PkgConfig } from '../cgo/pkgconfig';
 import type { LoadedPackage, Workspace } from '../workspace';
+import type { CompilerRuns } from './compilerRuns';
 import { diagnosticSource, toDiagnostics } from './diagnostics';
 
 export interface DiagnosticsDelivery {
@@ -35,6 +38,8 @@ export interface AnalyzerOptions {
   log: { error(message: string): void; warn(message: string): void };
   /** The local go command's answer (trusted workspaces), for which Go release to answer for. */
   localGo(): LocalGo | undefined;
+  /** The C compiler's runs (cgo.compiler.enable), and pkg-config for the packages that need it. */
+  compiler?: { runs: CompilerRuns; pkgConfig: PkgConfig };
 }
 
 export interface DocumentResult {
@@ -111,7 +116,10 @@ export class Analyzer {
   }
 
   changedDocument(uri: string): void {
-    this.recheck(this.workspace.packageOf(uri), uri);
+    const key = this.workspace.packageOf(uri);
+    // The compiler is reading text that is gone.
+    this.options.compiler?.runs.cancel(key);
+    this.recheck(key, uri);
   }
 
   /** After the document left the open set: clear its diagnostics, re-check the rest of its package from disk. */
@@ -170,6 +178,7 @@ export class Analyzer {
     clearTimeout(this.idleTimer);
     for (const cancel of this.timers.values()) cancel();
     this.timers.clear();
+    this.options.compiler?.runs.dispose();
     this.due.clear();
     for (const key of [...this.waiters.keys()]) this.wake(key);
   }
@@ -261,14 +270,25 @@ export class Analyzer {
     const changed = this.changed.get(key) ?? new Set<string>();
     this.changed.delete(key);
     let diagnostics = new Map<string, Diagnostic[]>();
+    let later: Promise<Reported[] | undefined> | undefined;
+    let loaded: LoadedPackage | undefined;
     if (settings.enable && open.length > 0) {
       try {
-        const pkg = this.workspace.load(key);
+        const pkg = (loaded = this.workspace.load(key));
         this.countCgoFiles(key, pkg);
-        // Only open files are reported; closed ones need no ranges.
-        const openPaths = new Set(pkg.files.filter((file) => file.version !== null).map((file) => file.path));
-        const findings = this.check(pkg, settings).filter((finding) => openPaths.has(finding.file));
-        diagnostics = toDiagnostics(findings, pkg.files, this.options.ruleDocsDir, this.options.goplsRuns);
+        let model: { pkg: CgoPackage; flags: PackageFlags } | undefined;
+        let findings: Reported[] = this.check(pkg, settings, (cgoPackage, flags) => (model = { pkg: cgoPackage, flags }));
+        const compiler = this.options.compiler;
+        if (compiler && settings.compiler.enable && model) {
+          const answer = compiler.runs.withCompiler(key, findings, {
+            ...model,
+            readText: pkg.readText,
+            pkgConfig: settings.pkgConfig.enable ? compiler.pkgConfig : undefined,
+          });
+          if (answer.kind === 'known') findings = answer.findings;
+          else if (answer.kind === 'pending') later = answer.later;
+        }
+        diagnostics = this.diagnosticsOf(pkg, findings);
       } catch (error) {
         if (error instanceof ParseTimeoutError) {
           // Said where the user looks: a package left unchecked must not pass for a clean one.
@@ -279,14 +299,46 @@ export class Analyzer {
         }
       }
     }
+    this.deliver(open, generation, diagnostics);
+    // The other open files of the package were re-checked too; a pulling client must ask again.
+    if (this.delivery.mode === 'pull' && changed.size > 0 && open.some((document) => !changed.has(document.uri))) {
+      this.delivery.refresh?.();
+    }
+    if (later && loaded) {
+      const pkg = loaded;
+      // The compiler answers later, for these versions only: an edit since has cancelled it, or will be re-checked.
+      void later.then(
+        (findings) => {
+          if (!findings || this.disposed || generation !== this.settingsGeneration) return;
+          if (open.some((document) => this.documents.get(document.uri)?.version !== document.version)) return;
+          const diagnostics = this.diagnosticsOf(pkg, findings);
+          const same = open.every((document) => JSON.stringify(this.results.get(document.uri)?.diagnostics) === JSON.stringify(diagnostics.get(document.uri) ?? []));
+          if (same) return;
+          this.deliver(open, generation, diagnostics);
+          if (this.delivery.mode === 'pull') this.delivery.refresh?.();
+        },
+        (error: unknown) => this.options.log.error(`cgo: compiling the preambles of ${key} failed: ${describe(error)}`),
+      );
+    }
+  }
+
+  /** Only open files are reported; closed ones need no ranges. */
+  private diagnosticsOf(pkg: LoadedPackage, findings: Reported[]): Map<string, Diagnostic[]> {
+    const openPaths = new Set(pkg.files.filter((file) => file.version !== null).map((file) => file.path));
+    return toDiagnostics(
+      findings.filter((finding) => openPaths.has(finding.file)),
+      pkg.files,
+      this.options.ruleDocsDir,
+      this.options.goplsRuns,
+      pkg.readText,
+    );
+  }
+
+  private deliver(open: { uri: string; version: number }[], generation: number, diagnostics: Map<string, Diagnostic[]>): void {
     for (const document of open) {
       const list = diagnostics.get(document.uri) ?? [];
       this.store(document.uri, document.version, generation, list);
       if (this.delivery.mode === 'push') this.delivery.publish(document.uri, document.version, list);
-    }
-    // The other open files of the package were re-checked too; a pulling client must ask again.
-    if (this.delivery.mode === 'pull' && changed.size > 0 && open.some((document) => !changed.has(document.uri))) {
-      this.delivery.refresh?.();
     }
   }
 
@@ -300,7 +352,7 @@ export class Analyzer {
     }
   }
 
-  private check(pkg: LoadedPackage, settings: CgoSettings): Finding[] {
+  private check(pkg: LoadedPackage, settings: CgoSettings, withModel: (pkg: CgoPackage, flags: PackageFlags) => void): Reported[] {
     const problem = targetProblem(resolveTarget(settings.goos || undefined, settings.goarch || undefined));
     if (problem && !this.reportedTargetProblems.has(problem)) {
       this.reportedTargetProblems.add(problem);
@@ -312,6 +364,7 @@ export class Analyzer {
       severities: settings.rules,
       readText: pkg.readText,
       onInvalidFix: (message) => this.options.log.error(`cgo: ${message}`),
+      withModel,
     });
   }
 

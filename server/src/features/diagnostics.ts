@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Finding, Fix, Severity } from '../cgo/findings';
+import { isCompilerFinding, type Fix, type Reported, type Severity } from '../cgo/findings';
+import type { ReadText } from '../cgo/headers';
 import type { PackageFile } from '../workspace';
 
 export const diagnosticSource = 'cgo';
@@ -54,10 +55,12 @@ const lspSeverity: Record<Severity, DiagnosticSeverity> = {
 export const reportedByGopls: ReadonlySet<string> = new Set(['rename-import-c']);
 
 export function toDiagnostics(
-  findings: readonly Finding[],
+  findings: readonly Reported[],
   files: readonly AnalysedFile[],
   ruleDocsDir: string,
   goplsRuns = false,
+  /** Texts of the headers a compiler finding points into. */
+  readText: ReadText = () => undefined,
 ): Map<string, Diagnostic[]> {
   const byPath = new Map(files.map((file) => [file.path, { file, lines: undefined as TextDocument | undefined }]));
   const located = (filePath: string): { file: AnalysedFile; lines: TextDocument } | undefined => {
@@ -87,10 +90,42 @@ export function toDiagnostics(
     return { title: fix.title, preferred: fix.preferred, ...(created.size > 0 ? { newFiles: [...created.values()] } : {}), edits };
   };
 
+  const headers = new Map<string, TextDocument | undefined>();
+  /** A place in a package file or a header, for related information. */
+  const location = (file: string, start: number, end: number): { uri: string; range: Range } | undefined => {
+    const inPackage = located(file);
+    if (inPackage) return { uri: inPackage.file.uri, range: range(inPackage.lines, start, end) };
+    if (!headers.has(file)) {
+      const text = readText(file);
+      headers.set(file, text === undefined ? undefined : TextDocument.create(pathToFileURL(file).href, 'c', 0, text));
+    }
+    const header = headers.get(file);
+    return header ? { uri: header.uri, range: range(header, start, end) } : undefined;
+  };
   const result = new Map<string, Diagnostic[]>();
+  const add = (uri: string, diagnostic: Diagnostic): void => {
+    const list = result.get(uri);
+    if (list) list.push(diagnostic);
+    else result.set(uri, [diagnostic]);
+  };
   for (const finding of findings) {
     const at = located(finding.file);
     if (!at) continue;
+    if (isCompilerFinding(finding)) {
+      // The compiler's own words: its name as the source, no rule, no fixes.
+      const relatedInformation = finding.related.flatMap((r) => {
+        const place = location(r.file, r.start, r.end);
+        return place ? [{ location: place, message: r.message }] : [];
+      });
+      add(at.file.uri, {
+        range: range(at.lines, finding.start, finding.end),
+        severity: lspSeverity[finding.severity],
+        source: finding.source,
+        message: finding.message,
+        ...(relatedInformation.length > 0 ? { relatedInformation } : {}),
+      });
+      continue;
+    }
     const data: CgoDiagnosticData = { fixes: finding.fixes.map(fixData).filter((fix): fix is FixData => fix !== undefined) };
     const diagnostic: Diagnostic = {
       range: range(at.lines, finding.start, finding.end),
@@ -101,9 +136,7 @@ export function toDiagnostics(
       message: finding.message,
       data,
     };
-    const list = result.get(at.file.uri);
-    if (list) list.push(diagnostic);
-    else result.set(at.file.uri, [diagnostic]);
+    add(at.file.uri, diagnostic);
   }
   return result;
 }
