@@ -62,10 +62,29 @@ static const char *_GoStringPtr(_GoString_ s) { return s.p; }
  * the compiler says about these lines (a name that is a type, say) is ours, not the user's.
  */
 const usesFile = 'cgo-lint-uses';
-const generatedFiles = new Set(['cgo-builtin-prolog', 'cgo-generated-wrapper', usesFile, '<stdin>']);
+const generatedFiles = new Set(['cgo-builtin-prolog', 'cgo-generated-wrapper', 'cgo-dwarf-inference', 'cgo-gcc-prolog', usesFile, '<stdin>']);
 /** cgo's own names and the ones it rewrites (C.malloc is _CMalloc): nothing of the preamble's. */
 const cgoNames = new Set(['CString', 'CBytes', 'GoString', 'GoStringN', 'GoBytes', 'malloc']);
-const calledCName = /\bC(?:\s|\/\/[^\n]*|\/\*(?:[^*]|\*(?!\/))*\*\/)*\.\s*([A-Za-z_]\w*)\s*\(/g;
+const cSelector = /\bC(?:\s|\/\/[^\n]*|\/\*(?:[^*]|\*(?!\/))*\*\/)*\.\s*([A-Za-z_]\w*)(\s*\()?/g;
+/** cmd/cgo's nameToC (gcc.go): Go spellings of C types. */
+const nameToC: Record<string, string> = {
+  schar: 'signed char',
+  uchar: 'unsigned char',
+  ushort: 'unsigned short',
+  uint: 'unsigned int',
+  ulong: 'unsigned long',
+  longlong: 'long long',
+  ulonglong: 'unsigned long long',
+  complexfloat: 'float _Complex',
+  complexdouble: 'double _Complex',
+};
+
+/** The C spelling of a `C.name` (cmd/cgo's Name.C), undefined for cgo's own names. */
+function cSpelling(name: string): string | undefined {
+  if (cgoNames.has(name) || name.startsWith('sizeof_')) return undefined;
+  const tagged = /^(struct|union|enum)_(.+)$/.exec(name);
+  return tagged ? `${tagged[1]} ${tagged[2]}` : (nameToC[name] ?? name);
+}
 
 export interface CCompiler {
   /** The command and the arguments that came with it (`go env CC` may say "gcc -m32"). */
@@ -118,6 +137,11 @@ export interface CompileUnit {
   preambles: { preamble: Preamble; firstLine: number }[];
   /** Where #include looks in the project (the package dir, -I flags): errors there are the user's. */
   projectDirs: string[];
+  /**
+   * Whether cmd/cgo compiles the preamble itself (it does to look up C names, with -w): then a
+   * failing preamble shows only errors. Without names, cmd/go's compile (no -w) shows both.
+   */
+  looksUpNames: boolean;
 }
 
 /** What the compiler printed for one diagnostic, as it printed it. */
@@ -213,14 +237,25 @@ export function compileUnits(pkg: CgoPackage, flags: PackageFlags, compiler: CCo
       mapped.push({ preamble, firstLine });
     }
     const called = new Set<string>();
-    for (const match of file.text.matchAll(calledCName)) {
-      const name = match[1];
-      if (!cgoNames.has(name) && !/^(?:struct|union|enum|sizeof)_/.test(name)) called.add(name);
+    const named = new Set<string>();
+    for (const match of file.text.matchAll(cSelector)) {
+      const spelling = cSpelling(match[1]);
+      if (!spelling) continue;
+      named.add(match[1]);
+      if (match[2] && spelling === match[1]) called.add(match[1]);
     }
+    // What the compiler reads right after the preamble decides its message for an unfinished
+    // last line. With C names to look up, go build prints cmd/cgo's DWARF run (gcc.go,
+    // loadDWARF: `__typeof__(name) *__cgo__0;` for the first name in sorted order); without,
+    // cmd/go's compile of x.cgo2.c, where gccProlog's first declaration follows.
+    const first = [...named].sort()[0];
+    input += first
+      ? `#line 1 "cgo-dwarf-inference"\n__typeof__(${cSpelling(first)}) *__cgo__0;\n`
+      : `#line 1 "cgo-gcc-prolog"\ntypedef char _cgo_sizeof_char_is_not_1[1];\n`;
     input += `#line 1 "${usesFile}"\n`;
     let n = 0;
     for (const name of called) input += `void __cgo_lint_use_${n++}(void) { (void)(${name}); }\n`;
-    units.push({ file, dir: pkg.dir, input, args, preambles: mapped, projectDirs });
+    units.push({ file, dir: pkg.dir, input, args, preambles: mapped, projectDirs, looksUpNames: named.size > 0 });
   }
   return units;
 }
@@ -359,7 +394,7 @@ export function unitResult(unit: CompileUnit, stderr: string, source: CompilerSo
   const systemHeaderLines = new Set<number>();
   for (const d of diagnostics) {
     // go build shows warnings only when nothing failed (cgo compiles with -w first).
-    if (d.severity === 'note' || (hasErrors && d.severity === 'warning')) continue;
+    if (d.severity === 'note' || (hasErrors && unit.looksUpNames && d.severity === 'warning')) continue;
     if (generatedFiles.has(d.file)) continue;
     const severity = d.severity === 'error' ? 'error' : 'warning';
     if (resolve(d.file) === goPath) {
