@@ -16,7 +16,13 @@
 //   3. A soak: 10,000 edits to one file; the server stays up and its live memory stays flat.
 //   4. cgo-lint on a 4,000-file module (400 packages, every tenth uses cgo), with one thread and
 //      with --jobs 2, on the same files without cgo, and a cold-cache `go vet ./...` on the
-//      module when go is on PATH.
+//      module when go is on PATH. These runs and the servers above check with the rules alone
+//      (--no-cc; no C compiler for the server), so the figures compare across versions; one
+//      more cgo-lint run shows the default, with the C compiler.
+//   5. The C compiler in the editor: the article's app package (test/fixtures/…/
+//      article-note-above-cgo); each edit changes the preamble (a new C comment), and the time
+//      is from didChange to the diagnostics of that version that hold gcc's error, with the
+//      shipped debounce and with none.
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -77,12 +83,15 @@ function module(root, files, cgo = true) {
   return paths;
 }
 
+/** The server's environment without a C compiler: `go env CC` then names one that is not there. */
+const noCompiler = { CC: 'cgo-bench-no-compiler' };
+
 class Server {
-  constructor(debounceMs) {
+  constructor(debounceMs, env = noCompiler) {
     this.memoryLog = path.join(tmp, `memory-${Math.random().toString(36).slice(2)}.jsonl`);
     this.child = spawn(process.execPath, ['--expose-gc', '--require', gcHook, serverJs, '--stdio'], {
       stdio: ['pipe', 'pipe', 'inherit'],
-      env: { ...process.env, CGO_BENCH_MEMORY_LOG: this.memoryLog },
+      env: { ...process.env, ...env, CGO_BENCH_MEMORY_LOG: this.memoryLog },
     });
     this.connection = rpc.createMessageConnection(new rpc.StreamMessageReader(this.child.stdout), new rpc.StreamMessageWriter(this.child.stdin));
     this.connection.onRequest('workspace/configuration', (params) => params.items.map(() => ({})));
@@ -318,10 +327,11 @@ function cliThroughput() {
   const runs = { oneThread: [], twoThreads: [], noCgo: [] };
   // Interleaved, so a noisy moment hurts every variant alike.
   for (let i = 0; i < 7; i++) {
-    runs.oneThread.push(...timeCli(root, [], 1));
-    runs.twoThreads.push(...timeCli(root, ['--jobs', '2'], 1));
-    runs.noCgo.push(...timeCli(plainRoot, [], 1));
+    runs.oneThread.push(...timeCli(root, ['--no-cc'], 1));
+    runs.twoThreads.push(...timeCli(root, ['--no-cc', '--jobs', '2'], 1));
+    runs.noCgo.push(...timeCli(plainRoot, ['--no-cc'], 1));
   }
+  runs.withCompiler = timeCli(root, [], 3);
   const goVetRuns = [];
   if (spawnSync('go', ['version']).status === 0) {
     for (let i = 0; i < 3; i++) {
@@ -364,6 +374,47 @@ function realWorld() {
   return { files: files.length, packages: collected.packages.length, lintMs, readMs, findings };
 }
 
+/** Edit → gcc's diagnostics on the article's app package, `edits` times, each a new preamble text. */
+async function compilerLatency(debounceMs, edits = 20) {
+  const root = path.join(tmp, `article-${debounceMs}`);
+  fs.cpSync(path.join(repo, 'test', 'fixtures', 'preamble-comment-bleed', 'article-note-above-cgo'), root, { recursive: true });
+  const file = path.join(root, 'app', 'app.go');
+  const text = fs.readFileSync(file, 'utf8');
+  const line = text.split('\n').findIndex((l) => l.startsWith('// void initial_setup();'));
+  const uri = pathToFileURL(file).href;
+  const child = spawn(process.execPath, [serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const connection = rpc.createMessageConnection(new rpc.StreamMessageReader(child.stdout), new rpc.StreamMessageWriter(child.stdin));
+  const waiting = new Map();
+  connection.onNotification('textDocument/publishDiagnostics', (params) => {
+    if (params.uri !== uri || !params.diagnostics.some((d) => d.source === 'cgo (gcc)')) return;
+    waiting.get(params.version)?.();
+  });
+  connection.onRequest('workspace/configuration', (params) => params.items.map(() => ({})));
+  connection.onRequest(() => null);
+  connection.onNotification(() => undefined);
+  connection.listen();
+  await connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: { workspace: { configuration: true } }, initializationOptions: { debounceMs } });
+  connection.sendNotification('initialized', {});
+  const compiled = (version) => new Promise((resolve) => waiting.set(version, resolve));
+  let done = compiled(1);
+  connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'go', version: 1, text } });
+  await done;
+  const times = [];
+  const lineEnd = '// void initial_setup();'.length;
+  for (let version = 2; version < 2 + edits; version++) {
+    const start = performance.now();
+    done = compiled(version);
+    const range = { start: { line, character: lineEnd }, end: { line, character: lineEnd + (version === 2 ? 0 : ` /* ${version - 1} */`.length) } };
+    connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range, text: ` /* ${version} */` }] });
+    await done;
+    times.push(performance.now() - start);
+  }
+  await connection.sendRequest('shutdown');
+  connection.sendNotification('exit');
+  await new Promise((resolve) => child.once('exit', resolve));
+  return times;
+}
+
 const machine = { cores: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, memoryGb: Math.round(os.totalmem() / 2 ** 30) };
 const edits = await editLatency();
 const wide = await widePackage();
@@ -372,6 +423,7 @@ const mem = await memory();
 const soaked = await soak();
 const cli = cliThroughput();
 const real = realWorld();
+const compiler = { debounced: await compilerLatency(defaultDebounceMs), immediate: await compilerLatency(0) };
 fs.rmSync(tmp, { recursive: true, force: true });
 
 /** The median over rounds of a figure computed per round. */
@@ -404,8 +456,11 @@ const rows = [
   real.skipped
     ? ['cgo-lint on the real-world gate', `skipped: ${real.skipped}`]
     : [`cgo-lint on the real-world gate, ${real.files} files in ${real.packages} packages (median of ${real.lintMs.length})`, `${ms(median(real.lintMs))}, ${real.findings} error/warning findings; reading the files alone ${ms(median(real.readMs))} (warm)`],
+  [`  cgo-lint with the C compiler (the default; median of ${cli.runs.withCompiler.length})`, ms(median(cli.runs.withCompiler))],
+  [`edit → gcc diagnostics, article app, ${compiler.debounced.length} edits (p50 / p95)`, `${ms(median(compiler.debounced))} / ${ms(percentile(compiler.debounced, 95))}`],
+  [`  without the ${defaultDebounceMs} ms debounce (p50 / p95)`, `${ms(median(compiler.immediate))} / ${ms(percentile(compiler.immediate, 95))}`],
 ];
 const width = Math.max(...rows.map(([k]) => k.length));
 for (const [k, v] of rows) process.stdout.write(`${k.padEnd(width)}  ${v}\n`);
 fs.mkdirSync(path.join(repo, 'bench'), { recursive: true });
-fs.writeFileSync(path.join(repo, 'bench', 'results.json'), `${JSON.stringify({ date: new Date().toISOString(), machine, edits, widePackage: wide, typing: typed, memory: mem, soak: soaked, cli, realWorld: real }, null, 2)}\n`);
+fs.writeFileSync(path.join(repo, 'bench', 'results.json'), `${JSON.stringify({ date: new Date().toISOString(), machine, edits, widePackage: wide, typing: typed, memory: mem, soak: soaked, cli, realWorld: real, compiler }, null, 2)}\n`);

@@ -15,10 +15,12 @@
 //   CGO_CFLAGS defaults to "-O2 -g"), which prints the warnings. So: errors, else warnings.
 // - The preamble is preceded by `#line N "<abs path of the .go file>"`, N the line of the
 //   comment's first line (ast.go, ParseGo): gcc's lines count preamble lines from there.
-// With -fsyntax-only gcc skips code generation, so warnings of its optimisers
-// (-Wmaybe-uninitialized, -Wstringop-overflow, …) are not seen: fewer warnings, never others.
+// Compiled to assembly thrown away (`-S -o /dev/null`), not `-fsyntax-only`: gcc 12 gives some
+// of the warnings go build prints only when it generates code (-Wunused-function, "defined but
+// not used", and its optimisers' -Wmaybe-uninitialized and friends).
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { hostTarget, type BuildTarget } from './constraints';
 import { cText } from './directives';
@@ -215,7 +217,9 @@ export function compileUnits(pkg: CgoPackage, flags: PackageFlags, compiler: CCo
     ...compiler.envCFlags,
     ...flags.CFLAGS,
     // Ours come last, so that nothing of the user's undoes them.
-    '-fsyntax-only',
+    '-S',
+    '-o',
+    os.devNull,
     '-x',
     'c',
     '-fdiagnostics-color=never',
@@ -388,7 +392,8 @@ export function unitResult(unit: CompileUnit, stderr: string, source: CompilerSo
     }
     return out;
   };
-  const hasErrors = diagnostics.some((d) => d.severity === 'error');
+  // Our own lines fail for names that are types (`C.size_t(n)` looks like a call): not the user's errors.
+  const hasErrors = diagnostics.some((d) => d.severity === 'error' && !generatedFiles.has(d.file));
   const findings: CompilerFinding[] = [];
   const errorLines = new Set<number>();
   const systemHeaderLines = new Set<number>();
@@ -650,8 +655,8 @@ function onPath(command: string, env: NodeJS.ProcessEnv): boolean {
 
 /**
  * Where the compiler ran over a whole preamble, it is the judge of preamble-comment-bleed: a
- * finding it does not confirm (no compiler error on its line, or where the compiler noticed
- * the run of non-C lines ending, on the line after) is dropped.
+ * finding it does not confirm is dropped. Confirmed: a compiler error on its line, or, for the
+ * last line of non-C text, on the line after (where gcc finds what the prose lacks, `;`).
  */
 export function confirmedByCompiler<F extends { file: string; start: number; rule?: string }>(findings: F[], results: UnitResult[], lineOf: (file: string, offset: number) => number): F[] {
   const judged = new Map(results.filter((r) => r.complete).map((r) => [r.file, new Set(r.errorLines)]));
@@ -666,11 +671,8 @@ export function confirmedByCompiler<F extends { file: string; start: number; rul
     const errors = judged.get(f.file);
     if (f.rule !== 'preamble-comment-bleed' || !errors) return true;
     const lines = bleedLines.get(f.file) as Set<number>;
-    let line = lineOf(f.file, f.start);
-    let first = line;
-    while (lines.has(first - 1)) first--;
-    for (line = first; lines.has(line); line++) if (errors.has(line)) return true;
-    return errors.has(line);
+    const line = lineOf(f.file, f.start);
+    return errors.has(line) || (!lines.has(line + 1) && errors.has(line + 1));
   });
 }
 
