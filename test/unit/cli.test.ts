@@ -27,12 +27,27 @@ const detached = 'package app\n\n/*\nvoid initial_setup(){}\n*/\n\nimport "C"\n'
 
 test('text output, like go vet, and exit status 1 on errors', () => {
   const root = tree({ 'app/app.go': note, 'app/cfuncs.go': detached });
-  const { status, stdout } = run(['./app'], root);
+  const { status, stdout } = run(['--no-cc', './app'], root);
   assert.equal(status, 1);
   const lines = stdout.trim().split('\n');
   assert.equal(lines.length, 2);
   assert.match(lines[0], /^app\/app\.go:3:4: error: .*NOTE: Do not use -Wall.* \[preamble-comment-bleed\]$/);
   assert.match(lines[1], /^app\/cfuncs\.go:3:1: error: .* \[preamble-detached\]$/);
+});
+
+const gcc = spawnSync('gcc', ['--version']).status === 0;
+
+test('the C compiler by default: gcc\'s own error at the .go line and column, [cgo (gcc)], no fixes; --cc on threads too', { skip: gcc ? false : 'gcc not found' }, () => {
+  const root = tree({ 'app/app.go': note, 'app/cfuncs.go': detached });
+  const { status, stdout } = run(['./app'], root);
+  assert.equal(status, 1);
+  const lines = stdout.trim().split('\n');
+  assert.equal(lines.length, 3, stdout);
+  assert.match(lines[0], /^app\/app\.go:3:4: error: .*NOTE: Do not use -Wall.* \[preamble-comment-bleed\]$/);
+  assert.equal(lines[1], "app/app.go:3:8: error: expected '=', ',', ';', 'asm' or '__attribute__' before ':' token [cgo (gcc)]");
+  assert.match(lines[2], /^app\/cfuncs\.go:3:1: error: .* \[preamble-detached\]$/);
+  const json = JSON.parse(run(['--cc', '--jobs', '2', '--format', 'json', './app'], root).stdout) as { rule: string; fixes: unknown[] }[];
+  assert.deepEqual(json.map((d) => [d.rule, d.fixes.length]), [['preamble-comment-bleed', 2], ['cgo (gcc)', 0], ['preamble-detached', 1]]);
 });
 
 test('json output: fields, byte columns after non-ASCII text, fixes', () => {
@@ -52,7 +67,7 @@ test('json output: fields, byte columns after non-ASCII text, fixes', () => {
 
 test('sarif output is SARIF 2.1.0 with rules and UTF-16 regions', () => {
   const root = tree({ 'a.go': 'package p\n\n// NOTE caf\u00e9: x\n// #include <stdio.h>\nimport "C"\n' });
-  const { stdout } = run(['--format', 'sarif', '.'], root);
+  const { stdout } = run(['--no-cc', '--format', 'sarif', '.'], root);
   const log = JSON.parse(stdout);
   assert.equal(log.version, '2.1.0');
   const runLog = log.runs[0];
@@ -143,8 +158,8 @@ test('--jobs: worker threads report exactly what one thread reports, in the same
   }
   files['p7/bin.go'] = 'package app\u0000';
   const root = tree(files);
-  const one = run(['--format', 'json', '.'], root);
-  const many = run(['--format', 'json', '--jobs', '3', '.'], root);
+  const one = run(['--no-cc', '--format', 'json', '.'], root);
+  const many = run(['--no-cc', '--format', 'json', '--jobs', '3', '.'], root);
   assert.equal(one.status, 1);
   assert.equal((JSON.parse(one.stdout) as unknown[]).length, 27);
   assert.deepEqual([many.status, many.stdout, many.stderr], [one.status, one.stdout, one.stderr]);
