@@ -25,7 +25,7 @@ import * as path from 'node:path';
 import { hostTarget, type BuildTarget } from './constraints';
 import { cText } from './directives';
 import type { CompilerFinding, CompilerSource, RelatedLocation } from './findings';
-import { goGetenv } from './flags';
+import { goGetenv } from './goGetenv';
 import { includeDirs } from './headers';
 import type { CgoFile, CgoPackage, PackageFlags } from './package';
 import type { PkgConfig } from './pkgconfig';
