@@ -109,7 +109,7 @@ test('-Wall: a static function Go calls is used (cgo\'s wrapper calls it); one n
 test('the compiler overrules preamble-comment-bleed where it compiles the line, and confirms it where it fails', { skip }, async () => {
   const { confirmedByCompiler } = await import('../../server/src/cgo/compiler');
   // A macro the C grammar cannot parse, but gcc can: C that builds.
-  const builds = 'package p\n\n// #define API\n// API int twice(int x);\n// TODO\n// int twice(int x) { return 2 * x; }\nimport "C"\n\nvar _ = C.twice\n';
+  const builds = 'package p\n\n// #define API\n// API int twice(int x);\n//\n// TODO\n// int twice(int x) { return 2 * x; }\nimport "C"\n\nvar _ = C.twice\n';
   const { rules, results } = await compiled({ 'p.go': builds });
   const bleed = rules.filter((f) => 'rule' in f && f.rule === 'preamble-comment-bleed');
   assert.ok(bleed.length > 0, 'the static rule flags the TODO line');
