@@ -174,32 +174,35 @@ export interface UnitResult {
   headers: { path: string; mtimeMs: number }[];
 }
 
-/** The arguments cmd/go's compilerCmd gives for the target's architecture (gccArchArgs, amd64 and friends). */
-function archArgs(goarch: string): string[] {
-  switch (goarch) {
-    case 'amd64':
-    case 'ppc64':
-    case 'ppc64le':
-    case 's390x':
-      return ['-m64'];
+/**
+ * cmd/go's gccArchArgs (exec.go, Go 1.26.8) for the hosts a compiler here builds for; the MIPS
+ * ones, which depend on GOMIPS, are left out.
+ */
+function archArgs(target: BuildTarget): string[] {
+  const darwin = target.goos === 'darwin';
+  switch (target.goarch) {
     case '386':
       return ['-m32'];
+    case 'amd64':
+      return darwin ? ['-arch', 'x86_64', '-m64'] : ['-m64'];
+    case 'arm64':
+      return darwin ? ['-arch', 'arm64'] : [];
     case 'arm':
       return ['-marm'];
-    case 'mips64':
-    case 'mips64le':
-      return ['-mabi=64'];
-    case 'mips':
-    case 'mipsle':
-      return ['-mabi=32'];
+    case 's390x':
+      return ['-m64', '-march=z13'];
+    case 'loong64':
+      return ['-mabi=lp64d'];
+    case 'ppc64':
+      return target.goos === 'aix' ? ['-maix64'] : [];
     default:
       return [];
   }
 }
 
 /**
- * The compile units of a package: one per included non-test file with a preamble, compiled
- * with the package's flags. Undefined pieces (no preamble) are left out.
+ * The compile units of a package: one per non-test file the target builds that has a
+ * preamble, each compiled with the package's flags.
  */
 export function compileUnits(pkg: CgoPackage, flags: PackageFlags, compiler: CCompiler, pkgConfigCFlags: string[]): CompileUnit[] {
   const target: BuildTarget = pkg.target;
@@ -209,7 +212,7 @@ export function compileUnits(pkg: CgoPackage, flags: PackageFlags, compiler: CCo
     '-I',
     pkg.dir,
     ...(target.goos === 'windows' ? ['-mthreads'] : ['-fPIC', '-pthread']),
-    ...archArgs(target.goarch),
+    ...archArgs(target),
     '-fmessage-length=0',
     ...compiler.envCppFlags,
     ...flags.CPPFLAGS,
