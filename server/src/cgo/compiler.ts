@@ -26,7 +26,8 @@ import { hostTarget, type BuildTarget } from './constraints';
 import { cText } from './directives';
 import type { CompilerFinding, CompilerSource, RelatedLocation } from './findings';
 import { goGetenv } from './goGetenv';
-import { includeDirs } from './headers';
+import { readRegularFile } from './files';
+import { includeDirs, maxHeaderBytes } from './headers';
 import type { CgoFile, CgoPackage, PackageFlags } from './package';
 import type { PkgConfig } from './pkgconfig';
 import { toSource, toSourceEnd, type Preamble } from './preamble';
@@ -522,6 +523,7 @@ export class PreambleCompiler {
   async compile(unit: CompileUnit, compiler: CCompiler, readText: (file: string) => string | undefined, signal?: AbortSignal): Promise<UnitResult | undefined> {
     const hit = this.cached(unit, compiler, readText);
     if (hit) return hit;
+    if (!includesEnd(unit)) return undefined;
     await this.slot();
     try {
       if (signal?.aborted || !this.options.mayRun()) return undefined;
@@ -625,6 +627,36 @@ export class PreambleCompiler {
       child.stdin.end(input);
     });
   }
+}
+
+const includeLine = /^[ \t]*#[ \t]*include[ \t]*([<"])([^>"\n]+)[>"]/gm;
+
+/**
+ * Whether every project header the unit includes is a file a compiler reads to its end: gcc
+ * would block on a FIFO or /dev/stdin, and read /dev/zero or a sparse file of gigabytes for as
+ * long as it is let. Found as gcc finds them (the includer's directory for "…", then the
+ * package directory and -I flags; system directories are the compiler's own), each read as
+ * the include reader reads headers (regular files, bounded).
+ */
+function includesEnd(unit: CompileUnit): boolean {
+  const seen = new Set<string>();
+  const pending: { text: string; dir: string; depth: number }[] = unit.preambles.map(({ preamble }) => ({ text: cText(preamble), dir: path.dirname(unit.file.path), depth: 0 }));
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    for (const [, delimiter, name] of next.text.matchAll(includeLine)) {
+      const candidates = path.isAbsolute(name) ? [name] : (delimiter === '"' ? [next.dir, ...unit.projectDirs] : unit.projectDirs).map((dir) => path.join(dir, name));
+      for (const candidate of candidates) {
+        if (seen.has(candidate)) break;
+        const read = readRegularFile(candidate, maxHeaderBytes);
+        if (!read.ok && read.reason === 'no such file') continue;
+        if (!read.ok) return false;
+        seen.add(candidate);
+        if (seen.size > 200) return false;
+        if (next.depth < 16) pending.push({ text: read.data.toString('utf8'), dir: path.dirname(candidate), depth: next.depth + 1 });
+        break;
+      }
+    }
+  }
+  return true;
 }
 
 function cacheKey(unit: CompileUnit, compiler: CCompiler): string {
