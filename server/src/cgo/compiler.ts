@@ -164,8 +164,6 @@ export interface RawDiagnostic {
 
 export interface UnitResult {
   file: string;
-  /** The compiler's diagnostics as printed (for the oracle's comparison with go build). */
-  diagnostics: RawDiagnostic[];
   findings: CompilerFinding[];
   /** Whether the compiler read the whole preamble (no fatal error stopped it). */
   complete: boolean;
@@ -446,7 +444,6 @@ export function unitResult(unit: CompileUnit, stderr: string, source: CompilerSo
   }
   return {
     file: goPath,
-    diagnostics,
     findings,
     complete: !diagnostics.some((d) => d.fatal),
     errorLines: [...errorLines].sort((a, b) => a - b),
@@ -482,8 +479,6 @@ export class PreambleCompiler {
   private readonly queue: (() => void)[] = [];
   /** Per compile (command line + input), the last result and the headers it read. */
   private readonly cache = new TextKeyedCache<{ result?: Omit<UnitResult, 'findings'> & { stderr: string } }>(8 * 1024 * 1024);
-  /** Processes started, for tests and logs. */
-  started = 0;
 
   constructor(private readonly options: CompilerOptions) {
     this.env = options.env ?? process.env;
@@ -600,7 +595,6 @@ export class PreambleCompiler {
   ): Promise<{ code: number | null; stdout: string; stderr: string } | undefined> {
     if (!this.options.mayRun() || signal?.aborted) return Promise.resolve(undefined);
     return new Promise((resolve) => {
-      this.started++;
       // English messages ("error:", "warning:") whatever the user's locale.
       const child = spawn(command, args, { cwd: cwd && isDirectory(cwd) ? cwd : undefined, env: { ...this.env, ...extraEnv, LC_ALL: 'C', TERM: 'dumb' }, stdio: 'pipe', windowsHide: true });
       let stdout = '';
