@@ -108,13 +108,13 @@ test('-Wall: a static function Go calls is used (cgo\'s wrapper calls it); one n
 
 test('the compiler overrules preamble-comment-bleed where it compiles the line, and confirms it where it fails', { skip }, async () => {
   const { confirmedByCompiler } = await import('../../server/src/cgo/compiler');
-  // A macro the C grammar cannot parse, but gcc can: C that builds.
-  const builds = 'package p\n\n// #define API\n// API int twice(int x);\n//\n// TODO\n// int twice(int x) { return 2 * x; }\nimport "C"\n\nvar _ = C.twice\n';
-  const { rules, results } = await compiled({ 'p.go': builds });
-  const bleed = rules.filter((f) => 'rule' in f && f.rule === 'preamble-comment-bleed');
-  assert.ok(bleed.length > 0, 'the static rule flags the TODO line');
-  const lines = builds.split('\n');
-  const lineOf = (_file: string, offset: number): number => builds.slice(0, offset).split('\n').length - 1;
-  const kept = confirmedByCompiler(bleed, results, lineOf);
-  assert.deepEqual(kept.map((f) => lines[lineOf('', f.start)]), ['// TODO'], 'only the line gcc rejects stays');
+  const text = 'package p\n\n// #define API\n// API int twice(int x);\n//\n// NOTE: keep this short.\n// int twice(int x) { return 2 * x; }\nimport "C"\n\nvar _ = C.twice\n';
+  const { results, dir } = await compiled({ 'p.go': text });
+  const file = path.join(dir, 'p.go');
+  const lines = text.split('\n');
+  const lineOf = (_file: string, offset: number): number => text.slice(0, offset).split('\n').length - 1;
+  // A finding on each: the macro line gcc compiles, and the note it rejects.
+  const findings = ['// API int twice', '// NOTE'].map((line) => ({ rule: 'preamble-comment-bleed', file, start: text.indexOf(line) + 3 }));
+  const kept = confirmedByCompiler(findings, results, lineOf);
+  assert.deepEqual(kept.map((f) => lines[lineOf(file, f.start)]), ['// NOTE: keep this short.'], 'only the line gcc rejects stays');
 });
