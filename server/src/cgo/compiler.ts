@@ -684,17 +684,29 @@ function onPath(command: string, env: NodeJS.ProcessEnv): boolean {
 
 /**
  * Where the compiler ran over a whole preamble, it is the judge of preamble-comment-bleed: a
- * finding it does not confirm is dropped. Confirmed: a compiler error on its line, or on the
- * next one, where gcc meets what the text before lacks (`/**` then ` * #include`: "stray '#'"
- * on the second line; prose then C: "expected ';' before 'int'" on the C line).
+ * finding it does not confirm is dropped. Lines of non-C text next to each other stand or fall
+ * together, as gcc reports such text once and then skips what follows while it recovers (a
+ * three-line licence: one error, on its first line). Confirmed: a compiler error on one of
+ * them or on the line after them, where gcc meets what the text lacks (`/**` then
+ * ` * #include`: "stray '#'" on the second line).
  */
 export function confirmedByCompiler<F extends { file: string; start: number; rule?: string }>(findings: F[], results: UnitResult[], lineOf: (file: string, offset: number) => number): F[] {
   const judged = new Map(results.filter((r) => r.complete).map((r) => [r.file, new Set(r.errorLines)]));
+  const bleedLines = new Map<string, Set<number>>();
+  for (const f of findings) {
+    if (f.rule !== 'preamble-comment-bleed' || !judged.has(f.file)) continue;
+    const lines = bleedLines.get(f.file) ?? new Set<number>();
+    lines.add(lineOf(f.file, f.start));
+    bleedLines.set(f.file, lines);
+  }
   return findings.filter((f) => {
     const errors = judged.get(f.file);
     if (f.rule !== 'preamble-comment-bleed' || !errors) return true;
-    const line = lineOf(f.file, f.start);
-    return errors.has(line) || errors.has(line + 1);
+    const lines = bleedLines.get(f.file) as Set<number>;
+    let line = lineOf(f.file, f.start);
+    while (lines.has(line - 1)) line--;
+    for (; lines.has(line); line++) if (errors.has(line)) return true;
+    return errors.has(line);
   });
 }
 
