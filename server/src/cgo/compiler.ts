@@ -27,7 +27,7 @@ import { cText } from './directives';
 import type { CompilerFinding, CompilerSource, RelatedLocation } from './findings';
 import { goGetenv } from './goGetenv';
 import { readRegularFile } from './files';
-import { includeDirs, maxHeaderBytes } from './headers';
+import { includeDirs, maxHeaderBytes } from './cpp';
 import type { CgoFile, CgoPackage, PackageFlags } from './package';
 import type { PkgConfig } from './pkgconfig';
 import { toSource, toSourceEnd, type Preamble } from './preamble';

@@ -19,7 +19,7 @@ import { predefinedMacros, targetMacroNames, type PredefinedValue } from './pred
 export type ReadText = (file: string) => string | undefined;
 
 /** Larger headers are not read: their declarations would cost more than they tell. */
-const maxHeaderBytes = 4 * 1024 * 1024;
+export const maxHeaderBytes = 4 * 1024 * 1024;
 
 /** A header from disk: a regular file of at most maxHeaderBytes, else undefined (as if absent). */
 export const readTextFromDisk: ReadText = (file) => {
