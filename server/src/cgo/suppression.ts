@@ -2,7 +2,8 @@
 // findings of all rules, after they ran; a malformed or unused suppression is itself reported.
 //
 // Accepted spellings (docs/suppression.md):
-// - in Go code: `//cgo-lint:ignore RULE[,RULE] reason` on the line above the finding, and
+// - in Go code: `//cgo-lint:ignore RULE[,RULE] reason` on the line above the finding (or on its
+//   own line), and
 //   `//cgo-lint:file-ignore RULE[,RULE] reason` anywhere in the file; no space after `//`, as
 //   for Go's own directives.
 // - as a C comment, which is what a line of the preamble must be (cmd/cgo hands every line of
@@ -60,7 +61,9 @@ export function applySuppressions(
     let suppressed = false;
     for (const directive of directives) {
       if (!directive.rules.includes(finding.rule as RuleId)) continue;
-      if (directive.fileWide || directive.line + 1 === line) {
+      // The line above, or the finding's own line: a finding on a comment group (preamble-detached)
+      // starts at its first comment, which the suppression written above it has become.
+      if (directive.fileWide || directive.line + 1 === line || directive.line === line) {
         directive.used.add(finding.rule as RuleId);
         suppressed = true;
       }
@@ -208,6 +211,8 @@ function removeFix(file: CgoFile, directive: Directive, rule: RuleId): Fix {
  * line, in the spelling that line's place needs. Above a line of the preamble, or above the
  * `import "C"` its doc comment attaches to, the new line joins the preamble, so it is a C
  * comment; inside a `/* *\/` preamble it is a C line comment; elsewhere, Go's directive form.
+ * Above a comment cgo ignores (preamble-detached), also the C form: the new line joins that
+ * comment, which is C and becomes the preamble once it is attached.
  */
 export function ignoreInsert(file: CgoFile, rule: RuleId, offset: number): SuppressionInsert {
   const lines = file.lines;
@@ -223,6 +228,7 @@ export function ignoreInsert(file: CgoFile, rule: RuleId, offset: number): Suppr
     }
     if (line === lines.lineOf(imp.spec.start) || (imp.specCount === 1 && line === lines.lineOf(imp.decl.start))) return insert('// // ');
     for (const ignored of imp.ignored) {
+      if (line === ignored.group.startLine) return insert('// // ');
       const comment = ignored.group.comments.find((c) => c.block && c.startLine < line && line <= c.endLine);
       if (comment) return insert('// ');
     }
