@@ -58,7 +58,7 @@ let watchFiles = false;
 let trusted = true;
 
 connection.onInitialize(async (params): Promise<InitializeResult> => {
-  const options = (params.initializationOptions ?? {}) as { debounceMs?: unknown; goplsRuns?: unknown };
+  const options = (params.initializationOptions ?? {}) as { debounceMs?: unknown; goplsRuns?: unknown; ignoreCommand?: unknown };
   const capabilities = params.capabilities;
   const pull = capabilities.textDocument?.diagnostic !== undefined;
   const refreshSupported = capabilities.workspace?.diagnostics?.refreshSupport === true;
@@ -141,6 +141,7 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
       exists: (uri) => workspace.exists(uri),
       documentChanges,
       createFiles,
+      ignoreCommand: typeof options.ignoreCommand === 'string' ? options.ignoreCommand : undefined,
     }),
   );
   if (pull) {
