@@ -5,6 +5,7 @@
 // (textDocument/publishDiagnostics), depending on what it supports.
 import * as path from 'node:path';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
+import type { BuildTarget } from '../cgo/constraints';
 import { ParseTimeoutError, type Engine } from '../cgo/engine';
 import { mayImportC } from '../cgo/files';
 import type { Finding } from '../cgo/findings';
@@ -23,8 +24,19 @@ export interface DiagnosticsDelivery {
   publish(uri: string, version: number | undefined, diagnostics: Diagnostic[]): void;
   /** Asks a pulling client to pull again (workspace/diagnostic/refresh); undefined when unsupported. */
   refresh: (() => void) | undefined;
-  /** Tells the client how many .go files with import "C" the checked packages hold. */
-  status(cgoFiles: number): void;
+  /** Tells the client what the server is doing and what it has checked (the status item). */
+  status(status: AnalysisStatus): void;
+}
+
+export interface AnalysisStatus {
+  state: 'analysing' | 'ready';
+  /** Packages checked since start, and the .go files with import "C" they hold. */
+  packages: number;
+  cgoFiles: number;
+  /** GOOS/GOARCH of the last check. */
+  target: string | undefined;
+  /** The last check: its package directory, files, findings and time. */
+  last: { dir: string; files: number; findings: number; ms: number } | undefined;
 }
 
 export interface AnalyzerOptions {
@@ -32,7 +44,7 @@ export interface AnalyzerOptions {
   ruleDocsDir: string;
   /** The client runs gopls too (VS Code with the Go extension): see reportedByGopls. */
   goplsRuns: boolean;
-  log: { error(message: string): void; warn(message: string): void };
+  log: { error(message: string): void; warn(message: string): void; info(message: string): void };
   /** The local go command's answer (trusted workspaces), for which Go release to answer for. */
   localGo(): LocalGo | undefined;
 }
@@ -50,6 +62,8 @@ interface StoredResult extends DocumentResult {
 
 /** How long the server must have had nothing to do before it parses trees ahead of time. */
 const quietMs = 300;
+/** Checks shorter than this never show "analysing": a keystroke's check would only flicker. */
+const analysingShownAfterMs = 250;
 
 /** Whether the file imports "C" (the scan reads only the file's head). */
 function importsC(text: string): boolean {
@@ -85,7 +99,10 @@ export class Analyzer {
   private disposed = false;
   /** Files with import "C", per package checked, for the status item. */
   private readonly cgoFilesByPackage = new Map<string, number>();
-  private reportedCgoFiles = -1;
+  private lastCheck: AnalysisStatus['last'];
+  private lastTarget: string | undefined;
+  private reportedStatus = '';
+  private analysingTimer: NodeJS.Timeout | undefined;
   /**
    * Opened documents whose Go tree is parsed when no check is due. The checks seldom need it,
    * but hovers, definitions and completions in Go code do, and the first full parse of a long
@@ -168,6 +185,7 @@ export class Analyzer {
   dispose(): void {
     this.disposed = true;
     clearTimeout(this.idleTimer);
+    clearTimeout(this.analysingTimer);
     for (const cancel of this.timers.values()) cancel();
     this.timers.clear();
     this.due.clear();
@@ -210,6 +228,7 @@ export class Analyzer {
   private async pump(): Promise<void> {
     if (this.pumping) return;
     this.pumping = true;
+    this.analysingTimer = setTimeout(() => this.sendStatus('analysing'), analysingShownAfterMs);
     try {
       for (let key = first(this.due); key !== undefined && !this.disposed; key = first(this.due)) {
         this.due.delete(key);
@@ -226,7 +245,9 @@ export class Analyzer {
       }
     } finally {
       this.pumping = false;
+      clearTimeout(this.analysingTimer);
     }
+    if (!this.disposed) this.sendStatus('ready');
     clearTimeout(this.idleTimer);
     this.idleTimer = setTimeout(() => this.parseTreesWhileIdle(), quietMs).unref();
   }
@@ -263,12 +284,21 @@ export class Analyzer {
     let diagnostics = new Map<string, Diagnostic[]>();
     if (settings.enable && open.length > 0) {
       try {
+        const started = performance.now();
         const pkg = this.workspace.load(key);
-        this.countCgoFiles(key, pkg);
+        const cgoFiles = this.countCgoFiles(key, pkg);
         // Only open files are reported; closed ones need no ranges.
         const openPaths = new Set(pkg.files.filter((file) => file.version !== null).map((file) => file.path));
-        const findings = this.check(pkg, settings).filter((finding) => openPaths.has(finding.file));
+        const { findings: all, target } = this.check(pkg, settings);
+        const findings = all.filter((finding) => openPaths.has(finding.file));
         diagnostics = toDiagnostics(findings, pkg.files, this.options.ruleDocsDir, this.options.goplsRuns);
+        const ms = Math.round((performance.now() - started) * 10) / 10;
+        this.lastTarget = `${target.goos}/${target.goarch}`;
+        this.lastCheck = { dir: pkg.dir, files: pkg.files.length, findings: findings.length, ms };
+        this.options.log.info(
+          `checked ${pkg.dir} for ${this.lastTarget}: ${pkg.files.length} .go file${pkg.files.length === 1 ? '' : 's'} (${cgoFiles} with import "C"), ` +
+            `${findings.length} finding${findings.length === 1 ? '' : 's'} in open files, ${ms} ms`,
+        );
       } catch (error) {
         if (error instanceof ParseTimeoutError) {
           // Said where the user looks: a package left unchecked must not pass for a clean one.
@@ -290,29 +320,38 @@ export class Analyzer {
     }
   }
 
-  private countCgoFiles(key: string, pkg: LoadedPackage): void {
-    this.cgoFilesByPackage.set(key, pkg.files.filter((file) => importsC(file.text)).length);
-    let total = 0;
-    for (const count of this.cgoFilesByPackage.values()) total += count;
-    if (total !== this.reportedCgoFiles) {
-      this.reportedCgoFiles = total;
-      this.delivery.status(total);
-    }
+  /** Counts and returns the package's files with import "C". */
+  private countCgoFiles(key: string, pkg: LoadedPackage): number {
+    const count = pkg.files.filter((file) => importsC(file.text)).length;
+    this.cgoFilesByPackage.set(key, count);
+    return count;
   }
 
-  private check(pkg: LoadedPackage, settings: CgoSettings): Finding[] {
+  /** Sends the status when it says something new. */
+  private sendStatus(state: AnalysisStatus['state']): void {
+    let cgoFiles = 0;
+    for (const count of this.cgoFilesByPackage.values()) cgoFiles += count;
+    const status: AnalysisStatus = { state, packages: this.cgoFilesByPackage.size, cgoFiles, target: this.lastTarget, last: this.lastCheck };
+    const said = JSON.stringify(status);
+    if (said === this.reportedStatus) return;
+    this.reportedStatus = said;
+    this.delivery.status(status);
+  }
+
+  private check(pkg: LoadedPackage, settings: CgoSettings): { findings: Finding[]; target: BuildTarget } {
     const problem = targetProblem(resolveTarget(settings.goos || undefined, settings.goarch || undefined));
     if (problem && !this.reportedTargetProblems.has(problem)) {
       this.reportedTargetProblems.add(problem);
       this.options.log.warn(`cgo.goos/cgo.goarch: ${problem}; using the host's target`);
     }
     const { target } = packageTarget(settings, pkg.dir, pkg.readText, this.options.localGo());
-    return this.engine.checkPackage(pkg.dir, pkg.files, {
+    const findings = this.engine.checkPackage(pkg.dir, pkg.files, {
       target,
       severities: settings.rules,
       readText: pkg.readText,
       onInvalidFix: (message) => this.options.log.error(`cgo: ${message}`),
     });
+    return { findings, target };
   }
 
   private store(uri: string, version: number, settingsGeneration: number, diagnostics: Diagnostic[]): void {
