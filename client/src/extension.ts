@@ -92,7 +92,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     else if (analysis?.state === 'analysing') [status.text, words] = [`$(sync~spin) cgo: analysing${target}`, 'analysing'];
     else [status.text, words] = [`$(check) cgo: ready${target}`, 'ready'];
     const tooltip = new vscode.MarkdownString(`**cgo language server: ${words}**\n\n`);
-    if (analysis?.target) tooltip.appendMarkdown(`Target: ${analysis.target}\n\n`);
+    if (analysis?.target) tooltip.appendMarkdown(`Go release and target: ${analysis.target}\n\n`);
     if (analysis) {
       tooltip.appendText(`Checked ${plural(analysis.packages, 'package')} holding ${plural(analysis.cgoFiles, '.go file')} with import "C".`);
       tooltip.appendMarkdown('\n\n');

@@ -35,7 +35,7 @@ test('the README example prints what the README shows, and the fixed sample buil
   const steps = readmeSteps();
   assert.deepEqual(
     steps.map((s) => s.command.split(' ').slice(0, 3).join(' ')),
-    ['node dist/cli.js examples/cgo-pains/app', 'node dist/cli.js --fix', 'make -s -C'],
+    ['node dist/cli.js --go', 'node dist/cli.js --go', 'make -s -C'],
   );
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cgo-readme-'));
   try {

@@ -85,7 +85,7 @@ export function applySuppressions(
           file: file.path,
           start: directive.start,
           end: directive.end,
-          message: `This suppression is unused: no ${rule} finding ${where} for ${target.goos}/${target.goarch}. Remove it, unless another target needs it.`,
+          message: `This suppression is unused: no ${rule} finding ${where} for go1.${target.goMinor} ${target.goos}/${target.goarch}. Remove it, unless another target needs it.`,
           fixes: [removeFix(file, directive, rule)],
         });
       }

@@ -33,7 +33,7 @@ export interface AnalysisStatus {
   /** Packages checked since start, and the .go files with import "C" they hold. */
   packages: number;
   cgoFiles: number;
-  /** GOOS/GOARCH of the last check. */
+  /** The Go release and GOOS/GOARCH of the last check, e.g. "go1.26 linux/amd64". */
   target: string | undefined;
   /** The last check: its package directory, files, findings and time. */
   last: { dir: string; files: number; findings: number; ms: number } | undefined;
@@ -293,7 +293,7 @@ export class Analyzer {
         const findings = all.filter((finding) => openPaths.has(finding.file));
         diagnostics = toDiagnostics(findings, pkg.files, this.options.ruleDocsDir, this.options.goplsRuns);
         const ms = Math.round((performance.now() - started) * 10) / 10;
-        this.lastTarget = `${target.goos}/${target.goarch}`;
+        this.lastTarget = `go1.${target.goMinor} ${target.goos}/${target.goarch}`;
         this.lastCheck = { dir: pkg.dir, files: pkg.files.length, findings: findings.length, ms };
         this.options.log.info(
           `checked ${pkg.dir} for ${this.lastTarget}: ${pkg.files.length} .go file${pkg.files.length === 1 ? '' : 's'} (${cgoFiles} with import "C"), ` +
