@@ -36,12 +36,17 @@ test('the page holds no picture or link the extension view would drop', () => {
 
 test('the screenshots are in the walkthrough, which shows them from the extension folder', () => {
   const media = manifest.contributes.walkthroughs.flatMap((w) => w.steps.map((s) => s.media.image ?? s.media.markdown ?? ''));
-  for (const file of media) assert.ok(fs.existsSync(path.join(repoRoot, file)), `${file} is missing`);
+  const packaged = fs.readFileSync(path.join(repoRoot, '.vscodeignore'), 'utf8');
+  for (const file of media) {
+    assert.ok(fs.existsSync(path.join(repoRoot, file)), `${file} is missing`);
+    // Packaged at its own path (the page itself is renamed to readme.md by vsce).
+    assert.ok(file.startsWith('docs/images/') || file.startsWith('docs/rules/'), `${file} is not in the .vsix at that path`);
+  }
   assert.deepEqual(
     fs.readdirSync(path.join(repoRoot, 'docs', 'images')).map((name) => `docs/images/${name}`).filter((image) => !media.includes(image)),
     [],
     'a screenshot no step shows',
   );
-  const packaged = fs.readFileSync(path.join(repoRoot, '.vscodeignore'), 'utf8');
   assert.match(packaged, /^!docs\/images\/\*\.png$/m);
+  assert.match(packaged, /^!docs\/rules\/\*\.md$/m);
 });
