@@ -134,6 +134,9 @@ test('"Ignore here" silences exactly its finding, in Go code, // and /* */ pream
     { text: 'package p\n\n/*\nvoid initial_setup(){}\n*/\n\nimport "C"\n' },
     { name: 'a_test.go', text: 'package p\n\nimport "testing"\nimport "C"\n\nfunc TestX(t *testing.T) { _ = C.int(0) }\n' },
     { name: 'a_test.go', text: 'package p\n\nimport "testing"\n\n// #include <stdio.h>\nimport "C"\n\nfunc TestX(t *testing.T) { _ = C.int(0) }\n' },
+    // CRLF line ends: the new line ends the same way.
+    { text: 'package p\r\n\r\n/*\r\nThis wraps libfoo for Go.\r\n#include <stdio.h>\r\n*/\r\nimport "C"\r\n' },
+    { text: note('').replace(/\n/g, '\r\n') },
   ];
   for (const { name, text } of cases) {
     const before = await check(text, undefined, name);
