@@ -189,7 +189,7 @@ async function runCommand(title) {
   await input.waitFor({ state: 'hidden', timeout: 15_000 });
 }
 
-test('the extension in a real VS Code: squiggle, Problems, hover, quick fix, restart', { timeout: 240_000 }, async (t) => {
+test('the extension in a real VS Code: squiggle, Problems, hover, quick fix, restart, rule doc, Ignore here', { timeout: 300_000 }, async (t) => {
   try {
     await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
@@ -281,6 +281,43 @@ test('the extension in a real VS Code: squiggle, Problems, hover, quick fix, res
       await page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 60_000 });
       await status.waitFor({ timeout: 15_000 });
       await screenshot('restarted');
+    });
+
+    await step(t, 'the rule\'s link in the Problems panel opens its doc rendered, in VS Code', async () => {
+      await page.keyboard.press('Control+Shift+M');
+      const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'preamble-comment-bleed' }).first();
+      await row.waitFor({ timeout: 30_000 });
+      await row.locator('a', { hasText: 'preamble-comment-bleed' }).first().click();
+      // The markdown preview's tab, not the .md file opened as text.
+      await page.locator('.tabs-container .tab', { hasText: 'Preview preamble-comment-bleed.md' }).waitFor({ timeout: 30_000 });
+      await screenshot('rule-doc');
+      await page.keyboard.press('Control+W');
+      await page.keyboard.press('Control+Shift+M');
+    });
+
+    await step(t, '"Ignore here…" asks for the reason, writes the suppression, and the squiggle goes', async () => {
+      await editorLine('// NOTE: Do not use -Wall.').waitFor({ timeout: 30_000 });
+      const { x, y } = await pointAt('NOTE: Do not use -Wall.', 3);
+      await page.mouse.click(x, y);
+      const action = page.locator('.action-widget .monaco-list-row', { hasText: 'Ignore here' }).first();
+      for (let attempt = 1; ; attempt++) {
+        await page.keyboard.press('Control+Period');
+        try {
+          await action.waitFor({ timeout: 5_000 });
+          break;
+        } catch (error) {
+          if (attempt === 4) throw error;
+          await page.keyboard.press('Escape');
+        }
+      }
+      await action.click();
+      const reason = page.locator('.quick-input-widget input');
+      await reason.waitFor({ timeout: 15_000 });
+      await reason.fill('the note is for people');
+      await page.keyboard.press('Enter');
+      await editorLine('// // cgo-lint:ignore preamble-comment-bleed the note is for people').waitFor({ timeout: 30_000 });
+      await page.locator('.monaco-editor .squiggly-error').first().waitFor({ state: 'detached', timeout: 30_000 });
+      await screenshot('ignored');
     });
   } catch (error) {
     await screenshot('failure');
