@@ -265,6 +265,10 @@ test('the extension in a real VS Code: squiggle, Problems, hover, quick fix, res
       await runCommand('cgo: Restart Server');
       await runCommand('cgo: Show Output');
       // The server logs one line per start: after the restart there are two, from two processes.
+      // The channel also logs every check, so only the start lines are shown (the editor renders
+      // only the lines in view).
+      const filter = page.locator('.panel .viewpane-filter input').first();
+      await filter.fill('language server started');
       await page.waitForFunction(
         () => {
           const text = (document.querySelector('.panel .monaco-editor .view-lines')?.textContent ?? '').replace(/\u00a0/g, ' ');
@@ -274,6 +278,7 @@ test('the extension in a real VS Code: squiggle, Problems, hover, quick fix, res
         { timeout: 30_000 },
       );
       await screenshot('output');
+      await filter.fill('');
       // The new server checks the open file again: undo brings the squiggle back.
       await editorLine('// // NOTE: Do not use -Wall.').click();
       await page.keyboard.press('Control+Z');
@@ -290,6 +295,10 @@ test('the extension in a real VS Code: squiggle, Problems, hover, quick fix, res
       await row.locator('a', { hasText: 'preamble-comment-bleed' }).first().click();
       // The markdown preview's tab, not the .md file opened as text.
       await page.locator('.tabs-container .tab', { hasText: 'Preview preamble-comment-bleed.md' }).waitFor({ timeout: 30_000 });
+      // Rendered: the preview's webview (an iframe in an iframe) shows the doc's heading as a heading.
+      const preview = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+      await preview.locator('h1', { hasText: 'preamble-comment-bleed' }).waitFor({ timeout: 30_000 });
+      await preview.locator('strong', { hasText: 'Default severity:' }).waitFor({ timeout: 30_000 });
       await screenshot('rule-doc');
       await page.keyboard.press('Control+W');
       await page.keyboard.press('Control+Shift+M');
