@@ -1,11 +1,10 @@
 // Suppression comments, in the style of staticcheck's //lint:ignore. Applied once, to the
 // findings of all rules, after they ran; a malformed or unused suppression is itself reported.
 //
-// Accepted spellings (docs/suppression.md):
+// Accepted spellings (docs/rules/suppression.md):
 // - in Go code: `//cgo-lint:ignore RULE[,RULE] reason` on the line above the finding (or on its
-//   own line), and
-//   `//cgo-lint:file-ignore RULE[,RULE] reason` anywhere in the file; no space after `//`, as
-//   for Go's own directives.
+//   own line), and `//cgo-lint:file-ignore RULE[,RULE] reason` anywhere in the file; no space
+//   after `//`, as for Go's own directives.
 // - as a C comment, which is what a line of the preamble must be (cmd/cgo hands every line of
 //   it to the C compiler): `// cgo-lint:ignore …` or `/* cgo-lint:ignore … */` as a line of
 //   C. In a `//` preamble that line is written `// // cgo-lint:ignore …`; inside a `/* */`
@@ -85,7 +84,7 @@ export function applySuppressions(
           file: file.path,
           start: directive.start,
           end: directive.end,
-          message: `This suppression is unused: no ${rule} finding ${where} for go1.${target.goMinor} ${target.goos}/${target.goarch}. Remove it, unless another target needs it.`,
+          message: `This suppression is unused: no ${rule} finding ${where} for go1.${target.goMinor} ${target.goos}/${target.goarch}. Remove it, unless another target or Go release needs it.`,
           fixes: [removeFix(file, directive, rule)],
         });
       }
