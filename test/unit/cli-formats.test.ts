@@ -31,7 +31,7 @@ test('--format github: one workflow command per finding, escaped as the Actions 
   assert.equal(status, 1);
   const lines = stdout.trim().split('\n');
   assert.equal(lines.length, 1);
-  assert.match(lines[0], /^::error file=app\/app\.go,line=3,col=4,endLine=3,endColumn=20,title=preamble-comment-bleed::The cgo preamble holds text that is not C: "NOTE: 50%25, done,"\. /);
+  assert.match(lines[0], /^::error file=app\/app\.go,line=3,col=4,endLine=3,endColumn=20,title=preamble-comment-bleed::The cgo preamble holds a note, which is not C: "NOTE: 50%25, done,"\. /);
 });
 
 test('--format github: hints are notices, and do not fail the run', () => {
