@@ -2,11 +2,12 @@
 // the contract in design.md; positions are 1-based lines and byte columns, like go vet.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { applyEdits } from './cgo/edits';
 import { goFilesIn, packageDirsBelow } from './cgo/files';
 import { FixFiles, FixWriteError, oneLine, type FileWrite } from './fixFiles';
-import { isCompilerFinding, reportedBy, ruleIds, type Finding, type Fix, type Reported, type RuleId, type SeveritySetting, type TextEdit } from './cgo/findings';
+import { isCompilerFinding, reportedBy, ruleIds, suppressionCode, type Finding, type Fix, type Reported, type RuleId, type SeveritySetting, type TextEdit } from './cgo/findings';
 import { newestGoMinor, oldestGoMinor, parseGoMinor } from './cgo/goversion';
 import { resolveTarget, targetProblem } from './cgo/target';
 import { LineIndex } from './cgo/text';
@@ -19,7 +20,8 @@ Checks the cgo preambles and #cgo directives of Go files. PATH is a .go file or 
 directory, walked like ./... (testdata, vendor, node_modules, .* and _* are skipped).
 
 options:
-  --format text|json|sarif   output format (default text: path:line:col: severity: message [rule])
+  --format FORMAT            text (default: path:line:col: severity: message [rule]), json,
+                             sarif (code scanning), or github (GitHub Actions annotations)
   --fix                      apply the preferred fix of every diagnostic, then report what is left
   --goos GOOS, --goarch ARCH target for #cgo conditions (default: $GOOS/$GOARCH, else the host)
   --go 1.N                   the Go release that builds the code (default: \`go env GOVERSION\`,
@@ -34,6 +36,7 @@ options:
   --help                     this text
 
 rules: ${ruleIds.join(', ')}
+suppress a finding: //cgo-lint:ignore RULE reason on the line above it (docs/rules/suppression.md)
 exit status: 0 no error, 1 at least one error-severity diagnostic, 2 bad usage or unreadable path`;
 
 // A wasm function moves to V8's optimising compiler after ten times the default work: a run
@@ -45,7 +48,7 @@ setFlagsFromString('--wasm-tiering-budget=18000000');
 class UsageError extends Error {}
 
 interface Options {
-  format: 'text' | 'json' | 'sarif';
+  format: 'text' | 'json' | 'sarif' | 'github';
   fix: boolean;
   goos: string | undefined;
   goarch: string | undefined;
@@ -73,7 +76,7 @@ function parseArgs(argv: string[]): Options {
         process.exit(0);
       case '--format': {
         const format = value();
-        if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError(`unknown format "${format}" (text, json, sarif)`);
+        if (format !== 'text' && format !== 'json' && format !== 'sarif' && format !== 'github') throw new UsageError(`unknown format "${format}" (text, json, sarif, github)`);
         options.format = format;
         break;
       }
@@ -259,6 +262,8 @@ async function run(options: Options, jobs: Job[]): Promise<number> {
     process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
   } else if (options.format === 'sarif') {
     process.stdout.write(`${JSON.stringify(sarif(results.map((r) => ({ ...r, shownAs: shown(r.finding.file) }))), null, 2)}\n`);
+  } else if (options.format === 'github') {
+    for (const { finding, lines } of results) process.stdout.write(`${githubAnnotation(finding, lines, shown(finding.file))}\n`);
   } else {
     for (const { finding, lines } of results) {
       const at = position(lines, finding.start);
@@ -333,9 +338,40 @@ async function fixJobs(jobs: Job[], options: Options, shown: (file: string) => s
   return allWritten;
 }
 
+/**
+ * A GitHub Actions workflow command that annotates the line, as golangci-lint's github-actions
+ * format writes them: `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=…::message`.
+ * Escaping as the Actions runner reads it (%, CR and LF everywhere; also : and , in properties).
+ */
+function githubAnnotation(finding: Reported, lines: LineIndex, shownAs: string): string {
+  const data = (text: string): string => text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  const property = (text: string): string => data(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+  const command = finding.severity === 'error' ? 'error' : finding.severity === 'warning' ? 'warning' : 'notice';
+  const start = position(lines, finding.start);
+  const end = position(lines, finding.end);
+  const file = shownAs.split(path.sep).join('/');
+  return `::${command} file=${property(file)},line=${start.line},col=${start.column},endLine=${end.line},endColumn=${end.column},title=${property(reportedBy(finding))}::${data(finding.message)}`;
+}
+
+/** Where a rule's doc is: next to dist/, in the package cgo-lint runs from. */
+function docUri(code: string): string {
+  return pathToFileURL(path.join(__dirname, '..', 'docs', 'rules', `${code}.md`)).href;
+}
+
+/** The rule's doc as SARIF help: code scanning shows it next to the alert. */
+function sarifHelp(code: string): { help?: { text: string; markdown: string } } {
+  try {
+    const markdown = fs.readFileSync(fileURLToPath(docUri(code)), 'utf8');
+    return { help: { text: markdown, markdown } };
+  } catch {
+    return {};
+  }
+}
+
 /** SARIF 2.1.0 for code-scanning uploads; columns in UTF-16 code units, SARIF's default. */
 function sarif(results: { finding: Reported; lines: LineIndex; shownAs: string }[]): object {
   const level = (severity: Finding['severity']): string => (severity === 'error' ? 'error' : severity === 'warning' ? 'warning' : 'note');
+  const sarifRules = [...rules, { id: suppressionCode, summary: 'A cgo-lint:ignore comment that is unused, names an unknown rule or gives no reason.', defaultSeverity: 'hint' as const }];
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -344,9 +380,11 @@ function sarif(results: { finding: Reported; lines: LineIndex; shownAs: string }
         tool: {
           driver: {
             name: 'cgo-lint',
-            rules: rules.map((rule) => ({
+            rules: sarifRules.map((rule) => ({
               id: rule.id,
               shortDescription: { text: rule.summary },
+              helpUri: docUri(rule.id),
+              ...sarifHelp(rule.id),
               defaultConfiguration: { level: level(rule.defaultSeverity) },
             })),
           },
@@ -354,8 +392,11 @@ function sarif(results: { finding: Reported; lines: LineIndex; shownAs: string }
         results: results.map(({ finding, lines, shownAs }) => {
           const start = lines.positionAt(finding.start);
           const end = lines.positionAt(finding.end);
+          // Compiler findings have no rule entry: SARIF then takes ruleId alone.
+          const ruleIndex = sarifRules.findIndex((rule) => rule.id === reportedBy(finding));
           return {
             ruleId: reportedBy(finding),
+            ...(ruleIndex >= 0 ? { ruleIndex } : {}),
             level: level(finding.severity),
             message: { text: finding.message },
             locations: [

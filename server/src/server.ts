@@ -37,6 +37,8 @@ const defaultDebounceMs = 200;
 const ruleDocsDir = path.join(__dirname, '..', 'docs', 'rules');
 
 const connection = createConnection(ProposedFeatures.all);
+// Info lines say what was analysed and how long it took, every process started and the settings
+// in force; the VS Code client writes them to a log channel, so VS Code's log level filters them.
 const log = {
   error: (message: string): void => connection.console.error(message),
   warn: (message: string): void => connection.console.warn(message),
@@ -53,6 +55,8 @@ interface Services {
 }
 let services: Services | undefined;
 let watchFiles = false;
+/** What the first line in the output channel says. */
+let started = 'cgo language server started';
 /**
  * Workspace Trust: the VS Code client sends initializationOptions {trusted} and the
  * cgo/trustGranted notification; other clients say nothing, which counts as trusted.
@@ -60,7 +64,7 @@ let watchFiles = false;
 let trusted = true;
 
 connection.onInitialize(async (params): Promise<InitializeResult> => {
-  const options = (params.initializationOptions ?? {}) as { debounceMs?: unknown; goplsRuns?: unknown };
+  const options = (params.initializationOptions ?? {}) as { debounceMs?: unknown; goplsRuns?: unknown; ignoreCommand?: unknown };
   const capabilities = params.capabilities;
   const pull = capabilities.textDocument?.diagnostic !== undefined;
   const refreshSupported = capabilities.workspace?.diagnostics?.refreshSupport === true;
@@ -78,9 +82,13 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
       ? (scopeUri) => connection.workspace.getConfiguration({ scopeUri, section: 'cgo' })
       : undefined,
     log.warn,
+    (scopeUri, inForce) => log.info(`settings for ${scopeUri ?? 'all files'}: ${JSON.stringify(inForce)}`),
   );
   const goEnv = new GoEnvironment(() => trusted, log);
-  const pkgConfig = new PkgConfig({ mayRun: () => trusted });
+  const pkgConfig = new PkgConfig({
+    mayRun: () => trusted,
+    onRun: (run) => log.info(`ran ${[run.command, ...run.args].join(' ')}${run.cwd ? ` in ${run.cwd}` : ''}: ${run.outcome} (${run.ms} ms)`),
+  });
   const compilerRuns = new CompilerRuns(new PreambleCompiler({ mayRun: () => trusted }));
   const analyzer = new Analyzer(
     engine,
@@ -94,7 +102,7 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
       refresh: refreshSupported
         ? () => void connection.languages.diagnostics.refresh().catch((error: unknown) => log.warn(`diagnostic refresh failed: ${String(error)}`))
         : undefined,
-      status: (cgoFiles) => void connection.sendNotification('cgo/status', { cgoFiles }).catch(() => undefined),
+      status: (status) => void connection.sendNotification('cgo/status', status).catch(() => undefined),
     },
     {
       debounceMs: typeof options.debounceMs === 'number' && options.debounceMs >= 0 ? options.debounceMs : defaultDebounceMs,
@@ -106,6 +114,8 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
     },
   );
   services = { engine, documents, workspace, settings, analyzer, goEnv };
+  const folders = (params.workspaceFolders ?? []).map((folder) => folder.uri).join(', ') || 'none';
+  started = `cgo language server started (pid ${process.pid}, Node ${process.version}); workspace folders: ${folders}; ${trusted ? 'trusted' : 'untrusted: no external process is started'}; diagnostics ${pull ? 'pulled' : 'pushed'}`;
   // Before the first check, so the first diagnostics already follow the local Go (trusted only).
   await goEnv.refresh();
 
@@ -146,6 +156,7 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
       exists: (uri) => workspace.exists(uri),
       documentChanges,
       createFiles,
+      ignoreCommand: typeof options.ignoreCommand === 'string' ? options.ignoreCommand : undefined,
     }),
   );
   if (pull) {
@@ -173,7 +184,7 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
 
 connection.onInitialized(() => {
   // One line per start in the output channel: what a restart did is visible there.
-  connection.console.info(`cgo language server started (pid ${process.pid})`);
+  log.info(started);
   // Closed files and headers edited by other tools (git checkout, go generate) change what open files see.
   if (!watchFiles) return;
   connection.client
@@ -183,6 +194,7 @@ connection.onInitialized(() => {
 
 connection.onNotification('cgo/trustGranted', () => {
   trusted = true;
+  log.info('the workspace is now trusted: pkg-config and go env may run');
   askLocalGo();
   // The C compiler may run now.
   services?.analyzer.configurationChanged();

@@ -83,9 +83,11 @@ export class Settings {
   private pushed: CgoSettings = { ...defaultSettings };
 
   /** `request` is undefined when the client does not support workspace/configuration. */
+  /** `inForce` is told the settings each scope gets, once per configuration change: the server logs them. */
   constructor(
     private readonly request: ConfigurationRequest | undefined,
     private readonly warn: (message: string) => void,
+    private readonly inForce: (scopeUri: string | undefined, settings: CgoSettings) => void = () => undefined,
   ) {}
 
   /** Never rejects: a failed request falls back to the defaults. */
@@ -95,7 +97,11 @@ export class Settings {
     let settings = this.byScope.get(scopeUri);
     if (!settings) {
       settings = request(scopeUri).then(
-        (section) => parseSettings(section, this.warn),
+        (section) => {
+          const parsed = parseSettings(section, this.warn);
+          this.inForce(scopeUri, parsed);
+          return parsed;
+        },
         (error: unknown) => {
           this.warn(`workspace/configuration failed, using defaults: ${error instanceof Error ? error.message : String(error)}`);
           return { ...defaultSettings };
@@ -112,6 +118,7 @@ export class Settings {
     if (!this.request) {
       const settings: unknown = params.settings;
       this.pushed = parseSettings(isRecord(settings) ? settings.cgo : undefined, this.warn);
+      this.inForce(undefined, this.pushed);
     }
   }
 }

@@ -157,10 +157,10 @@ async function pointAt(needle, index = 0) {
 
 test('the .vsix holds the bundles, the grammars and the docs, nothing else, within 3 MB', () => {
   assert.ok(fs.statSync(vsix).size <= 3 * 1024 * 1024, `${vsix} is ${fs.statSync(vsix).size} bytes`);
-  const listed = spawnSync('npx', ['vsce', 'ls', '--no-dependencies'], { cwd: repo, encoding: 'utf8' });
+  const listed = spawnSync('npx', ['vsce', 'ls', '--no-dependencies', '--readme-path', 'docs/marketplace.md'], { cwd: repo, encoding: 'utf8' });
   assert.equal(listed.status, 0, listed.stderr);
   const files = listed.stdout.trim().split('\n').sort();
-  for (const required of ['dist/extension.js', 'dist/server.js', 'dist/cli.js', 'grammars/tree-sitter-go.wasm', 'grammars/tree-sitter-c.wasm', 'grammars/web-tree-sitter.wasm', 'LICENSE', 'CHANGELOG.md', 'README.md', 'images/icon.png', 'docs/rules/preamble-comment-bleed.md']) {
+  for (const required of ['dist/extension.js', 'dist/server.js', 'dist/cli.js', 'grammars/tree-sitter-go.wasm', 'grammars/tree-sitter-c.wasm', 'grammars/web-tree-sitter.wasm', 'LICENSE', 'CHANGELOG.md', 'docs/marketplace.md', 'images/icon.png', 'docs/rules/preamble-comment-bleed.md']) {
     assert.ok(files.includes(required), `${required} is missing from the .vsix`);
   }
   const unexpected = files.filter((f) => /node_modules|\.ts$|\.map$|^test\/|^server\/|^client\//.test(f));
@@ -189,7 +189,7 @@ async function runCommand(title) {
   await input.waitFor({ state: 'hidden', timeout: 15_000 });
 }
 
-test('the extension in a real VS Code: squiggle, Problems, hover, quick fix, restart', { timeout: 240_000 }, async (t) => {
+test('the extension in a real VS Code: squiggle, Problems, hover, quick fix, restart, rule doc, Ignore here', { timeout: 300_000 }, async (t) => {
   try {
     await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
@@ -260,20 +260,25 @@ test('the extension in a real VS Code: squiggle, Problems, hover, quick fix, res
     });
 
     await step(t, '"cgo: Restart Server" starts a new server, which checks the file again', async () => {
-      const status = page.locator('.statusbar-item', { hasText: 'cgo 2' }).first();
+      const status = page.locator('.statusbar-item', { hasText: 'cgo: ready' }).first();
       await status.waitFor({ timeout: 15_000 });
       await runCommand('cgo: Restart Server');
       await runCommand('cgo: Show Output');
       // The server logs one line per start: after the restart there are two, from two processes.
+      // The channel also logs every check, so only the start lines are shown (the editor renders
+      // only the lines in view).
+      const filter = page.locator('.panel .viewpane-filter input').first();
+      await filter.fill('language server started');
       await page.waitForFunction(
         () => {
           const text = (document.querySelector('.panel .monaco-editor .view-lines')?.textContent ?? '').replace(/\u00a0/g, ' ');
-          return new Set([...text.matchAll(/cgo language server started \(pid\s*(\d+)\)/g)].map((m) => m[1])).size >= 2;
+          return new Set([...text.matchAll(/cgo language server started \(pid\s*(\d+),/g)].map((m) => m[1])).size >= 2;
         },
         null,
         { timeout: 30_000 },
       );
       await screenshot('output');
+      await filter.fill('');
       // The new server checks the open file again: undo brings the squiggle back.
       await editorLine('// // NOTE: Do not use -Wall.').click();
       await page.keyboard.press('Control+Z');
@@ -281,6 +286,47 @@ test('the extension in a real VS Code: squiggle, Problems, hover, quick fix, res
       await page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 60_000 });
       await status.waitFor({ timeout: 15_000 });
       await screenshot('restarted');
+    });
+
+    await step(t, 'the rule\'s link in the Problems panel opens its doc rendered, in VS Code', async () => {
+      await page.keyboard.press('Control+Shift+M');
+      const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'preamble-comment-bleed' }).first();
+      await row.waitFor({ timeout: 30_000 });
+      await row.locator('a', { hasText: 'preamble-comment-bleed' }).first().click();
+      // The markdown preview's tab, not the .md file opened as text.
+      await page.locator('.tabs-container .tab', { hasText: 'Preview preamble-comment-bleed.md' }).waitFor({ timeout: 30_000 });
+      // Rendered: the preview's webview (an iframe in an iframe) shows the doc's heading as a heading.
+      const preview = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+      await preview.locator('h1', { hasText: 'preamble-comment-bleed' }).waitFor({ timeout: 30_000 });
+      await preview.locator('strong', { hasText: 'Default severity:' }).waitFor({ timeout: 30_000 });
+      await screenshot('rule-doc');
+      await page.keyboard.press('Control+W');
+      await page.keyboard.press('Control+Shift+M');
+    });
+
+    await step(t, '"Ignore here…" asks for the reason, writes the suppression, and the squiggle goes', async () => {
+      await editorLine('// NOTE: Do not use -Wall.').waitFor({ timeout: 30_000 });
+      const { x, y } = await pointAt('NOTE: Do not use -Wall.', 3);
+      await page.mouse.click(x, y);
+      const action = page.locator('.action-widget .monaco-list-row', { hasText: 'Ignore here' }).first();
+      for (let attempt = 1; ; attempt++) {
+        await page.keyboard.press('Control+Period');
+        try {
+          await action.waitFor({ timeout: 5_000 });
+          break;
+        } catch (error) {
+          if (attempt === 4) throw error;
+          await page.keyboard.press('Escape');
+        }
+      }
+      await action.click();
+      const reason = page.locator('.quick-input-widget input');
+      await reason.waitFor({ timeout: 15_000 });
+      await reason.fill('the note is for people');
+      await page.keyboard.press('Enter');
+      await editorLine('// // cgo-lint:ignore preamble-comment-bleed the note is for people').waitFor({ timeout: 30_000 });
+      await page.locator('.monaco-editor .squiggly-error').first().waitFor({ state: 'detached', timeout: 30_000 });
+      await screenshot('ignored');
     });
   } catch (error) {
     await screenshot('failure');

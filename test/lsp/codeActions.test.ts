@@ -53,6 +53,7 @@ const options: CodeActionOptions = {
   exists: (uri) => uri === testUri,
   documentChanges: true,
   createFiles: true,
+  ignoreCommand: undefined,
 };
 
 test('a fix that creates a file: CreateFile (never overwriting) first, then versioned edits', () => {

@@ -110,7 +110,7 @@ test('a package whose Go parse is abandoned gets a diagnostic saying it was not 
   const hurried = new Engine(grammars, 0);
   const parseGo = hurried.parseGo.bind(hurried);
   const errors: string[] = [];
-  const log = { error: (message: string) => void errors.push(message), warn: () => undefined };
+  const log = { error: (message: string) => void errors.push(message), warn: () => undefined, info: () => undefined };
   const documents = new OpenDocuments(parseGo, log.warn);
   const connection = new FakeConnection();
   documents.documents.listen(connection);

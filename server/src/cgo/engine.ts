@@ -7,6 +7,7 @@ import type { CppConfig } from './cpp';
 import { fixProblem } from './edits';
 import { buildFileScope, buildFileView, cppConfig, readTextFromDisk, type FileView, type ReadText } from './headers';
 import { buildCgoFile, packageFlags, type CgoFile, type CgoPackage, type PackageFlags } from './package';
+import { applySuppressions, ignoreInsert } from './suppression';
 import type { CScope } from './cdecl';
 import { rules } from '../rules';
 import type { RuleContext } from '../rules/rule';
@@ -156,6 +157,7 @@ export class Engine {
       // A file the target and Go release do not build is judged by nobody: the go command never
       // reads it (its facts, like #cgo flags, are already left out by the package model).
       const excluded = new Set(files.filter((file) => !file.included).map((file) => file.path));
+      const fileByPath = new Map(files.map((file) => [file.path, file]));
       for (const rule of rules) {
         const setting = options.severities?.[rule.id];
         if (setting === 'off') continue;
@@ -166,10 +168,17 @@ export class Engine {
             if (problem) options.onInvalidFix?.(`bug: ${rule.id} offered the fix "${fix.title}", dropped: ${problem}`);
             return !problem;
           });
-          findings.push({ ...finding, fixes, rule: rule.id, severity: setting ?? finding.severity ?? rule.defaultSeverity });
+          const file = fileByPath.get(finding.file);
+          findings.push({
+            ...finding,
+            fixes,
+            rule: rule.id,
+            severity: setting ?? finding.severity ?? rule.defaultSeverity,
+            ...(file ? { ignore: ignoreInsert(file, rule.id, finding.start) } : {}),
+          });
         }
       }
-      return findings.sort((a, b) => (a.file === b.file ? a.start - b.start : a.file < b.file ? -1 : 1));
+      return applySuppressions(files, findings, options.severities, options.target).sort((a, b) => (a.file === b.file ? a.start - b.start : a.file < b.file ? -1 : 1));
     } finally {
       for (const tree of owned) tree.delete();
     }

@@ -17,6 +17,10 @@ export const ruleIds = [
 ] as const;
 export type RuleId = (typeof ruleIds)[number];
 
+/** The code of what suppression comments report about themselves (unused, unknown rule, no reason). */
+export const suppressionCode = 'suppression';
+export type FindingCode = RuleId | typeof suppressionCode;
+
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 export type SeveritySetting = 'off' | 'error' | 'warning' | 'information';
 
@@ -37,14 +41,24 @@ export interface Fix {
   edits: TextEdit[];
 }
 
+/** Where "Ignore here…" writes a suppression comment: the reason goes between `before` and `after`. */
+export interface SuppressionInsert {
+  file: string;
+  at: number;
+  before: string;
+  after: string;
+}
+
 export interface Finding {
-  rule: RuleId;
+  rule: FindingCode;
   severity: Severity;
   file: string;
   start: number;
   end: number;
   message: string;
   fixes: Fix[];
+  /** How to suppress this finding; absent on the suppressions' own findings. */
+  ignore?: SuppressionInsert;
 }
 
 /**

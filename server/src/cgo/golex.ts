@@ -100,6 +100,12 @@ export class GoTokens {
     this.position = i;
   }
 
+  /** Every comment of the file, in source order (lexes the whole file). */
+  allComments(): readonly GoComment[] {
+    this.scanPast(this.lines.text.length);
+    return this.comments;
+  }
+
   /**
    * The comment groups on the lines between the token before `offset` and the token at
    * `offset` (a trailing comment on the previous token's line is not among them), and the one

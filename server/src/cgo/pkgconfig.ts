@@ -34,7 +34,20 @@ export interface PkgConfigOptions {
   failureTtlMs?: number;
   env?: NodeJS.ProcessEnv;
   now?: () => number;
+  /** Told of every process started, once it ended: the server logs them. */
+  onRun?: (run: ProcessRun) => void;
 }
+
+export interface ProcessRun {
+  command: string;
+  args: string[];
+  cwd: string | undefined;
+  ms: number;
+  /** "ok", or why it failed. */
+  outcome: string;
+}
+
+type ExecOutcome = { ok: true; out: string } | { ok: false; reason: 'not-installed' | 'missing-package' | 'timeout' | 'failed'; message: string };
 
 interface CacheEntry {
   result: Promise<PkgConfigResult>;
@@ -112,24 +125,30 @@ export class PkgConfig {
     command: string,
     args: string[],
     cwd: string | undefined,
-  ): Promise<{ ok: true; out: string } | { ok: false; reason: 'not-installed' | 'missing-package' | 'timeout' | 'failed'; message: string }> {
+  ): Promise<ExecOutcome> {
+    const started = performance.now();
     return new Promise((resolve) => {
+      const done = (result: ExecOutcome): void => {
+        const ms = Math.round(performance.now() - started);
+        this.options.onRun?.({ command, args, cwd, ms, outcome: result.ok ? 'ok' : `${result.reason}: ${result.message}` });
+        resolve(result);
+      };
       execFile(
         command,
         args,
         { cwd, env: this.env, timeout: this.timeoutMs, killSignal: 'SIGKILL', maxBuffer: 1024 * 1024, windowsHide: true, encoding: 'utf8' },
         (error, stdout, stderr) => {
-          if (!error) return resolve({ ok: true, out: stdout });
+          if (!error) return done({ ok: true, out: stdout });
           const failure = error as NodeJS.ErrnoException & { killed?: boolean; signal?: string | null; code?: number | string };
           if (failure.code === 'ENOENT') {
-            return resolve({ ok: false, reason: 'not-installed', message: `${command} was not found on the PATH of the language server` });
+            return done({ ok: false, reason: 'not-installed', message: `${command} was not found on the PATH of the language server` });
           }
           if (failure.killed || failure.signal === 'SIGKILL') {
-            return resolve({ ok: false, reason: 'timeout', message: `${command} did not answer within ${this.timeoutMs / 1000} s` });
+            return done({ ok: false, reason: 'timeout', message: `${command} did not answer within ${this.timeoutMs / 1000} s` });
           }
           const text = (stderr || stdout || failure.message).trim();
           const missing = /was not found in the pkg-config search path|No package '[^']*' found|could not find package/i.test(text);
-          resolve({ ok: false, reason: missing ? 'missing-package' : 'failed', message: text || `${command} failed` });
+          done({ ok: false, reason: missing ? 'missing-package' : 'failed', message: text || `${command} failed` });
         },
       );
     });

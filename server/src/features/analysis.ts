@@ -5,6 +5,7 @@
 // (textDocument/publishDiagnostics), depending on what it supports.
 import * as path from 'node:path';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
+import type { BuildTarget } from '../cgo/constraints';
 import { ParseTimeoutError, type Engine } from '../cgo/engine';
 import { mayImportC } from '../cgo/files';
 import type { Reported } from '../cgo/findings';
@@ -26,8 +27,19 @@ export interface DiagnosticsDelivery {
   publish(uri: string, version: number | undefined, diagnostics: Diagnostic[]): void;
   /** Asks a pulling client to pull again (workspace/diagnostic/refresh); undefined when unsupported. */
   refresh: (() => void) | undefined;
-  /** Tells the client how many .go files with import "C" the checked packages hold. */
-  status(cgoFiles: number): void;
+  /** Tells the client what the server is doing and what it has checked (the status item). */
+  status(status: AnalysisStatus): void;
+}
+
+export interface AnalysisStatus {
+  state: 'analysing' | 'ready';
+  /** Packages checked since start, and the .go files with import "C" they hold. */
+  packages: number;
+  cgoFiles: number;
+  /** The Go release and GOOS/GOARCH of the last check, e.g. "go1.26 linux/amd64". */
+  target: string | undefined;
+  /** The last check: its package directory, files, findings and time. */
+  last: { dir: string; files: number; findings: number; ms: number } | undefined;
 }
 
 export interface AnalyzerOptions {
@@ -35,7 +47,7 @@ export interface AnalyzerOptions {
   ruleDocsDir: string;
   /** The client runs gopls too (VS Code with the Go extension): see reportedByGopls. */
   goplsRuns: boolean;
-  log: { error(message: string): void; warn(message: string): void };
+  log: { error(message: string): void; warn(message: string): void; info(message: string): void };
   /** The local go command's answer (trusted workspaces), for which Go release to answer for. */
   localGo(): LocalGo | undefined;
   /** The C compiler's runs (cgo.compiler.enable), and pkg-config for the packages that need it. */
@@ -55,6 +67,8 @@ interface StoredResult extends DocumentResult {
 
 /** How long the server must have had nothing to do before it parses trees ahead of time. */
 const quietMs = 300;
+/** Checks shorter than this never show "analysing": a keystroke's check would only flicker. */
+const analysingShownAfterMs = 250;
 
 /** Whether the file imports "C" (the scan reads only the file's head). */
 function importsC(text: string): boolean {
@@ -90,7 +104,10 @@ export class Analyzer {
   private disposed = false;
   /** Files with import "C", per package checked, for the status item. */
   private readonly cgoFilesByPackage = new Map<string, number>();
-  private reportedCgoFiles = -1;
+  private lastCheck: AnalysisStatus['last'];
+  private lastTarget: string | undefined;
+  private reportedStatus = '';
+  private analysingTimer: NodeJS.Timeout | undefined;
   /**
    * Opened documents whose Go tree is parsed when no check is due. The checks seldom need it,
    * but hovers, definitions and completions in Go code do, and the first full parse of a long
@@ -176,6 +193,7 @@ export class Analyzer {
   dispose(): void {
     this.disposed = true;
     clearTimeout(this.idleTimer);
+    clearTimeout(this.analysingTimer);
     for (const cancel of this.timers.values()) cancel();
     this.timers.clear();
     this.options.compiler?.runs.dispose();
@@ -219,6 +237,7 @@ export class Analyzer {
   private async pump(): Promise<void> {
     if (this.pumping) return;
     this.pumping = true;
+    this.analysingTimer = setTimeout(() => this.sendStatus('analysing'), analysingShownAfterMs);
     try {
       for (let key = first(this.due); key !== undefined && !this.disposed; key = first(this.due)) {
         this.due.delete(key);
@@ -235,7 +254,9 @@ export class Analyzer {
       }
     } finally {
       this.pumping = false;
+      clearTimeout(this.analysingTimer);
     }
+    if (!this.disposed) this.sendStatus('ready');
     clearTimeout(this.idleTimer);
     this.idleTimer = setTimeout(() => this.parseTreesWhileIdle(), quietMs).unref();
   }
@@ -274,10 +295,12 @@ export class Analyzer {
     let loaded: LoadedPackage | undefined;
     if (settings.enable && open.length > 0) {
       try {
+        const started = performance.now();
         const pkg = (loaded = this.workspace.load(key));
-        this.countCgoFiles(key, pkg);
+        const cgoFiles = this.countCgoFiles(key, pkg);
         let model: { pkg: CgoPackage; flags: PackageFlags } | undefined;
-        let findings: Reported[] = this.check(pkg, settings, (cgoPackage, flags) => (model = { pkg: cgoPackage, flags }));
+        const checked = this.check(pkg, settings, (cgoPackage, flags) => (model = { pkg: cgoPackage, flags }));
+        let findings: Reported[] = checked.findings;
         const compiler = this.options.compiler;
         if (compiler && settings.compiler.enable && model) {
           const answer = compiler.runs.withCompiler(key, findings, {
@@ -289,6 +312,15 @@ export class Analyzer {
           else if (answer.kind === 'pending') later = answer.later;
         }
         diagnostics = this.diagnosticsOf(pkg, findings);
+        const target = checked.target;
+        const ms = Math.round((performance.now() - started) * 10) / 10;
+        const reported = [...diagnostics.values()].reduce((n, list) => n + list.length, 0);
+        this.lastTarget = `go1.${target.goMinor} ${target.goos}/${target.goarch}`;
+        this.lastCheck = { dir: pkg.dir, files: pkg.files.length, findings: reported, ms };
+        this.options.log.info(
+          `checked ${pkg.dir} for ${this.lastTarget}: ${pkg.files.length} .go file${pkg.files.length === 1 ? '' : 's'} (${cgoFiles} with import "C"), ` +
+            `${reported} finding${reported === 1 ? '' : 's'} in open files, ${ms} ms`,
+        );
       } catch (error) {
         if (error instanceof ParseTimeoutError) {
           // Said where the user looks: a package left unchecked must not pass for a clean one.
@@ -342,30 +374,39 @@ export class Analyzer {
     }
   }
 
-  private countCgoFiles(key: string, pkg: LoadedPackage): void {
-    this.cgoFilesByPackage.set(key, pkg.files.filter((file) => importsC(file.text)).length);
-    let total = 0;
-    for (const count of this.cgoFilesByPackage.values()) total += count;
-    if (total !== this.reportedCgoFiles) {
-      this.reportedCgoFiles = total;
-      this.delivery.status(total);
-    }
+  /** Counts and returns the package's files with import "C". */
+  private countCgoFiles(key: string, pkg: LoadedPackage): number {
+    const count = pkg.files.filter((file) => importsC(file.text)).length;
+    this.cgoFilesByPackage.set(key, count);
+    return count;
   }
 
-  private check(pkg: LoadedPackage, settings: CgoSettings, withModel: (pkg: CgoPackage, flags: PackageFlags) => void): Reported[] {
+  /** Sends the status when it says something new. */
+  private sendStatus(state: AnalysisStatus['state']): void {
+    let cgoFiles = 0;
+    for (const count of this.cgoFilesByPackage.values()) cgoFiles += count;
+    const status: AnalysisStatus = { state, packages: this.cgoFilesByPackage.size, cgoFiles, target: this.lastTarget, last: this.lastCheck };
+    const said = JSON.stringify(status);
+    if (said === this.reportedStatus) return;
+    this.reportedStatus = said;
+    this.delivery.status(status);
+  }
+
+  private check(pkg: LoadedPackage, settings: CgoSettings, withModel: (pkg: CgoPackage, flags: PackageFlags) => void): { findings: Reported[]; target: BuildTarget } {
     const problem = targetProblem(resolveTarget(settings.goos || undefined, settings.goarch || undefined));
     if (problem && !this.reportedTargetProblems.has(problem)) {
       this.reportedTargetProblems.add(problem);
       this.options.log.warn(`cgo.goos/cgo.goarch: ${problem}; using the host's target`);
     }
     const { target } = packageTarget(settings, pkg.dir, pkg.readText, this.options.localGo());
-    return this.engine.checkPackage(pkg.dir, pkg.files, {
+    const findings = this.engine.checkPackage(pkg.dir, pkg.files, {
       target,
       severities: settings.rules,
       readText: pkg.readText,
       onInvalidFix: (message) => this.options.log.error(`cgo: ${message}`),
       withModel,
     });
+    return { findings, target };
   }
 
   private store(uri: string, version: number, settingsGeneration: number, diagnostics: Diagnostic[]): void {

@@ -1,5 +1,5 @@
 // Quick fixes from the cgo diagnostics the client sends back: their `data` holds the edits,
-// so nothing is re-analysed here. A fix computed for another version of a document than the
+// and where "Ignore here…" writes a suppression, so nothing is re-analysed here. A fix computed for another version of a document than the
 // one open now would edit the wrong text, and is dropped.
 import {
   CodeActionKind,
@@ -7,10 +7,11 @@ import {
   TextDocumentEdit,
   type CodeAction,
   type CodeActionParams,
+  type Diagnostic,
   type TextEdit,
   type WorkspaceEdit,
 } from 'vscode-languageserver';
-import { cgoDiagnosticData, diagnosticSource, type FixData } from './diagnostics';
+import { cgoDiagnosticData, diagnosticSource, type FixData, type IgnoreData } from './diagnostics';
 
 export interface CodeActionOptions {
   /** The version of the open document with this URI, or null when it is not open. */
@@ -21,7 +22,15 @@ export interface CodeActionOptions {
   documentChanges: boolean;
   /** The client accepts CreateFile operations (workspace.workspaceEdit.resourceOperations). */
   createFiles: boolean;
+  /**
+   * A command of the client that asks for the reason of a suppression and writes it (VS Code's
+   * cgo.ignoreHere, told in initializationOptions); other clients get the comment without a
+   * reason, which then asks for one.
+   */
+  ignoreCommand: string | undefined;
 }
+
+export const ignoreTitle = 'Ignore here…';
 
 export function quickFixes(params: CodeActionParams, options: CodeActionOptions): CodeAction[] {
   const only = params.context.only;
@@ -43,8 +52,25 @@ export function quickFixes(params: CodeActionParams, options: CodeActionOptions)
         edit: workspaceEdit(fix, options.documentChanges),
       });
     }
+    const ignore = data.ignore;
+    if (ignore && ignore.version === options.versionOf(ignore.uri)) actions.push(ignoreAction(diagnostic, ignore, options));
   }
   return actions;
+}
+
+function ignoreAction(diagnostic: Diagnostic, ignore: IgnoreData, options: CodeActionOptions): CodeAction {
+  const action: CodeAction = { title: ignoreTitle, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic] };
+  if (options.ignoreCommand) {
+    action.command = { title: ignoreTitle, command: options.ignoreCommand, arguments: [ignore] };
+    return action;
+  }
+  const insert: FixData = {
+    title: ignoreTitle,
+    preferred: false,
+    edits: [{ uri: ignore.uri, version: ignore.version, range: { start: ignore.position, end: ignore.position }, newText: `${ignore.before.trimEnd()}${ignore.after}` }],
+  };
+  action.edit = workspaceEdit(insert, options.documentChanges);
+  return action;
 }
 
 function workspaceEdit(fix: FixData, documentChanges: boolean): WorkspaceEdit {

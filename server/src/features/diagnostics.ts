@@ -3,7 +3,7 @@
 // the document versions they were computed for), so code actions never re-analyse.
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver';
+import { DiagnosticSeverity, type Diagnostic, type Position, type Range } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { isCompilerFinding, type Fix, type Reported, type Severity } from '../cgo/findings';
 import type { ReadText } from '../cgo/headers';
@@ -27,8 +27,18 @@ export interface FixData {
   edits: FixEditData[];
 }
 
+/** Where "Ignore here…" writes a suppression: `before` + the user's reason + `after`, inserted at `position`. */
+export interface IgnoreData {
+  uri: string;
+  version: number | null;
+  position: Position;
+  before: string;
+  after: string;
+}
+
 export interface CgoDiagnosticData {
   fixes: FixData[];
+  ignore?: IgnoreData;
 }
 
 /** What converting offsets needs of a package file. */
@@ -127,6 +137,11 @@ export function toDiagnostics(
       continue;
     }
     const data: CgoDiagnosticData = { fixes: finding.fixes.map(fixData).filter((fix): fix is FixData => fix !== undefined) };
+    const ignoreAt = finding.ignore && located(finding.ignore.file);
+    if (finding.ignore && ignoreAt) {
+      const { before, after, at } = finding.ignore;
+      data.ignore = { uri: ignoreAt.file.uri, version: ignoreAt.file.version, position: ignoreAt.lines.positionAt(at), before, after };
+    }
     const diagnostic: Diagnostic = {
       range: range(at.lines, finding.start, finding.end),
       severity: goplsRuns && reportedByGopls.has(finding.rule) ? DiagnosticSeverity.Hint : lspSeverity[finding.severity],
@@ -144,8 +159,21 @@ export function toDiagnostics(
 /** `data` as it comes back from the client, checked: clients echo it, but nothing guarantees its shape. */
 export function cgoDiagnosticData(data: unknown): CgoDiagnosticData | undefined {
   if (typeof data !== 'object' || data === null || !Array.isArray((data as { fixes?: unknown }).fixes)) return undefined;
-  const fixes = (data as { fixes: unknown[] }).fixes;
-  return fixes.every(isFixData) ? { fixes } : undefined;
+  const { fixes, ignore } = data as { fixes: unknown[]; ignore?: unknown };
+  if (!fixes.every(isFixData)) return undefined;
+  return isIgnoreData(ignore) ? { fixes, ignore } : { fixes };
+}
+
+function isIgnoreData(value: unknown): value is IgnoreData {
+  if (typeof value !== 'object' || value === null) return false;
+  const ignore = value as Partial<Record<keyof IgnoreData, unknown>>;
+  return (
+    typeof ignore.uri === 'string' &&
+    (ignore.version === null || typeof ignore.version === 'number') &&
+    typeof ignore.before === 'string' &&
+    typeof ignore.after === 'string' &&
+    isPosition(ignore.position)
+  );
 }
 
 function isFixData(value: unknown): value is FixData {
@@ -171,8 +199,10 @@ function isFixEditData(value: unknown): value is FixEditData {
   );
 }
 
+function isPosition(p: unknown): p is Position {
+  return typeof p === 'object' && p !== null && typeof (p as { line?: unknown }).line === 'number' && typeof (p as { character?: unknown }).character === 'number';
+}
+
 function isRange(value: unknown): value is Range {
-  const isPosition = (p: unknown): boolean =>
-    typeof p === 'object' && p !== null && typeof (p as { line?: unknown }).line === 'number' && typeof (p as { character?: unknown }).character === 'number';
   return typeof value === 'object' && value !== null && isPosition((value as { start?: unknown }).start) && isPosition((value as { end?: unknown }).end);
 }

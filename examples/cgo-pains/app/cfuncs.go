@@ -1,0 +1,7 @@
+package app
+
+/*
+void initial_setup(){}
+*/
+
+import "C"

@@ -1,0 +1,7 @@
+package main
+
+import "cgo/app"
+
+func main() {
+	app.DoStuff()
+}
