@@ -8,6 +8,7 @@ import { commonEnds, diffEdit, type CommonEnds } from './edits';
 import type { Preamble } from './preamble';
 import { lexC, proseKind, type LexedLine, type ProseKind } from './prose';
 import { TextKeyedCache } from './textCache';
+import { lastAtOrBefore } from './text';
 
 /** Top-level C constructs that are fine at file scope. */
 const fileScopeItems = new Set([
@@ -143,26 +144,15 @@ function lineStartsOf(text: string): number[] {
   return starts;
 }
 
-function lineOf(starts: number[], offset: number): number {
-  let low = 0;
-  let high = starts.length - 1;
-  while (low < high) {
-    const mid = (low + high + 1) >> 1;
-    if (starts[mid] <= offset) low = mid;
-    else high = mid - 1;
-  }
-  return low;
-}
-
 /** The lines a problem covers; a MISSING token stands for the text before it. */
 function problemLines(text: string, starts: number[], problem: Problem): [number, number] {
   if (problem.missing) {
     let at = problem.start - 1;
     while (at > 0 && /\s/.test(text[at])) at--;
-    const line = lineOf(starts, Math.max(0, at));
+    const line = lastAtOrBefore(starts, Math.max(0, at));
     return [line, line];
   }
-  return [lineOf(starts, problem.start), lineOf(starts, Math.max(problem.start, problem.end - 1))];
+  return [lastAtOrBefore(starts, problem.start), lastAtOrBefore(starts, Math.max(problem.start, problem.end - 1))];
 }
 
 /** The sorted 0-based lines of `text` that some problem covers. */

@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import type { BuildTarget } from './constraints';
 import { readRegularFile } from './files';
 import { predefinedMacros, targetMacroNames, type PredefinedValue } from './predefined';
+import { lastAtOrBefore } from './text';
 
 /** Reads a file's current text: open editor buffers first, then the disk. */
 export type ReadText = (file: string) => string | undefined;
@@ -157,15 +158,7 @@ export class PositionMap {
   ) {}
 
   private runOf(index: number): number {
-    const starts = this.outStarts;
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (starts[mid] <= index) low = mid;
-      else high = mid - 1;
-    }
-    return low;
+    return lastAtOrBefore(this.outStarts, index);
   }
 
   /** The source offset of a produced offset (an expansion's offsets give its invocation's start). */

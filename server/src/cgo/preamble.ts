@@ -8,6 +8,7 @@
 import { CommentGroup, GoTokens } from './golex';
 import { importDeclarations, type Span } from './goimports';
 import { TextKeyedCache } from './textCache';
+import { lastAtOrBefore } from './text';
 
 export type { Span } from './goimports';
 
@@ -54,15 +55,8 @@ export class OffsetMap {
   /** The file offset of a preamble index, clamped to the mapped ones. */
   at(index: number): number {
     const i = Math.max(0, Math.min(index, this.length - 1));
-    const starts = this.runStarts;
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (starts[mid] <= i) low = mid;
-      else high = mid - 1;
-    }
-    return this.runOffsets[low] + i - starts[low];
+    const run = lastAtOrBefore(this.runStarts, i);
+    return this.runOffsets[run] + i - this.runStarts[run];
   }
 
   get all(): Int32Array {

@@ -9,6 +9,21 @@ export interface LineCharacter {
   character: number;
 }
 
+/**
+ * The index of the last element of `sorted` (ascending, sorted[0] <= value) that is at most
+ * `value`: which line, run or chunk an offset falls in.
+ */
+export function lastAtOrBefore(sorted: ArrayLike<number>, value: number): number {
+  let low = 0;
+  let high = sorted.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (sorted[mid] <= value) low = mid;
+    else high = mid - 1;
+  }
+  return low;
+}
+
 export class LineIndex {
   private readonly starts = [0];
   /** Every line start up to here is in `starts`: lines are found as far as they are asked for. */
@@ -28,15 +43,7 @@ export class LineIndex {
 
   lineOf(offset: number): number {
     this.scanTo(offset);
-    const starts = this.starts;
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (starts[mid] <= offset) low = mid;
-      else high = mid - 1;
-    }
-    return low;
+    return lastAtOrBefore(this.starts, offset);
   }
 
   /** Records the line starts at or before `offset` (indexOf finds breaks far faster than a loop). */
