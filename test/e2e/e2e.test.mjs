@@ -304,7 +304,7 @@ test('the extension in a real VS Code: squiggle, Problems, hover, quick fix, res
       await page.keyboard.press('Control+Shift+M');
     });
 
-    await step(t, '"Ignore here…" asks for the reason, writes the suppression, and the squiggle goes', async () => {
+    await step(t, '"Ignore here…" asks for the reason, writes the suppression; the rule\'s finding goes, gcc\'s own error stays', async () => {
       await editorLine('// NOTE: Do not use -Wall.').waitFor({ timeout: 30_000 });
       const { x, y } = await pointAt('NOTE: Do not use -Wall.', 3);
       await page.mouse.click(x, y);
@@ -325,7 +325,11 @@ test('the extension in a real VS Code: squiggle, Problems, hover, quick fix, res
       await reason.fill('the note is for people');
       await page.keyboard.press('Enter');
       await editorLine('// // cgo-lint:ignore preamble-comment-bleed the note is for people').waitFor({ timeout: 30_000 });
-      await page.locator('.monaco-editor .squiggly-error').first().waitFor({ state: 'detached', timeout: 30_000 });
+      // The rule's finding goes; gcc's own error on the NOTE line stays, since the line still reaches
+      // the compiler (the Problems panel, opened by the step before, lists both sources).
+      const problems = page.locator('.markers-panel .monaco-list-row');
+      await problems.filter({ hasText: 'cgo (gcc)' }).first().waitFor({ timeout: 60_000 });
+      await problems.filter({ hasText: 'preamble-comment-bleed' }).first().waitFor({ state: 'detached', timeout: 30_000 });
       await screenshot('ignored');
     });
   } catch (error) {
