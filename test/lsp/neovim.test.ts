@@ -42,6 +42,11 @@ test('Neovim\'s built-in LSP client gets the diagnostics of the cgo-pains articl
     result.diagnostics.map((d) => ({ line: d.lnum, col: d.col, endLine: d.end_lnum, endCol: d.end_col, severity: d.severity, source: d.source, code: d.code })),
     [{ line: 2, col: 3, endLine: 2, endCol: 26, severity: 1, source: 'cgo', code: 'preamble-comment-bleed' }],
   );
-  // The server's go and gcc children may still be writing below HOME for a moment after Neovim quits.
-  fs.rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+  // The server's go children (go env, and the compiler's) may outlive Neovim and still write
+  // their cache below HOME: a temporary directory they keep writing into is left to the system.
+  try {
+    fs.rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+  } catch (error) {
+    t.diagnostic(`left ${dir}: ${(error as Error).message}`);
+  }
 });
