@@ -26,6 +26,7 @@ import { hostTarget, type BuildTarget } from './constraints';
 import { cText } from './directives';
 import type { CompilerFinding, CompilerSource, RelatedLocation } from './findings';
 import { goGetenv } from './goGetenv';
+import { cNameOf } from './gotypes';
 import { readRegularFile } from './files';
 import { includeDirs, maxHeaderBytes } from './cpp';
 import type { CgoFile, CgoPackage, PackageFlags } from './package';
@@ -69,24 +70,10 @@ const generatedFiles = new Set(['cgo-builtin-prolog', 'cgo-generated-wrapper', '
 /** cgo's own names and the ones it rewrites (C.malloc is _CMalloc): nothing of the preamble's. */
 const cgoNames = new Set(['CString', 'CBytes', 'GoString', 'GoStringN', 'GoBytes', 'malloc']);
 const cSelector = /\bC(?:\s|\/\/[^\n]*|\/\*(?:[^*]|\*(?!\/))*\*\/)*\.\s*([A-Za-z_]\w*)(\s*\()?/g;
-/** cmd/cgo's nameToC (gcc.go): Go spellings of C types. */
-const nameToC: Record<string, string> = {
-  schar: 'signed char',
-  uchar: 'unsigned char',
-  ushort: 'unsigned short',
-  uint: 'unsigned int',
-  ulong: 'unsigned long',
-  longlong: 'long long',
-  ulonglong: 'unsigned long long',
-  complexfloat: 'float _Complex',
-  complexdouble: 'double _Complex',
-};
-
 /** The C spelling of a `C.name` (cmd/cgo's Name.C), undefined for cgo's own names. */
 function cSpelling(name: string): string | undefined {
   if (cgoNames.has(name) || name.startsWith('sizeof_')) return undefined;
-  const tagged = /^(struct|union|enum)_(.+)$/.exec(name);
-  return tagged ? `${tagged[1]} ${tagged[2]}` : (nameToC[name] ?? name);
+  return cNameOf(name);
 }
 
 export interface CCompiler {
