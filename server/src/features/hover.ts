@@ -34,18 +34,14 @@ import {
   declarationSpan,
   goFields,
   includeAt,
-  preambleAt,
-  rangeIn,
   referenceSpan,
   relativeName,
   resolveCName,
   spanLink,
   tagSpan,
-  withView,
   type CReference,
-  type DocumentView,
-  type FeatureServices,
-} from './definition';
+} from './cReferences';
+import { preambleAt, rangeIn, withView, type DocumentView, type FeatureServices } from './documentView';
 
 /** A pkg-config run the hover would like to show, decided while the view was alive. */
 interface PkgConfigRequest {
