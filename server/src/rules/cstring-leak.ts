@@ -25,7 +25,7 @@
 // when nothing frees the memory yet (a defer next to an explicit C.free would free it twice).
 import type { Node } from 'web-tree-sitter';
 import type { Fix, TextEdit } from '../cgo/findings';
-import { importDeclarations } from '../cgo/goimports';
+import { importDeclarations, unsafeImport } from '../cgo/goimports';
 import { goGap } from '../cgo/gosyntax';
 import type { CgoFile } from '../cgo/package';
 import { stdlibIncludeFor } from './missing-stdlib-include';
@@ -60,8 +60,10 @@ export const cstringLeak: Rule = {
     const findings: RuleFinding[] = [];
     for (const file of ctx.pkg.files) {
       if (file.isTest || file.imports.length === 0 || !mayAllocate.test(file.text) || !file.included) continue;
-      const unsafeName = unsafeImportName(file.text);
-      if (unsafeName === null) continue;
+      // Through a `.` import, a bare Pointer(p) may be unsafe's: what is freed cannot all be told.
+      const unsafe = unsafeImport(file.text);
+      if (unsafe.dotted) continue;
+      const unsafeName = unsafe.named?.name;
       const identifiers = new IdentifierIndex(file.tree.rootNode);
       for (const call of allocationCalls(file)) {
         const finding = checkAllocation(ctx, file, call, unsafeName, identifiers);
@@ -71,18 +73,6 @@ export const cstringLeak: Rule = {
     return findings;
   },
 };
-
-/** The name the file imports "unsafe" as; undefined when it does not import it; null for `.` or `_`. */
-function unsafeImportName(text: string): string | undefined | null {
-  for (const { specs } of importDeclarations(text)) {
-    for (const { name, path } of specs) {
-      if (path.text !== '"unsafe"' && path.text !== '`unsafe`') continue;
-      if (name?.text === '.' || name?.text === '_') return null;
-      return name?.text ?? 'unsafe';
-    }
-  }
-  return undefined;
-}
 
 /** Every `C.CString(…)`, `C.CBytes(…)`, `C.malloc(…)`, `C.calloc(…)` call of the file. */
 function allocationCalls(file: CgoFile): Node[] {

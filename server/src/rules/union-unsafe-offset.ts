@@ -15,7 +15,7 @@
 import type { Node } from 'web-tree-sitter';
 import { typeToC, type CScope, type CType } from '../cgo/cdecl';
 import type { Fix, TextEdit } from '../cgo/findings';
-import { importDeclarations, type Span } from '../cgo/goimports';
+import { unsafeImport, type NamedImport } from '../cgo/goimports';
 import { goGap } from '../cgo/gosyntax';
 import { accessPath, fieldAt, fieldContaining, fieldsAt, isFloatType, isIntegerType, layoutOf, layoutSupported, type FieldStep, type LayoutTarget } from '../cgo/layout';
 import type { CgoFile } from '../cgo/package';
@@ -32,9 +32,10 @@ export const unionUnsafeOffset: Rule = {
     for (const file of ctx.pkg.files) {
       // The import path is "unsafe" or `unsafe`: a file never spelling it cannot import it.
       if (file.imports.length === 0 || !file.text.includes('unsafe') || !file.included) continue;
-      const unsafeImport = findUnsafeImport(file.text);
-      if (!unsafeImport || !mayComputeOffset(file.text, unsafeImport.name)) continue;
-      new FileCheck(ctx, file, target, unsafeImport, findings).run();
+      // Through a `.` import, `Add(p, 8)` may be unsafe's: the offsets cannot all be told.
+      const unsafe = unsafeImport(file.text);
+      if (!unsafe.named || unsafe.dotted || !mayComputeOffset(file.text, unsafe.named.name)) continue;
+      new FileCheck(ctx, file, target, unsafe.named, findings).run();
     }
     return findings;
   },
@@ -146,7 +147,7 @@ class FileCheck {
     private readonly ctx: RuleContext,
     private readonly file: CgoFile,
     private readonly target: LayoutTarget,
-    private readonly unsafeImport: UnsafeImport,
+    private readonly unsafeImport: NamedImport,
     private readonly findings: RuleFinding[],
   ) {
     this.root = file.tree.rootNode;
@@ -701,7 +702,7 @@ class FileCheck {
     const unsafeLeft =
       replaced.newText.includes(`${this.unsafeName}.`) ||
       unsafeUses(this.root, this.unsafeName).some((n) => !gone.some((r) => r.start <= n.startIndex && n.endIndex <= r.end));
-    if (unsafeLeft) edits.push({ file: this.file.path, start: imp.path.start, end: imp.path.end, newText: imp.path.text });
+    if (unsafeLeft) edits.push({ file: this.file.path, start: imp.spec.path.start, end: imp.spec.path.end, newText: imp.spec.path.text });
     else edits.push({ file: this.file.path, ...importRemoval(this.text, imp), newText: '' });
 
     const title =
@@ -864,26 +865,6 @@ function unsafeUses(root: Node, unsafeName: string): Node[] {
   return uses;
 }
 
-interface UnsafeImport {
-  name: string;
-  spec: Span;
-  path: Span & { text: string };
-  decl: Span;
-  /** Specs in the declaration (1 for `import "unsafe"`). */
-  specCount: number;
-}
-
-function findUnsafeImport(text: string): UnsafeImport | undefined {
-  for (const { decl, specs } of importDeclarations(text)) {
-    for (const { spec, name, path } of specs) {
-      if (path.text !== '"unsafe"' && path.text !== '`unsafe`') continue;
-      if (name?.text === '.' || name?.text === '_') return undefined;
-      return { name: name?.text ?? 'unsafe', spec, path, decl, specCount: specs.length };
-    }
-  }
-  return undefined;
-}
-
 /** The whole lines of a node, when nothing else is on them. */
 function wholeLines(text: string, start: number, end: number): { start: number; end: number } | undefined {
   let s = start;
@@ -910,8 +891,8 @@ function statementRemoval(text: string, b: Binding): { start: number; end: numbe
   return wholeLines(text, b.stmt.startIndex, b.stmt.endIndex);
 }
 
-function importRemoval(text: string, imp: UnsafeImport): { start: number; end: number } {
-  const target = imp.specCount === 1 ? imp.decl : imp.spec;
+function importRemoval(text: string, imp: NamedImport): { start: number; end: number } {
+  const target = imp.decl.specs.length === 1 ? imp.decl.decl : imp.spec.spec;
   return wholeLines(text, target.start, target.end) ?? { start: target.start, end: target.end };
 }
 
