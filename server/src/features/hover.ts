@@ -14,6 +14,7 @@ import { cgoVerbs, directiveErrorMessage, type CgoDirective, type CgoVerb } from
 import { flagAllowlist } from '../cgo/flagAllowlist';
 import { compilerFlagProblems, linkerFlagProblems, pkgConfigOptionProblems } from '../cgo/flags';
 import { goGetenv } from '../cgo/goGetenv';
+import { goFields } from '../cgo/goctypes';
 import { cNameOf, cgoBuiltinFunctions, goSignature, goType } from '../cgo/gotypes';
 import { layoutOf, namedMembers, scalarSize, type LayoutTarget } from '../cgo/layout';
 import type { CgoFile, CgoImport } from '../cgo/package';
@@ -32,7 +33,6 @@ import {
 import {
   cReferenceAt,
   declarationSpan,
-  goFields,
   includeAt,
   referenceSpan,
   relativeName,

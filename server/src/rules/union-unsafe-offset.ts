@@ -16,7 +16,9 @@ import type { Node } from 'web-tree-sitter';
 import { typeToC, type CScope, type CType } from '../cgo/cdecl';
 import type { Fix, TextEdit } from '../cgo/findings';
 import { unsafeImport, type NamedImport } from '../cgo/goimports';
+import { cTypeForGoName } from '../cgo/goctypes';
 import { goGap } from '../cgo/gosyntax';
+import { goType } from '../cgo/gotypes';
 import { accessPath, fieldAt, fieldContaining, fieldsAt, isFloatType, isIntegerType, layoutOf, layoutSupported, type FieldStep, type LayoutTarget } from '../cgo/layout';
 import type { CgoFile } from '../cgo/package';
 import type { Rule, RuleContext, RuleFinding } from './rule';
@@ -60,24 +62,6 @@ const goSizes: Record<string, number> = {
 };
 const goIntegers = new Set(['int8', 'uint8', 'byte', 'int16', 'uint16', 'int32', 'uint32', 'rune', 'int64', 'uint64', 'int', 'uint', 'uintptr']);
 const goFloats = new Set(['float32', 'float64']);
-
-/** cmd/cgo's names for C's basic types (gcc.go nameToC), plus the ones spelled the same. */
-const cgoBasicNames: Record<string, string> = {
-  schar: 'signed char',
-  uchar: 'unsigned char',
-  ushort: 'unsigned short',
-  uint: 'unsigned int',
-  ulong: 'unsigned long',
-  longlong: 'long long',
-  ulonglong: 'unsigned long long',
-  char: 'char',
-  short: 'short',
-  int: 'int',
-  long: 'long',
-  float: 'float',
-  double: 'double',
-};
-const goNameOfBasic: Record<string, string> = Object.fromEntries(Object.entries(cgoBasicNames).map(([go, c]) => [c, go]));
 
 // ---------------------------------------------------------------------------------------------
 
@@ -276,20 +260,14 @@ class FileCheck {
     }
   }
 
-  /** `C.name` as cmd/cgo reads it: `C.uint` is `unsigned int`, `C.struct_foo` is `struct foo`. */
+  /**
+   * `C.name` as cmd/cgo reads it (`C.uint` is `unsigned int`, `C.struct_foo` is `struct foo`).
+   * A name nothing the scope read declares is a typedef of a header it does not read
+   * (sys/types.h…), which layout.ts sizes by name.
+   */
   private cTypeOfName(name: string): CType | undefined {
-    if (cgoBasicNames[name]) return { kind: 'builtin', name: cgoBasicNames[name] };
-    const tagged = /^(struct|union|enum)_(.+)$/.exec(name);
-    if (tagged) {
-      const found = this.scope.tags.get(`${tagged[1]} ${tagged[2]}`);
-      if (found) return found;
-      return tagged[1] === 'enum'
-        ? { kind: 'enum', tag: tagged[2], constants: undefined }
-        : { kind: 'record', union: tagged[1] === 'union', tag: tagged[2], fields: undefined, id: -1 };
-    }
-    const decl = this.scope.names.get(name);
-    if (decl && decl.kind !== 'typedef') return undefined;
-    return { kind: 'typedef', name };
+    const known = cTypeForGoName(name, this.scope);
+    return known || this.scope.names.has(name) ? known : { kind: 'typedef', name };
   }
 
   private goSize(t: GoType): number | undefined {
@@ -310,26 +288,15 @@ class FileCheck {
     }
   }
 
-  /** How cgo names a C type in Go (`C.uint64_t`, `*C.char`); undefined when it cannot be written. */
+  /**
+   * How cgo names a C type in Go (`C.uint64_t`, `*C.char`), where the getter's value is
+   * converted to or from it; undefined for what no numeric or pointer conversion reaches:
+   * C._Bool (Go's bool), anonymous enums, arrays, functions.
+   */
   private goSpelling(t: CType): string | undefined {
-    switch (t.kind) {
-      case 'typedef':
-        return `C.${t.name}`;
-      case 'builtin':
-        if (goNameOfBasic[t.name]) return `C.${goNameOfBasic[t.name]}`;
-        return /^[A-Za-z_]\w*$/.test(t.name) && t.name !== '_Bool' && t.name !== 'bool' ? `C.${t.name}` : undefined;
-      case 'record':
-        return t.tag ? `C.${t.union ? 'union' : 'struct'}_${t.tag}` : undefined;
-      case 'enum':
-        return t.tag ? `C.enum_${t.tag}` : undefined;
-      case 'pointer': {
-        if (this.scope.resolve(t.to).kind === 'void') return `${this.unsafeName}.Pointer`;
-        const to = this.goSpelling(t.to);
-        return to && `*${to}`;
-      }
-      default:
-        return undefined;
-    }
+    if (!convertible(t, this.scope)) return undefined;
+    const go = goType(t, { scope: this.scope, unsafeName: this.unsafeName });
+    return go.ok ? go.text : undefined;
   }
 
   // ------------------------------------------------------------------ variables
@@ -969,6 +936,22 @@ function sameType(a: CType, b: CType, scope: CScope): boolean {
       return x.tag !== undefined && x.tag === (y as typeof x).tag;
     case 'void':
       return true;
+    default:
+      return false;
+  }
+}
+
+function convertible(t: CType, scope: CScope): boolean {
+  switch (t.kind) {
+    case 'typedef':
+      return true;
+    case 'builtin':
+      return t.name !== '_Bool' && t.name !== 'bool';
+    case 'record':
+    case 'enum':
+      return t.tag !== undefined;
+    case 'pointer':
+      return scope.resolve(t.to).kind === 'void' || convertible(t.to, scope);
     default:
       return false;
   }
