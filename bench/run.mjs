@@ -415,6 +415,59 @@ async function compilerLatency(debounceMs, edits = 20) {
   return times;
 }
 
+/**
+ * Time from opening the article's app/app.go (the NOTE trap) to the first diagnostic on it, from
+ * our server (its defaults: the 200 ms debounce, gcc in the loop) and from gopls v0.23.0, each a
+ * fresh process per round. Undefined when gopls is not installed.
+ */
+async function firstDiagnosticRace(rounds = 3) {
+  const goEnv = (name) => spawnSync('go', ['env', name], { encoding: 'utf8' }).stdout?.trim();
+  const gopls = [goEnv('GOBIN'), goEnv('GOPATH') && path.join(goEnv('GOPATH').split(path.delimiter)[0], 'bin')]
+    .filter(Boolean)
+    .map((dir) => path.join(dir, 'gopls'))
+    .find((candidate) => spawnSync(candidate, ['version'], { encoding: 'utf8' }).stdout?.includes('v0.23.0'));
+  const race = async (command, args, root) => {
+    const file = path.join(root, 'app', 'app.go');
+    const uri = pathToFileURL(file).href;
+    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'ignore'], cwd: root });
+    const connection = rpc.createMessageConnection(new rpc.StreamMessageReader(child.stdout), new rpc.StreamMessageWriter(child.stdin));
+    let opened = 0;
+    const first = new Promise((resolve) =>
+      connection.onNotification('textDocument/publishDiagnostics', (params) => {
+        if (params.uri === uri && params.diagnostics.length > 0) resolve(performance.now() - opened);
+      }),
+    );
+    connection.onRequest('workspace/configuration', (params) => params.items.map(() => ({})));
+    connection.onRequest(() => null);
+    connection.onNotification(() => undefined);
+    connection.listen();
+    const rootUri = pathToFileURL(root).href;
+    await connection.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri,
+      workspaceFolders: [{ uri: rootUri, name: 'article' }],
+      capabilities: { workspace: { configuration: true, workspaceFolders: true }, textDocument: { publishDiagnostics: { versionSupport: true } } },
+    });
+    connection.sendNotification('initialized', {});
+    opened = performance.now();
+    connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'go', version: 1, text: fs.readFileSync(file, 'utf8') } });
+    const ms = await first;
+    await connection.sendRequest('shutdown');
+    connection.sendNotification('exit');
+    await new Promise((resolve) => child.once('exit', resolve));
+    return ms;
+  };
+  const ours = [];
+  const theirs = [];
+  for (let round = 0; round < rounds; round++) {
+    const root = path.join(tmp, `race-${round}`);
+    fs.cpSync(path.join(repo, 'test', 'fixtures', 'preamble-comment-bleed', 'article-note-above-cgo'), root, { recursive: true });
+    ours.push(await race(process.execPath, [serverJs, '--stdio'], root));
+    if (gopls) theirs.push(await race(gopls, [], root));
+  }
+  return { ours, gopls: gopls ? theirs : undefined };
+}
+
 const machine = { cores: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, memoryGb: Math.round(os.totalmem() / 2 ** 30) };
 const edits = await editLatency();
 const wide = await widePackage();
@@ -423,6 +476,7 @@ const mem = await memory();
 const soaked = await soak();
 const cli = cliThroughput();
 const real = realWorld();
+const race = await firstDiagnosticRace();
 const compiler = { debounced: await compilerLatency(defaultDebounceMs), immediate: await compilerLatency(0) };
 fs.rmSync(tmp, { recursive: true, force: true });
 
@@ -459,8 +513,11 @@ const rows = [
   [`  cgo-lint with the C compiler (the default; median of ${cli.runs.withCompiler.length})`, ms(median(cli.runs.withCompiler))],
   [`edit → gcc diagnostics, article app, ${compiler.debounced.length} edits (p50 / p95)`, `${ms(median(compiler.debounced))} / ${ms(percentile(compiler.debounced, 95))}`],
   [`  without the ${defaultDebounceMs} ms debounce (p50 / p95)`, `${ms(median(compiler.immediate))} / ${ms(percentile(compiler.immediate, 95))}`],
+  [`open → first diagnostic, the article's NOTE trap (median of ${race.ours.length} fresh servers)`, race.gopls
+    ? `ours ${ms(median(race.ours))}, gopls v0.23.0 ${ms(median(race.gopls))}: ${(median(race.gopls) / median(race.ours)).toFixed(1)}× sooner`
+    : `ours ${ms(median(race.ours))}; gopls v0.23.0 not installed`],
 ];
 const width = Math.max(...rows.map(([k]) => k.length));
 for (const [k, v] of rows) process.stdout.write(`${k.padEnd(width)}  ${v}\n`);
 fs.mkdirSync(path.join(repo, 'bench'), { recursive: true });
-fs.writeFileSync(path.join(repo, 'bench', 'results.json'), `${JSON.stringify({ date: new Date().toISOString(), machine, edits, widePackage: wide, typing: typed, memory: mem, soak: soaked, cli, realWorld: real, compiler }, null, 2)}\n`);
+fs.writeFileSync(path.join(repo, 'bench', 'results.json'), `${JSON.stringify({ date: new Date().toISOString(), machine, edits, widePackage: wide, typing: typed, memory: mem, soak: soaked, cli, realWorld: real, compiler, firstDiagnostic: race }, null, 2)}\n`);

@@ -45,7 +45,7 @@ export interface AnalysisStatus {
 export interface AnalyzerOptions {
   debounceMs: number;
   ruleDocsDir: string;
-  /** The client runs gopls too (VS Code with the Go extension): see reportedByGopls. */
+  /** The client runs gopls too (VS Code with the Go extension): see goplsSeesCgoFailure in diagnostics.ts. */
   goplsRuns: boolean;
   log: { error(message: string): void; warn(message: string): void; info(message: string): void };
   /** The local go command's answer (trusted workspaces), for which Go release to answer for. */
