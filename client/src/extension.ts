@@ -99,7 +99,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }
     if (analysis?.last) {
       const last = analysis.last;
-      tooltip.appendText(`Last check: ${last.dir}, ${plural(last.files, 'file')}, ${plural(last.findings, 'finding')} in open files, ${last.ms} ms.`);
+      tooltip.appendText(`Last check: ${last.dir}, ${plural(last.files, 'file')}, ${plural(last.findings, 'finding')}, ${last.ms} ms.`);
       tooltip.appendMarkdown('\n\n');
     }
     tooltip.appendMarkdown('Click for the output.');

@@ -3,6 +3,7 @@
 // (createConnection picks the transport from the command line). External processes (go env,
 // pkg-config for hovers, the C compiler for the preambles) start only in a trusted workspace.
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   CodeActionKind,
   DidChangeWatchedFilesNotification,
@@ -13,6 +14,7 @@ import {
   TextDocumentSyncKind,
   createConnection,
   type DocumentDiagnosticReport,
+  type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { PreambleCompiler } from './cgo/compiler';
@@ -28,6 +30,7 @@ import { completion } from './features/completion';
 import { definition, type FeatureServices } from './features/definition';
 import { hover } from './features/hover';
 import { semanticTokens, semanticTokensLegend } from './features/semanticTokens';
+import { WorkspaceDiagnostics, type Progress } from './features/workspaceDiagnostics';
 import { Settings } from './settings';
 import { unreadableReason, Workspace } from './workspace';
 
@@ -52,6 +55,7 @@ interface Services {
   settings: Settings;
   analyzer: Analyzer;
   goEnv: GoEnvironment;
+  workspaceDiagnostics: WorkspaceDiagnostics;
 }
 let services: Services | undefined;
 let watchFiles = false;
@@ -90,6 +94,16 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
     onRun: (run) => log.info(`ran ${[run.command, ...run.args].join(' ')}${run.cwd ? ` in ${run.cwd}` : ''}: ${run.outcome} (${run.ms} ms)`),
   });
   const compilerRuns = new CompilerRuns(new PreambleCompiler({ mayRun: () => trusted }));
+  const progressShown = capabilities.window?.workDoneProgress === true;
+  const workspaceDiagnostics = new WorkspaceDiagnostics({
+    folders: workspaceFolderPaths(params),
+    settings,
+    clientPulls: pull,
+    isOpen: (file) => workspace.openDocumentsOf(path.dirname(file)).some((document) => document.uri.startsWith('file:') && fileURLToPath(document.uri) === file),
+    publish: (uri, diagnostics) => void connection.sendDiagnostics({ uri, diagnostics }).catch(() => undefined),
+    progress: async (): Promise<Progress> => (progressShown ? connection.window.createWorkDoneProgress() : { begin: () => undefined, report: () => undefined, done: () => undefined }),
+    log,
+  });
   const analyzer = new Analyzer(
     engine,
     documents,
@@ -111,9 +125,11 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
       goplsRuns: options.goplsRuns === true,
       localGo: () => goEnv.current(),
       compiler: { runs: compilerRuns, pkgConfig },
+      closedFiles: workspaceDiagnostics,
     },
   );
-  services = { engine, documents, workspace, settings, analyzer, goEnv };
+  workspaceDiagnostics.attach(analyzer);
+  services = { engine, documents, workspace, settings, analyzer, goEnv, workspaceDiagnostics };
   const folders = (params.workspaceFolders ?? []).map((folder) => folder.uri).join(', ') || 'none';
   started = `cgo language server started (pid ${process.pid}, Node ${process.version}); workspace folders: ${folders}; ${trusted ? 'trusted' : 'untrusted: no external process is started'}; diagnostics ${pull ? 'pulled' : 'pushed'}`;
   // Before the first check, so the first diagnostics already follow the local Go (trusted only).
@@ -166,6 +182,9 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
       if (request.previousResultId === result.resultId) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId: result.resultId };
       return { kind: DocumentDiagnosticReportKind.Full, resultId: result.resultId, items: result.diagnostics };
     });
+    connection.languages.diagnostics.onWorkspace((request, token, _workDone, partial) =>
+      workspaceDiagnostics.pull(request.previousResultIds, partial && ((items) => partial.report({ items })), token),
+    );
   }
 
   return {
@@ -176,7 +195,7 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
       definitionProvider: true,
       completionProvider: { triggerCharacters: ['.'] },
       semanticTokensProvider: { legend: semanticTokensLegend, full: true },
-      ...(pull ? { diagnosticProvider: { interFileDependencies: true, workspaceDiagnostics: false } } : {}),
+      ...(pull ? { diagnosticProvider: { interFileDependencies: true, workspaceDiagnostics: true } } : {}),
     },
     serverInfo: { name: 'cgo' },
   };
@@ -185,6 +204,8 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
 connection.onInitialized(() => {
   // One line per start in the output channel: what a restart did is visible there.
   log.info(started);
+  // Every cgo package of the workspace folders, in the background (cgo.diagnostics.scope).
+  services?.workspaceDiagnostics.checkAll();
   // Closed files and headers edited by other tools (git checkout, go generate) change what open files see.
   if (!watchFiles) return;
   connection.client
@@ -207,7 +228,11 @@ function askLocalGo(): void {
   });
 }
 
-connection.onDidChangeWatchedFiles((params) => services?.analyzer.filesChanged(params.changes.map((change) => change.uri)));
+connection.onDidChangeWatchedFiles((params) => {
+  const uris = params.changes.map((change) => change.uri);
+  services?.analyzer.filesChanged(uris);
+  services?.workspaceDiagnostics.filesChanged(uris);
+});
 
 connection.onDidChangeConfiguration((params) => {
   services?.settings.changed(params);
@@ -216,11 +241,18 @@ connection.onDidChangeConfiguration((params) => {
 
 connection.onShutdown(() => {
   if (!services) return;
+  services.workspaceDiagnostics.dispose();
   services.analyzer.dispose();
   services.workspace.dispose();
   services.documents.dispose();
   services.engine.dispose();
   services = undefined;
 });
+
+/** The workspace folders on disk (or the root of a client that names no folders). */
+function workspaceFolderPaths(params: InitializeParams): string[] {
+  const uris = params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
+  return uris.filter((uri) => uri.startsWith('file:')).map((uri) => fileURLToPath(uri));
+}
 
 connection.listen();
