@@ -132,11 +132,11 @@ export class WorkspaceDiagnostics implements ClosedFiles {
 
   /** Finds the cgo packages and checks every one of them (after start-up). */
   checkAll(): void {
-    void this.run(true);
+    if (this.options.folders.length > 0) void this.run(true);
   }
 
   configurationChanged(): void {
-    void this.run(true);
+    this.checkAll();
   }
 
   /**
