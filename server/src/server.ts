@@ -21,7 +21,7 @@ import { PreambleCompiler } from './cgo/compiler';
 import { Engine } from './cgo/engine';
 import { GoEnvironment } from './goEnv';
 import { defaultGrammarDir, loadGrammars } from './cgo/grammars';
-import { PkgConfig } from './cgo/pkgconfig';
+import { PkgConfig, type ProcessRun } from './cgo/pkgconfig';
 import { OpenDocuments } from './documents';
 import { Analyzer } from './features/analysis';
 import { CompilerRuns } from './features/compilerRuns';
@@ -89,11 +89,9 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
     (scopeUri, inForce) => log.info(`settings for ${scopeUri ?? 'all files'}: ${JSON.stringify(inForce)}`),
   );
   const goEnv = new GoEnvironment(() => trusted, log);
-  const pkgConfig = new PkgConfig({
-    mayRun: () => trusted,
-    onRun: (run) => log.info(`ran ${[run.command, ...run.args].join(' ')}${run.cwd ? ` in ${run.cwd}` : ''}: ${run.outcome} (${run.ms} ms)`),
-  });
-  const compilerRuns = new CompilerRuns(new PreambleCompiler({ mayRun: () => trusted }));
+  const logRun = (run: ProcessRun): void => log.info(`ran ${[run.command, ...run.args].join(' ')}${run.cwd ? ` in ${run.cwd}` : ''}: ${run.outcome} (${run.ms} ms)`);
+  const pkgConfig = new PkgConfig({ mayRun: () => trusted, onRun: logRun });
+  const compilerRuns = new CompilerRuns(new PreambleCompiler({ mayRun: () => trusted, onRun: logRun }));
   const progressShown = capabilities.window?.workDoneProgress === true;
   const workspaceDiagnostics = new WorkspaceDiagnostics({
     folders: workspaceFolderPaths(params),
