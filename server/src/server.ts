@@ -59,6 +59,8 @@ interface Services {
 }
 let services: Services | undefined;
 let watchFiles = false;
+/** The client tells of workspace folders added and removed. */
+let workspaceFoldersChange = false;
 /** What the first line in the output channel says. */
 let started = 'cgo language server started';
 /**
@@ -75,6 +77,7 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
   const documentChanges = capabilities.workspace?.workspaceEdit?.documentChanges === true;
   const createFiles = documentChanges && (capabilities.workspace?.workspaceEdit?.resourceOperations ?? []).includes('create');
   watchFiles = capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+  workspaceFoldersChange = capabilities.workspace?.workspaceFolders === true;
   trusted = (params.initializationOptions as { trusted?: unknown } | undefined)?.trusted !== false;
 
   const engine = new Engine(await loadGrammars(defaultGrammarDir(__dirname)));
@@ -194,6 +197,7 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
       completionProvider: { triggerCharacters: ['.'] },
       semanticTokensProvider: { legend: semanticTokensLegend, full: true },
       ...(pull ? { diagnosticProvider: { interFileDependencies: true, workspaceDiagnostics: true } } : {}),
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
     serverInfo: { name: 'cgo' },
   };
@@ -204,6 +208,12 @@ connection.onInitialized(() => {
   log.info(started);
   // Every cgo package of the workspace folders, in the background (cgo.diagnostics.scope).
   services?.workspaceDiagnostics.checkAll();
+  if (workspaceFoldersChange) {
+    connection.workspace.onDidChangeWorkspaceFolders((event) => {
+      const paths = (folders: { uri: string }[]): string[] => folders.filter((f) => f.uri.startsWith('file:')).map((f) => fileURLToPath(f.uri));
+      services?.workspaceDiagnostics.foldersChanged(paths(event.added), paths(event.removed));
+    });
+  }
   // Closed files and headers edited by other tools (git checkout, go generate) change what open files see.
   if (!watchFiles) return;
   connection.client

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import type { PublishDiagnosticsParams, WorkspaceDocumentDiagnosticReport } from 'vscode-languageserver';
 import { articleAppGo } from '../support/goSources';
 import { fileUri, withServer, type LspClient } from '../support/lspClient';
@@ -117,6 +118,22 @@ test('push: closed files are published without a version while the scan reports 
       const cleared = await client.waitFor<PublishDiagnosticsParams>('textDocument/publishDiagnostics', (p) => p.uri === fileUri(root, name), since);
       assert.deepEqual(cleared.diagnostics, []);
     }
+  });
+});
+
+test('a folder added to the workspace gets its packages checked, a folder removed takes its diagnostics along', { timeout: 30_000 }, async () => {
+  const first = articleWorkspace();
+  const second = articleWorkspace();
+  await withServer({ pull: false, workspaceFolders: [first] }, async (client) => {
+    await client.waitFor<PublishDiagnosticsParams>('textDocument/publishDiagnostics', (p) => p.uri === fileUri(first, 'app/app_test.go') && p.diagnostics.length === 1);
+    await scanProgress(client);
+    const since = client.mark();
+    const folder = (dir: string): { uri: string; name: string } => ({ uri: pathToFileURL(dir).href, name: path.basename(dir) });
+    client.notify('workspace/didChangeWorkspaceFolders', { event: { added: [folder(second)], removed: [folder(first)] } });
+    const added = await client.waitFor<PublishDiagnosticsParams>('textDocument/publishDiagnostics', (p) => p.uri === fileUri(second, 'app/app_test.go'), since);
+    assert.deepEqual(added.diagnostics.map((d) => d.code), ['cgo-in-test']);
+    const removed = await client.waitFor<PublishDiagnosticsParams>('textDocument/publishDiagnostics', (p) => p.uri === fileUri(first, 'app/app_test.go'), since);
+    assert.deepEqual(removed.diagnostics, []);
   });
 });
 

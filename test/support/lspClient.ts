@@ -102,6 +102,7 @@ export class LspClient {
         configuration: options.configuration ?? false,
         workspaceEdit: { documentChanges: options.documentChanges ?? true, ...(options.createFiles ? { resourceOperations: ['create'] } : {}) },
         didChangeWatchedFiles: { dynamicRegistration: true },
+        workspaceFolders: options.workspaceFolders !== undefined,
         ...(options.pull ? { diagnostics: { refreshSupport: true } } : {}),
       },
       window: { workDoneProgress: true },

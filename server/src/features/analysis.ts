@@ -225,6 +225,8 @@ export class Analyzer implements BackgroundChecks {
     this.options.compiler?.runs.dispose();
     this.due.clear();
     for (const key of [...this.waiters.keys()]) this.wake(key);
+    for (const waiting of this.background.values()) waiting();
+    this.background.clear();
   }
 
   /** Debounced analysis of a package because one of its files changed. */

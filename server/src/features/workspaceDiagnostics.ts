@@ -83,8 +83,11 @@ export class WorkspaceDiagnostics implements ClosedFiles {
   private readonly listeners = new Set<() => void>();
   private checks: BackgroundChecks | undefined;
   private disposed = false;
+  private folders: string[];
 
-  constructor(private readonly options: WorkspaceOptions) {}
+  constructor(private readonly options: WorkspaceOptions) {
+    this.folders = [...options.folders];
+  }
 
   /** The Analyzer, once both exist. */
   attach(checks: BackgroundChecks): void {
@@ -132,7 +135,13 @@ export class WorkspaceDiagnostics implements ClosedFiles {
 
   /** Finds the cgo packages and checks every one of them (after start-up). */
   checkAll(): void {
-    if (this.options.folders.length > 0) void this.run(true);
+    if (this.folders.length > 0) void this.run(true);
+  }
+
+  /** Folders were added to or removed from the workspace: their packages come or go. */
+  foldersChanged(added: string[], removed: string[]): void {
+    this.folders = [...this.folders.filter((folder) => !removed.includes(folder)), ...added.filter((folder) => !this.folders.includes(folder))];
+    void this.run(true);
   }
 
   configurationChanged(): void {
@@ -252,7 +261,7 @@ export class WorkspaceDiagnostics implements ClosedFiles {
       progress.begin('cgo', 0, discover ? 'looking for packages with import "C"' : 'checking the workspace');
       if (discover) {
         const found = new Set<string>();
-        for (const folder of this.options.folders) {
+        for (const folder of this.folders) {
           const settings = await this.options.settings.get(pathToFileURL(folder).href);
           if (scan.cancelled) return;
           if (!settings.enable || settings.diagnostics.scope !== 'workspace') continue;
@@ -307,7 +316,7 @@ export class WorkspaceDiagnostics implements ClosedFiles {
 
   /** Whether a directory is one the walk reaches: inside a folder, through no skipped directory. */
   private inWorkspace(dir: string): boolean {
-    return this.options.folders.some((folder) => {
+    return this.folders.some((folder) => {
       const relative = path.relative(folder, dir);
       if (relative === '') return true;
       if (relative.startsWith('..') || path.isAbsolute(relative)) return false;
