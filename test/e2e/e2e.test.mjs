@@ -205,6 +205,11 @@ test('the extension in a real VS Code: squiggle, Problems, hover, quick fix, res
       // Neither file was ever opened: no editor tab holds them.
       assert.equal(await page.locator('.tabs-container .tab').count(), 0);
       await screenshot('workspace-problems');
+      // The rule's link of a file never opened opens the doc rendered too.
+      await cgoInTest.locator('a', { hasText: 'cgo-in-test' }).first().click();
+      await page.locator('.tabs-container .tab', { hasText: 'Preview cgo-in-test.md' }).waitFor({ timeout: 30_000 });
+      await page.keyboard.press('Control+W');
+      await page.locator('.tabs-container .tab').first().waitFor({ state: 'detached', timeout: 15_000 });
       await page.keyboard.press('Control+Shift+M');
     });
 
