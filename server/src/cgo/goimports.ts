@@ -32,10 +32,30 @@ export interface ImportDeclSyntax {
  * left open, a spec without a path) ends the scan, as the build fails there anyway.
  */
 export function importDeclarations(text: string): ImportDeclSyntax[] {
+  return scanImports(text).decls;
+}
+
+/**
+ * Whether a file's head shows where its imports end: the scan stopped at a token the head
+ * does not cut off. A head that stops inside a comment, a string or an import says nothing.
+ */
+export function importsEndWithin(head: string): boolean {
+  const { stoppedAt } = scanImports(head);
+  return stoppedAt.kind !== 'end' && stoppedAt.end < head.length;
+}
+
+interface ImportScan {
+  decls: ImportDeclSyntax[];
+  /** The token the scan stopped at. */
+  stoppedAt: { kind: GoTokenKind; end: number };
+}
+
+function scanImports(text: string): ImportScan {
   const scanner = new GoScanner(text);
   const result: ImportDeclSyntax[] = [];
   // Read through a call: each next() changes it, which TypeScript's narrowing would not see.
   const kind = (): GoTokenKind => scanner.kind;
+  const stopped = (): ImportScan => ({ decls: result, stoppedAt: { kind: scanner.kind, end: scanner.end } });
   const spanText = (): Span & { text: string } => ({ start: scanner.start, end: scanner.end, text: scanner.tokenText });
   const isWord = (word: string): boolean => kind() === 'identifier' && scanner.end - scanner.start === word.length && text.startsWith(word, scanner.start);
   scanner.next();
@@ -61,12 +81,12 @@ export function importDeclarations(text: string): ImportDeclSyntax[] {
   };
   for (;;) {
     skipSemicolons();
-    if (!isWord('import')) return result;
+    if (!isWord('import')) return stopped();
     const declStart = scanner.start;
     scanner.next();
     if (kind() !== '(') {
       const spec = readSpec();
-      if (!spec) return result;
+      if (!spec) return stopped();
       result.push({ decl: { start: declStart, end: spec.spec.end }, specList: undefined, specs: [spec] });
       continue;
     }
@@ -77,7 +97,7 @@ export function importDeclarations(text: string): ImportDeclSyntax[] {
       skipSemicolons();
       if (kind() === ')') break;
       const spec = readSpec();
-      if (!spec) return result;
+      if (!spec) return stopped();
       specs.push(spec);
     }
     result.push({ decl: { start: declStart, end: scanner.end }, specList: { start: listStart, end: scanner.end }, specs });
