@@ -29,5 +29,11 @@ export interface Rule {
   defaultSeverity: Severity;
   /** One line for settings, hovers and the README. */
   summary: string;
+  /**
+   * 'file': its findings on a file depend on that file alone (with the headers it includes, the
+   * target and the package's #cgo flags), so a check re-runs it only on files whose inputs
+   * changed (cgo/packageMemo.ts). Otherwise it reads other files and runs on every check.
+   */
+  scope?: 'file';
   check(ctx: RuleContext): RuleFinding[];
 }
