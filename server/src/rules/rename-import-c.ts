@@ -9,6 +9,7 @@ export const renameImportC: Rule = {
   id: 'rename-import-c',
   defaultSeverity: 'error',
   scope: 'file',
+  caughtBy: 'type-check',
   summary: 'import "C" cannot be renamed.',
   check({ pkg }) {
     const findings: RuleFinding[] = [];
