@@ -167,30 +167,26 @@ export class Engine {
       this.keepViewsFor(files);
       const ctx = this.ruleContext({ dir, target: options.target, files }, readText);
       // With a memo, the file-scoped rules' findings per file: kept, or run on that file alone.
-      const perFile: Map<string, RuleFinding[]>[] = [];
+      const perFile: ReadonlyMap<string, RuleFinding[]>[] = [];
       if (memo) {
         const fileScoped = rules.filter((rule) => rule.scope === 'file' && options.severities?.[rule.id] !== 'off');
         const flags = JSON.stringify(ctx.flags());
         for (const file of files) {
           const inputs = { flags, view: file.imports.length > 0 ? ctx.preprocessed(file) : undefined };
-          // Reading its view anew can take as long as a rule.
-          if (inputs.view) yield;
-          let kept = new Map<string, RuleFinding[]>();
-          // A step per rule that runs: one rule on a 12,000-line file is already a few dozen ms.
-          for (const rule of fileScoped) {
-            let ran = false;
-            kept = memo.findings(file, inputs, [rule], (stale) => {
-              ran = true;
-              return stale.check({ ...ctx, pkg: { ...ctx.pkg, files: [file] } });
-            });
-            if (ran) yield;
+          const stale = memo.staleRules(file, inputs, fileScoped);
+          // Reading its view anew can take as long as a rule, and one rule on a 12,000-line file
+          // a few dozen ms: a step each.
+          if (stale.length > 0) yield;
+          for (const rule of stale) {
+            memo.keep(file, rule.id, rule.check({ ...ctx, pkg: { ...ctx.pkg, files: [file] } }));
+            yield;
           }
-          perFile.push(kept);
+          perFile.push(memo.kept(file));
         }
       }
       options.withModel?.(ctx.pkg, ctx.flags());
-      const texts = new Map(sources.map((source) => [source.path, source.text]));
-      const textOf = (file: string): string | undefined => texts.get(file) ?? readText(file);
+      let texts: Map<string, string> | undefined;
+      const textOf = (file: string): string | undefined => (texts ??= new Map(sources.map((source) => [source.path, source.text]))).get(file) ?? readText(file);
       const findings: Finding[] = [];
       // A file the target and Go release do not build is judged by nobody: the go command never
       // reads it (its facts, like #cgo flags, are already left out by the package model).

@@ -63,23 +63,34 @@ export class PackageMemo {
   }
 
   /**
-   * The findings of each file-scoped rule on a file: kept ones while the file's inputs stay,
-   * else `check`'s, which is given the rule to run on this file alone.
+   * The file-scoped rules whose findings on a file are not kept for these inputs (all of them
+   * when the inputs changed: what was kept is dropped).
    */
-  findings<R extends { id: string }, F extends { file: string }>(file: CgoFile, inputs: FileInputs, fileScoped: readonly R[], check: (rule: R) => F[]): Map<string, F[]> {
-    const memo = this.files.get(file.path);
-    if (!memo || memo.text !== file.text) throw new Error(`bug: ${file.path} was not modelled through the memo`);
+  staleRules<R extends { id: string }>(file: CgoFile, inputs: FileInputs, fileScoped: readonly R[]): R[] {
+    const memo = this.memoOf(file);
     if (!memo.inputs || memo.inputs.flags !== inputs.flags || memo.inputs.view !== inputs.view) {
       memo.inputs = inputs;
       memo.findings.clear();
     }
-    for (const rule of fileScoped) {
-      if (memo.findings.has(rule.id)) continue;
-      const found = check(rule);
-      const elsewhere = found.find((finding) => finding.file !== file.path);
-      if (elsewhere) throw new Error(`bug: ${rule.id} is file-scoped but reported on ${elsewhere.file} when given ${file.path} alone`);
-      memo.findings.set(rule.id, found);
-    }
-    return memo.findings as Map<string, F[]>;
+    return fileScoped.filter((rule) => !memo.findings.has(rule.id));
   }
+
+  /** Keeps a file-scoped rule's findings on a file, run on that file alone. */
+  keep(file: CgoFile, ruleId: string, findings: { file: string }[]): void {
+    const elsewhere = findings.find((finding) => finding.file !== file.path);
+    if (elsewhere) throw new Error(`bug: ${ruleId} is file-scoped but reported on ${elsewhere.file} when given ${file.path} alone`);
+    this.memoOf(file).findings.set(ruleId, findings);
+  }
+
+  /** The findings kept for a file, per file-scoped rule id. */
+  kept<F extends { file: string }>(file: CgoFile): ReadonlyMap<string, F[]> {
+    return this.memoOf(file).findings as Map<string, F[]>;
+  }
+
+  private memoOf(file: CgoFile): FileMemo {
+    const memo = this.files.get(file.path);
+    if (!memo || memo.text !== file.text) throw new Error(`bug: ${file.path} was not modelled through the memo`);
+    return memo;
+  }
+
 }
