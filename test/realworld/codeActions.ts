@@ -24,6 +24,8 @@ const samplePackages = 4;
 
 /** Extensions of the sources that cgo compiles besides the preambles: packages with them take long to build. */
 const otherSources = /\.(c|cc|cpp|cxx|m|mm|s|S|sx|f|F|for|f90|syso)$/;
+/** A preamble that compiles a C library by including its sources (karalabe/usb's hidapi). */
+const includesCSource = /#\s*include\s*"[^"]+\.c"/;
 
 export interface SampledFile {
   importPath: string;
@@ -49,7 +51,10 @@ export interface ActionsOnGate {
 /**
  * The sample: the smallest packages of the pinned modules (one per module, by the bytes of
  * their .go files, then import path) whose directory holds no C, C++, assembly or Fortran
- * source, and of each its first cgo file. Small packages build in a second or two.
+ * source, whose preambles include no .c file, and that import no other package of their
+ * module, and of each its first cgo file.
+ * Built from the mirror, a module's packages are compiled anew (their directory is part of the
+ * build cache's key): such a package builds in a second or two.
  */
 export function sampleFiles(packages: GatePackage[]): { pkg: GatePackage; file: string }[] {
   const seen = new Set<string>();
@@ -58,6 +63,8 @@ export function sampleFiles(packages: GatePackage[]): { pkg: GatePackage; file: 
   const bySize = packages.map((pkg) => ({ pkg, size: bytes(pkg) })).sort((a, b) => a.size - b.size || (a.pkg.importPath < b.pkg.importPath ? -1 : 1));
   for (const { pkg } of bySize) {
     if (pkg.origin === 'toolchain' || seen.has(pkg.origin) || fs.readdirSync(pkg.dir).some((name) => otherSources.test(name))) continue;
+    if (pkg.goFiles.some((file) => includesCSource.test(fs.readFileSync(file, 'utf8')))) continue;
+    if (importsOf(pkg.importPath).some((imported) => imported === pkg.origin || imported.startsWith(`${pkg.origin}/`))) continue;
     const file = pkg.goFiles.find((f) => !f.endsWith('_test.go') && /^import "C"/m.test(fs.readFileSync(f, 'utf8')));
     if (!file) continue;
     seen.add(pkg.origin);
@@ -87,6 +94,12 @@ export function seedSuppressions(text: string): string | undefined {
   seeded.splice(func, 0, '//cgo-lint:ignore cstring-leak kept after a refactoring');
   seeded.splice(above.trim() === '*/' ? importC - 1 : importC, 0, cLine);
   return seeded.join(eol);
+}
+
+function importsOf(importPath: string): string[] {
+  const listed = spawnSync('go', ['list', '-f', '{{join .Imports "\\n"}}', importPath], { cwd: MODULE_DIR, encoding: 'utf8', env: { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=readonly', CGO_ENABLED: '1' } });
+  if (listed.status !== 0) throw new Error(`go list ${importPath}: ${listed.stderr}`);
+  return listed.stdout.split('\n').filter((line) => line !== '');
 }
 
 function applyEdit(edit: WorkspaceEdit, texts: Map<string, string>): Map<string, string> {
