@@ -1,4 +1,5 @@
 // The entry point of the engine: parsers for Go and C, and checking a package with the rules.
+import * as path from 'node:path';
 import { Parser, type Tree } from 'web-tree-sitter';
 import type { BuildTarget } from './constraints';
 import type { Finding, RuleId, SeveritySetting } from './findings';
@@ -9,6 +10,7 @@ import { buildFileScope, buildFileView, cppConfig, readTextFromDisk, type FileVi
 import { buildCgoFile, packageFlags, type CgoFile, type CgoPackage, type PackageFlags } from './package';
 import { applySuppressions, ignoreInsert } from './suppression';
 import type { CScope } from './cdecl';
+import { SystemHeaders } from './systemHeaders';
 import { rules } from '../rules';
 import type { RuleContext } from '../rules/rule';
 
@@ -73,6 +75,8 @@ export class Engine {
   /** A second Go parser for parses done a slice at a time, so they never disturb goParser's. */
   private backgroundParser: Parser | undefined;
   private readonly views = new Map<string, CachedView>();
+  /** The declarations of system headers, shared by every file and package. */
+  readonly systemHeaders = new SystemHeaders();
 
   /**
    * @param parseTimeoutMs how long one Go parse may take before it is abandoned; a hand-written
@@ -203,6 +207,7 @@ export class Engine {
         return view;
       },
       includes: (file) => ctx.preprocessed(file).walk,
+      systemScope: (file) => this.systemScope(file, (config ??= cppConfig(pkg, ctx.flags())), readText),
       cScope: (file) => {
         let scope = scopes.get(file);
         if (!scope) {
@@ -231,6 +236,23 @@ export class Engine {
       cached.scope = { ...view, scope: buildFileScope(view, this.cParser), headers: view.view.headers, headerTexts: view.view.headerTexts };
     }
     return cached.scope;
+  }
+
+  /**
+   * What the system headers a file includes declare (its preambles' and its project headers'
+   * `#include <…>`, and `"…"` found in no project directory), read on first use.
+   */
+  systemScope(file: CgoFile, config: CppConfig, readText: ReadText): CScope {
+    const cached = this.cachedView(file, config, readText);
+    const { walk, view } = cached.result;
+    const system = this.systemHeaders.configFor(config, path.dirname(file.path), view.variants[0]?.macros);
+    return this.systemHeaders.scopeOf(walk.system.map((include) => include.name), system, this.cParser);
+  }
+
+  /** Where a system header a file includes is found; undefined when in no system directory. */
+  systemHeaderPath(file: CgoFile, config: CppConfig, readText: ReadText, name: string): string | undefined {
+    const { view } = this.cachedView(file, config, readText).result;
+    return this.systemHeaders.locate(name, this.systemHeaders.configFor(config, path.dirname(file.path), view.variants[0]?.macros));
   }
 
   private cachedView(file: CgoFile, config: CppConfig, readText: ReadText): CachedView {

@@ -104,9 +104,10 @@ export function unitSourceMap(fileView: FileView, unit: PreprocessedUnit, index:
 
 /**
  * The C names a file sees: the declarations of its first reading in include order, then what
- * other readings (branches of undecided conditions) add.
+ * other readings (branches of undecided conditions) add. `roots`: the units read first (the
+ * preambles; a system header read on its own has no preamble and one root).
  */
-export function buildFileScope(fileView: FileView, parser: Parser): CScope {
+export function buildFileScope(fileView: FileView, parser: Parser, roots = fileView.preambles.length): CScope {
   const scope = new CScope();
   let constantDepth = 0;
   const parseConstant = (text: string): number | undefined => {
@@ -154,10 +155,10 @@ export function buildFileScope(fileView: FileView, parser: Parser): CScope {
       new DeclarationReader(scope, unitSourceMap(fileView, unit, index), unit.text, parseConstant, onInclude).read(tree.rootNode);
     });
   };
-  for (let i = 0; i < preambleCount && i < first.units.length; i++) readUnit(first.units[i], i);
+  for (let i = 0; i < roots && i < first.units.length; i++) readUnit(first.units[i], i);
   for (const variant of variants.slice(1)) {
     variant.units.forEach((unit, index) => {
-      const same = index < preambleCount ? first.units[index] : first.units.find((u) => u.file === unit.file);
+      const same = index < roots ? first.units[index] : first.units.find((u) => u.file === unit.file);
       if (same?.text === unit.text) return;
       withTree(unit, index, (tree) => new DeclarationReader(scope, unitSourceMap(fileView, unit, index), unit.text, parseConstant).read(tree.rootNode));
     });

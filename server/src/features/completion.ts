@@ -1,7 +1,7 @@
 // Completion after `C.` in Go code: the C names this file's preamble and the project headers
 // it includes declare (C names resolve per file), the struct/union/enum tags as
-// C.struct_x/C.union_x/C.enum_x, cgo's basic type names and its helper functions. System
-// headers are not read, so what they declare is not offered.
+// C.struct_x/C.union_x/C.enum_x, cgo's basic type names and its helper functions, then what
+// the system headers it includes declare (systemHeaders.ts), ranked after the project's names.
 import { CompletionItemKind, type CompletionItem, type CompletionParams } from 'vscode-languageserver';
 import { declarationHead, type CDecl, type CScope } from '../cgo/cdecl';
 import { cgoBasicTypeNames, cgoBuiltinFunctions } from '../cgo/gotypes';
@@ -100,5 +100,31 @@ function completionItems(view: DocumentView): CompletionItem[] {
   for (const name of cgoBasicTypeNames) {
     add({ label: name, kind: CompletionItemKind.TypeParameter, detail: `C ${cgoBasicTypeDocs[name] ?? name}`, sortText: `3${name}` });
   }
+  for (const item of systemItems(view.systemScopeOf(view.file))) add(item);
+  return items;
+}
+
+/** Per system scope (shared by every file including the same headers), its items, built on first use. */
+const systemItemCache = new WeakMap<CScope, CompletionItem[]>();
+
+/**
+ * The names system headers declare, after the preamble's and the project's; without the names
+ * C reserves for the implementation (`__fd_mask`, `_IO_FILE`), which no cgo code calls.
+ */
+function systemItems(scope: CScope): CompletionItem[] {
+  let items = systemItemCache.get(scope);
+  if (items) return items;
+  items = [];
+  for (const decl of scope.names.values()) {
+    if (/^_[A-Z_]/.test(decl.name) || (decl.kind === 'macro' && /^\s*#\s*define\s+\w+\(/.test(decl.text))) continue;
+    items.push({
+      label: decl.name,
+      kind: declKind(decl, scope),
+      detail: oneLine(decl),
+      documentation: { kind: 'markdown', value: `\`\`\`c\n${decl.text.trim().split('\n').slice(0, 20).join('\n')}\n\`\`\`\nFrom \`${decl.location.file}\`` },
+      sortText: `4${decl.name}`,
+    });
+  }
+  systemItemCache.set(scope, items);
   return items;
 }
