@@ -89,7 +89,13 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
     mayRun: () => trusted,
     onRun: (run) => log.info(`ran ${[run.command, ...run.args].join(' ')}${run.cwd ? ` in ${run.cwd}` : ''}: ${run.outcome} (${run.ms} ms)`),
   });
-  const compilerRuns = new CompilerRuns(new PreambleCompiler({ mayRun: () => trusted }));
+  const compilerRuns = new CompilerRuns(
+    new PreambleCompiler({
+      mayRun: () => trusted,
+      // Until the compiler says where system headers are (or where it may not run), the standard directories.
+      onFound: (compiler) => engine.systemHeaders.useCompilerSearchList(compiler.searchList.length > 0 ? compiler.searchList : undefined),
+    }),
+  );
   const analyzer = new Analyzer(
     engine,
     documents,
