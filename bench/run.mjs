@@ -23,6 +23,9 @@
 //      article-note-above-cgo); each edit changes the preamble (a new C comment), and the time
 //      is from didChange to the diagnostics of that version that hold gcc's error, with the
 //      shipped debounce and with none.
+//   6. System headers: the first completion after `C.` in a file including <stdio.h> and
+//      <stdlib.h> (read on that request), in fresh servers; RSS of the 2,000-file server of 2.
+//      once completion has read the system headers of its cgo files.
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -117,6 +120,11 @@ class Server {
   }
   pull(uri) {
     return this.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri } });
+  }
+  /** Completion at an offset of the text. */
+  complete(uri, offset, text) {
+    const before = text.slice(0, offset).split('\n');
+    return this.connection.sendRequest('textDocument/completion', { textDocument: { uri }, position: { line: before.length - 1, character: before.at(-1).length } });
   }
   rssMb() {
     const status = fs.readFileSync(`/proc/${this.child.pid}/status`, 'utf8');
@@ -273,8 +281,53 @@ async function memory() {
   }
   const afterEdits = server.rssMb();
   const liveAfterEdits = await server.liveMemory();
+  // Completion after `C.` in every cgo file reads the system headers they include (<stdlib.h>).
+  for (const { file, text } of cgoFiles) await server.complete(pathToFileURL(file).href, text.indexOf('C.twice') + 2, text);
+  const withSystemHeaders = server.rssMb();
+  const liveWithSystemHeaders = await server.liveMemory();
   await server.stop();
-  return { files: files.length, baseline, afterOpen, afterEdits, liveAfterOpen, liveAfterEdits };
+  return { files: files.length, baseline, afterOpen, afterEdits, liveAfterOpen, liveAfterEdits, cgoFiles: cgoFiles.length, withSystemHeaders, liveWithSystemHeaders };
+}
+
+/**
+ * The first completion after `C.` in a file that includes <stdio.h> and <stdlib.h>, in fresh
+ * servers: asked right after opening the file (the request reads the system headers), and
+ * asked a second after its diagnostics (the server has read them while idle); then the next one.
+ */
+async function firstCompletion(rounds = 5) {
+  const dir = path.join(tmp, 'complete');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'app.go');
+  const text = 'package app\n\n// #include <stdio.h>\n// #include <stdlib.h>\n// static int twice(int x) { return 2 * x; }\nimport "C"\n\nfunc F() {\n\tC.\n}\n';
+  fs.writeFileSync(file, text);
+  const uri = pathToFileURL(file).href;
+  const onOpen = [];
+  const first = [];
+  const second = [];
+  let items = 0;
+  const offset = text.indexOf('\tC.') + 3;
+  for (let round = 0; round < rounds; round++) {
+    let server = new Server(0);
+    await server.initialize();
+    server.open(uri, text);
+    let start = performance.now();
+    await server.complete(uri, offset, text);
+    onOpen.push(performance.now() - start);
+    await server.stop();
+    server = new Server(0);
+    await server.initialize();
+    server.open(uri, text);
+    await server.pull(uri);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    start = performance.now();
+    items = (await server.complete(uri, offset, text)).length;
+    first.push(performance.now() - start);
+    start = performance.now();
+    await server.complete(uri, offset, text);
+    second.push(performance.now() - start);
+    await server.stop();
+  }
+  return { onOpen, first, second, items };
 }
 
 /** 10,000 edits to one small cgo file: the server must stay up and its live memory flat. */
@@ -420,6 +473,7 @@ const edits = await editLatency();
 const wide = await widePackage();
 const typed = await typing();
 const mem = await memory();
+const completing = await firstCompletion();
 const soaked = await soak();
 const cli = cliThroughput();
 const real = realWorld();
@@ -446,6 +500,9 @@ const rows = [
   [`typing a word letter by letter into the middle of a ${typed.preambleLines}-line preamble, ${typed.times.length} keystrokes (p50 / p95)`, `${ms(median(typed.times))} / ${ms(percentile(typed.times, 95))}, at most ${typed.maxFindings} findings`],
   [`server RSS: start / ${mem.files} files open / +1,000 edits`, `${mem.baseline.toFixed(0)} / ${mem.afterOpen.toFixed(0)} / ${mem.afterEdits.toFixed(0)} MB`],
   ['  live after a full GC (JS heap + wasm): open / +1,000 edits', `${live(mem.liveAfterOpen)} / ${live(mem.liveAfterEdits)} MB`],
+  [`  with system headers indexed (completion after C. in its ${mem.cgoFiles} cgo files): RSS / live`, `${mem.withSystemHeaders.toFixed(0)} MB / ${live(mem.liveWithSystemHeaders)} MB`],
+  [`first completion after C. with <stdio.h> and <stdlib.h>, ${completing.items} items, 1 s after the diagnostics (median of ${completing.first.length} fresh servers) / the next one`, `${ms(median(completing.first))} / ${ms(median(completing.second))}`],
+  ['  asked right after opening the file (the request reads the headers)', ms(median(completing.onOpen))],
   [`soak: ${soaked.edits} edits in ${soaked.seconds.toFixed(1)} s, RSS after 1k / 10k`, `${soaked.rssEvery1000[0].toFixed(0)} / ${soaked.rssEvery1000.at(-1).toFixed(0)} MB`],
   ['  live after a full GC, after 1k / 10k', `${live(soaked.liveEvery1000[0])} / ${live(soaked.liveEvery1000.at(-1))} MB`],
   [`cgo-lint, ${cli.files} files (median of ${cli.runs.oneThread.length})`, ms(oneThread)],
@@ -463,4 +520,4 @@ const rows = [
 const width = Math.max(...rows.map(([k]) => k.length));
 for (const [k, v] of rows) process.stdout.write(`${k.padEnd(width)}  ${v}\n`);
 fs.mkdirSync(path.join(repo, 'bench'), { recursive: true });
-fs.writeFileSync(path.join(repo, 'bench', 'results.json'), `${JSON.stringify({ date: new Date().toISOString(), machine, edits, widePackage: wide, typing: typed, memory: mem, soak: soaked, cli, realWorld: real, compiler }, null, 2)}\n`);
+fs.writeFileSync(path.join(repo, 'bench', 'results.json'), `${JSON.stringify({ date: new Date().toISOString(), machine, edits, widePackage: wide, typing: typed, memory: mem, firstCompletion: completing, soak: soaked, cli, realWorld: real, compiler }, null, 2)}\n`);

@@ -28,6 +28,7 @@ import { completion } from './features/completion';
 import { definition, type FeatureServices } from './features/definition';
 import { hover } from './features/hover';
 import { semanticTokens, semanticTokensLegend } from './features/semanticTokens';
+import { SystemHeaderIndexer } from './features/systemIndex';
 import { Settings } from './settings';
 import { unreadableReason, Workspace } from './workspace';
 
@@ -62,6 +63,7 @@ let started = 'cgo language server started';
  * cgo/trustGranted notification; other clients say nothing, which counts as trusted.
  */
 let trusted = true;
+let disposeSystemIndex: (() => void) | undefined;
 
 connection.onInitialize(async (params): Promise<InitializeResult> => {
   const options = (params.initializationOptions ?? {}) as { debounceMs?: unknown; goplsRuns?: unknown; ignoreCommand?: unknown };
@@ -151,6 +153,11 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
     goEnv,
     warn: log.warn,
   };
+  const systemIndex = new SystemHeaderIndexer(features);
+  documents.documents.onDidOpen((e) => systemIndex.touched(e.document.uri));
+  documents.onDidChange((document) => systemIndex.touched(document.uri));
+  documents.documents.onDidClose((e) => systemIndex.closed(e.document.uri));
+  disposeSystemIndex = () => systemIndex.dispose();
   connection.onHover((request) => hover(features, request));
   connection.onDefinition((request) => definition(features, request));
   connection.onCompletion((request) => completion(features, request));
@@ -222,6 +229,7 @@ connection.onDidChangeConfiguration((params) => {
 
 connection.onShutdown(() => {
   if (!services) return;
+  disposeSystemIndex?.();
   services.analyzer.dispose();
   services.workspace.dispose();
   services.documents.dispose();

@@ -156,6 +156,13 @@ export function buildFileScope(fileView: FileView, parser: Parser, roots = fileV
     });
   };
   for (let i = 0; i < roots && i < first.units.length; i++) readUnit(first.units[i], i);
+  // Headers the trees do not show as an #include (`#include_next`, an include in a line the C
+  // grammar cannot place) come after, in the order they were read.
+  first.units.forEach((unit, index) => {
+    if (index < roots || read.has(unit.file)) return;
+    read.add(unit.file);
+    readUnit(unit, index);
+  });
   for (const variant of variants.slice(1)) {
     variant.units.forEach((unit, index) => {
       const same = index < roots ? first.units[index] : first.units.find((u) => u.file === unit.file);

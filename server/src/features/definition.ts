@@ -619,10 +619,10 @@ export function spanLocation(view: DocumentView, span: SourceSpan): Location | u
 }
 
 /** Where a span is, as `file:line` for hovers, with a link that opens it there. */
-export function spanLink(view: DocumentView, span: SourceSpan): string {
+export function spanLink(view: DocumentView, span: SourceSpan, absolute = false): string {
   const text = textOf(view, span.file);
   const line = text === undefined ? 1 : documentFor(view, span.file, text).positionAt(span.nameStart).line + 1;
-  const shown = span.file === view.file.path ? path.basename(span.file) : relativeName(view, span.file);
+  const shown = span.file === view.file.path ? path.basename(span.file) : absolute ? span.file : relativeName(view, span.file);
   return `[${shown}:${line}](${uriOf(view, span.file)}#L${line})`;
 }
 

@@ -495,7 +495,7 @@ function recordText(type: CType | undefined, kind: string, tag: string): string 
 
 function declHover(view: DocumentView, goName: string, decl: CDecl, scope: CScope, system?: boolean): string[] {
   const span = declarationSpan(view, decl);
-  const where = span ? ` · ${span.file === view.file.path ? 'preamble' : system ? 'system header' : 'header'} ${spanLink(view, span)}` : '';
+  const where = span ? ` · ${span.file === view.file.path ? 'preamble' : system ? 'system header' : 'header'} ${spanLink(view, span, system)}` : '';
   const staticWord = decl.isStatic ? 'static ' : '';
   const parts = [`**C.${goName}** — C ${staticWord}${kindWord(decl.kind)}${where}`, codeBlock(declarationText(decl), 'c')];
   switch (decl.kind) {
