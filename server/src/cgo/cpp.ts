@@ -5,9 +5,10 @@
 //
 // Conditions are decided with the macros of the preambles and of the project headers they
 // include (in order), the package's -D/-U flags and the target's predefined macros
-// (predefined.ts). System headers are not read, so a condition on a name only they could
-// define, or on `__has_include` of a system header, is undecided: then each branch is read in
-// turn, in a reading ("variant") of its own, never glued to another branch. cmd/cgo (out.go,
+// (predefined.ts). A preamble's reading does not follow system headers, so a condition on a
+// name only they could define, or on `__has_include` of a system header, is undecided: then
+// each branch is read in turn, in a reading ("variant") of its own, never glued to another
+// branch. System headers are read apart, each on its own (`closedWorld`, systemHeaders.ts). cmd/cgo (out.go,
 // builtinProlog; Go 1.19 and 1.26) puts `#include <stddef.h>` before the preamble, which
 // defines NULL and offsetof and no name a preamble tests otherwise.
 import * as path from 'node:path';
