@@ -1,7 +1,7 @@
 // The C scope of a .go file and the #include facts the rules share, both read from the
 // preprocessor's view (cpp.ts): the declarations of what gcc compiles of the preambles and of
-// the project headers they include, for the target. System headers are not read: what they
-// declare is not modelled.
+// the project headers they include, for the target. What system headers declare is read apart
+// (systemHeaders.ts) and kept out of this scope, which the rules take as the project's.
 import type { Parser, Tree } from 'web-tree-sitter';
 import { findPreambleProse, withCTree } from './c';
 import { CScope, DeclarationReader, evalConstant, type CSourceMap } from './cdecl';
