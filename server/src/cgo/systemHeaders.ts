@@ -52,6 +52,9 @@ export class SystemHeaders {
   private readonly headers = new Map<string, HeaderEntry>();
   /** Per list of headers and configuration, their declarations merged in include order. */
   private readonly merged = new Map<string, { scope: CScope; parts: CScope[] }>();
+  /** Files looked at lately, found or not, and since when. */
+  private readonly files = new Map<string, string | undefined>();
+  private filesReadAt = 0;
   /** The compiler's search list (trusted workspaces), else the standard directories. */
   private compilerDirs: string[] | undefined;
 
@@ -63,6 +66,7 @@ export class SystemHeaders {
     this.compilerDirs = dirs;
     this.headers.clear();
     this.merged.clear();
+    this.files.clear();
   }
 
   /**
@@ -135,11 +139,19 @@ export class SystemHeaders {
       known.checkedAt = now;
       if (known.stamps.every((s) => mtimeOf(s.file) === s.mtimeMs)) return known.scope;
     }
-    // Each file once per reading: the include reader asks for a header when it looks for it and when it reads it.
+    // Each file once for a while: the include reader asks for a header when it looks for it
+    // and when it reads it, in every directory of the search list, and headers share most of
+    // what they include (<features.h>, <bits/types.h>).
+    if (now - this.filesReadAt > recheckMs) {
+      this.files.clear();
+      this.filesReadAt = now;
+    }
     const texts = new Map<string, string | undefined>();
     const recording: ReadText = (candidate) => {
-      if (!texts.has(candidate)) texts.set(candidate, this.readText(candidate));
-      return texts.get(candidate);
+      if (!this.files.has(candidate)) this.files.set(candidate, this.readText(candidate));
+      const text = this.files.get(candidate);
+      texts.set(candidate, text);
+      return text;
     };
     const file = this.find(name, config.dirs, recording);
     const text = file === undefined ? undefined : recording(file);
