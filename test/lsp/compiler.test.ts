@@ -7,9 +7,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import type { CompletionItem, Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver';
+import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver';
 import { articleApiH, articleAppGo } from '../support/goSources';
-import { fileUri, packageDir, withServer } from '../support/lspClient';
+import { completeAll, fileUri, packageDir, withServer } from '../support/lspClient';
 
 const realGcc = spawnSync('sh', ['-c', 'command -v gcc'], { encoding: 'utf8' }).stdout.trim();
 const realGo = spawnSync('sh', ['-c', 'command -v go'], { encoding: 'utf8' }).stdout.trim();
@@ -86,7 +86,7 @@ test('Workspace Trust: untrusted, neither go nor the C compiler is started; once
     const text = `${articleAppGo}\n`;
     const offset = text.indexOf('C.animal_print') + 2;
     const before = text.slice(0, offset).split('\n');
-    const items = await client.request<CompletionItem[] | null>('textDocument/completion', { textDocument: { uri: appUri }, position: { line: before.length - 1, character: before[before.length - 1].length } });
+    const items = await completeAll(client, { textDocument: { uri: appUri }, position: { line: before.length - 1, character: before[before.length - 1].length } });
     if (fs.existsSync('/usr/include/stdint.h')) assert.ok(items?.some((item) => item.label === 'INT64_MAX'), 'INT64_MAX from <stdint.h> not offered');
     assert.equal(fs.existsSync(marker), false, `started in an untrusted workspace: ${fs.existsSync(marker) ? fs.readFileSync(marker, 'utf8') : ''}`);
 

@@ -76,7 +76,11 @@ test('a system header read on its own: #include_next, the package\'s and the pre
   const headers = new SystemHeaders(read);
   headers.useCompilerSearchList(['/sys/gcc', '/sys/usr']);
   const project = { dirs: ['/pkg'], flags: [], target: host };
+  // Asked only for what was read before (completion never waits): nothing yet, and nothing is read.
+  assert.equal(headers.scopeOf(['wrap.h'], headers.configFor(project, '/pkg', undefined), engine.cParser, true), undefined);
+  assert.deepEqual(read.asked, []);
   const plain = headers.scopeOf(['wrap.h'], headers.configFor(project, '/pkg', undefined), engine.cParser);
+  assert.equal(headers.scopeOf(['wrap.h'], headers.configFor(project, '/pkg', undefined), engine.cParser, true), plain);
   assert.deepEqual([...plain.names.keys()].filter((n) => !/^_|WRAP_H/.test(n)).sort(), ['EOF', 'FILE', 'abort', 'first_branch']);
   assert.equal(plain.names.get('abort')?.location.file, '/sys/usr/wrap.h');
   assert.equal(plain.names.get('abort')?.text, 'extern void abort (void);');

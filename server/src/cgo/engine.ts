@@ -249,6 +249,14 @@ export class Engine {
     return this.systemHeaders.scopeOf(walk.system.map((include) => include.name), system, this.cParser);
   }
 
+  /** systemScope when its headers were read before (nothing is read now); else undefined. */
+  systemScopeIfRead(file: CgoFile, config: CppConfig, readText: ReadText): CScope | undefined {
+    const cached = this.cachedView(file, config, readText);
+    const { walk, view } = cached.result;
+    const system = this.systemHeaders.configFor(config, path.dirname(file.path), view.variants[0]?.macros);
+    return this.systemHeaders.scopeOf(walk.system.map((include) => include.name), system, this.cParser, true);
+  }
+
   /** Where a system header a file includes is found; undefined when in no system directory. */
   systemHeaderPath(file: CgoFile, config: CppConfig, readText: ReadText, name: string): string | undefined {
     const { view } = this.cachedView(file, config, readText).result;

@@ -19,7 +19,8 @@ import { standardIncludeDirs } from './sysdirs';
 
 /** One system header's declarations and the files they were read from. */
 interface HeaderEntry {
-  scope: CScope;
+  /** Undefined for a header found in no directory of the search list. */
+  scope: CScope | undefined;
   /** Every file read, with its mtime, to notice an upgraded package. */
   stamps: { file: string; mtimeMs: number }[];
   checkedAt: number;
@@ -107,10 +108,15 @@ export class SystemHeaders {
    * The declarations of the system headers named (as written in `#include`), merged in order;
    * a header found in no system directory adds nothing.
    */
-  scopeOf(names: string[], config: SystemConfig, parser: Parser): CScope {
+  scopeOf(names: string[], config: SystemConfig, parser: Parser): CScope;
+  /** With `ifRead`, undefined unless every header named was read before and is unchanged: nothing is read now. */
+  scopeOf(names: string[], config: SystemConfig, parser: Parser, ifRead: true): CScope | undefined;
+  scopeOf(names: string[], config: SystemConfig, parser: Parser, ifRead = false): CScope | undefined {
     const configKey = JSON.stringify([config.dirs, config.flags, config.target.goos, config.target.goarch]);
     const unique = [...new Set(names)];
-    const scopes = unique.map((name) => this.headerScope(name, config, configKey, parser)).filter((scope): scope is CScope => scope !== undefined);
+    const found = unique.map((name) => this.headerScope(name, config, configKey, parser, ifRead));
+    if (found.includes('unread')) return undefined;
+    const scopes = found.filter((scope): scope is CScope => scope !== undefined && scope !== 'unread');
     if (scopes.length === 1) return scopes[0];
     const key = JSON.stringify([configKey, unique]);
     const known = this.merged.get(key);
@@ -130,15 +136,20 @@ export class SystemHeaders {
     return scope;
   }
 
-  private headerScope(name: string, config: SystemConfig, configKey: string, parser: Parser): CScope | undefined {
+  private headerScope(name: string, config: SystemConfig, configKey: string, parser: Parser, ifRead: boolean): CScope | undefined | 'unread' {
     const key = `${name}\0${configKey}`;
     const known = this.headers.get(key);
     const now = Date.now();
     if (known) {
       if (now - known.checkedAt < recheckMs) return known.scope;
-      known.checkedAt = now;
-      if (known.stamps.every((s) => mtimeOf(s.file) === s.mtimeMs)) return known.scope;
+      // A header not found is looked for again (installed since?); a header read, its files' mtimes compared.
+      const unchanged = known.scope ? known.stamps.every((s) => mtimeOf(s.file) === s.mtimeMs) : this.find(name, config.dirs, this.readText) === undefined;
+      if (unchanged) {
+        known.checkedAt = now;
+        return known.scope;
+      }
     }
+    if (ifRead) return 'unread';
     // Each file once for a while: the include reader asks for a header when it looks for it
     // and when it reads it, in every directory of the search list, and headers share most of
     // what they include (<features.h>, <bits/types.h>).
@@ -155,12 +166,18 @@ export class SystemHeaders {
     };
     const file = this.find(name, config.dirs, recording);
     const text = file === undefined ? undefined : recording(file);
-    if (file === undefined || text === undefined) return undefined;
+    if (file === undefined || text === undefined) {
+      this.headers.set(key, { scope: undefined, stamps: [], checkedAt: now });
+      return undefined;
+    }
     const view = preprocess([{ file, text }], { dirs: config.dirs, flags: config.flags, target: config.target, closedWorld: true }, recording);
     const fileView: FileView = { view, preambles: [], walk: { headers: [], system: [], unknown: view.incomplete } };
     const scope = buildFileScope(fileView, parser, 1);
     const read = [...texts].filter(([, found]) => found !== undefined).map(([f]) => f);
+    this.headers.delete(key);
     this.headers.set(key, { scope, stamps: read.map((f) => ({ file: f, mtimeMs: mtimeOf(f) })), checkedAt: now });
+    // Enough for the headers of the packages a user works on; the oldest go first.
+    if (this.headers.size > 256) this.headers.delete(this.headers.keys().next().value as string);
     return scope;
   }
 

@@ -60,6 +60,8 @@ export interface DocumentView {
   scopeOf(file: CgoFile): FileScope;
   /** What the system headers the file includes declare (read on first use). */
   systemScopeOf(file: CgoFile): CScope;
+  /** systemScopeOf when its headers were read before; undefined rather than reading them now. */
+  systemScopeIfRead(file: CgoFile): CScope | undefined;
   /** Where a system header is found for the file; undefined when in no system directory. */
   systemHeaderPath(name: string): string | undefined;
 }
@@ -95,6 +97,7 @@ export async function withView<T>(services: FeatureServices, uri: string, body: 
     includeDirs: () => (config ??= cppConfig(pkg, view.flags())).dirs,
     scopeOf: (of) => services.engine.fileScope(of, (config ??= cppConfig(pkg, view.flags())), loaded.readText),
     systemScopeOf: (of) => services.engine.systemScope(of, (config ??= cppConfig(pkg, view.flags())), loaded.readText),
+    systemScopeIfRead: (of) => services.engine.systemScopeIfRead(of, (config ??= cppConfig(pkg, view.flags())), loaded.readText),
     systemHeaderPath: (name) => services.engine.systemHeaderPath(file, (config ??= cppConfig(pkg, view.flags())), loaded.readText, name),
   };
   return guarded(services, uri, () => body(view));
