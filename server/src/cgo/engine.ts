@@ -10,7 +10,7 @@ import { buildFileScope, buildFileView, cppConfig, readTextFromDisk, type FileVi
 import { buildCgoFile, packageFlags, type CgoFile, type CgoPackage, type PackageFlags } from './package';
 import { applySuppressions, ignoreInsert } from './suppression';
 import type { CScope } from './cdecl';
-import { SystemHeaders } from './systemHeaders';
+import { SystemHeaders, type SystemConfig } from './systemHeaders';
 import { rules } from '../rules';
 import type { RuleContext } from '../rules/rule';
 
@@ -243,24 +243,30 @@ export class Engine {
    * `#include <…>`, and `"…"` found in no project directory), read on first use.
    */
   systemScope(file: CgoFile, config: CppConfig, readText: ReadText): CScope {
-    const cached = this.cachedView(file, config, readText);
-    const { walk, view } = cached.result;
-    const system = this.systemHeaders.configFor(config, path.dirname(file.path), view.variants[0]?.macros);
-    return this.systemHeaders.scopeOf(walk.system.map((include) => include.name), system, this.cParser);
+    const { names, system } = this.systemIncludes(file, config, readText);
+    return this.systemHeaders.scopeOf(names, system, this.cParser);
   }
 
   /** systemScope when its headers were read before (nothing is read now); else undefined. */
   systemScopeIfRead(file: CgoFile, config: CppConfig, readText: ReadText): CScope | undefined {
-    const cached = this.cachedView(file, config, readText);
-    const { walk, view } = cached.result;
-    const system = this.systemHeaders.configFor(config, path.dirname(file.path), view.variants[0]?.macros);
-    return this.systemHeaders.scopeOf(walk.system.map((include) => include.name), system, this.cParser, true);
+    const { names, system } = this.systemIncludes(file, config, readText);
+    return this.systemHeaders.scopeOf(names, system, this.cParser, true);
+  }
+
+  /** Reads one system header the file includes that is not read yet; true when one was (there may be more). */
+  readSystemHeader(file: CgoFile, config: CppConfig, readText: ReadText): boolean {
+    const { names, system } = this.systemIncludes(file, config, readText);
+    return this.systemHeaders.readOne(names, system, this.cParser);
+  }
+
+  private systemIncludes(file: CgoFile, config: CppConfig, readText: ReadText): { names: string[]; system: SystemConfig } {
+    const { walk, view } = this.cachedView(file, config, readText).result;
+    return { names: walk.system.map((include) => include.name), system: this.systemHeaders.configFor(config, path.dirname(file.path), view.variants[0]?.macros) };
   }
 
   /** Where a system header a file includes is found; undefined when in no system directory. */
   systemHeaderPath(file: CgoFile, config: CppConfig, readText: ReadText, name: string): string | undefined {
-    const { view } = this.cachedView(file, config, readText).result;
-    return this.systemHeaders.locate(name, this.systemHeaders.configFor(config, path.dirname(file.path), view.variants[0]?.macros));
+    return this.systemHeaders.locate(name, this.systemIncludes(file, config, readText).system);
   }
 
   private cachedView(file: CgoFile, config: CppConfig, readText: ReadText): CachedView {

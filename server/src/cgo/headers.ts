@@ -104,25 +104,11 @@ export function unitSourceMap(fileView: FileView, unit: PreprocessedUnit, index:
 
 /**
  * The C names a file sees: the declarations of its first reading in include order, then what
- * other readings (branches of undecided conditions) add. `roots`: the units read first (the
- * preambles; a system header read on its own has no preamble and one root).
+ * other readings (branches of undecided conditions) add.
  */
-export function buildFileScope(fileView: FileView, parser: Parser, roots = fileView.preambles.length): CScope {
+export function buildFileScope(fileView: FileView, parser: Parser): CScope {
   const scope = new CScope();
-  let constantDepth = 0;
-  const parseConstant = (text: string): number | undefined => {
-    // Macros that expand to themselves (`#define A A`) must not recurse forever.
-    if (constantDepth > 16) return undefined;
-    constantDepth++;
-    const tree = parser.parse(`int __cgo_constant = (${text});`);
-    try {
-      const init = tree?.rootNode.descendantsOfType('init_declarator')[0];
-      return evalConstant(init?.childForFieldName('value') ?? null, scope, parseConstant);
-    } finally {
-      constantDepth--;
-      tree?.delete();
-    }
-  };
+  const parseConstant = constantParser(scope, parser);
   const { variants } = fileView.view;
   const preambleCount = fileView.preambles.length;
   const withTree = (unit: PreprocessedUnit, index: number, use: (tree: Tree) => void): void => {
@@ -155,20 +141,68 @@ export function buildFileScope(fileView: FileView, parser: Parser, roots = fileV
       new DeclarationReader(scope, unitSourceMap(fileView, unit, index), unit.text, parseConstant, onInclude).read(tree.rootNode);
     });
   };
-  for (let i = 0; i < roots && i < first.units.length; i++) readUnit(first.units[i], i);
+  for (let i = 0; i < preambleCount && i < first.units.length; i++) readUnit(first.units[i], i);
   // Headers the trees do not show as an #include (`#include_next`, an include in a line the C
   // grammar cannot place) come after, in the order they were read.
   first.units.forEach((unit, index) => {
-    if (index < roots || read.has(unit.file)) return;
+    if (index < preambleCount || read.has(unit.file)) return;
     read.add(unit.file);
     readUnit(unit, index);
   });
   for (const variant of variants.slice(1)) {
     variant.units.forEach((unit, index) => {
-      const same = index < roots ? first.units[index] : first.units.find((u) => u.file === unit.file);
+      const same = index < preambleCount ? first.units[index] : first.units.find((u) => u.file === unit.file);
       if (same?.text === unit.text) return;
       withTree(unit, index, (tree) => new DeclarationReader(scope, unitSourceMap(fileView, unit, index), unit.text, parseConstant).read(tree.rootNode));
     });
   }
   return scope;
+}
+
+/** Evaluates a macro's replacement text as an integer constant, with the names of a scope. */
+function constantParser(scope: CScope, parser: Parser): (text: string) => number | undefined {
+  let constantDepth = 0;
+  const parseConstant = (text: string): number | undefined => {
+    // Macros that expand to themselves (`#define A A`) must not recurse forever.
+    if (constantDepth > 16) return undefined;
+    constantDepth++;
+    const tree = parser.parse(`int __cgo_constant = (${text});`);
+    try {
+      const init = tree?.rootNode.descendantsOfType('init_declarator')[0];
+      return evalConstant(init?.childForFieldName('value') ?? null, scope, parseConstant);
+    } finally {
+      constantDepth--;
+      tree?.delete();
+    }
+  };
+  return parseConstant;
+}
+
+/**
+ * The declarations of a header's first reading, added to a scope one unit (a header) at a time
+ * in the order they were read (an includer before what it includes), for a reading that must
+ * let other work run in between: `step` reads the next unit and says whether one is left.
+ */
+export function unitByUnitScope(fileView: FileView, parser: Parser): { scope: CScope; step(): boolean } {
+  const scope = new CScope();
+  const parseConstant = constantParser(scope, parser);
+  const units = fileView.view.variants[0]?.units ?? [];
+  let next = 0;
+  return {
+    scope,
+    step: () => {
+      if (next >= units.length) return false;
+      const index = next++;
+      const unit = units[index];
+      const tree = parser.parse(unit.text);
+      if (tree) {
+        try {
+          new DeclarationReader(scope, unitSourceMap(fileView, unit, index), unit.text, parseConstant).read(tree.rootNode);
+        } finally {
+          tree.delete();
+        }
+      }
+      return next < units.length;
+    },
+  };
 }

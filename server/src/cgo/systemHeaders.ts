@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import type { Parser } from 'web-tree-sitter';
 import { CScope } from './cdecl';
 import { preprocess, readTextFromDisk, type CppConfig, type Macro, type ReadText } from './cpp';
-import { buildFileScope, type FileView } from './headers';
+import { unitByUnitScope, type FileView } from './headers';
 import { standardIncludeDirs } from './sysdirs';
 
 /** One system header's declarations and the files they were read from. */
@@ -53,6 +53,8 @@ export class SystemHeaders {
   private readonly headers = new Map<string, HeaderEntry>();
   /** Per list of headers and configuration, their declarations merged in include order. */
   private readonly merged = new Map<string, { scope: CScope; parts: CScope[] }>();
+  /** Headers being read a step at a time (readOne), by key. */
+  private readonly jobs = new Map<string, { reader: ReturnType<typeof unitByUnitScope>; read: string[] }>();
   /** Files looked at lately, found or not, and since when. */
   private readonly files = new Map<string, string | undefined>();
   private filesReadAt = 0;
@@ -68,6 +70,7 @@ export class SystemHeaders {
     this.headers.clear();
     this.merged.clear();
     this.files.clear();
+    this.jobs.clear();
   }
 
   /**
@@ -136,6 +139,21 @@ export class SystemHeaders {
     return scope;
   }
 
+  /**
+   * One step of reading the first of the headers named that is not read yet (its
+   * preprocessing, or one file's declarations); false when all are read. Small steps let
+   * requests be answered in between.
+   */
+  readOne(names: string[], config: SystemConfig, parser: Parser): boolean {
+    const configKey = JSON.stringify([config.dirs, config.flags, config.target.goos, config.target.goarch]);
+    for (const name of new Set(names)) {
+      if (this.headerScope(name, config, configKey, parser, true) !== 'unread') continue;
+      this.advance(`${name}\0${configKey}`, name, config, parser);
+      return true;
+    }
+    return false;
+  }
+
   private headerScope(name: string, config: SystemConfig, configKey: string, parser: Parser, ifRead: boolean): CScope | undefined | 'unread' {
     const key = `${name}\0${configKey}`;
     const known = this.headers.get(key);
@@ -150,6 +168,26 @@ export class SystemHeaders {
       }
     }
     if (ifRead) return 'unread';
+    while (!this.advance(key, name, config, parser));
+    return this.headers.get(key)?.scope;
+  }
+
+  /**
+   * One step of reading a header: its preprocessing, or the declarations of one file it
+   * reads; true when the header is read (its entry is in `headers`).
+   */
+  private advance(key: string, name: string, config: SystemConfig, parser: Parser): boolean {
+    const now = Date.now();
+    const job = this.jobs.get(key);
+    if (job) {
+      if (job.reader.step()) return false;
+      this.jobs.delete(key);
+      this.headers.delete(key);
+      this.headers.set(key, { scope: job.reader.scope, stamps: job.read.map((f) => ({ file: f, mtimeMs: mtimeOf(f) })), checkedAt: now });
+      // Enough for the headers of the packages a user works on; the oldest go first.
+      if (this.headers.size > 256) this.headers.delete(this.headers.keys().next().value as string);
+      return true;
+    }
     // Each file once for a while: the include reader asks for a header when it looks for it
     // and when it reads it, in every directory of the search list, and headers share most of
     // what they include (<features.h>, <bits/types.h>).
@@ -168,17 +206,13 @@ export class SystemHeaders {
     const text = file === undefined ? undefined : recording(file);
     if (file === undefined || text === undefined) {
       this.headers.set(key, { scope: undefined, stamps: [], checkedAt: now });
-      return undefined;
+      return true;
     }
     const view = preprocess([{ file, text }], { dirs: config.dirs, flags: config.flags, target: config.target, closedWorld: true }, recording);
     const fileView: FileView = { view, preambles: [], walk: { headers: [], system: [], unknown: view.incomplete } };
-    const scope = buildFileScope(fileView, parser, 1);
     const read = [...texts].filter(([, found]) => found !== undefined).map(([f]) => f);
-    this.headers.delete(key);
-    this.headers.set(key, { scope, stamps: read.map((f) => ({ file: f, mtimeMs: mtimeOf(f) })), checkedAt: now });
-    // Enough for the headers of the packages a user works on; the oldest go first.
-    if (this.headers.size > 256) this.headers.delete(this.headers.keys().next().value as string);
-    return scope;
+    this.jobs.set(key, { reader: unitByUnitScope(fileView, parser), read });
+    return false;
   }
 
   /** Where a system header is found in the search list; undefined when in none. */

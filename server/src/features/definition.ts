@@ -62,6 +62,8 @@ export interface DocumentView {
   systemScopeOf(file: CgoFile): CScope;
   /** systemScopeOf when its headers were read before; undefined rather than reading them now. */
   systemScopeIfRead(file: CgoFile): CScope | undefined;
+  /** Reads one system header the file includes that is not read yet; true when one was. */
+  readSystemHeader(file: CgoFile): boolean;
   /** Where a system header is found for the file; undefined when in no system directory. */
   systemHeaderPath(name: string): string | undefined;
 }
@@ -98,6 +100,7 @@ export async function withView<T>(services: FeatureServices, uri: string, body: 
     scopeOf: (of) => services.engine.fileScope(of, (config ??= cppConfig(pkg, view.flags())), loaded.readText),
     systemScopeOf: (of) => services.engine.systemScope(of, (config ??= cppConfig(pkg, view.flags())), loaded.readText),
     systemScopeIfRead: (of) => services.engine.systemScopeIfRead(of, (config ??= cppConfig(pkg, view.flags())), loaded.readText),
+    readSystemHeader: (of) => services.engine.readSystemHeader(of, (config ??= cppConfig(pkg, view.flags())), loaded.readText),
     systemHeaderPath: (name) => services.engine.systemHeaderPath(file, (config ??= cppConfig(pkg, view.flags())), loaded.readText, name),
   };
   return guarded(services, uri, () => body(view));

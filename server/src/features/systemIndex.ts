@@ -1,7 +1,7 @@
 // The system headers an open file includes, read while the editor is idle: reading <stdio.h>
 // and <stdlib.h> the first time takes a good part of a second on a slow machine (some seventy
 // files, parsed by the C grammar), which the first completion after `C.` should not wait for.
-// Only the headers open files include are read, one file at a time, a moment after the last
+// Only the headers open files include are read, one header at a time, a moment after the last
 // open or edit; later requests find them in the engine's cache (cgo/systemHeaders.ts). No
 // process is started: the headers are read from disk.
 import { withView, type FeatureServices } from './definition';
@@ -34,12 +34,12 @@ export class SystemHeaderIndexer {
     this.pending.clear();
   }
 
-  /** One document per turn of the event loop, so that requests in between are answered. */
+  /** One header per turn of the event loop, so that requests in between are answered. */
   private async next(): Promise<void> {
     const uri = this.pending.values().next().value as string | undefined;
     if (uri === undefined || this.disposed) return;
-    this.pending.delete(uri);
-    await withView(this.services, uri, (view) => view.systemScopeOf(view.file));
+    const more = await withView(this.services, uri, (view) => view.readSystemHeader(view.file));
+    if (!more) this.pending.delete(uri);
     if (this.pending.size > 0) this.timer = setTimeout(() => void this.next(), 0);
   }
 }
