@@ -448,7 +448,7 @@ function cReferenceHover(view: DocumentView, ref: CReference): string[] {
       } else if (ref.type) {
         parts.push(codeBlock(recordText(ref.type, kind, tag), 'c'));
       } else {
-        parts.push('Not declared in this file\'s preamble or the project headers it includes (system headers are not read).');
+        parts.push('Not declared in this file\'s preamble, the project headers or the system headers it includes.');
       }
       if (ref.type) parts.push(`Go: ${goTypeLine(view, ref.type, scope)}`);
       return parts;
