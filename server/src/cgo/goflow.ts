@@ -9,11 +9,14 @@ import { importDeclarations } from './goimports';
 /** The flow left what a rule can see: say nothing about this value. */
 export class OutOfSight extends Error {}
 
-/** A local variable: its name, the statement declaring it, and the statement list that statement stands in. */
+/**
+ * A local variable: its name, the statement declaring it, and the statement list that statement
+ * stands in. A parameter has no declaring statement; its scopeList is the function body's list.
+ */
 export interface LocalBinding {
   name: string;
   scopeList: Node;
-  declaration: Node;
+  declaration: Node | undefined;
 }
 
 /** The name the file imports "unsafe" as; undefined when it does not import it; null for `.` or `_`. */
@@ -145,14 +148,14 @@ export function refersToBinding(use: Node, binding: LocalBinding): boolean {
       }
       for (const sibling of node.namedChildren) {
         if (!sibling || sibling.startIndex >= child.startIndex) break;
-        if (sibling.equals(binding.declaration)) return true;
+        if (binding.declaration && sibling.equals(binding.declaration)) return true;
         if (declares(sibling, binding.name)) {
           // Redeclared in the variable's own list (`x, err := …`) is an assignment: unknown flow.
           if (node.equals(binding.scopeList)) throw new OutOfSight();
           return false;
         }
       }
-      if (node.equals(binding.scopeList)) return false;
+      if (node.equals(binding.scopeList)) return binding.declaration === undefined;
     } else if (declaresInHeader(node, binding.name)) {
       // A use in the header's own value (`if x := f(x); …`) counts as shadowed too: rare, and
       // the cautious side.

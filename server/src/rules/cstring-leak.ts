@@ -82,6 +82,7 @@ function allocationCalls(file: CgoFile): Node[] {
 }
 
 interface Allocation extends LocalBinding {
+  declaration: Node;
   call: Node;
   /** The statement holding the allocation (a short variable declaration, var declaration or assignment). */
   stmt: Node;
