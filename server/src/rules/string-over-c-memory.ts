@@ -397,24 +397,25 @@ function cWrites(ctx: RuleContext, file: CgoFile, memory: Memory): Write[] {
   for (const call of memory.fn.descendantsOfType('call_expression')) {
     const name = call ? cName(call) : undefined;
     if (!call || name === undefined || cgoReaders.has(name)) continue;
-    const index = args(call).findIndex((a) => isMemory(a, memory));
-    if (index < 0) continue;
+    const indexes = args(call).flatMap((a, i) => (isMemory(a, memory) ? [i] : []));
+    if (indexes.length === 0) continue;
     const place = placeOf(call, memory.fn);
     if (!place) continue;
     if (name === 'free') {
       writes.push(write(place, call, 'frees it'));
       continue;
     }
-    scope ??= ctx.cScope(file);
-    const decl = scope.names.get(name);
+    const cScope = (scope ??= ctx.cScope(file));
+    const decl = cScope.names.get(name);
     const type = decl?.kind === 'function' ? decl.type : undefined;
-    if (type?.kind !== 'function' || type.unprototyped || index >= type.params.length) continue;
-    const param = scope.resolve(type.params[index].type);
-    if (param.kind !== 'pointer' || param.toConst) continue;
-    // A pointee typedef the scope cannot read (a system header's) may be const-qualified.
-    const pointee = scope.resolve(param.to);
-    if (pointee.kind === 'typedef') continue;
-    writes.push(write(place, call, `may write it: C.${name} takes it as a pointer to non-const`));
+    if (type?.kind !== 'function' || type.unprototyped) continue;
+    const writable = indexes.some((i) => {
+      if (i >= type.params.length) return false;
+      const param = cScope.resolve(type.params[i].type);
+      // A pointee typedef the scope cannot read (a system header's) may be const-qualified.
+      return param.kind === 'pointer' && !param.toConst && cScope.resolve(param.to).kind !== 'typedef';
+    });
+    if (writable) writes.push(write(place, call, `may write it: C.${name} takes it as a pointer to non-const`));
   }
   return writes;
 }
