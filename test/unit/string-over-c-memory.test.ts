@@ -60,7 +60,7 @@ test('string-over-c-memory: the memory written while the string is still used is
       name: "the article's slice[0] -= 32",
       body: 'func f() {\n\tcat_name := C.get_name()\n\tslice := unsafe.Slice(cat_name.data, cat_name.len)\n\tstr := unsafe.String((*byte)(unsafe.Pointer(cat_name.data)), cat_name.len)\n\tfmt.Println(slice, str)\n\tslice[0] -= 32\n\tfmt.Println(str)\n}\n',
       line: 26,
-      message: /over the C memory at cat_name\.data, and slice\[0\] -= 32 \(line 28\) writes it through slice, an unsafe\.Slice over the same pointer while str is still used \(line 29\).*C\.GoStringN\(\(\*C\.char\)\(unsafe\.Pointer\(cat_name\.data\)\), C\.int\(cat_name\.len\)\)/,
+      message: /over the C memory at cat_name\.data, and slice\[0\] -= 32 \(line 28\) writes it through slice, an unsafe\.Slice over the same pointer, while str is still used \(line 29\).*C\.GoStringN\(\(\*C\.char\)\(unsafe\.Pointer\(cat_name\.data\)\), C\.int\(cat_name\.len\)\)/,
     },
     {
       name: 'a C function taking char *',
@@ -77,7 +77,7 @@ test('string-over-c-memory: the memory written while the string is still used is
       name: 'C.free, then the string is printed',
       body: 'func f() {\n\tp := C.get_buffer()\n\ts := unsafe.String((*byte)(unsafe.Pointer(p)), 5)\n\tC.free(unsafe.Pointer(p))\n\tfmt.Println(s)\n}\n',
       line: 25,
-      message: /C\.free\(unsafe\.Pointer\(p\)\) \(line 26\) frees it while s is still used \(line 27\)/,
+      message: /C\.free\(unsafe\.Pointer\(p\)\) \(line 26\) frees it, while s is still used \(line 27\)/,
     },
     {
       name: 'a deferred C.free and the string returned',
@@ -178,4 +178,33 @@ test('string-over-c-memory: the fix copies with C.GoStringN, a *C.char and a C.i
     assert.equal(fixAll(source, found), file(c.fixed), c.name);
     assert.deepEqual(await check(file(c.fixed)), [], `${c.name}: silent after the fix`);
   }
+});
+
+test('string-over-c-memory: a C call given the pointer twice writes it when one of those parameters is non-const', async () => {
+  const source = [
+    'package p',
+    '',
+    '// #include <stdlib.h>',
+    '// void move_within(char *dst, const char *src, size_t n);',
+    '// int same(const char *a, const char *b);',
+    'import "C"',
+    '',
+    'import (',
+    '\t"fmt"',
+    '\t"unsafe"',
+    ')',
+    '',
+    'func f() {',
+    '\tp := (*C.char)(C.malloc(8))',
+    '\ts := unsafe.String((*byte)(unsafe.Pointer(p)), 8)',
+    '\tC.same(p, p)',
+    '\tfmt.Println(s)',
+    '\tC.move_within(p, p, 4)',
+    '\tfmt.Println(s)',
+    '}',
+    '',
+  ].join('\n');
+  const found = await check(source);
+  assert.deepEqual(lines(found, source), [15]);
+  assert.match(found[0].message, /C\.move_within\(p, p, 4\) \(line 18\) may write it/);
 });

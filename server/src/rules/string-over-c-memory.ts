@@ -484,7 +484,7 @@ function report(file: CgoFile, call: Node, memory: Memory, stringName: string | 
   const what = stringName ?? 'the string';
   const when = w.deferred
     ? `the deferred ${w.code} (line ${line(w.at)}) ${w.effect} after the return at line ${line(use)} has handed ${what} to the caller`
-    : `${w.code} (line ${line(w.at)}) ${w.effect} while ${what} is still used (line ${line(use)})`;
+    : `${w.code} (line ${line(w.at)}) ${w.effect}, while ${what} is still used (line ${line(use)})`;
   const copy = goStringN(call, memory.unsafeName, lenArg);
   const fix: Fix = { title: `Copy the C bytes: ${copy}`, preferred: true, edits: [{ file: file.path, start: call.startIndex, end: call.endIndex, newText: copy }] };
   return {
