@@ -21,7 +21,7 @@
 //
 // The fix copies the bytes instead: C.GoStringN((*C.char)(unsafe.Pointer(p)), C.int(n)).
 import type { Node } from 'web-tree-sitter';
-import type { CScope } from '../cgo/cdecl';
+import type { CScope, CType } from '../cgo/cdecl';
 import type { Fix } from '../cgo/findings';
 import { cName, enclosingFunction, enclosingFuncLiteral, IdentifierIndex, isPointerConversion, type LocalBinding, OutOfSight, refersToBinding, declares, declaresInHeader, unsafeImportName } from '../cgo/goflow';
 import type { CgoFile } from '../cgo/package';
@@ -133,12 +133,12 @@ function checkString(ctx: RuleContext, file: CgoFile, call: Node, unsafeName: st
       // the memory as it is after the write.
       const returns = returnedHere ? [returnedHere] : stringUses.filter((u) => u.returned).map((u) => u.returned!);
       const hit = returns.find((r) => reachable(write.at, r, fn));
-      if (hit) return report(file, call, memory, held?.name, write, hit, lenArg);
+      if (hit) return report(file, ctx.cScope(file), call, memory, held?.name, write, hit, lenArg);
       continue;
     }
     if (!held || !reachable(call, write.at, fn)) continue;
     const use = stringUses.find((u) => reachable(write.at, u.node, fn));
-    if (use) return report(file, call, memory, held.name, write, use.node, lenArg);
+    if (use) return report(file, ctx.cScope(file), call, memory, held.name, write, use.node, lenArg);
   }
   return undefined;
 }
@@ -479,13 +479,13 @@ function terminates(stmt: Node): boolean {
 // ---------------------------------------------------------------------------------------------
 // The finding and its fix.
 
-function report(file: CgoFile, call: Node, memory: Memory, stringName: string | undefined, w: Write, use: Node, lenArg: Node): RuleFinding {
+function report(file: CgoFile, cScope: CScope, call: Node, memory: Memory, stringName: string | undefined, w: Write, use: Node, lenArg: Node): RuleFinding {
   const line = (n: Node): number => file.lines.lineOf(n.startIndex) + 1;
   const what = stringName ?? 'the string';
   const when = w.deferred
     ? `the deferred ${w.code} (line ${line(w.at)}) ${w.effect} after the return at line ${line(use)} has handed ${what} to the caller`
     : `${w.code} (line ${line(w.at)}) ${w.effect}, while ${what} is still used (line ${line(use)})`;
-  const copy = goStringN(call, memory.unsafeName, lenArg);
+  const copy = goStringN(call, memory.unsafeName, lenArg, isCharPointer(memory, cScope) && usesUnsafeOutside(file, call, memory.unsafeName));
   const fix: Fix = { title: `Copy the C bytes: ${copy}`, preferred: true, edits: [{ file: file.path, start: call.startIndex, end: call.endIndex, newText: copy }] };
   return {
     file: file.path,
@@ -499,15 +499,58 @@ function report(file: CgoFile, call: Node, memory: Memory, stringName: string | 
   };
 }
 
-/** `C.GoStringN((*C.char)(unsafe.Pointer(p)), C.int(n))` for `unsafe.String((*byte)(unsafe.Pointer(p)), n)`. */
-function goStringN(call: Node, unsafeName: string, lenArg: Node): string {
+/**
+ * `C.GoStringN((*C.char)(unsafe.Pointer(p)), C.int(n))` for `unsafe.String((*byte)(unsafe.Pointer(p)), n)`;
+ * `C.GoStringN(p, C.int(n))` when p is a *C.char and the file uses unsafe elsewhere (the import stays used).
+ */
+function goStringN(call: Node, unsafeName: string, lenArg: Node, pointerAsIs: boolean): string {
   const [ptrArg] = args(call);
+  const alreadyInt = lenArg.type === 'call_expression' && lenArg.childForFieldName('function')?.text.replace(/\s+/g, '') === 'C.int';
+  const length = alreadyInt ? lenArg.text : `C.int(${lenArg.text})`;
+  if (pointerAsIs) return `C.GoStringN(${stripPointerConversions(ptrArg, unsafeName).text}, ${length})`;
   // Inside the outer (*byte)(…): an unsafe.Pointer(…) converts to *C.char directly.
   let inner = ptrArg;
   while (inner.type === 'parenthesized_expression' && inner.namedChildCount === 1) inner = inner.namedChildren[0]!;
   if (inner.type === 'call_expression' && inner.childForFieldName('function')?.type === 'parenthesized_expression' && args(inner).length === 1) inner = args(inner)[0];
   const isUnsafePointer = inner.type === 'call_expression' && isUnsafeCall(inner, unsafeName, 'Pointer') && args(inner).length === 1;
   const ptr = isUnsafePointer ? `(*C.char)(${inner.text})` : `(*C.char)(${unsafeName}.Pointer(${ptrArg.text}))`;
-  const alreadyInt = lenArg.type === 'call_expression' && lenArg.childForFieldName('function')?.text.replace(/\s+/g, '') === 'C.int';
-  return `C.GoStringN(${ptr}, ${alreadyInt ? lenArg.text : `C.int(${lenArg.text})`})`;
+  return `C.GoStringN(${ptr}, ${length})`;
+}
+
+/**
+ * Whether the memory's pointer is a *C.char as cgo types it: a `*C.char` parameter, C.CString's
+ * result, or a C function's result or struct member declared `char *` (a typedef of char is
+ * another Go type, so only plain char counts).
+ */
+function isCharPointer(memory: Memory, scope: CScope): boolean {
+  const fields = memory.key.split('.').slice(1);
+  let type: CType | undefined;
+  if (!memory.root.declaration) {
+    if (fields.length > 0) return false;
+    return parameterType(memory.fn, memory.root.name)?.text.replace(/\s+/g, '') === '*C.char';
+  }
+  const value = declaredValue(memory.root.declaration, memory.root.name);
+  const fn = value?.type === 'call_expression' ? cName(value) : undefined;
+  if (fn === undefined) return false;
+  if (fn === 'CString') return fields.length === 0;
+  const decl = scope.names.get(fn);
+  type = decl?.kind === 'function' && decl.type?.kind === 'function' ? decl.type.returns : undefined;
+  for (const field of fields) {
+    // Go reaches a member through one pointer (`p.data` for a `String *p`).
+    let record = type ? scope.resolve(type) : undefined;
+    if (record?.kind === 'pointer') record = scope.resolve(record.to);
+    type = record?.kind === 'record' ? record.fields?.find((f) => f.name === field)?.type : undefined;
+  }
+  return type?.kind === 'pointer' && type.to.kind === 'builtin' && type.to.name === 'char';
+}
+
+/** Whether the file names package unsafe anywhere but inside `node` (so the import stays used without it). */
+function usesUnsafeOutside(file: CgoFile, node: Node, unsafeName: string): boolean {
+  const outside = (n: Node): boolean => n.endIndex <= node.startIndex || n.startIndex >= node.endIndex;
+  for (const n of file.tree.rootNode.descendantsOfType(['selector_expression', 'qualified_type'])) {
+    if (!n || !outside(n)) continue;
+    const pkg = n.type === 'qualified_type' ? n.childForFieldName('package') : n.childForFieldName('operand');
+    if (pkg?.text === unsafeName && (n.type === 'qualified_type' || pkg.type === 'identifier')) return true;
+  }
+  return false;
 }
