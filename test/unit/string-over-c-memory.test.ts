@@ -101,6 +101,11 @@ test('string-over-c-memory: the memory written while the string is still used is
       line: 25,
     },
     {
+      name: 'every index of a slice as long as the string, in a loop',
+      body: 'func f(n C.size_t) {\n\tp := C.get_buffer()\n\tb := unsafe.Slice((*byte)(unsafe.Pointer(p)), n)\n\ts := unsafe.String((*byte)(unsafe.Pointer(p)), n)\n\tfor i := range b {\n\t\tb[i] = \'x\'\n\t}\n\tfmt.Println(s)\n}\n',
+      line: 26,
+    },
+    {
       name: 'a *C.char parameter, *p written',
       body: 'func f(p *C.char, n C.int) {\n\ts := unsafe.String((*byte)(unsafe.Pointer(p)), n)\n\t*p = 0\n\tfmt.Println(s)\n}\n',
       line: 24,
@@ -137,6 +142,8 @@ test('string-over-c-memory: silent on copies, Go memory, no later write, no late
     { name: 'the string read in a closure', body: 'func f() {\n\tp := C.get_buffer()\n\ts := unsafe.String((*byte)(unsafe.Pointer(p)), 5)\n\tprint := func() { fmt.Println(s) }\n\tC.free(unsafe.Pointer(p))\n\tprint()\n}\n' },
     { name: 'a write in a goroutine', body: 'func f() {\n\tp := C.get_buffer()\n\ts := unsafe.String((*byte)(unsafe.Pointer(p)), 5)\n\tgo C.upcase(p)\n\tfmt.Println(s)\n}\n' },
     { name: 'a slice longer than the string, written past it', body: 'func f(n int) {\n\tp := C.get_buffer()\n\tbuf := unsafe.Slice((*byte)(unsafe.Pointer(p)), 64)\n\ts := unsafe.String((*byte)(unsafe.Pointer(p)), n)\n\tbuf[n] = 0\n\tfmt.Println(s)\n}\n' },
+    { name: 'the same length text, its variable reassigned in between', body: 'func f(n int) {\n\tp := C.get_buffer()\n\tb := unsafe.Slice((*byte)(unsafe.Pointer(p)), n)\n\tn = 2\n\ts := unsafe.String((*byte)(unsafe.Pointer(p)), n)\n\tb[3] = 0\n\tfmt.Println(s)\n}\n' },
+    { name: 'the same C.strlen(p) text, the memory shortened in between', body: 'func f() {\n\tp := C.get_buffer()\n\tb := unsafe.Slice((*byte)(unsafe.Pointer(p)), C.strlen(p))\n\tb[2] = 0\n\ts := unsafe.String((*byte)(unsafe.Pointer(p)), C.strlen(p))\n\tb[3] = 1\n\tfmt.Println(s)\n}\n' },
     { name: 'a slice over another pointer', body: 'func f() {\n\tp := C.get_buffer()\n\tq := C.get_buffer()\n\tb := unsafe.Slice((*byte)(unsafe.Pointer(q)), 5)\n\ts := unsafe.String((*byte)(unsafe.Pointer(p)), 5)\n\tb[0] = 0\n\tfmt.Println(s)\n}\n' },
     { name: 'a shadowing p freed in an inner block', body: 'func f() {\n\tp := C.get_buffer()\n\ts := unsafe.String((*byte)(unsafe.Pointer(p)), 5)\n\t{\n\t\tp := C.get_buffer()\n\t\tC.free(unsafe.Pointer(p))\n\t}\n\tfmt.Println(s)\n}\n' },
     { name: 'a map lookup with a temporary key', body: 'var m = map[string]int{}\n\nfunc f(p *C.char, n C.size_t) int {\n\tv := m[unsafe.String((*byte)(unsafe.Pointer(p)), int(n))]\n\tC.free(unsafe.Pointer(p))\n\treturn v\n}\n' },

@@ -92,6 +92,29 @@ function pointerPath(node: Node): { key: string; root: Node } | undefined {
 
 const sameText = (a: Node, b: Node): boolean => a.text.replace(/\s+/g, '') === b.text.replace(/\s+/g, '');
 
+/** Integer conversions a length is written with: the same text is the same value. */
+const integerConversions = new Set([
+  'int', 'int8', 'int16', 'int32', 'int64', 'uint', 'uint8', 'uint16', 'uint32', 'uint64', 'uintptr',
+  'C.char', 'C.schar', 'C.uchar', 'C.short', 'C.ushort', 'C.int', 'C.uint', 'C.long', 'C.ulong', 'C.longlong', 'C.ulonglong', 'C.size_t',
+]);
+
+/**
+ * Whether the same text of an expression means the same value everywhere in the function: it
+ * calls nothing but integer conversions (`C.strlen(p)` changes with the memory), and every
+ * variable it reads is declared with its value once and never assigned.
+ */
+function isStable(expr: Node, fn: Node, identifiers: IdentifierIndex): boolean {
+  const calls = [expr, ...expr.descendantsOfType('call_expression')].filter((n): n is Node => n?.type === 'call_expression');
+  if (calls.some((c) => !integerConversions.has(c.childForFieldName('function')?.text.replace(/\s+/g, '') ?? ''))) return false;
+  const names = new Set([expr, ...expr.descendantsOfType('identifier')].filter((n): n is Node => n?.type === 'identifier').map((n) => n.text));
+  for (const name of names) {
+    const ids = identifiers.within(name, fn.startIndex, fn.endIndex);
+    const declared = ids.filter((id) => id.parent?.type === 'expression_list' && id.parent.parent?.type === 'short_var_declaration' && id.parent.parent.childForFieldName('left')?.equals(id.parent));
+    if (declared.length > 1 || ids.some(isAssigned)) return false;
+  }
+  return true;
+}
+
 /** The memory one unsafe.String call views: its pointer's path and the local (or parameter) at its root. */
 interface Memory {
   key: string;
@@ -104,6 +127,8 @@ interface Write {
   /** Where the write happens: its statement or call; for a deferred one, the defer statement. */
   at: Node;
   deferred: boolean;
+  /** A C call that may write (its parameter is not const), as opposed to a write for sure. */
+  maybe: boolean;
   /** The code that writes, and what it does to the memory, for the message. */
   code: string;
   effect: string;
@@ -325,8 +350,8 @@ function placeOf(node: Node, fn: Node): { at: Node; deferred: boolean } | undefi
   return { at: node, deferred: false };
 }
 
-function write(place: { at: Node; deferred: boolean }, code: Node, effect: string): Write {
-  return { ...place, code: code.text, effect };
+function write(place: { at: Node; deferred: boolean }, code: Node, effect: string, maybe = false): Write {
+  return { ...place, code: code.text, effect, maybe };
 }
 
 /** Writes through `slice := unsafe.Slice(p, n)` over the same pointer: `slice[i] = …`, `slice[i]++`, `copy(slice, …)`. */
@@ -339,7 +364,7 @@ function sliceWrites(memory: Memory, stringLen: Node, identifiers: IdentifierInd
     const slice = stringVariable(call, memory.fn);
     if (!slice) continue;
     // Every in-bounds index of a slice as long as the string is one of the string's bytes.
-    const sameLength = sameText(len, stringLen);
+    const sameLength = sameText(len, stringLen) && isStable(len, memory.fn, identifiers);
     const covers = (index: Node | null | undefined): boolean => sameLength || index?.text === '0';
     let uses: Node[];
     try {
@@ -415,7 +440,7 @@ function cWrites(ctx: RuleContext, file: CgoFile, memory: Memory): Write[] {
       // A pointee typedef the scope cannot read (a system header's) may be const-qualified.
       return param.kind === 'pointer' && !param.toConst && cScope.resolve(param.to).kind !== 'typedef';
     });
-    if (writable) writes.push(write(place, call, `may write it: C.${name} takes it as a pointer to non-const`));
+    if (writable) writes.push(write(place, call, `may write it: C.${name} takes it as a pointer to non-const`, true));
   }
   return writes;
 }
@@ -492,7 +517,7 @@ function report(file: CgoFile, cScope: CScope, call: Node, memory: Memory, strin
     start: call.startIndex,
     end: call.endIndex,
     message:
-      `unsafe.String makes ${what} over the C memory at ${memory.key}, and ${when}: ${what} changes with it. ` +
+      `unsafe.String makes ${what} over the C memory at ${memory.key}, and ${when}: ${what} ${w.maybe ? 'may change' : 'changes'} with it. ` +
       `Go strings are immutable; unsafe.String's doc says "the bytes passed to String must not be modified as long as the returned string value exists", ` +
       `and neither cgocheck nor cgocheck2 notices. Copy the bytes instead: ${copy}.`,
     fixes: [fix],
