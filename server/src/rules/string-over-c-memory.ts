@@ -152,18 +152,18 @@ function checkString(ctx: RuleContext, file: CgoFile, call: Node, unsafeName: st
   const stringUses = held ? usesOfString(held, identifiers) : [];
 
   const writes = [...sliceWrites(memory, lenArg, identifiers), ...cWrites(ctx, file, memory), ...derefWrites(memory, identifiers)];
-  for (const write of writes) {
-    if (write.deferred) {
+  for (const w of writes) {
+    if (w.deferred) {
       // A deferred write runs after a return has evaluated its results: a returned string holds
       // the memory as it is after the write.
       const returns = returnedHere ? [returnedHere] : stringUses.filter((u) => u.returned).map((u) => u.returned!);
-      const hit = returns.find((r) => reachable(write.at, r, fn));
-      if (hit) return report(file, ctx.cScope(file), call, memory, held?.name, write, hit, lenArg);
+      const hit = returns.find((r) => reachable(w.at, r, fn));
+      if (hit) return report(file, ctx.cScope(file), call, memory, held?.name, w, hit, lenArg);
       continue;
     }
-    if (!held || !reachable(call, write.at, fn)) continue;
-    const use = stringUses.find((u) => reachable(write.at, u.node, fn));
-    if (use) return report(file, ctx.cScope(file), call, memory, held.name, write, use.node, lenArg);
+    if (!held || !reachable(call, w.at, fn)) continue;
+    const use = stringUses.find((u) => reachable(w.at, u.node, fn));
+    if (use) return report(file, ctx.cScope(file), call, memory, held.name, w, use.node, lenArg);
   }
   return undefined;
 }
