@@ -154,10 +154,14 @@ test('string-over-c-memory: silent on copies, Go memory, no later write, no late
   }
 });
 
-test('string-over-c-memory: silent before Go 1.20, which has no unsafe.String', async () => {
+test('string-over-c-memory: silent before Go 1.20, which has no unsafe.String; quotes the doc of the release checked', async () => {
   const source = file('func f() {\n\tp := C.get_buffer()\n\ts := unsafe.String((*byte)(unsafe.Pointer(p)), 5)\n\tC.free(unsafe.Pointer(p))\n\tfmt.Println(s)\n}\n');
   assert.deepEqual(lines(await check(source, 19), source), []);
-  assert.deepEqual(lines(await check(source, 20), source), [25]);
+  const go120 = await check(source, 20);
+  assert.deepEqual(lines(go120, source), [25]);
+  // src/unsafe/unsafe.go's wording of each release.
+  assert.match(go120[0].message, /"the bytes passed to String must not be modified afterwards"/);
+  assert.match((await check(source, 23))[0].message, /"the bytes passed to String must not be modified as long as the returned string value exists"/);
 });
 
 test('string-over-c-memory: the fix copies with C.GoStringN, given a *C.char and a C.int', async () => {

@@ -6,9 +6,9 @@
 //     slice[0] -= 32                 // str is now "Kitty"
 //     fmt.Println(str)
 //
-// unsafe.String's doc (Go 1.20 to 1.26.8): "Since Go strings are immutable, the bytes passed to
-// String must not be modified as long as the returned string value exists." Neither cgocheck
-// nor cgocheck2 notices. A write counts when it goes through an unsafe.Slice over the same
+// unsafe.String's doc: "Since Go strings are immutable, the bytes passed to String must not be
+// modified afterwards" (Go 1.20 to 1.22), "... as long as the returned string value exists"
+// (Go 1.23 to 1.27.3). Neither cgocheck nor cgocheck2 notices. A write counts when it goes through an unsafe.Slice over the same
 // pointer (an index assignment, ++/--, copy), through `*p = …`, through a C function whose
 // declaration (preamble or project header) takes that pointer as non-const, or through C.free.
 // It counts only where the string is used after it on some path: read after the write, or
@@ -29,6 +29,11 @@ import type { Rule, RuleContext, RuleFinding } from './rule';
 
 /** unsafe.String is new in Go 1.20 (src/unsafe/unsafe.go). */
 const firstGoMinorWithUnsafeString = 20;
+
+/** How src/unsafe/unsafe.go ends its rule for unsafe.String's bytes ("…must not be modified …"), by release. */
+function unsafeStringDoc(goMinor: number): string {
+  return goMinor >= 23 ? 'as long as the returned string value exists' : 'afterwards';
+}
 
 /** cgo's own functions that only read the memory they are given (cmd/cgo's doc). */
 const cgoReaders = new Set(['GoString', 'GoStringN', 'GoBytes']);
@@ -158,12 +163,12 @@ function checkString(ctx: RuleContext, file: CgoFile, call: Node, unsafeName: st
       // the memory as it is after the write.
       const returns = returnedHere ? [returnedHere] : stringUses.filter((u) => u.returned).map((u) => u.returned!);
       const hit = returns.find((r) => reachable(w.at, r, fn));
-      if (hit) return report(file, ctx.cScope(file), call, memory, held?.name, w, hit, lenArg);
+      if (hit) return report(ctx, file, call, memory, held?.name, w, hit, lenArg);
       continue;
     }
     if (!held || !reachable(call, w.at, fn)) continue;
     const use = stringUses.find((u) => reachable(w.at, u.node, fn));
-    if (use) return report(file, ctx.cScope(file), call, memory, held.name, w, use.node, lenArg);
+    if (use) return report(ctx, file, call, memory, held.name, w, use.node, lenArg);
   }
   return undefined;
 }
@@ -504,7 +509,8 @@ function terminates(stmt: Node): boolean {
 // ---------------------------------------------------------------------------------------------
 // The finding and its fix.
 
-function report(file: CgoFile, cScope: CScope, call: Node, memory: Memory, stringName: string | undefined, w: Write, use: Node, lenArg: Node): RuleFinding {
+function report(ctx: RuleContext, file: CgoFile, call: Node, memory: Memory, stringName: string | undefined, w: Write, use: Node, lenArg: Node): RuleFinding {
+  const cScope = ctx.cScope(file);
   const line = (n: Node): number => file.lines.lineOf(n.startIndex) + 1;
   const what = stringName ?? 'the string';
   const when = w.deferred
@@ -518,7 +524,7 @@ function report(file: CgoFile, cScope: CScope, call: Node, memory: Memory, strin
     end: call.endIndex,
     message:
       `unsafe.String makes ${what} over the C memory at ${memory.key}, and ${when}: ${what} ${w.maybe ? 'may change' : 'changes'} with it. ` +
-      `Go strings are immutable; unsafe.String's doc says "the bytes passed to String must not be modified as long as the returned string value exists", ` +
+      `Go strings are immutable; unsafe.String's doc says "the bytes passed to String must not be modified ${unsafeStringDoc(ctx.pkg.target.goMinor)}", ` +
       `and neither cgocheck nor cgocheck2 notices. Copy the bytes instead: ${copy}.`,
     fixes: [fix],
   };
