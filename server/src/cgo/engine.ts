@@ -1,4 +1,5 @@
 // The entry point of the engine: parsers for Go and C, and checking a package with the rules.
+import * as path from 'node:path';
 import { Parser, type Tree } from 'web-tree-sitter';
 import type { BuildTarget } from './constraints';
 import type { Finding, RuleId, SeveritySetting } from './findings';
@@ -10,6 +11,7 @@ import { buildCgoFile, packageFlags, type CgoFile, type CgoPackage, type Package
 import type { PackageMemo } from './packageMemo';
 import { applySuppressions, ignoreInsert } from './suppression';
 import type { CScope } from './cdecl';
+import { SystemHeaders, type SystemConfig } from './systemHeaders';
 import { rules } from '../rules';
 import type { RuleContext, RuleFinding } from '../rules/rule';
 
@@ -83,6 +85,8 @@ export class Engine {
   private readonly views = new Map<string, CachedView>();
   /** How many views are kept: enough for the files a user works on, and for every cgo file of the package checked last. */
   private viewsKept = minViewsKept;
+  /** The declarations of system headers, shared by every file and package. */
+  readonly systemHeaders = new SystemHeaders();
 
   /**
    * @param parseTimeoutMs how long one Go parse may take before it is abandoned; a hand-written
@@ -267,6 +271,7 @@ export class Engine {
         return view;
       },
       includes: (file) => ctx.preprocessed(file).walk,
+      systemScope: (file) => this.systemScope(file, (config ??= cppConfig(pkg, ctx.flags())), readText),
       cScope: (file) => {
         let scope = scopes.get(file);
         if (!scope) {
@@ -295,6 +300,37 @@ export class Engine {
       cached.scope = { ...view, scope: buildFileScope(view, this.cParser), headers: view.view.headers, headerTexts: view.view.headerTexts };
     }
     return cached.scope;
+  }
+
+  /**
+   * What the system headers a file includes declare (its preambles' and its project headers'
+   * `#include <…>`, and `"…"` found in no project directory), read on first use.
+   */
+  systemScope(file: CgoFile, config: CppConfig, readText: ReadText): CScope {
+    const { names, system } = this.systemIncludes(file, config, readText);
+    return this.systemHeaders.scopeOf(names, system, this.cParser);
+  }
+
+  /** systemScope when its headers were read before (nothing is read now); else undefined. */
+  systemScopeIfRead(file: CgoFile, config: CppConfig, readText: ReadText): CScope | undefined {
+    const { names, system } = this.systemIncludes(file, config, readText);
+    return this.systemHeaders.scopeOf(names, system, this.cParser, true);
+  }
+
+  /** Reads one system header the file includes that is not read yet; true when one was (there may be more). */
+  readSystemHeader(file: CgoFile, config: CppConfig, readText: ReadText): boolean {
+    const { names, system } = this.systemIncludes(file, config, readText);
+    return this.systemHeaders.readOne(names, system, this.cParser);
+  }
+
+  private systemIncludes(file: CgoFile, config: CppConfig, readText: ReadText): { names: string[]; system: SystemConfig } {
+    const { walk, view } = this.cachedView(file, config, readText).result;
+    return { names: walk.system.map((include) => include.name), system: this.systemHeaders.configFor(config, path.dirname(file.path), view.variants[0]?.macros) };
+  }
+
+  /** Where a system header a file includes is found; undefined when in no system directory. */
+  systemHeaderPath(file: CgoFile, config: CppConfig, readText: ReadText, name: string): string | undefined {
+    return this.systemHeaders.locate(name, this.systemIncludes(file, config, readText).system);
   }
 
   private cachedView(file: CgoFile, config: CppConfig, readText: ReadText): CachedView {
