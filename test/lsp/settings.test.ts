@@ -9,6 +9,7 @@ import type { ConfigurationParams } from 'vscode-languageserver';
 import { defaultSettings, parseSettings } from '../../server/src/settings';
 import { articleAppGo } from '../support/goSources';
 import { fileUri, packageDir, repoRoot, withServer } from '../support/lspClient';
+import { rules } from '../../server/src/rules';
 
 test('the server defaults are package.json contributes.configuration defaults', () => {
   const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
@@ -30,7 +31,7 @@ test('the server defaults are package.json contributes.configuration defaults', 
 
 test('settings of the wrong shape fall back to the defaults, each with a message', () => {
   const problems: string[] = [];
-  const settings = parseSettings({ enable: 'yes', rules: { 'preamble-detached': 'warning', 'no-such-rule': 'off', 'rename-import-c': 'loud' }, goos: 1 }, (m) => problems.push(m));
+  const settings = parseSettings({ enable: 'yes', rules: { 'preamble-detached': 'warning', 'no-such-rule': 'off', 'rename-import-c': 'loud' }, goos: 1 }, rules, (m) => problems.push(m));
   assert.deepEqual(settings, { ...defaultSettings, rules: { 'preamble-detached': 'warning' } });
   assert.equal(problems.length, 4, problems.join('\n'));
 });

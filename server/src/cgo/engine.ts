@@ -9,8 +9,8 @@ import { buildFileScope, buildFileView, cppConfig, readTextFromDisk, type FileVi
 import { buildCgoFile, packageFlags, type CgoFile, type CgoPackage, type PackageFlags } from './package';
 import { applySuppressions, ignoreInsert } from './suppression';
 import type { CScope } from './cdecl';
-import { rules } from '../rules';
-import type { RuleContext } from '../rules/rule';
+import type { Rule, RuleContext } from './rule';
+import { stdlibIncludeFor } from './stdlibHeaders';
 
 /** A Go parse that ran past its time limit and was abandoned. */
 export class ParseTimeoutError extends Error {
@@ -73,15 +73,21 @@ export class Engine {
   /** A second Go parser for parses done a slice at a time, so they never disturb goParser's. */
   private backgroundParser: Parser | undefined;
   private readonly views = new Map<string, CachedView>();
+  /** The ids of the rules this engine runs: what suppression comments may name. */
+  readonly ruleIds: readonly RuleId[];
 
   /**
+   * @param rules the rules checkPackage runs, in the order their findings are reported for the
+   *   same place: the registry (rules/index.ts) in the server and the CLI, one rule in its tests.
    * @param parseTimeoutMs how long one Go parse may take before it is abandoned; a hand-written
    *   file parses in milliseconds, so hitting it means pathological input, not a slow machine.
    */
   constructor(
     grammars: Grammars,
+    readonly rules: readonly Rule[],
     private readonly parseTimeoutMs = 3000,
   ) {
+    this.ruleIds = rules.map((rule) => rule.id);
     this.goParser = new Parser();
     this.goParser.setLanguage(grammars.go);
     this.cParser = new Parser();
@@ -158,7 +164,7 @@ export class Engine {
       // reads it (its facts, like #cgo flags, are already left out by the package model).
       const excluded = new Set(files.filter((file) => !file.included).map((file) => file.path));
       const fileByPath = new Map(files.map((file) => [file.path, file]));
-      for (const rule of rules) {
+      for (const rule of this.rules) {
         const setting = options.severities?.[rule.id];
         if (setting === 'off') continue;
         for (const finding of rule.check(ctx)) {
@@ -178,7 +184,7 @@ export class Engine {
           });
         }
       }
-      return applySuppressions(files, findings, options.severities, options.target).sort((a, b) => (a.file === b.file ? a.start - b.start : a.file < b.file ? -1 : 1));
+      return applySuppressions(files, findings, this.ruleIds, options.severities, options.target).sort((a, b) => (a.file === b.file ? a.start - b.start : a.file < b.file ? -1 : 1));
     } finally {
       for (const tree of owned) tree.delete();
     }
@@ -203,6 +209,7 @@ export class Engine {
         return view;
       },
       includes: (file) => ctx.preprocessed(file).walk,
+      stdlibIncludeFor: (file, name) => stdlibIncludeFor(ctx, file, name),
       cScope: (file) => {
         let scope = scopes.get(file);
         if (!scope) {

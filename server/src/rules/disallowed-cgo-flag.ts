@@ -24,7 +24,7 @@ import { newestGoMinor } from '../cgo/goversion';
 import { quoteMeta } from '../cgo/goregexp';
 import type { CgoFile, CgoImport } from '../cgo/package';
 import { toSource, type Preamble } from '../cgo/preamble';
-import type { Rule, RuleContext, RuleFinding } from './rule';
+import type { Rule, RuleContext, RuleFinding } from '../cgo/rule';
 
 /** Where one argument of the package's combined flags comes from. */
 interface Origin {

@@ -10,7 +10,7 @@ import type { Fix } from '../cgo/findings';
 import type { CgoFile, CgoImport } from '../cgo/package';
 import { unknownCNameError } from '../cgo/goversion';
 import type { IgnoredComment, PreambleLine } from '../cgo/preamble';
-import type { Rule, RuleFinding } from './rule';
+import type { Rule, RuleFinding } from '../cgo/rule';
 
 export const preambleDetached: Rule = {
   id: 'preamble-detached',
