@@ -1,31 +1,26 @@
 // disallowed-cgo-flag on small packages: where it reports, with which message, and what it
 // leaves alone (inactive lines, test files, flags fixed up by go/build).
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import type { Finding } from '../../server/src/cgo/findings';
 import type { Getenv } from '../../server/src/cgo/goGetenv';
 import { resolveTarget } from '../../server/src/cgo/target';
 import { LineIndex } from '../../server/src/cgo/text';
-import { setFlagEnvironment } from '../../server/src/rules/disallowed-cgo-flag';
 import { testEngine } from '../support/engine';
 
 const dir = '/virtual/p';
 // Go 1.26.8, the oracle's current Go; cases for other releases name theirs.
 const target = resolveTarget('linux', 'amd64', {}, 26);
 
-// Neither this process's CGO_*_ALLOW nor the developer's `go env -w` file may leak in.
-let env: Record<string, string> = {};
-const previous = setFlagEnvironment((): Getenv => (key) => env[key] ?? '');
-after(() => setFlagEnvironment(previous));
-
 async function check(files: Record<string, string>, environment: Record<string, string> = {}, goMinor = 26): Promise<Finding[]> {
-  env = environment;
+  // Neither this process's CGO_*_ALLOW nor the developer's `go env -w` file may leak in.
+  const getenv: Getenv = (key) => environment[key] ?? '';
   const forRelease = goMinor === 26 ? target : resolveTarget('linux', 'amd64', {}, goMinor);
   const engine = await testEngine();
   const findings = engine.checkPackage(
     dir,
     Object.entries(files).map(([name, text]) => ({ path: `${dir}/${name}`, text })),
-    { target: forRelease },
+    { target: forRelease, getenv },
   );
   return findings.filter((f) => f.rule === 'disallowed-cgo-flag');
 }

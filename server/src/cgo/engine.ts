@@ -5,6 +5,7 @@ import type { Finding, RuleId, SeveritySetting } from './findings';
 import type { Grammars } from './grammars';
 import type { CppConfig } from './cpp';
 import { fixProblem } from './edits';
+import { goGetenv, type Getenv } from './goGetenv';
 import { buildFileScope, buildFileView, cppConfig, readTextFromDisk, type FileView, type ReadText } from './headers';
 import { buildCgoFile, packageFlags, type CgoFile, type CgoPackage, type PackageFlags } from './package';
 import { applySuppressions, ignoreInsert } from './suppression';
@@ -37,6 +38,8 @@ export interface CheckOptions {
   severities?: Partial<Record<RuleId, SeveritySetting>>;
   /** How headers are read; the LSP passes one that prefers open buffers. Default: the disk. */
   readText?: ReadText;
+  /** How go command settings are read (RuleContext.getenv). Default: this process's environment, then its `go env -w` file, read once per check. */
+  getenv?: Getenv;
   /**
    * Hears of each fix a rule offered that fixProblem refuses: a bug in the rule. The fix is
    * dropped from its finding, never applied.
@@ -155,7 +158,7 @@ export class Engine {
         ),
       );
       const readText = options.readText ?? readTextFromDisk;
-      const ctx = this.ruleContext({ dir, target: options.target, files }, readText);
+      const ctx = this.ruleContext({ dir, target: options.target, files }, readText, options.getenv ?? goGetenv(process.env));
       options.withModel?.(ctx.pkg, ctx.flags());
       const texts = new Map(sources.map((source) => [source.path, source.text]));
       const textOf = (file: string): string | undefined => texts.get(file) ?? readText(file);
@@ -190,7 +193,7 @@ export class Engine {
     }
   }
 
-  private ruleContext(pkg: CgoPackage, readText: ReadText): RuleContext {
+  private ruleContext(pkg: CgoPackage, readText: ReadText, getenv: Getenv): RuleContext {
     let flags: PackageFlags | undefined;
     let config: CppConfig | undefined;
     const views = new Map<CgoFile, FileView>();
@@ -199,6 +202,7 @@ export class Engine {
       pkg,
       cParser: this.cParser,
       readText,
+      getenv,
       flags: () => (flags ??= packageFlags(pkg)),
       preprocessed: (file) => {
         let view = views.get(file);

@@ -5,6 +5,7 @@
 import type { Parser } from 'web-tree-sitter';
 import type { CScope } from './cdecl';
 import type { Finding, RuleId, Severity, TextEdit } from './findings';
+import type { Getenv } from './goGetenv';
 import type { FileView, IncludeWalk, ReadText } from './headers';
 import type { CgoFile, CgoPackage, PackageFlags } from './package';
 
@@ -30,6 +31,8 @@ export interface RuleContext {
   stdlibIncludeFor(file: CgoFile, name: string): TextEdit | undefined | null;
   /** Current text of any file (open editor buffers win over disk). */
   readText: ReadText;
+  /** A go command setting ($CGO_CFLAGS_ALLOW, …) as cfg.Getenv reads it: the environment, else the `go env -w` file. */
+  getenv: Getenv;
 }
 
 export interface Rule {
