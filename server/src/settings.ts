@@ -23,7 +23,7 @@ export interface CgoSettings {
   compiler: { enable: boolean };
 }
 
-/** The defaults of package.json's contributes.configuration (test/lsp/settings.test.ts keeps them equal). */
+/** The defaults of package.json's contributes.configuration (test/unit/rule-parity.test.ts keeps them equal). */
 export const defaultSettings: Readonly<CgoSettings> = Object.freeze({
   enable: true,
   rules: {},
