@@ -49,8 +49,13 @@ export interface ExpectedFinding {
   message?: RegExp;
   /** The titles of its fixes, in order. */
   fixes?: string[];
-  /** A fix applied alone, as a quick fix in the editor is: the package's changed files after it. */
-  applying?: { title: string; output: Files };
+  /** The title of its preferred fix (the one cgo-lint --fix applies); null: it has none. */
+  preferredFix?: string | null;
+  /**
+   * One fix applied alone, as a quick fix in the editor is (default: the preferred one): the
+   * package's changed files after it, and the rule's findings left (default none).
+   */
+  applying?: { title?: string; output: Files; left?: string[] };
 }
 
 export interface InvalidCase extends PackageCase {
@@ -188,13 +193,15 @@ async function assertInvalid(rule: Rule, c: InvalidCase): Promise<void> {
       expected.map((e) => e.at),
       c.name,
     );
-    expected.forEach((e, i) => {
+    for (const [i, e] of expected.entries()) {
       const finding = actual[i];
       if (e.message) assert.match(finding.message, e.message, `${c.name}: the message of ${e.at}`);
       if (e.fixes) assert.deepEqual(finding.fixes.map((fix) => fix.title), e.fixes, `${c.name}: the fixes of ${e.at}`);
+      if (e.preferredFix !== undefined) assert.equal(finding.fixes.find((fix) => fix.preferred)?.title ?? null, e.preferredFix, `${c.name}: the preferred fix of ${e.at}`);
       if (e.applying) {
-        const fix = finding.fixes.find((f) => f.title === e.applying!.title);
-        assert.ok(fix, `${c.name}: no fix "${e.applying.title}" among ${finding.fixes.map((f) => f.title).join(', ')}`);
+        const wanted = e.applying.title;
+        const fix = finding.fixes.find((f) => (wanted === undefined ? f.preferred : f.title === wanted));
+        assert.ok(fix, `${c.name}: no fix ${wanted ?? '(preferred)'} among ${finding.fixes.map((f) => f.title).join(', ')}`);
         const after = new Map(texts);
         for (const file of fix.newFiles ?? []) after.set(file, '');
         for (const file of new Set(fix.edits.map((edit) => edit.file))) {
@@ -202,9 +209,11 @@ async function assertInvalid(rule: Rule, c: InvalidCase): Promise<void> {
           assert.equal(result.skipped, 0, `${c.name}: "${fix.title}" has overlapping edits in ${file}`);
           after.set(file, result.text);
         }
-        assert.deepEqual(changed(c.files, namesOf(dir, after)), e.applying.output, `${c.name}: after "${fix.title}"`);
+        const afterFiles = namesOf(dir, after);
+        assert.deepEqual(changed(c.files, afterFiles), e.applying.output, `${c.name}: after "${fix.title}"`);
+        await assertLeft(rule, { ...c, files: afterFiles }, dir, e.applying.left ?? [], `${c.name}: after "${fix.title}"`);
       }
-    });
+    }
   } else {
     assert.ok(wants(c).length > 0, `${c.name}: say the expected findings with errors or // want comments`);
     assertWants(c, dir, actual);
@@ -213,14 +222,18 @@ async function assertInvalid(rule: Rule, c: InvalidCase): Promise<void> {
   if (c.output) {
     const after = await fixed(rule, c);
     assert.deepEqual(changed(c.files, after), c.output, `${c.name}: after cgo-lint --fix`);
-    const left = await findings(rule, { ...c, files: after });
-    const expected = c.afterFix ?? [];
-    assert.deepEqual(
-      left.map((f, i) => render(f, expected[Math.min(i, expected.length - 1)] ?? 'a:1', c, dir, after)),
-      expected.length > 0 ? expected : [],
-      `${c.name}: ${rule.id} after cgo-lint --fix: ${describe(left, c, dir, after).join('; ')}`,
-    );
+    await assertLeft(rule, { ...c, files: after }, dir, c.afterFix ?? [], `${c.name}: after cgo-lint --fix`);
   }
+}
+
+/** The rule's findings on a fixed package are `expected` (short forms). */
+async function assertLeft(rule: Rule, c: PackageCase, dir: string, expected: string[], what: string): Promise<void> {
+  const left = await findings(rule, c);
+  assert.deepEqual(
+    left.map((f, i) => render(f, expected[Math.min(i, expected.length - 1)] ?? 'a:1', c, dir)),
+    expected,
+    `${what}: ${describe(left, c, dir).join('; ')}`,
+  );
 }
 
 async function assertValid(rule: Rule, c: PackageCase): Promise<void> {
