@@ -1,22 +1,11 @@
 // Each rule on small sources: where it reports, and what its fixes turn the source into.
 import { test } from 'node:test';
-import type { Rule } from '../../server/src/cgo/rule';
 import { rules } from '../../server/src/rules';
 import { invalidCgoDirective } from '../../server/src/rules/invalid-cgo-directive';
 import { preambleCommentBleed } from '../../server/src/rules/preamble-comment-bleed';
 import { preambleDetached } from '../../server/src/rules/preamble-detached';
 import { renameImportC } from '../../server/src/rules/rename-import-c';
 import { ruleTester, type InvalidCase, type PackageCase } from '../support/ruleTester';
-
-/** No rule of the registry but `except` reports anything on these packages. */
-async function othersSilent(except: Rule, cases: PackageCase[]): Promise<void> {
-  for (const rule of rules.filter((r) => r !== except)) await ruleTester.run(rule, { valid: cases });
-}
-
-/** No rule of the registry reports anything on these packages. */
-async function noRuleReports(cases: PackageCase[]): Promise<void> {
-  for (const rule of rules) await ruleTester.run(rule, { valid: cases });
-}
 
 const one = (source: string, name = 'a.go'): PackageCase => ({ name: JSON.stringify(source), files: { [name]: source } });
 
@@ -44,9 +33,9 @@ test('preamble-comment-bleed: the article\'s NOTE above the #cgo lines', async (
       { ...one(article, 'app.go'), errors: [{ at, applying: { title: 'Move the note above the preamble', output: { 'app.go': moved } } }] },
     ],
   });
-  await othersSilent(preambleCommentBleed, [one(article, 'app.go')]);
+  await ruleTester.silent(rules, [one(article, 'app.go')], preambleCommentBleed);
   // Either way, no rule has anything left to say.
-  await noRuleReports([one(moved, 'app.go'), one(commented, 'app.go')]);
+  await ruleTester.silent(rules, [one(moved, 'app.go'), one(commented, 'app.go')]);
 });
 
 test('preamble-comment-bleed: prose in block comments, after includes, and decoration', async () => {
@@ -85,7 +74,7 @@ test('preamble-comment-bleed: valid C comments, #cgo lines and C are not reporte
     // A prose comment separated by a blank line is not the preamble.
     'package p\n\n// NOTE: Do not use -Wall.\n\n// #include <stdio.h>\nimport "C"\n',
   ];
-  await noRuleReports(sources.map((source) => one(source)));
+  await ruleTester.silent(rules, sources.map((source) => one(source)));
 });
 
 test('preamble-detached: blank line, the article\'s cfuncs.go', async () => {
@@ -102,31 +91,32 @@ test('preamble-detached: blank line, the article\'s cfuncs.go', async () => {
       { ...one(several), errors: [{ at: 'a.go:3', applying: { output: { 'a.go': 'package app\n\n// #include <stdio.h>\nimport "C"\n' } } }] },
     ],
   });
-  await othersSilent(preambleDetached, [one(cfuncs, 'cfuncs.go')]);
+  await ruleTester.silent(rules, [one(cfuncs, 'cfuncs.go')], preambleDetached);
 });
 
 test('preamble-detached: C cut off above a real preamble, #cgo-only comments included', async () => {
   const source = 'package p\n\n// #cgo LDFLAGS: -lm\n\n// #include <math.h>\nimport "C"\n';
   await ruleTester.run(preambleDetached, {
     invalid: [{ ...one(source), errors: [{ at: 'a.go:3', message: /separates it from the preamble below it/, applying: { output: { 'a.go': 'package p\n\n// #cgo LDFLAGS: -lm\n// #include <math.h>\nimport "C"\n' } } }] }],
-  });  await othersSilent(preambleDetached, [one(source)]);
+  });
+  await ruleTester.silent(rules, [one(source)], preambleDetached);
 });
 
 test('preamble-detached: prose that starts with #cgo is no directive (Go\'s own runtime/testdata/testprogcgo)', async () => {
   const prose = 'package main\n\n// #cgo noescape annotations for a C function means its arguments won\'t escape to heap.\n\n/*\n#cgo noescape f\nvoid f(void *p) {}\n*/\nimport "C"\n\nfunc main() { C.f(nil) }\n';
-  await noRuleReports([one(prose)]);
+  await ruleTester.silent(rules, [one(prose)]);
   const cutOff = 'package main\n\n// #cgo LDFLAGS: -lm\n\n// #include <math.h>\nimport "C"\n';
   await ruleTester.run(preambleDetached, { invalid: [{ ...one(cutOff), errors: ['a.go:3'] }] });
   // No other rule reports the cut-off comment.
-  await othersSilent(preambleDetached, [one(cutOff)]);
+  await ruleTester.silent(rules, [one(cutOff)], preambleDetached);
 });
 
 test('preamble-detached: comment above a grouped import with two specs', async () => {
   const source = 'package p\n\n// #include <stdlib.h>\nimport (\n\t"C"\n\t"fmt"\n)\n\nvar _ = fmt.Sprint\n';
   const fixed = 'package p\n\n// #include <stdlib.h>\nimport "C"\n\nimport (\n\t"fmt"\n)\n\nvar _ = fmt.Sprint\n';
   await ruleTester.run(preambleDetached, { invalid: [{ ...one(source), errors: [{ at: 'a.go:3', message: /2 specs/, applying: { output: { 'a.go': fixed } } }] }] });
-  await othersSilent(preambleDetached, [one(source)]);
-  await noRuleReports([one(fixed)]);
+  await ruleTester.silent(rules, [one(source)], preambleDetached);
+  await ruleTester.silent(rules, [one(fixed)]);
 });
 
 test('preamble-detached: prose above a blank line and real preambles are not reported', async () => {
@@ -136,7 +126,7 @@ test('preamble-detached: prose above a blank line and real preambles are not rep
     'package p\n\n// #include <stdio.h>\nimport (\n\t"C"\n)\n',
     'package p\n\nimport "fmt" // #include <stdio.h>\nimport "C"\n\nvar _ = fmt.Sprint\n',
   ];
-  await noRuleReports(sources.map((source) => one(source)));
+  await ruleTester.silent(rules, sources.map((source) => one(source)));
 });
 
 test('invalid-cgo-directive: go/build\'s three errors, with its wording', async () => {
@@ -162,11 +152,11 @@ test('invalid-cgo-directive: what go/build skips is not reported', async () => {
     'package p\n\n// #cgo windows CFLAGS: -DA=a;b\nimport "C"\n',
     'package p\n\n// #cgo CFLAGS: -I${SRCDIR}/inc -DNAME=caf\u00e9\nimport "C"\n',
   ];
-  await noRuleReports(sources.map((source) => one(source)));
+  await ruleTester.silent(rules, sources.map((source) => one(source)));
   // The colon is checked before the condition: this fails on every target.
   const noColon = 'package p\n\n// #cgo windows LDFLAGS -lm\nimport "C"\n';
   await ruleTester.run(invalidCgoDirective, { invalid: [{ ...one(noColon), errors: ['a.go:3'] }] });
-  await othersSilent(invalidCgoDirective, [one(noColon)]);
+  await ruleTester.silent(rules, [one(noColon)], invalidCgoDirective);
 });
 
 test('rename-import-c: named, blank and dot imports', async () => {
@@ -185,7 +175,7 @@ test('rename-import-c: named, blank and dot imports', async () => {
       { ...one(shadowed), errors: [{ at: 'a.go:3', fixes: [], message: /also declared/ }] },
     ],
   });
-  await othersSilent(renameImportC, [one(named)]);
+  await ruleTester.silent(rules, [one(named)], renameImportC);
 });
 
 test('broken Go and odd input give no bogus findings and no crash', async () => {
@@ -198,5 +188,5 @@ test('broken Go and odd input give no bogus findings and no crash', async () => 
     'package p\n\n// #include <stdio.h>\nimport "C"\n\nfunc f() {\n',
     '\u0000\u0001\u0002 binary \uffff',
   ];
-  await othersSilent(preambleCommentBleed, sources.map((source) => one(source)));
+  await ruleTester.silent(rules, sources.map((source) => one(source)), preambleCommentBleed);
 });
