@@ -1,6 +1,6 @@
 // The engine's caches across edits: whatever a cache kept from earlier versions of a file, the
-// result must be what a cold engine finds. "Cold" is a fresh copy of the engine's modules,
-// whose module-level caches (preambles, C syntax reports, kept C trees) start empty.
+// result must be what a cold engine finds. "Cold" is a fresh copy of the engine's modules and a
+// new engine, whose caches (preambles, C syntax reports, kept C trees) start empty.
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';

@@ -9,6 +9,8 @@ import { goGetenv, type Getenv } from './goGetenv';
 import { buildFileScope, buildFileView, cppConfig, readTextFromDisk, type FileView, type ReadText } from './headers';
 import { buildCgoFile, packageFlags, type CgoFile, type CgoPackage, type PackageFlags } from './package';
 import { applySuppressions, ignoreInsert } from './suppression';
+import { disposeCSyntax } from './c';
+import { BoundedCache } from './cache';
 import type { CScope } from './cdecl';
 import type { Rule, RuleContext } from './rule';
 import { stdlibIncludeFor } from './stdlibHeaders';
@@ -75,7 +77,8 @@ export class Engine {
   readonly cParser: Parser;
   /** A second Go parser for parses done a slice at a time, so they never disturb goParser's. */
   private backgroundParser: Parser | undefined;
-  private readonly views = new Map<string, CachedView>();
+  /** Enough for the files a user works on; the least recently used go first. */
+  private readonly views = new BoundedCache<string, CachedView>({ maxWeight: 256 });
   /** The ids of the rules this engine runs: what suppression comments may name. */
   readonly ruleIds: readonly RuleId[];
 
@@ -246,7 +249,7 @@ export class Engine {
 
   private cachedView(file: CgoFile, config: CppConfig, readText: ReadText): CachedView {
     const key = JSON.stringify([config.dirs, config.flags, config.target.goos, config.target.goarch, file.imports.map((imp) => (imp.preamble ? [imp.preamble.offsets.at(0), imp.preamble.text] : ''))]);
-    const cached = this.views.get(file.path);
+    const cached = this.views.peek(file.path);
     if (cached && cached.key === key && [...cached.looked].every(([path, text]) => readText(path) === text)) return cached;
     // The preambles' offsets count (the view's include sites are .go offsets), and so does every
     // path looked at, found or not: a header created later must show up.
@@ -258,14 +261,14 @@ export class Engine {
       return text;
     };
     const entry: CachedView = { key, looked, result: buildFileView(file, config, recording, this.cParser) };
-    this.views.delete(file.path);
     this.views.set(file.path, entry);
-    // Enough for the files a user works on; the oldest go first.
-    if (this.views.size > 256) this.views.delete(this.views.keys().next().value as string);
     return entry;
   }
 
+  /** Frees the parsers and everything cached with them (the C trees kept for incremental parses). */
   dispose(): void {
+    this.views.dispose();
+    disposeCSyntax(this.cParser);
     this.goParser.delete();
     this.backgroundParser?.delete();
     this.cParser.delete();
