@@ -9,12 +9,11 @@
 //
 // Expected findings, in the order the engine reports them, each `[severity@][file:]line[:text]`
 // (text: exactly what the finding spans, or `text…` for what it starts with; file: optional in
-// a one-file package), or an object
-// adding the message, fix titles and non-preferred fixes. Or, so that lines cannot drift, a
-// `// want "regexp" ["regexp" ...]` comment at the end of each line that must carry findings
-// whose messages match (analysistest's form; in a preamble it is a C comment too).
-// `output` is the package after `cgo-lint --fix`: the same fix loop (cgo/fixLoop.ts), run in
-// memory; files it does not list must be left as they were.
+// a one-file package), or an object that adds the message, the fixes and a fix applied alone.
+// Or, so that lines cannot drift, a `// want "regexp" ["regexp" ...]` comment at the end of each
+// line that must carry findings whose messages match (analysistest's form; in a preamble it is
+// a C comment too). `output` is the package after `cgo-lint --fix`: the same fix loop
+// (cgo/fixLoop.ts), run in memory; files it does not list must be left as they were.
 import assert from 'node:assert/strict';
 import { Engine } from '../../server/src/cgo/engine';
 import { applyEdits } from '../../server/src/cgo/edits';
