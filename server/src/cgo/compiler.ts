@@ -28,9 +28,10 @@ import type { CompilerFinding, CompilerSource, RelatedLocation } from './finding
 import { goGetenv } from './goGetenv';
 import { cNameOf } from './gotypes';
 import { readRegularFile } from './files';
+import { parseSearchList } from './sysdirs';
 import { includeDirs, maxHeaderBytes } from './cpp';
 import type { CgoFile, CgoPackage, PackageFlags } from './package';
-import type { PkgConfig } from './pkgconfig';
+import type { PkgConfig, ProcessRun } from './pkgconfig';
 import { toSource, toSourceEnd, type Preamble } from './preamble';
 import { LineIndex } from './text';
 import { TextKeyedCache } from './cache';
@@ -85,6 +86,8 @@ export interface CCompiler {
   /** CGO_CPPFLAGS and CGO_CFLAGS as the go command sees them. */
   envCppFlags: string[];
   envCFlags: string[];
+  /** Where `#include <…>` looks, as `cc -E -v` printed it with those flags; empty when it printed none. */
+  searchList: string[];
 }
 
 export function compilerSource(compiler: CCompiler): CompilerSource {
@@ -454,6 +457,10 @@ export interface CompilerOptions {
   timeoutMs?: number;
   /** Compiler processes at a time. */
   maxProcesses?: number;
+  /** Told once when the compiler is found (the system headers' search list comes with it). */
+  onFound?: (compiler: CCompiler) => void;
+  /** Told of every process started (go env, the compiler), once it ended: the server logs them. */
+  onRun?: (run: ProcessRun) => void;
 }
 
 /** The C compiler of the machine, found once and asked per preamble, with results cached. */
@@ -488,6 +495,7 @@ export class PreambleCompiler {
     if (!this.options.mayRun()) return Promise.resolve(undefined);
     this.found ??= this.find().then((compiler) => {
       this.searched = true;
+      if (compiler) this.options.onFound?.(compiler);
       return (this.known = compiler);
     });
     return this.found;
@@ -537,7 +545,10 @@ export class PreambleCompiler {
     else this.running--;
   }
 
-  /** `go env CC CGO_CPPFLAGS CGO_CFLAGS`, else $CC, gcc or clang on PATH; then what it is (cgo asks `-E -dM` too). */
+  /**
+   * `go env CC CGO_CPPFLAGS CGO_CFLAGS`, else $CC, gcc or clang on PATH; then what it is (cgo
+   * asks `-E -dM` too) and where it finds system headers (`-E -v`).
+   */
   private async find(): Promise<CCompiler | undefined> {
     const goEnv = await this.output('go', ['env', 'CC', 'CGO_CPPFLAGS', 'CGO_CFLAGS'], '', undefined, { GOTOOLCHAIN: 'local' });
     const getenv = goGetenv(this.env);
@@ -563,7 +574,10 @@ export class PreambleCompiler {
       return m ? Number(m[1]) : undefined;
     };
     const clang = define('__clang__') !== undefined;
-    return { argv: cc, kind: clang ? 'clang' : 'gcc', major: (clang ? define('__clang_major__') : define('__GNUC__')) ?? 0, envCppFlags: cppflags, envCFlags: cflags };
+    // The system headers' search list as go build's compiles have it (the flags can add to it: -isystem, --sysroot).
+    const verbose = this.options.mayRun() ? await this.output(cc[0], [...cc.slice(1), ...archArgs(hostTarget()), ...cppflags, ...cflags, '-E', '-v', '-x', 'c', os.devNull], '', undefined) : undefined;
+    const searchList = verbose?.code === 0 ? parseSearchList(verbose.stderr) : [];
+    return { argv: cc, kind: clang ? 'clang' : 'gcc', major: (clang ? define('__clang_major__') : define('__GNUC__')) ?? 0, envCppFlags: cppflags, envCFlags: cflags, searchList };
   }
 
   private async run(command: string, args: string[], input: string, cwd: string, signal?: AbortSignal): Promise<string | undefined> {
@@ -581,29 +595,32 @@ export class PreambleCompiler {
     signal?: AbortSignal,
   ): Promise<{ code: number | null; stdout: string; stderr: string } | undefined> {
     if (!this.options.mayRun() || signal?.aborted) return Promise.resolve(undefined);
+    const started = performance.now();
     return new Promise((resolve) => {
       // English messages ("error:", "warning:") whatever the user's locale.
       const child = spawn(command, args, { cwd: cwd && isDirectory(cwd) ? cwd : undefined, env: { ...this.env, ...extraEnv, LC_ALL: 'C', TERM: 'dumb' }, stdio: 'pipe', windowsHide: true });
       let stdout = '';
       let stderr = '';
       let done = false;
-      const finish = (value: { code: number | null; stdout: string; stderr: string } | undefined): void => {
+      const finish = (value: { code: number | null; stdout: string; stderr: string } | undefined, outcome: string): void => {
         if (done) return;
         done = true;
         clearTimeout(timer);
+        this.options.onRun?.({ command, args, cwd, ms: Math.round(performance.now() - started), outcome });
         signal?.removeEventListener('abort', abort);
         resolve(value);
       };
-      const abort = (): void => {
+      const kill = (outcome: string): void => {
         child.kill('SIGKILL');
-        finish(undefined);
+        finish(undefined, outcome);
       };
-      const timer = setTimeout(abort, this.timeoutMs);
+      const abort = (): void => kill('cancelled');
+      const timer = setTimeout(() => kill(`killed after ${this.timeoutMs} ms`), this.timeoutMs);
       signal?.addEventListener('abort', abort);
       child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout = stdout.length < 1 << 20 ? stdout + chunk : stdout));
       child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr = stderr.length < 4 << 20 ? stderr + chunk : stderr));
-      child.on('error', () => finish(undefined));
-      child.on('close', (code) => finish({ code, stdout, stderr }));
+      child.on('error', (error) => finish(undefined, error.message));
+      child.on('close', (code) => finish({ code, stdout, stderr }, code === 0 ? 'ok' : `exit status ${code}`));
       child.stdin.on('error', () => undefined);
       child.stdin.end(input);
     });

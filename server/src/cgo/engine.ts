@@ -1,4 +1,5 @@
 // The entry point of the engine: parsers for Go and C, and checking a package with the rules.
+import * as path from 'node:path';
 import { Parser, type Tree } from 'web-tree-sitter';
 import type { BuildTarget } from './constraints';
 import type { Finding, RuleId, SeveritySetting } from './findings';
@@ -14,6 +15,7 @@ import { BoundedCache } from './cache';
 import type { CScope } from './cdecl';
 import type { Rule, RuleContext } from './rule';
 import { stdlibIncludeFor } from './stdlibHeaders';
+import { SystemHeaders, type SystemConfig } from './systemHeaders';
 
 /** A Go parse that ran past its time limit and was abandoned. */
 export class ParseTimeoutError extends Error {
@@ -79,6 +81,8 @@ export class Engine {
   private backgroundParser: Parser | undefined;
   /** Enough for the files a user works on; the least recently used go first. */
   private readonly views = new BoundedCache<string, CachedView>({ maxWeight: 256 });
+  /** The declarations of system headers, shared by every file and package. */
+  readonly systemHeaders = new SystemHeaders();
   /** The ids of the rules this engine runs: what suppression comments may name. */
   readonly ruleIds: readonly RuleId[];
 
@@ -186,6 +190,7 @@ export class Engine {
             fixes,
             rule: rule.id,
             severity: setting ?? finding.severity ?? rule.defaultSeverity,
+            ...(finding.caughtBy ?? rule.caughtBy ? { caughtBy: finding.caughtBy ?? rule.caughtBy } : {}),
             ...(file ? { ignore: ignoreInsert(file, rule.id, finding.start) } : {}),
           });
         }
@@ -217,6 +222,7 @@ export class Engine {
       },
       includes: (file) => ctx.preprocessed(file).walk,
       stdlibIncludeFor: (file, name) => stdlibIncludeFor(ctx, file, name),
+      systemScope: (file) => this.systemScope(file, (config ??= cppConfig(pkg, ctx.flags())), readText),
       cScope: (file) => {
         let scope = scopes.get(file);
         if (!scope) {
@@ -245,6 +251,37 @@ export class Engine {
       cached.scope = { ...view, scope: buildFileScope(view, this.cParser), headers: view.view.headers, headerTexts: view.view.headerTexts };
     }
     return cached.scope;
+  }
+
+  /**
+   * What the system headers a file includes declare (its preambles' and its project headers'
+   * `#include <…>`, and `"…"` found in no project directory), read on first use.
+   */
+  systemScope(file: CgoFile, config: CppConfig, readText: ReadText): CScope {
+    const { names, system } = this.systemIncludes(file, config, readText);
+    return this.systemHeaders.scopeOf(names, system, this.cParser);
+  }
+
+  /** systemScope when its headers were read before (nothing is read now); else undefined. */
+  systemScopeIfRead(file: CgoFile, config: CppConfig, readText: ReadText): CScope | undefined {
+    const { names, system } = this.systemIncludes(file, config, readText);
+    return this.systemHeaders.scopeOf(names, system, this.cParser, true);
+  }
+
+  /** Reads one system header the file includes that is not read yet; true when one was (there may be more). */
+  readSystemHeader(file: CgoFile, config: CppConfig, readText: ReadText): boolean {
+    const { names, system } = this.systemIncludes(file, config, readText);
+    return this.systemHeaders.readOne(names, system, this.cParser);
+  }
+
+  private systemIncludes(file: CgoFile, config: CppConfig, readText: ReadText): { names: string[]; system: SystemConfig } {
+    const { walk, view } = this.cachedView(file, config, readText).result;
+    return { names: walk.system.map((include) => include.name), system: this.systemHeaders.configFor(config, path.dirname(file.path), view.variants[0]?.macros) };
+  }
+
+  /** Where a system header a file includes is found; undefined when in no system directory. */
+  systemHeaderPath(file: CgoFile, config: CppConfig, readText: ReadText, name: string): string | undefined {
+    return this.systemHeaders.locate(name, this.systemIncludes(file, config, readText).system);
   }
 
   private cachedView(file: CgoFile, config: CppConfig, readText: ReadText): CachedView {

@@ -4,7 +4,7 @@
 // hands Analyzers to a driver, and what several rules need is a fact served by the context.
 import type { Parser } from 'web-tree-sitter';
 import type { CScope } from './cdecl';
-import type { Finding, RuleId, Severity, TextEdit } from './findings';
+import type { Finding, RuleId, Severity, TextEdit, ToolchainStep } from './findings';
 import type { Getenv } from './goGetenv';
 import type { FileView, IncludeWalk, ReadText } from './headers';
 import type { CgoFile, CgoPackage, PackageFlags } from './package';
@@ -19,6 +19,12 @@ export interface RuleContext {
   flags(): PackageFlags;
   /** The C names one .go file sees: its preamble and the project headers it includes. */
   cScope(file: CgoFile): CScope;
+  /**
+   * What the system headers the file includes declare, as far as they are installed and
+   * readable: a name missing here may still be declared (a header not found, a macro of the
+   * preamble that a header tests), so only what is found may be used.
+   */
+  systemScope(file: CgoFile): CScope;
   /** What the C preprocessor reads of a file's preambles for the target: its readings, includes, macros. */
   preprocessed(file: CgoFile): FileView;
   /** The headers a file's preambles include for the target (compiled branches only), project and system. */
@@ -38,6 +44,8 @@ export interface RuleContext {
 export interface Rule {
   id: RuleId;
   defaultSeverity: Severity;
+  /** The go command's step that rejects what this rule finds, for findings that do not say (Finding.caughtBy). */
+  caughtBy?: ToolchainStep;
   /** One line for settings, hovers and the README. */
   summary: string;
   check(ctx: RuleContext): RuleFinding[];

@@ -10,11 +10,12 @@ import { missingStdlibInclude } from './missing-stdlib-include';
 import { preambleCommentBleed } from './preamble-comment-bleed';
 import { preambleDetached } from './preamble-detached';
 import { renameImportC } from './rename-import-c';
+import { stringOverCMemory } from './string-over-c-memory';
 import type { Rule } from '../cgo/rule';
 import { unionUnsafeOffset } from './union-unsafe-offset';
 import { wallFalsePositive } from './wall-false-positive';
 
-export const rules: readonly Rule[] = [preambleCommentBleed, preambleDetached, invalidCgoDirective, disallowedCgoFlag, renameImportC, cgoInTest, wallFalsePositive, exportWithDefinitions, missingStdlibInclude, unionUnsafeOffset, methodOnCType, cstringLeak];
+export const rules: readonly Rule[] = [preambleCommentBleed, preambleDetached, invalidCgoDirective, disallowedCgoFlag, renameImportC, cgoInTest, wallFalsePositive, exportWithDefinitions, missingStdlibInclude, unionUnsafeOffset, methodOnCType, cstringLeak, stringOverCMemory];
 
 export const ruleIds: readonly string[] = rules.map((rule) => rule.id);
 

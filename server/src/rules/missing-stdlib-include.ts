@@ -20,6 +20,7 @@ const mayUseStdlibName = new RegExp(String.raw`\bC${goGap}\.${goGap}(?:${[...std
 export const missingStdlibInclude: Rule = {
   id: 'missing-stdlib-include',
   defaultSeverity: 'error',
+  caughtBy: 'cgo',
   summary: 'C.free, C.calloc, C.atoi, … used in a file whose preamble does not include <stdlib.h>.',
   check(ctx) {
     const findings: RuleFinding[] = [];
