@@ -31,7 +31,9 @@ import { definition } from './features/definition';
 import type { FeatureServices } from './features/documentView';
 import { hover } from './features/hover';
 import { semanticTokens, semanticTokensLegend } from './features/semanticTokens';
+import { SystemHeaderIndexer } from './features/systemIndex';
 import { WorkspaceDiagnostics, type Progress } from './features/workspaceDiagnostics';
+import { rules } from './rules';
 import { Settings } from './settings';
 import { unreadableReason, Workspace } from './workspace';
 
@@ -69,6 +71,7 @@ let started = 'cgo language server started';
  * cgo/trustGranted notification; other clients say nothing, which counts as trusted.
  */
 let trusted = true;
+let disposeSystemIndex: (() => void) | undefined;
 
 connection.onInitialize(async (params): Promise<InitializeResult> => {
   const options = (params.initializationOptions ?? {}) as { debounceMs?: unknown; goplsRuns?: unknown; ignoreCommand?: unknown };
@@ -81,11 +84,12 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
   workspaceFoldersChange = capabilities.workspace?.workspaceFolders === true;
   trusted = (params.initializationOptions as { trusted?: unknown } | undefined)?.trusted !== false;
 
-  const engine = new Engine(await loadGrammars(defaultGrammarDir(__dirname)));
+  const engine = new Engine(await loadGrammars(defaultGrammarDir(__dirname)), rules);
   const parseGo = engine.parseGo.bind(engine);
   const documents = new OpenDocuments(parseGo, log.warn);
   const workspace = new Workspace(documents, parseGo, engine.parseGoInBackground.bind(engine));
   const settings = new Settings(
+    rules,
     capabilities.workspace?.configuration === true
       ? (scopeUri) => connection.workspace.getConfiguration({ scopeUri, section: 'cgo' })
       : undefined,
@@ -95,7 +99,14 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
   const goEnv = new GoEnvironment(() => trusted, log);
   const logRun = (run: ProcessRun): void => log.info(`ran ${[run.command, ...run.args].join(' ')}${run.cwd ? ` in ${run.cwd}` : ''}: ${run.outcome} (${run.ms} ms)`);
   const pkgConfig = new PkgConfig({ mayRun: () => trusted, onRun: logRun });
-  const compilerRuns = new CompilerRuns(new PreambleCompiler({ mayRun: () => trusted, onRun: logRun }));
+  const compilerRuns = new CompilerRuns(
+    new PreambleCompiler({
+      mayRun: () => trusted,
+      onRun: logRun,
+      // Until the compiler says where system headers are (or where it may not run), the standard directories.
+      onFound: (compiler) => engine.systemHeaders.useCompilerSearchList(compiler.searchList.length > 0 ? compiler.searchList : undefined),
+    }),
+  );
   const progressShown = capabilities.window?.workDoneProgress === true;
   const workspaceDiagnostics = new WorkspaceDiagnostics({
     folders: workspaceFolderPaths(params),
@@ -163,6 +174,11 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
     goEnv,
     warn: log.warn,
   };
+  const systemIndex = new SystemHeaderIndexer(features);
+  documents.documents.onDidOpen((e) => systemIndex.touched(e.document.uri));
+  documents.onDidChange((document) => systemIndex.touched(document.uri));
+  documents.documents.onDidClose((e) => systemIndex.closed(e.document.uri));
+  disposeSystemIndex = () => systemIndex.dispose();
   connection.onHover((request) => hover(features, request));
   connection.onDefinition((request) => definition(features, request));
   connection.onCompletion((request) => completion(features, request));
@@ -250,6 +266,7 @@ connection.onDidChangeConfiguration((params) => {
 
 connection.onShutdown(() => {
   if (!services) return;
+  disposeSystemIndex?.();
   services.workspaceDiagnostics.dispose();
   services.analyzer.dispose();
   services.workspace.dispose();

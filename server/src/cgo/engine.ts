@@ -1,16 +1,22 @@
 // The entry point of the engine: parsers for Go and C, and checking a package with the rules.
+import * as path from 'node:path';
 import { Parser, type Tree } from 'web-tree-sitter';
 import type { BuildTarget } from './constraints';
 import type { Finding, RuleId, SeveritySetting } from './findings';
 import type { Grammars } from './grammars';
 import type { CppConfig } from './cpp';
 import { fixProblem } from './edits';
+import { goGetenv, type Getenv } from './goGetenv';
 import { buildFileScope, buildFileView, cppConfig, readTextFromDisk, type FileView, type ReadText } from './headers';
 import { buildCgoFile, packageFlags, type CgoFile, type CgoPackage, type PackageFlags } from './package';
+import type { PackageMemo } from './packageMemo';
 import { applySuppressions, ignoreInsert } from './suppression';
+import { disposeCSyntax } from './c';
+import { BoundedCache } from './cache';
 import type { CScope } from './cdecl';
-import { rules } from '../rules';
-import type { RuleContext } from '../rules/rule';
+import type { Rule, RuleContext, RuleFinding } from './rule';
+import { stdlibIncludeFor } from './stdlibHeaders';
+import { SystemHeaders, type SystemConfig } from './systemHeaders';
 
 /** A Go parse that ran past its time limit and was abandoned. */
 export class ParseTimeoutError extends Error {
@@ -37,6 +43,8 @@ export interface CheckOptions {
   severities?: Partial<Record<RuleId, SeveritySetting>>;
   /** How headers are read; the LSP passes one that prefers open buffers. Default: the disk. */
   readText?: ReadText;
+  /** How go command settings are read (RuleContext.getenv). Default: this process's environment, then its `go env -w` file, read once per check. */
+  getenv?: Getenv;
   /**
    * Hears of each fix a rule offered that fixProblem refuses: a bug in the rule. The fix is
    * dropped from its finding, never applied.
@@ -47,6 +55,11 @@ export interface CheckOptions {
    * preambles from it; it must not read the files' trees afterwards).
    */
   withModel?: (pkg: CgoPackage, flags: PackageFlags) => void;
+  /**
+   * What earlier checks of this package computed per file, reused while each file's inputs
+   * stay (the LSP passes one per package; see packageMemo.ts). Without it, every file is checked.
+   */
+  memo?: PackageMemo;
 }
 
 /** A file's C scope, with the preprocessor's view it was read from (hovers and definitions show its headers). */
@@ -67,21 +80,32 @@ interface CachedView {
   scope?: FileScope;
 }
 
+const minViewsKept = 256;
+
 export class Engine {
   readonly goParser: Parser;
   readonly cParser: Parser;
   /** A second Go parser for parses done a slice at a time, so they never disturb goParser's. */
   private backgroundParser: Parser | undefined;
-  private readonly views = new Map<string, CachedView>();
+  /** Enough for the files a user works on, and for every cgo file of the package checked last; the least recently used go first. */
+  private readonly views = new BoundedCache<string, CachedView>({ maxWeight: minViewsKept });
+  /** The declarations of system headers, shared by every file and package. */
+  readonly systemHeaders = new SystemHeaders();
+  /** The ids of the rules this engine runs: what suppression comments may name. */
+  readonly ruleIds: readonly RuleId[];
 
   /**
+   * @param rules the rules checkPackage runs, in the order their findings are reported for the
+   *   same place: the registry (rules/index.ts) in the server and the CLI, one rule in its tests.
    * @param parseTimeoutMs how long one Go parse may take before it is abandoned; a hand-written
    *   file parses in milliseconds, so hitting it means pathological input, not a slow machine.
    */
   constructor(
     grammars: Grammars,
+    readonly rules: readonly Rule[],
     private readonly parseTimeoutMs = 3000,
   ) {
+    this.ruleIds = rules.map((rule) => rule.id);
     this.goParser = new Parser();
     this.goParser.setLanguage(grammars.go);
     this.cParser = new Parser();
@@ -128,40 +152,65 @@ export class Engine {
    * ones the target builds) and returns the findings of each file.
    */
   checkPackage(dir: string, sources: SourceFile[], options: CheckOptions): Finding[] {
+    const steps = this.checkSteps(dir, sources, options);
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return step.value;
+    }
+  }
+
+  /**
+   * checkPackage a step at a time: with a memo, a step ends after each file whose model had to
+   * be built and after each file-scoped rule that had to run on a file; the package-wide rules
+   * run in the last step.
+   * The caller may turn the event loop between steps, so requests are answered meanwhile, and
+   * stop there (return()) when an edit makes the check moot: what was computed stays in the memo.
+   */
+  *checkSteps(dir: string, sources: SourceFile[], options: CheckOptions): Generator<void, Finding[], void> {
     const owned: Tree[] = [];
+    const memo = options.memo;
     try {
-      const files = sources.map((source) =>
-        buildCgoFile(
-          source.path,
-          source.text,
-          source.tree ??
-            (() => {
-              let tree: Tree;
-              try {
-                tree = this.parseGo(source.text);
-              } catch (error) {
-                throw error instanceof ParseTimeoutError ? new ParseTimeoutError(error.limitMs, source.path) : error;
-              }
-              owned.push(tree);
-              return tree;
-            }),
-          options.target,
-        ),
-      );
+      const files: CgoFile[] = [];
+      for (const source of sources) {
+        const known = memo?.knows(source.path, source.text, options.target) ?? true;
+        files.push(this.model(source, options, owned));
+        if (!known) yield;
+      }
+      memo?.keepOnly(new Set(files.map((file) => file.path)));
       const readText = options.readText ?? readTextFromDisk;
-      const ctx = this.ruleContext({ dir, target: options.target, files }, readText);
+      this.keepViewsFor(files);
+      const ctx = this.ruleContext({ dir, target: options.target, files }, readText, options.getenv ?? goGetenv(process.env));
+      // With a memo, the file-scoped rules' findings per file: kept, or run on that file alone.
+      const perFile: ReadonlyMap<string, RuleFinding[]>[] = [];
+      if (memo) {
+        const fileScoped = this.rules.filter((rule) => rule.scope === 'file' && options.severities?.[rule.id] !== 'off');
+        const flags = JSON.stringify(ctx.flags());
+        for (const file of files) {
+          const inputs = { flags, view: file.imports.length > 0 ? ctx.preprocessed(file) : undefined };
+          const stale = memo.staleRules(file, inputs, fileScoped);
+          // Reading its view anew can take as long as a rule, and one rule on a 12,000-line file
+          // a few dozen ms: a step each.
+          if (stale.length > 0) yield;
+          for (const rule of stale) {
+            memo.keep(file, rule.id, rule.check({ ...ctx, pkg: { ...ctx.pkg, files: [file] } }));
+            yield;
+          }
+          perFile.push(memo.kept(file));
+        }
+      }
       options.withModel?.(ctx.pkg, ctx.flags());
-      const texts = new Map(sources.map((source) => [source.path, source.text]));
-      const textOf = (file: string): string | undefined => texts.get(file) ?? readText(file);
+      let texts: Map<string, string> | undefined;
+      const textOf = (file: string): string | undefined => (texts ??= new Map(sources.map((source) => [source.path, source.text]))).get(file) ?? readText(file);
       const findings: Finding[] = [];
       // A file the target and Go release do not build is judged by nobody: the go command never
       // reads it (its facts, like #cgo flags, are already left out by the package model).
       const excluded = new Set(files.filter((file) => !file.included).map((file) => file.path));
       const fileByPath = new Map(files.map((file) => [file.path, file]));
-      for (const rule of rules) {
+      for (const rule of this.rules) {
         const setting = options.severities?.[rule.id];
         if (setting === 'off') continue;
-        for (const finding of rule.check(ctx)) {
+        const found = memo && rule.scope === 'file' ? perFile.flatMap((byRule) => byRule.get(rule.id) ?? []) : rule.check(ctx);
+        for (const finding of found) {
           if (excluded.has(finding.file)) continue;
           const fixes = finding.fixes.filter((fix) => {
             const problem = fixProblem(fix, textOf);
@@ -179,13 +228,41 @@ export class Engine {
           });
         }
       }
-      return applySuppressions(files, findings, options.severities, options.target).sort((a, b) => (a.file === b.file ? a.start - b.start : a.file < b.file ? -1 : 1));
+      return applySuppressions(files, findings, this.ruleIds, options.severities, options.target).sort((a, b) => (a.file === b.file ? a.start - b.start : a.file < b.file ? -1 : 1));
     } finally {
       for (const tree of owned) tree.delete();
     }
   }
 
-  private ruleContext(pkg: CgoPackage, readText: ReadText): RuleContext {
+  /** Keeps a view per cgo file of the package: read in file order, a smaller LRU cache would keep none of them. */
+  private keepViewsFor(files: CgoFile[]): void {
+    this.views.resize(Math.max(minViewsKept, files.filter((file) => file.imports.length > 0).length));
+  }
+
+  /** A source's model; trees the engine parses for it go to `owned`, to be freed after the check. */
+  private model(source: SourceFile, options: CheckOptions, owned: Tree[]): CgoFile {
+    const tree =
+      source.tree ??
+      (() => {
+        let parsed: Tree;
+        try {
+          parsed = this.parseGo(source.text);
+        } catch (error) {
+          throw error instanceof ParseTimeoutError ? new ParseTimeoutError(error.limitMs, source.path) : error;
+        }
+        owned.push(parsed);
+        return parsed;
+      });
+    return options.memo ? options.memo.model(source.path, source.text, tree, options.target) : buildCgoFile(source.path, source.text, tree, options.target);
+  }
+
+  /** The check's context; each file is read once per check, however many preambles include it. */
+  private ruleContext(pkg: CgoPackage, readAnew: ReadText, getenv: Getenv): RuleContext {
+    const read = new Map<string, string | undefined>();
+    const readText: ReadText = (file) => {
+      if (!read.has(file)) read.set(file, readAnew(file));
+      return read.get(file);
+    };
     let flags: PackageFlags | undefined;
     let config: CppConfig | undefined;
     const views = new Map<CgoFile, FileView>();
@@ -194,6 +271,7 @@ export class Engine {
       pkg,
       cParser: this.cParser,
       readText,
+      getenv,
       flags: () => (flags ??= packageFlags(pkg)),
       preprocessed: (file) => {
         let view = views.get(file);
@@ -204,6 +282,8 @@ export class Engine {
         return view;
       },
       includes: (file) => ctx.preprocessed(file).walk,
+      stdlibIncludeFor: (file, name) => stdlibIncludeFor(ctx, file, name),
+      systemScope: (file) => this.systemScope(file, (config ??= cppConfig(pkg, ctx.flags())), readText),
       cScope: (file) => {
         let scope = scopes.get(file);
         if (!scope) {
@@ -234,9 +314,40 @@ export class Engine {
     return cached.scope;
   }
 
+  /**
+   * What the system headers a file includes declare (its preambles' and its project headers'
+   * `#include <…>`, and `"…"` found in no project directory), read on first use.
+   */
+  systemScope(file: CgoFile, config: CppConfig, readText: ReadText): CScope {
+    const { names, system } = this.systemIncludes(file, config, readText);
+    return this.systemHeaders.scopeOf(names, system, this.cParser);
+  }
+
+  /** systemScope when its headers were read before (nothing is read now); else undefined. */
+  systemScopeIfRead(file: CgoFile, config: CppConfig, readText: ReadText): CScope | undefined {
+    const { names, system } = this.systemIncludes(file, config, readText);
+    return this.systemHeaders.scopeOf(names, system, this.cParser, true);
+  }
+
+  /** Reads one system header the file includes that is not read yet; true when one was (there may be more). */
+  readSystemHeader(file: CgoFile, config: CppConfig, readText: ReadText): boolean {
+    const { names, system } = this.systemIncludes(file, config, readText);
+    return this.systemHeaders.readOne(names, system, this.cParser);
+  }
+
+  private systemIncludes(file: CgoFile, config: CppConfig, readText: ReadText): { names: string[]; system: SystemConfig } {
+    const { walk, view } = this.cachedView(file, config, readText).result;
+    return { names: walk.system.map((include) => include.name), system: this.systemHeaders.configFor(config, path.dirname(file.path), view.variants[0]?.macros) };
+  }
+
+  /** Where a system header a file includes is found; undefined when in no system directory. */
+  systemHeaderPath(file: CgoFile, config: CppConfig, readText: ReadText, name: string): string | undefined {
+    return this.systemHeaders.locate(name, this.systemIncludes(file, config, readText).system);
+  }
+
   private cachedView(file: CgoFile, config: CppConfig, readText: ReadText): CachedView {
     const key = JSON.stringify([config.dirs, config.flags, config.target.goos, config.target.goarch, file.imports.map((imp) => (imp.preamble ? [imp.preamble.offsets.at(0), imp.preamble.text] : ''))]);
-    const cached = this.views.get(file.path);
+    const cached = this.views.peek(file.path);
     if (cached && cached.key === key && [...cached.looked].every(([path, text]) => readText(path) === text)) return cached;
     // The preambles' offsets count (the view's include sites are .go offsets), and so does every
     // path looked at, found or not: a header created later must show up.
@@ -248,14 +359,14 @@ export class Engine {
       return text;
     };
     const entry: CachedView = { key, looked, result: buildFileView(file, config, recording, this.cParser) };
-    this.views.delete(file.path);
     this.views.set(file.path, entry);
-    // Enough for the files a user works on; the oldest go first.
-    if (this.views.size > 256) this.views.delete(this.views.keys().next().value as string);
     return entry;
   }
 
+  /** Frees the parsers and everything cached with them (the C trees kept for incremental parses). */
   dispose(): void {
+    this.views.dispose();
+    disposeCSyntax(this.cParser);
     this.goParser.delete();
     this.backgroundParser?.delete();
     this.cParser.delete();

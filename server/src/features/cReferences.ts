@@ -28,7 +28,7 @@ function uriOf(view: DocumentView, file: string): string {
 // ---------------------------------------------------------------------------------------------
 
 export type CReference =
-  | { kind: 'decl'; goName: string; decl: CDecl }
+  | { kind: 'decl'; goName: string; decl: CDecl; system?: true }
   | { kind: 'tag'; goName: string; type: Extract<CType, { kind: 'record' } | { kind: 'enum' }> | undefined }
   | { kind: 'basic'; goName: string }
   | { kind: 'helper'; goName: string }
@@ -81,10 +81,12 @@ export function resolveCName(view: DocumentView, goName: string): CReference {
   const decl = scope.names.get(goName);
   if (decl) return { kind: 'decl', goName, decl };
   const tag = /^(struct|union|enum)_(.+)$/.exec(goName);
-  if (tag) return { kind: 'tag', goName, type: scope.tags.get(`${tag[1]} ${tag[2]}`) };
+  if (tag) return { kind: 'tag', goName, type: scope.tags.get(`${tag[1]} ${tag[2]}`) ?? view.systemScopeOf(view.file).tags.get(`${tag[1]} ${tag[2]}`) };
   if (goName.startsWith('sizeof_')) return { kind: 'sizeof', goName, of: cTypeForGoName(goName.slice(7), scope) };
   if (isCBasicName(goName)) return { kind: 'basic', goName };
   if (goName in cgoBuiltinFunctions) return { kind: 'helper', goName };
+  const system = view.systemScopeOf(view.file).names.get(goName);
+  if (system) return { kind: 'decl', goName, decl: system, system: true };
   // C names resolve per file: say where else in the package the name is declared.
   let elsewhere: string | undefined;
   for (const other of view.pkg.files) {
@@ -239,10 +241,10 @@ export function spanLocation(view: DocumentView, span: SourceSpan): Location | u
 }
 
 /** Where a span is, as `file:line` for hovers, with a link that opens it there. */
-export function spanLink(view: DocumentView, span: SourceSpan): string {
+export function spanLink(view: DocumentView, span: SourceSpan, absolute = false): string {
   const text = textOf(view, span.file);
   const line = text === undefined ? 1 : documentFor(view, span.file, text).positionAt(span.nameStart).line + 1;
-  const shown = span.file === view.file.path ? path.basename(span.file) : relativeName(view, span.file);
+  const shown = span.file === view.file.path ? path.basename(span.file) : absolute ? span.file : relativeName(view, span.file);
   return `[${shown}:${line}](${uriOf(view, span.file)}#L${line})`;
 }
 

@@ -10,8 +10,9 @@ export async function definition(services: FeatureServices, params: TextDocument
     const offset = view.document.offsetAt(params.position);
     const include = includeAt(view, offset);
     if (include) {
-      if (!include.resolved) return null;
-      return { uri: pathToFileURL(include.resolved).href, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };
+      const header = include.resolved ?? (include.compiled ? view.systemHeaderPath(include.name) : undefined);
+      if (!header) return null;
+      return { uri: pathToFileURL(header).href, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };
     }
     const at = cReferenceAt(view, offset);
     if (!at) return null;

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Range } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { CScope } from '../cgo/cdecl';
 import type { BuildTarget } from '../cgo/constraints';
 import type { Engine, FileScope } from '../cgo/engine';
 import { mayImportC } from '../cgo/files';
@@ -54,6 +55,14 @@ export interface DocumentView {
   /** Where #include looks: the package directory, then the -I flags. */
   includeDirs(): string[];
   scopeOf(file: CgoFile): FileScope;
+  /** What the system headers the file includes declare (read on first use). */
+  systemScopeOf(file: CgoFile): CScope;
+  /** systemScopeOf when its headers were read before; undefined rather than reading them now. */
+  systemScopeIfRead(file: CgoFile): CScope | undefined;
+  /** Reads one system header the file includes that is not read yet; true when one was. */
+  readSystemHeader(file: CgoFile): boolean;
+  /** Where a system header is found for the file; undefined when in no system directory. */
+  systemHeaderPath(name: string): string | undefined;
 }
 
 /**
@@ -86,6 +95,10 @@ export async function withView<T>(services: FeatureServices, uri: string, body: 
     flags: () => (flags ??= packageFlags(pkg)),
     includeDirs: () => (config ??= cppConfig(pkg, view.flags())).dirs,
     scopeOf: (of) => services.engine.fileScope(of, (config ??= cppConfig(pkg, view.flags())), loaded.readText),
+    systemScopeOf: (of) => services.engine.systemScope(of, (config ??= cppConfig(pkg, view.flags())), loaded.readText),
+    systemScopeIfRead: (of) => services.engine.systemScopeIfRead(of, (config ??= cppConfig(pkg, view.flags())), loaded.readText),
+    readSystemHeader: (of) => services.engine.readSystemHeader(of, (config ??= cppConfig(pkg, view.flags())), loaded.readText),
+    systemHeaderPath: (name) => services.engine.systemHeaderPath(file, (config ??= cppConfig(pkg, view.flags())), loaded.readText, name),
   };
   return guarded(services, uri, () => body(view));
 }

@@ -21,7 +21,7 @@ import type { Fix, TextEdit } from '../cgo/findings';
 import { unsafeImport } from '../cgo/goimports';
 import { cgoBasicTypeNames, cgoBuiltinFunctions, goSignature, goType, type GoSignature, type GoTypeOptions } from '../cgo/gotypes';
 import type { CgoFile, CgoImport } from '../cgo/package';
-import type { Rule, RuleContext, RuleFinding } from './rule';
+import type { Rule, RuleContext, RuleFinding } from '../cgo/rule';
 import { declaresName } from '../cgo/gosyntax';
 
 export const cgoInTest: Rule = {
@@ -109,7 +109,7 @@ interface Resolution {
   rewrite: (use: Use) => string;
 }
 
-/** A few C library names cgo users call from tests; cgo-lint does not read system headers. */
+/** A few C library names cgo users call from tests; the rules do not take them from system headers. */
 const systemFunctions: Record<string, { header: string[]; proto: string }> = {
   free: { header: ['stdlib.h'], proto: 'void free(void *ptr);' },
   malloc: { header: ['stdlib.h'], proto: 'void *malloc(size_t size);' },
@@ -431,7 +431,7 @@ class FixPlanner {
     return undefined;
   }
 
-  /** C library names declared by system headers cgo-lint does not read: a small table. */
+  /** C library names declared by system headers, which this rule does not read: a small table. */
   private systemName(name: string, uses: Use[]): boolean {
     const fn = systemFunctions[name];
     const typeHeaders = systemTypes[name];

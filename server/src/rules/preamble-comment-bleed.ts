@@ -5,11 +5,12 @@ import { findPreambleProse, type ProseLine } from '../cgo/c';
 import type { Fix, TextEdit } from '../cgo/findings';
 import type { CgoFile } from '../cgo/package';
 import { toSource, toSourceEnd, type Preamble } from '../cgo/preamble';
-import type { Rule, RuleFinding } from './rule';
+import type { Rule, RuleFinding } from '../cgo/rule';
 
 export const preambleCommentBleed: Rule = {
   id: 'preamble-comment-bleed',
   defaultSeverity: 'error',
+  scope: 'file',
   caughtBy: 'cgo',
   summary: 'Text in the cgo preamble that is not C is passed to the C compiler.',
   check({ pkg, cParser }) {

@@ -12,11 +12,12 @@ import { unknownCNameError } from '../cgo/goversion';
 import { goUsesOfC } from '../cgo/gosyntax';
 import { cgoBasicTypeNames, cgoBuiltinFunctions } from '../cgo/gotypes';
 import type { IgnoredComment, PreambleLine } from '../cgo/preamble';
-import type { Rule, RuleFinding } from './rule';
+import type { Rule, RuleFinding } from '../cgo/rule';
 
 export const preambleDetached: Rule = {
   id: 'preamble-detached',
   defaultSeverity: 'error',
+  scope: 'file',
   summary: 'A comment holding C is not the preamble (blank line, or grouped import), so the preamble is empty.',
   check({ pkg, cParser }) {
     const findings: RuleFinding[] = [];

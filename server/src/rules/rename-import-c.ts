@@ -2,12 +2,13 @@
 import type { Node } from 'web-tree-sitter';
 import type { Fix, TextEdit } from '../cgo/findings';
 import type { CgoFile, CgoImport } from '../cgo/package';
-import type { Rule, RuleFinding } from './rule';
+import type { Rule, RuleFinding } from '../cgo/rule';
 import { declaresName } from '../cgo/gosyntax';
 
 export const renameImportC: Rule = {
   id: 'rename-import-c',
   defaultSeverity: 'error',
+  scope: 'file',
   caughtBy: 'type-check',
   summary: 'import "C" cannot be renamed.',
   check({ pkg }) {

@@ -26,11 +26,12 @@ import { constValue, goGap, unparen } from '../cgo/gosyntax';
 import { accessPath, fieldAt, fieldContaining, fieldsAt, layoutOf, layoutSupported, type FieldStep, type LayoutTarget } from '../cgo/layout';
 import { describeType, goTypeOf, goTypeText, LayoutMatcher, spell, type GoType, type Plan } from '../cgo/layoutMatch';
 import type { CgoFile } from '../cgo/package';
-import type { Rule, RuleContext, RuleFinding } from './rule';
+import type { Rule, RuleContext, RuleFinding } from '../cgo/rule';
 
 export const unionUnsafeOffset: Rule = {
   id: 'union-unsafe-offset',
   defaultSeverity: 'warning',
+  scope: 'file',
   summary: 'A C union or struct member read or written through a hand-computed unsafe offset.',
   check(ctx) {
     const target: LayoutTarget = { goarch: ctx.pkg.target.goarch, goos: ctx.pkg.target.goos };
