@@ -9,9 +9,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import type { Hover, MarkupContent, Position } from 'vscode-languageserver';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import { createMessageConnection, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { PkgConfig, splitPkgConfigOutput } from '../../server/src/cgo/pkgconfig';
-import { fileUri, packageDir, repoRoot, withServer, type LspClient } from '../support/lspClient';
+import { fileUri, packageDir, repoRoot, serverReader, withServer, type LspClient } from '../support/lspClient';
 
 /** The position of `needle` (its `delta`-th character) in text, in UTF-16 columns. */
 function at(text: string, needle: string, delta = 0, occurrence = 0): Position {
@@ -288,7 +288,7 @@ async function startServer(initializationOptions: unknown, pathPrefix: string, c
     stdio: 'pipe',
     env: { ...process.env, PATH: `${pathPrefix}${path.delimiter}${process.env.PATH ?? ''}`, PKG_CONFIG: '' },
   });
-  const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  const connection = createMessageConnection(serverReader(child.stdout), new StreamMessageWriter(child.stdin));
   connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) => params.items.map((item) => (item.section === 'cgo' ? cgo : null)));
   connection.onRequest('client/registerCapability', () => null);
   connection.onNotification(() => undefined);

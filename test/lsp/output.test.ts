@@ -8,10 +8,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import type { Hover, LogMessageParams } from 'vscode-languageserver';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import { createMessageConnection, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import type { AnalysisStatus } from '../../server/src/features/analysis';
 import { articleAppGo, articleCfuncsGo } from '../support/goSources';
-import { fileUri, packageDir, repoRoot } from '../support/lspClient';
+import { fileUri, packageDir, repoRoot, serverReader } from '../support/lspClient';
 
 const info = 3;
 
@@ -31,7 +31,7 @@ test('info lines: start, settings in force, each check with its target and time,
     stdio: 'pipe',
     env: { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}`, PKG_CONFIG: '', GOOS: '', GOARCH: '' },
   });
-  const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  const connection = createMessageConnection(serverReader(child.stdout), new StreamMessageWriter(child.stdin));
   const logged: LogMessageParams[] = [];
   const statuses: AnalysisStatus[] = [];
   connection.onNotification('window/logMessage', (params: LogMessageParams) => void logged.push(params));

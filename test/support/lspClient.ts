@@ -26,6 +26,17 @@ import type {
 } from 'vscode-languageserver';
 
 export const repoRoot = path.resolve(__dirname, '..', '..', '..');
+
+/**
+ * A reader of a server's stdout for tests that kill servers. Killed while writing, a server leaves
+ * a partial message, and vscode-jsonrpc re-arms that message's 10 s timer forever, even after
+ * dispose: the test process then never exits. Tests need no partial-message events.
+ */
+export function serverReader(stdout: NodeJS.ReadableStream): StreamMessageReader {
+  const reader = new StreamMessageReader(stdout);
+  reader.partialMessageTimeout = 0;
+  return reader;
+}
 const serverBundle = path.join(repoRoot, 'dist', 'server.js');
 
 /** How long any single wait may take before the test fails with what was received. */
@@ -98,7 +109,7 @@ export class LspClient {
     // `go env CC` then names a compiler that is not there, so none is found.
     const noCompiler = options.compiler ? {} : { CC: 'cgo-test-no-compiler' };
     const child = spawn(process.execPath, [serverBundle, '--stdio'], { stdio: 'pipe', env: { ...process.env, ...noCompiler, ...options.env } });
-    const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+    const connection = createMessageConnection(serverReader(child.stdout), new StreamMessageWriter(child.stdin));
     const client = new LspClient(child, connection);
     const capabilities: ClientCapabilities = {
       workspace: {
