@@ -157,12 +157,14 @@ export class Engine {
       // A file the target and Go release do not build is judged by nobody: the go command never
       // reads it (its facts, like #cgo flags, are already left out by the package model).
       const excluded = new Set(files.filter((file) => !file.included).map((file) => file.path));
+      const ignoredWithoutCgo = new Set(files.filter((file) => file.ignoredWithoutCgo).map((file) => file.path));
       const fileByPath = new Map(files.map((file) => [file.path, file]));
       for (const rule of rules) {
         const setting = options.severities?.[rule.id];
         if (setting === 'off') continue;
         for (const finding of rule.check(ctx)) {
           if (excluded.has(finding.file)) continue;
+          if (ignoredWithoutCgo.has(finding.file) && !rule.judgesFilesWithoutCgo) continue;
           const fixes = finding.fixes.filter((fix) => {
             const problem = fixProblem(fix, textOf);
             if (problem) options.onInvalidFix?.(`bug: ${rule.id} offered the fix "${fix.title}", dropped: ${problem}`);

@@ -27,6 +27,12 @@ export interface CgoFile {
    * on first use, from the file's header: test cheaper things first in a package of many files.
    */
   readonly included: boolean;
+  /**
+   * go/build leaves the file out because cgo is off for the target (target.cgoOff): it imports
+   * "C", is not a test and is included, so go/build lists it in IgnoredGoFiles (Go 1.19.8 and
+   * 1.26.8 build.go) yet still reads its #cgo lines (saveCgo runs before that decision).
+   */
+  readonly ignoredWithoutCgo: boolean;
   imports: CgoImport[];
 }
 
@@ -72,6 +78,9 @@ export function buildCgoFile(filePath: string, text: string, tree: Tree | (() =>
     get included() {
       return (included ??= fileIncluded(path.basename(filePath), text, target));
     },
+    get ignoredWithoutCgo() {
+      return !target.cgoEnabled && imports.length > 0 && !this.isTest && this.included;
+    },
     imports,
   };
 }
@@ -103,6 +112,9 @@ export function withTree(file: CgoFile, tree: Tree | (() => Tree)): CgoFile {
     isTest: file.isTest,
     get included() {
       return file.included;
+    },
+    get ignoredWithoutCgo() {
+      return file.ignoredWithoutCgo;
     },
     imports: file.imports,
   };

@@ -1,4 +1,5 @@
 // Every rule, in the order their findings are reported for the same place.
+import { cgoDisabledForTarget } from './cgo-disabled-for-target';
 import { cgoInTest } from './cgo-in-test';
 import { cstringLeak } from './cstring-leak';
 import { disallowedCgoFlag } from './disallowed-cgo-flag';
@@ -13,7 +14,7 @@ import type { Rule } from './rule';
 import { unionUnsafeOffset } from './union-unsafe-offset';
 import { wallFalsePositive } from './wall-false-positive';
 
-export const rules: readonly Rule[] = [preambleCommentBleed, preambleDetached, invalidCgoDirective, disallowedCgoFlag, renameImportC, cgoInTest, wallFalsePositive, exportWithDefinitions, missingStdlibInclude, unionUnsafeOffset, methodOnCType, cstringLeak];
+export const rules: readonly Rule[] = [preambleCommentBleed, preambleDetached, invalidCgoDirective, disallowedCgoFlag, renameImportC, cgoInTest, wallFalsePositive, exportWithDefinitions, missingStdlibInclude, unionUnsafeOffset, methodOnCType, cstringLeak, cgoDisabledForTarget];
 
 export function ruleById(id: string): Rule | undefined {
   return rules.find((rule) => rule.id === id);

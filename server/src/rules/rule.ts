@@ -29,5 +29,11 @@ export interface Rule {
   defaultSeverity: Severity;
   /** One line for settings, hovers and the README. */
   summary: string;
+  /**
+   * The rule's findings stand on a cgo file that the target leaves out because cgo is off
+   * (CgoFile.ignoredWithoutCgo): go/build still reads its #cgo lines. Other rules' findings there
+   * are dropped, as on every file the target does not build.
+   */
+  judgesFilesWithoutCgo?: true;
   check(ctx: RuleContext): RuleFinding[];
 }
