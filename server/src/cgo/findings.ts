@@ -15,6 +15,7 @@ export const ruleIds = [
   'method-on-c-type',
   'cstring-leak',
   'cgo-disabled-for-target',
+  'stale-cgo-input',
 ] as const;
 export type RuleId = (typeof ruleIds)[number];
 

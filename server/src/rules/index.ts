@@ -10,11 +10,12 @@ import { missingStdlibInclude } from './missing-stdlib-include';
 import { preambleCommentBleed } from './preamble-comment-bleed';
 import { preambleDetached } from './preamble-detached';
 import { renameImportC } from './rename-import-c';
+import { staleCgoInput } from './stale-cgo-input';
 import type { Rule } from './rule';
 import { unionUnsafeOffset } from './union-unsafe-offset';
 import { wallFalsePositive } from './wall-false-positive';
 
-export const rules: readonly Rule[] = [preambleCommentBleed, preambleDetached, invalidCgoDirective, disallowedCgoFlag, renameImportC, cgoInTest, wallFalsePositive, exportWithDefinitions, missingStdlibInclude, unionUnsafeOffset, methodOnCType, cstringLeak, cgoDisabledForTarget];
+export const rules: readonly Rule[] = [preambleCommentBleed, preambleDetached, invalidCgoDirective, disallowedCgoFlag, renameImportC, cgoInTest, wallFalsePositive, exportWithDefinitions, missingStdlibInclude, unionUnsafeOffset, methodOnCType, cstringLeak, cgoDisabledForTarget, staleCgoInput];
 
 export function ruleById(id: string): Rule | undefined {
   return rules.find((rule) => rule.id === id);
