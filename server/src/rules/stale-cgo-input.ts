@@ -1,12 +1,14 @@
 // C inputs that the go command's cache does not see: a static archive or object named by path in
-// #cgo LDFLAGS (the article's `${SRCDIR}/../c/libapi.a`), and header directories outside the
-// package directory given with -I. cmd/go/internal/work (Go 1.19.8, 1.26.8, 1.27.3 alike) keys a
+// #cgo LDFLAGS (the article's `${SRCDIR}/../c/libapi.a`), and -I header directories outside the
+// module. (Headers elsewhere outside the package directory go unnoticed too, but those of one's
+// own module, such as -I${SRCDIR}/include, are too common to flag; see the rule's doc.) cmd/go/internal/work (Go 1.19.8, 1.26.8, 1.27.3 alike) keys a
 // package's build on its #cgo flags as text and on the files of its own directory
 // (buildActionID: "CC=%q %q %q %q" and inputFiles), and a link on the build IDs of its packages
 // (linkActionID): the contents of a file that a flag names are hashed nowhere. After such a file
 // changes, `go build` keeps the old result until `go build -a`. Proven by test/oracle/stale-cgo-input.test.ts.
 import * as path from 'node:path';
 import type { CgoArgument } from '../cgo/directives';
+import { goModFor } from '../cgo/goversion';
 import type { CgoFile } from '../cgo/package';
 import { toSource, toSourceEnd, type Preamble } from '../cgo/preamble';
 import type { Rule, RuleFinding } from './rule';
@@ -14,9 +16,17 @@ import type { Rule, RuleFinding } from './rule';
 export const staleCgoInput: Rule = {
   id: 'stale-cgo-input',
   defaultSeverity: 'information',
-  summary: 'A file named in #cgo LDFLAGS (a static archive or object) or a header directory outside the package: go build does not notice when it changes.',
-  check({ pkg }) {
+  summary: 'A file named in #cgo LDFLAGS (a static archive or object) or a header directory outside the module: go build does not notice when it changes.',
+  check({ pkg, readText }) {
     const findings: RuleFinding[] = [];
+    let moduleRoot: string | null | undefined;
+    const root = (): string | null => {
+      if (moduleRoot === undefined) {
+        const mod = goModFor(pkg.dir, readText);
+        moduleRoot = mod ? path.dirname(mod.file) : null;
+      }
+      return moduleRoot;
+    };
     for (const file of pkg.files) {
       if (!file.included || file.isTest) continue;
       for (const imp of file.imports) {
@@ -30,8 +40,10 @@ export const staleCgoInput: Rule = {
             }
           } else if (verb === 'CFLAGS' || verb === 'CPPFLAGS' || verb === 'CXXFLAGS') {
             for (const include of includeDirs(directive.args)) {
+              if (!isProjectPath(include.arg)) continue;
+              const module = root();
               const dir = path.resolve(pkg.dir, include.dir);
-              if (isProjectPath(include.arg) && !within(dir, pkg.dir)) findings.push(headers(file, imp.preamble, include.arg, include.dir));
+              if (module !== null && !within(dir, module)) findings.push(headers(file, imp.preamble, include.arg, dir));
             }
           }
         }
@@ -89,7 +101,7 @@ function headers(file: CgoFile, preamble: Preamble, arg: CgoArgument, dir: strin
     start: toSource(preamble, arg.start),
     end: toSourceEnd(preamble, arg.end),
     message:
-      `go build does not notice changes to the headers in ${dir}: the go command hashes the .h files of the package directory only, ` +
+      `go build does not notice changes to the headers in ${dir}, outside the module: the go command hashes the .h files of the package directory only, ` +
       'so after one of these headers changes, go build and go run keep the cgo code compiled from the old one. Run go build -a after changing them.',
     fixes: [],
   };
