@@ -15,7 +15,7 @@ export const cgoDisabledForTarget: Rule = {
   check({ pkg }) {
     const off = pkg.target.cgoOff;
     if (!off || off.reason === 'CGO_ENABLED=0') return [];
-    const left = pkg.files.filter((file) => file.included && !file.isTest && !file.ignoredWithoutCgo && file.path.endsWith('.go'));
+    const left = pkg.files.filter((file) => file.included && !file.isTest && !file.ignoredWithoutCgo);
     const findings: RuleFinding[] = [];
     for (const file of pkg.files) {
       if (!file.ignoredWithoutCgo) continue;
