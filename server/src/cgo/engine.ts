@@ -1,4 +1,5 @@
 // The entry point of the engine: parsers for Go and C, and checking a package with the rules.
+import * as path from 'node:path';
 import { Parser, type Tree } from 'web-tree-sitter';
 import type { BuildTarget } from './constraints';
 import type { Finding, RuleId, SeveritySetting } from './findings';
@@ -9,6 +10,7 @@ import { buildFileScope, buildFileView, cppConfig, readTextFromDisk, type FileVi
 import { buildCgoFile, packageFlags, type CgoFile, type CgoPackage, type PackageFlags } from './package';
 import { applySuppressions, ignoreInsert } from './suppression';
 import type { CScope } from './cdecl';
+import { SystemHeaders, type SystemConfig } from './systemHeaders';
 import { rules } from '../rules';
 import type { RuleContext } from '../rules/rule';
 
@@ -73,6 +75,8 @@ export class Engine {
   /** A second Go parser for parses done a slice at a time, so they never disturb goParser's. */
   private backgroundParser: Parser | undefined;
   private readonly views = new Map<string, CachedView>();
+  /** The declarations of system headers, shared by every file and package. */
+  readonly systemHeaders = new SystemHeaders();
 
   /**
    * @param parseTimeoutMs how long one Go parse may take before it is abandoned; a hand-written
@@ -206,6 +210,7 @@ export class Engine {
         return view;
       },
       includes: (file) => ctx.preprocessed(file).walk,
+      systemScope: (file) => this.systemScope(file, (config ??= cppConfig(pkg, ctx.flags())), readText),
       cScope: (file) => {
         let scope = scopes.get(file);
         if (!scope) {
@@ -234,6 +239,37 @@ export class Engine {
       cached.scope = { ...view, scope: buildFileScope(view, this.cParser), headers: view.view.headers, headerTexts: view.view.headerTexts };
     }
     return cached.scope;
+  }
+
+  /**
+   * What the system headers a file includes declare (its preambles' and its project headers'
+   * `#include <…>`, and `"…"` found in no project directory), read on first use.
+   */
+  systemScope(file: CgoFile, config: CppConfig, readText: ReadText): CScope {
+    const { names, system } = this.systemIncludes(file, config, readText);
+    return this.systemHeaders.scopeOf(names, system, this.cParser);
+  }
+
+  /** systemScope when its headers were read before (nothing is read now); else undefined. */
+  systemScopeIfRead(file: CgoFile, config: CppConfig, readText: ReadText): CScope | undefined {
+    const { names, system } = this.systemIncludes(file, config, readText);
+    return this.systemHeaders.scopeOf(names, system, this.cParser, true);
+  }
+
+  /** Reads one system header the file includes that is not read yet; true when one was (there may be more). */
+  readSystemHeader(file: CgoFile, config: CppConfig, readText: ReadText): boolean {
+    const { names, system } = this.systemIncludes(file, config, readText);
+    return this.systemHeaders.readOne(names, system, this.cParser);
+  }
+
+  private systemIncludes(file: CgoFile, config: CppConfig, readText: ReadText): { names: string[]; system: SystemConfig } {
+    const { walk, view } = this.cachedView(file, config, readText).result;
+    return { names: walk.system.map((include) => include.name), system: this.systemHeaders.configFor(config, path.dirname(file.path), view.variants[0]?.macros) };
+  }
+
+  /** Where a system header a file includes is found; undefined when in no system directory. */
+  systemHeaderPath(file: CgoFile, config: CppConfig, readText: ReadText, name: string): string | undefined {
+    return this.systemHeaders.locate(name, this.systemIncludes(file, config, readText).system);
   }
 
   private cachedView(file: CgoFile, config: CppConfig, readText: ReadText): CachedView {

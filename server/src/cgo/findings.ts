@@ -14,6 +14,7 @@ export const ruleIds = [
   'missing-stdlib-include',
   'method-on-c-type',
   'cstring-leak',
+  'string-over-c-memory',
   'cgo-disabled-for-target',
   'stale-cgo-input',
 ] as const;

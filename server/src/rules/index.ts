@@ -11,11 +11,12 @@ import { preambleCommentBleed } from './preamble-comment-bleed';
 import { preambleDetached } from './preamble-detached';
 import { renameImportC } from './rename-import-c';
 import { staleCgoInput } from './stale-cgo-input';
+import { stringOverCMemory } from './string-over-c-memory';
 import type { Rule } from './rule';
 import { unionUnsafeOffset } from './union-unsafe-offset';
 import { wallFalsePositive } from './wall-false-positive';
 
-export const rules: readonly Rule[] = [preambleCommentBleed, preambleDetached, invalidCgoDirective, disallowedCgoFlag, renameImportC, cgoInTest, wallFalsePositive, exportWithDefinitions, missingStdlibInclude, unionUnsafeOffset, methodOnCType, cstringLeak, cgoDisabledForTarget, staleCgoInput];
+export const rules: readonly Rule[] = [preambleCommentBleed, preambleDetached, invalidCgoDirective, disallowedCgoFlag, renameImportC, cgoInTest, wallFalsePositive, exportWithDefinitions, missingStdlibInclude, unionUnsafeOffset, methodOnCType, cstringLeak, stringOverCMemory, cgoDisabledForTarget, staleCgoInput];
 
 export function ruleById(id: string): Rule | undefined {
   return rules.find((rule) => rule.id === id);
