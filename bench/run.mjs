@@ -31,6 +31,9 @@
 //   7. System headers: the first completion after `C.` in a file including <stdio.h> and
 //      <stdlib.h>, in fresh servers (right after opening, and after the idle read); RSS of the
 //      2,000-file server of 2. once completion has read the system headers of its cgo files.
+//   8. Big packages: one shaped like gotk3's gtk (118 files with large preambles) and one of
+//      5,000 files; keystrokes in one cgo file, and hovers while the whole package is re-checked
+//      (`npm run bench -- --big-packages` runs these alone).
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -242,6 +245,152 @@ async function widePackage() {
   await server.stop();
   return { files: 501, times };
 }
+
+/**
+ * A package shaped like gotk3's gtk (v0.6.3: 118 files, 92 with import "C", 30,000 lines, a
+ * 650-line project header of static functions that 44 preambles include, //export in 7 files,
+ * one 12,000-line file with 1,283 functions, 3,157 functions in all, C.CString in one of ten):
+ * here 118 files, 92 cgo, a 1,283-function file and 20 functions in each other one, C.CString
+ * in one of ten, each preamble with 40 lines of its own C besides the header.
+ */
+function gotk3Shaped(dir) {
+  fs.mkdirSync(dir, { recursive: true });
+  const header = ['#pragma once', '#include <stdint.h>', '#include <stdlib.h>', '#include <string.h>', 'extern void gotk3_callbackDelete(void *callback_id);'];
+  for (let i = 0; header.length < 650; i++) header.push(`static inline int gtk_to_widget${i}(void *p) { return (int)(intptr_t)p + ${i}; }`, `typedef struct { int x${i}; double y; } GtkThing${i};`);
+  fs.writeFileSync(path.join(dir, 'gtk.go.h'), `${header.join('\n')}\n`);
+  const files = [];
+  for (let f = 0; f < 118; f++) {
+    const name = f === 0 ? 'gtk.go' : `widget${f}${f % 13 === 0 ? '_export' : ''}.go`;
+    const cgo = f < 92;
+    const exports = name.endsWith('_export.go');
+    const lines = ['// Copyright (c) 2013-2014 Conformal Systems', '//', '// Bindings, generated for the bench.', '', 'package gtk', ''];
+    if (cgo) {
+      lines.push('// #cgo pkg-config: gtk+-3.0', '// #include <stdlib.h>');
+      if (exports) {
+        for (let i = 0; i < 40; i++) lines.push(`// extern void goCallback${f}_${i}(void *data, int n);`);
+      } else {
+        lines.push('// #include "gtk.go.h"');
+        for (let i = 0; i < 20; i++) lines.push(`// static int file${f}_helper${i}(int x) { return x * ${i} + ${f}; }`, `// typedef struct { int a${i}; long b; } file${f}_s${i};`);
+      }
+      lines.push('import "C"', '', 'import "unsafe"', '');
+    } else {
+      lines.push('import "fmt"', '');
+    }
+    const functions = f === 0 ? 1283 : 20;
+    for (let i = 0; i < functions; i++) {
+      if (exports && i < 40) {
+        lines.push(`//export goCallback${f}_${i}`, `func goCallback${f}_${i}(data unsafe.Pointer, n C.int) {`, '\t_ = data', '}', '');
+      } else if (cgo && !exports && i % 10 === 0) {
+        lines.push(`// Thing${i} wraps a C helper.`, `func Thing${f}_${i}(name string, x int) int {`, '\tcs := C.CString(name)', '\tdefer C.free(unsafe.Pointer(cs))', `\treturn int(C.file${f}_helper${i % 20}(C.int(x)))`, '}', '');
+      } else if (cgo && !exports) {
+        lines.push(`// Thing${i} wraps a C helper.`, `func Thing${f}_${i}(p unsafe.Pointer, x int) int {`, `\treturn int(C.file${f}_helper${i % 20}(C.int(x))) + int(C.gtk_to_widget${i % 300}(p))`, '}', '');
+      } else {
+        lines.push(`// Thing${i} formats.`, `func Thing${f}_${i}(x int) string {`, cgo ? '\t_ = unsafe.Pointer(nil)' : '\tx++', `\treturn ${cgo ? 'string(rune(x))' : 'fmt.Sprint(x)'}`, '}', '');
+      }
+    }
+    const file = path.join(dir, name);
+    const text = `${lines.join('\n')}\n`;
+    fs.writeFileSync(file, text);
+    files.push({ file, text, cgo, exports });
+  }
+  return files;
+}
+
+/** A package of 5,000 files in one directory; every tenth imports "C", the rest are plain Go. */
+function fiveThousandFiles(dir) {
+  fs.mkdirSync(dir, { recursive: true });
+  const files = [];
+  for (let f = 0; f < 5000; f++) {
+    const cgo = f % 10 === 0;
+    const text = cgo
+      ? `package huge\n\n// #include <stdlib.h>\n// static int twice${f}(int x) { return 2 * x; }\nimport "C"\n\nimport "unsafe"\n\n// Twice${f} doubles.\nfunc Twice${f}(p unsafe.Pointer, x int) int {\n\tC.free(p)\n\treturn int(C.twice${f}(C.int(x)))\n}\n`
+      : `package huge\n\nimport "fmt"\n\n// F${f} formats.\nfunc F${f}(x int) string {\n\treturn fmt.Sprint(x * ${f})\n}\n`;
+    const file = path.join(dir, `f${String(f).padStart(4, '0')}.go`);
+    fs.writeFileSync(file, text);
+    files.push({ file, text, cgo });
+  }
+  return files;
+}
+
+/**
+ * Keystrokes in one cgo file of a big package (the others closed, read from disk): 60 edits,
+ * alternating a letter typed in a Go comment and a space typed into a C line of the preamble,
+ * each timed from didChange to the diagnostics of that version. Then hovers on C.free with
+ * nothing else to do, and hovers sent every 5 ms while the package is checked from scratch (a
+ * #cgo CFLAGS line added or changed: every file's flags change): how long they waited.
+ */
+async function bigPackage(files, editedIndex) {
+  const { file, text } = files[editedIndex];
+  const uri = pathToFileURL(file).href;
+  const lines = text.split('\n');
+  const cLine = lines.findIndex((l) => l.startsWith('// static') || l.startsWith('// extern'));
+  const goComment = lines.findIndex((l, i) => i > cLine && l.startsWith('// Thing'));
+  const cgoLine = lines.findIndex((l) => l.startsWith('// #include <stdlib.h>'));
+  const hoverLine = lines.findIndex((l) => l.includes('C.free(') || l.includes('C.CString('));
+  const server = new Server(0);
+  await server.initialize();
+  let start = performance.now();
+  server.open(uri, text);
+  await server.pull(uri);
+  const openMs = performance.now() - start;
+  const times = { body: [], preamble: [] };
+  let version = 1;
+  for (let i = 0; i < 60; i++) {
+    const inPreamble = i % 2 === 1;
+    const line = inPreamble ? cLine : goComment;
+    const at = { line, character: 3 + Math.floor(i / 2) };
+    start = performance.now();
+    server.change(uri, ++version, { start: at, end: at }, inPreamble ? ' ' : 'x');
+    await server.pull(uri);
+    (inPreamble ? times.preamble : times.body).push(performance.now() - start);
+  }
+  const hoverWaits = [];
+  const fullChecks = [];
+  const column = lines[hoverLine].indexOf('C.') + 2;
+  const hoverIdle = [];
+  for (let i = 0; i < 10; i++) {
+    const asked = performance.now();
+    await server.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: hoverLine, character: column } });
+    hoverIdle.push(performance.now() - asked);
+  }
+  for (let round = 0; round < 3; round++) {
+    // A #cgo CFLAGS line, added then changed: the package's flags change, and so every file's inputs.
+    const at = { line: cgoLine, character: 0 };
+    const end = round === 0 ? at : { line: cgoLine + 1, character: 0 };
+    start = performance.now();
+    server.change(uri, ++version, { start: at, end }, `// #cgo CFLAGS: -DBENCH_ROUND=${round}\n`);
+    let checked = false;
+    const pulled = server.pull(uri).then(() => (checked = true));
+    while (!checked) {
+      const asked = performance.now();
+      await server.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: hoverLine, character: column } });
+      hoverWaits.push(performance.now() - asked);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await pulled;
+    fullChecks.push(performance.now() - start);
+  }
+  await server.stop();
+  return { files: files.length, cgoFiles: files.filter((f) => f.cgo).length, lines: files.reduce((n, f) => n + f.text.split('\n').length - 1, 0), openMs, ...times, hoverIdle, hoverWaits, fullChecks };
+}
+
+async function bigPackages() {
+  const gtk = gotk3Shaped(path.join(tmp, 'gotk3', 'gtk'));
+  const huge = fiveThousandFiles(path.join(tmp, 'huge'));
+  return { gotk3: await bigPackage(gtk, 7), fiveThousand: await bigPackage(huge, 2500) };
+}
+
+function bigPackageRows(big) {
+  const row = (name, r) => [
+    [`${name}: ${r.files} files (${r.cgoFiles} cgo), ${r.lines} lines; open → diagnostics`, ms(r.openMs)],
+    [`  keystroke → diagnostics, ${r.body.length + r.preamble.length} (p50 / p95)`, `${ms(median([...r.body, ...r.preamble]))} / ${ms(percentile([...r.body, ...r.preamble], 95))}`],
+    ['  in the Go body / in the preamble (p95)', `${ms(percentile(r.body, 95))} / ${ms(percentile(r.preamble, 95))}`],
+    [`  #cgo CFLAGS changed: every file re-checked (median of ${r.fullChecks.length})`, ms(median(r.fullChecks))],
+    [`  hover on C.free, idle (p50 of ${r.hoverIdle.length}) / during those checks, ${r.hoverWaits.length} (p50 / longest)`, `${ms(median(r.hoverIdle))} / ${ms(median(r.hoverWaits))} / ${ms(Math.max(...r.hoverWaits))}`],
+  ];
+  return [...row('gotk3-shaped package', big.gotk3), ...row('5,000-file package', big.fiveThousand)];
+}
+
 
 /** A word typed letter by letter on a fresh `// ` line in the middle of a 2,000-line preamble, ten words. */
 async function typing() {
@@ -607,6 +756,16 @@ async function workspaceCheck() {
   return { files: 4001, packages: 401, cgoPackages: 41, checkMs, rss, duringCheck, idle };
 }
 
+// `npm run bench -- --big-packages`: the big-package rows alone.
+if (process.argv.includes('--big-packages')) {
+  const big = await bigPackages();
+  fs.rmSync(tmp, { recursive: true, force: true });
+  const rows = bigPackageRows(big);
+  const width = Math.max(...rows.map(([k]) => k.length));
+  for (const [k, v] of rows) process.stdout.write(`${k.padEnd(width)}  ${v}\n`);
+  process.exit(0);
+}
+
 const machine = { cores: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, memoryGb: Math.round(os.totalmem() / 2 ** 30) };
 const edits = await editLatency();
 const wide = await widePackage();
@@ -616,6 +775,7 @@ const completing = await firstCompletion();
 const soaked = await soak();
 const cli = cliThroughput();
 const real = realWorld();
+const big = await bigPackages();
 const race = await firstDiagnosticRace();
 const compiler = { debounced: await compilerLatency(defaultDebounceMs), immediate: await compilerLatency(0) };
 const ws = await workspaceCheck();
@@ -655,6 +815,7 @@ const rows = [
     ? ['cgo-lint on the real-world gate', `skipped: ${real.skipped}`]
     : [`cgo-lint on the real-world gate, ${real.files} files in ${real.packages} packages (median of ${real.lintMs.length})`, `${ms(median(real.lintMs))}, ${real.findings} error/warning findings; reading the files alone ${ms(median(real.readMs))} (warm)`],
   [`  cgo-lint with the C compiler (the default; median of ${cli.runs.withCompiler.length})`, ms(median(cli.runs.withCompiler))],
+  ...bigPackageRows(big),
   [`edit → gcc diagnostics, article app, ${compiler.debounced.length} edits (p50 / p95)`, `${ms(median(compiler.debounced))} / ${ms(percentile(compiler.debounced, 95))}`],
   [`  without the ${defaultDebounceMs} ms debounce (p50 / p95)`, `${ms(median(compiler.immediate))} / ${ms(percentile(compiler.immediate, 95))}`],
   [`open → first diagnostic, the article's NOTE trap (median of ${race.ours.length} fresh servers)`, race.gopls
@@ -667,4 +828,4 @@ const rows = [
 const width = Math.max(...rows.map(([k]) => k.length));
 for (const [k, v] of rows) process.stdout.write(`${k.padEnd(width)}  ${v}\n`);
 fs.mkdirSync(path.join(repo, 'bench'), { recursive: true });
-fs.writeFileSync(path.join(repo, 'bench', 'results.json'), `${JSON.stringify({ date: new Date().toISOString(), machine, edits, widePackage: wide, typing: typed, memory: mem, firstCompletion: completing, soak: soaked, cli, realWorld: real, compiler, firstDiagnostic: race, workspace: ws }, null, 2)}\n`);
+fs.writeFileSync(path.join(repo, 'bench', 'results.json'), `${JSON.stringify({ date: new Date().toISOString(), machine, edits, widePackage: wide, typing: typed, memory: mem, firstCompletion: completing, soak: soaked, cli, realWorld: real, bigPackages: big, compiler, firstDiagnostic: race, workspace: ws }, null, 2)}\n`);

@@ -38,6 +38,13 @@ export interface Rule {
   /** One line for settings, hovers and the README. */
   summary: string;
   /**
+   * 'file': its findings on a file depend on that file alone (with the headers it includes, the
+   * target and the package's #cgo flags), so a check re-runs it only on files whose inputs
+   * changed (cgo/packageMemo.ts). Otherwise it reads other files (or systemScope, which that
+   * memo does not key on) and runs on every check.
+   */
+  scope?: 'file';
+  /**
    * The rule's findings stand on a cgo file that the target leaves out because cgo is off
    * (CgoFile.ignoredWithoutCgo): go/build still reads its #cgo lines. Other rules' findings there
    * are dropped, as on every file the target does not build.
