@@ -5,7 +5,7 @@
 // CGO_ENABLED=0 set on purpose is not reported.
 import type { BuildTarget, CgoOff } from '../cgo/constraints';
 import type { CgoFile, CgoImport } from '../cgo/package';
-import type { Rule, RuleFinding } from './rule';
+import type { Rule, RuleFinding } from '../cgo/rule';
 
 export const cgoDisabledForTarget: Rule = {
   id: 'cgo-disabled-for-target',

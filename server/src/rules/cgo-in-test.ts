@@ -20,7 +20,7 @@ import { knownArch, knownOS } from '../cgo/constraints';
 import type { Fix, TextEdit } from '../cgo/findings';
 import { cgoBasicTypeNames, cgoBuiltinFunctions, goSignature, goType, type GoSignature, type GoTypeOptions } from '../cgo/gotypes';
 import type { CgoFile, CgoImport } from '../cgo/package';
-import type { Rule, RuleContext, RuleFinding } from './rule';
+import type { Rule, RuleContext, RuleFinding } from '../cgo/rule';
 import { declaresName } from '../cgo/gosyntax';
 
 export const cgoInTest: Rule = {

@@ -11,7 +11,7 @@ import type { CgoArgument } from '../cgo/directives';
 import { goModFor } from '../cgo/goversion';
 import type { CgoFile } from '../cgo/package';
 import { toSource, toSourceEnd, type Preamble } from '../cgo/preamble';
-import type { Rule, RuleFinding } from './rule';
+import type { Rule, RuleFinding } from '../cgo/rule';
 
 export const staleCgoInput: Rule = {
   id: 'stale-cgo-input',

@@ -19,7 +19,7 @@ import { importDeclarations, type Span } from '../cgo/goimports';
 import { goGap } from '../cgo/gosyntax';
 import { accessPath, fieldAt, fieldContaining, fieldsAt, isFloatType, isIntegerType, layoutOf, layoutSupported, type FieldStep, type LayoutTarget } from '../cgo/layout';
 import type { CgoFile } from '../cgo/package';
-import type { Rule, RuleContext, RuleFinding } from './rule';
+import type { Rule, RuleContext, RuleFinding } from '../cgo/rule';
 
 export const unionUnsafeOffset: Rule = {
   id: 'union-unsafe-offset',
