@@ -447,3 +447,22 @@ test('pkg-config never runs for a #cgo line go/build rejects, nor while another 
     server.stop();
   }
 });
+
+test('cgo.goos of another platform: import "C" says cgo is off and why, and cgo-disabled-for-target reports it as information', { timeout: 20_000 }, async () => {
+  const source = 'package main\n\n// static int one(void) { return 1; }\nimport "C"\n\nfunc main() { println(C.one()) }\n';
+  await withServer({ pull: true, configuration: true, env: { CGO_ENABLED: '' } }, async (client) => {
+    const host = process.arch === 'arm64' ? 'amd64' : 'arm64';
+    client.configurationFor = () => ({ goos: 'linux', goarch: host, goVersion: '1.26' });
+    const dir = packageDir({ 'main.go': source });
+    const uri = fileUri(dir, 'main.go');
+    client.open(uri, source);
+    const text = await hoverText(client, uri, at(source, 'import "C"', 8));
+    assert.match(text, new RegExp(`cgo is off for go1\\.26 linux/${host}|cgo is off for .*linux/${host} \\(cross-compiling from `));
+    const diagnostics = await client.pull(uri);
+    const found = diagnostics.filter((d) => d.code === 'cgo-disabled-for-target');
+    assert.equal(found.length, 1, JSON.stringify(diagnostics));
+    assert.equal(found[0].severity, 3);
+    assert.equal(found[0].range.start.line, 3);
+    assert.match(String(found[0].message), /build constraints exclude all Go files/);
+  });
+});

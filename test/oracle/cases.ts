@@ -9,6 +9,10 @@
 //                                         // valgrind's "definitely lost" records, when the
 //                                         // program leaks C memory; otherwise like "run"
 //   "package": ".",                       // or "./app"
+//   "env": { "GOOS": "linux", "CGO_ENABLED": null },
+//                                         // optional: changes to the hermetic environment
+//                                         // (support.ts goEnv) for the go command and cgo-lint
+//                                         // alike; null unsets a variable
 //   "before": {
 //     "ok": false,                        // does the go command succeed on the fixture as is?
 //     "output": ["regexp", ...],          // each must match the combined output (stderr + stdout)
@@ -49,6 +53,7 @@ export interface CaseSpec {
   description: string;
   command: GoCommand;
   package: string;
+  env?: Record<string, string | null>;
   before: {
     ok: boolean;
     output?: string[];
@@ -157,6 +162,9 @@ function validateOne(raw: unknown, file: string, forRelease = ''): CaseSpec {
   if (typeof description !== 'string' || description === '') fail('"description" must be a non-empty string');
   if (!COMMANDS.includes(command as GoCommand)) fail(`"command" must be one of ${COMMANDS.join(', ')}`);
   if (typeof pkg !== 'string' || !(pkg === '.' || pkg.startsWith('./'))) fail('"package" must be "." or "./dir"');
+  if (raw.env !== undefined && (!isObj(raw.env) || !Object.values(raw.env).every((v) => typeof v === 'string' || v === null))) {
+    fail('"env" must map variable names to strings (or null to unset)');
+  }
   if (!isObj(before) || typeof before.ok !== 'boolean') return fail('"before.ok" must be a boolean');
   if (before.output !== undefined && !isStrArr(before.output)) fail('"before.output" must be an array of strings');
   for (const re of (before.output as string[] | undefined) ?? []) {
@@ -203,6 +211,16 @@ function validateOne(raw: unknown, file: string, forRelease = ''): CaseSpec {
     }
   }
   return raw as unknown as CaseSpec;
+}
+
+/** The case's environment: the hermetic one with case.json's "env" applied. */
+export function caseEnv(spec: CaseSpec, base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const env = { ...base };
+  for (const [key, value] of Object.entries(spec.env ?? {})) {
+    if (value === null) delete env[key];
+    else env[key] = value;
+  }
+  return env;
 }
 
 /** Whether the case runs the program ("run", "run-valgrind"): its stdout is checked. */

@@ -30,7 +30,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { type Case, type CaseSpec, goArgs, loadCases, reportedLocations, runs, specFor, valgrindArgs } from './cases';
+import { type Case, type CaseSpec, caseEnv, goArgs, loadCases, reportedLocations, runs, specFor, valgrindArgs } from './cases';
 import { goToolchains, type Toolchain } from '../support/go';
 import { goAvailable, listFiles, run, type RunResult, Scratch } from './support';
 
@@ -118,9 +118,10 @@ async function runCase(c: Case, spec: CaseSpec, toolchain: Toolchain, scratch: S
   const go = toolchain.go;
   const cliGo = ['--go', `1.${toolchain.minor}`];
   const id = `${c.id} (${toolchain.version})`;
+  const env = caseEnv(spec, scratch.env);
 
   // (a) the toolchain on the fixture as it is.
-  const before = await runCommand(spec, go, dir, scratch.env);
+  const before = await runCommand(spec, go, dir, env);
   const ctx = `${id}: go ${commandLine.join(' ')} (before the fix)`;
   assert.ok(before.code !== null, `${ctx}: ${before.error}`);
   assert.equal(before.code === 0, spec.before.ok, `${ctx}: expected ${spec.before.ok ? 'success' : 'failure'}\n${show(before)}`);
@@ -138,7 +139,7 @@ async function runCase(c: Case, spec: CaseSpec, toolchain: Toolchain, scratch: S
 
   // (b) our diagnostics on the same copy.
   const scope = new Set<string>([c.rule, ...spec.diagnostics.map((d) => d.rule), ...(spec.rules ?? [])]);
-  const found = await lint(cliGo, dir, `${id}: cgo-lint --format json (before the fix)`, scratch.env);
+  const found = await lint(cliGo, dir, `${id}: cgo-lint --format json (before the fix)`, env);
   const inScope = found.filter((d) => scope.has(d.rule));
   assert.deepEqual(
     inScope.map(key).sort(),
@@ -166,13 +167,13 @@ async function runCase(c: Case, spec: CaseSpec, toolchain: Toolchain, scratch: S
 
   // (c) apply our fixes, then the toolchain must pass cleanly and we must be silent.
   const snapshot = readAll(dir);
-  const fix = await run(process.execPath, [CLI, ...cliGo, '--fix', dir], { cwd: dir, env: scratch.env });
+  const fix = await run(process.execPath, [CLI, ...cliGo, '--fix', dir], { cwd: dir, env: env });
   assert.ok(fix.code === 0 || fix.code === 1, `${id}: cgo-lint --fix exited ${fix.code}\n${show(fix)}`);
   const changed = diffFiles(snapshot, readAll(dir));
   assert.ok(changed.length > 0, `${id}: cgo-lint --fix changed nothing\n${show(fix)}`);
   const fixedFiles = changed.map((f) => `--- ${f} after --fix:\n${fs.readFileSync(path.join(dir, f), 'utf8')}`).join('\n');
 
-  const after = await runCommand(spec, go, dir, scratch.env);
+  const after = await runCommand(spec, go, dir, env);
   const actx = `${id}: go ${commandLine.join(' ')} (after cgo-lint --fix)`;
   assert.equal(after.code, 0, `${actx}: expected success\n${show(after)}\n${fixedFiles}`);
   const warnings = after.stderr.split('\n').filter((l) => /\bwarning:/i.test(l));
@@ -181,10 +182,10 @@ async function runCase(c: Case, spec: CaseSpec, toolchain: Toolchain, scratch: S
     const want = spec.after.stdout ?? spec.before.stdout;
     assert.equal(after.stdout, want, `${actx}: the fixed program's stdout\n${fixedFiles}`);
     // A fix that keeps the output must also keep go vet quiet (union-unsafe-offset's issue asks for it).
-    const vet = await run(go, ['vet', './...'], { cwd: dir, env: scratch.env });
+    const vet = await run(go, ['vet', './...'], { cwd: dir, env: env });
     assert.equal(vet.code, 0, `${id}: go vet ./... after the fix\n${show(vet)}\n${fixedFiles}`);
   }
-  const left = await lint(cliGo, dir, `${id}: cgo-lint --format json (after the fix)`, scratch.env);
+  const left = await lint(cliGo, dir, `${id}: cgo-lint --format json (after the fix)`, env);
   assert.deepEqual(left.map(describe), [], `${id}: diagnostics left after --fix\n${fixedFiles}`);
 }
 

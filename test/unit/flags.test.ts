@@ -384,8 +384,8 @@ test('the allowlists are Go regexps that compile, with as many entries as each r
     [23, '1.23.12', 88, 61, 1, 0],
     [24, '1.24.13', 90, 63, 1, 0],
     [25, '1.25.14', 95, 68, 1, 49],
-    [26, '1.26.8', 94, 68, 1, 49],
-    [27, '1.27.3', 94, 68, 1, 49],
+    [26, '1.26.8', 94, 70, 1, 49],
+    [27, '1.27.3', 94, 70, 1, 49],
   ];
   for (const [minor, release, compiler, linker, invalidLinker, pkgConfig] of sizes) {
     const a = flagAllowlist(minor);
@@ -629,6 +629,12 @@ test('flags allowed since a release, and flags refused since one', () => {
   assert.deepEqual(linker('-Wl,-e='), [19]);
   assert.deepEqual(linker('-Wl,-R,-foo'), [19]);
   assert.deepEqual(linker('-lto_library'), [19, 20]);
+  // Allowed by 1.26.11 and 1.27.4 (not by 1.26.8 and 1.27.3): allowed for 1.26 and 1.27, which
+  // stand for every patch release.
+  assert.deepEqual(linker('/src/lib/foo.lib'), from(26));
+  assert.deepEqual(linker('./foo.lib'), from(26));
+  // Narrowed by 1.26.11 and 1.27.4 ("=" after -Wl,-R,), not modelled: still allowed.
+  assert.deepEqual(linker('-Wl,-R,=/opt/lib'), from(19));
 });
 
 test("the go command's messages in each release", () => {

@@ -15,12 +15,25 @@ export interface BuildTarget {
   /** N of the Go 1.N whose go command builds (goversion.ts); its release tags are releaseTags. */
   goMinor: number;
   cgoEnabled: boolean;
+  /** Why cgo is off, when the go command's default turned it off (target.ts cgoDefault). */
+  cgoOff?: CgoOff;
   compiler: 'gc';
   buildTags: string[];
   releaseTags: string[];
   /** go/build's ToolTags: `goexperiment.*` tags. See defaultToolTags. */
   toolTags?: string[];
 }
+
+/**
+ * Why the go command builds a target without cgo: CGO_ENABLED=0 was set; the target is not the
+ * host (cross-compiling); the host's default C compiler is not on PATH (Go 1.20+); or the
+ * target has no cgo port.
+ */
+export type CgoOff =
+  | { reason: 'CGO_ENABLED=0' }
+  | { reason: 'cross-compiling'; host: string }
+  | { reason: 'no C compiler'; compiler: string }
+  | { reason: 'no cgo port' };
 
 /** The release tags of Go 1.<goMinor>: go1.1 through go1.<goMinor> (go/build defaultContext). */
 export function defaultReleaseTags(goMinor: number): string[] {

@@ -205,6 +205,7 @@ export class Engine {
       // A file the target and Go release do not build is judged by nobody: the go command never
       // reads it (its facts, like #cgo flags, are already left out by the package model).
       const excluded = new Set(files.filter((file) => !file.included).map((file) => file.path));
+      const ignoredWithoutCgo = new Set(files.filter((file) => file.ignoredWithoutCgo).map((file) => file.path));
       const fileByPath = new Map(files.map((file) => [file.path, file]));
       for (const rule of this.rules) {
         const setting = options.severities?.[rule.id];
@@ -212,6 +213,7 @@ export class Engine {
         const found = memo && rule.scope === 'file' ? perFile.flatMap((byRule) => byRule.get(rule.id) ?? []) : rule.check(ctx);
         for (const finding of found) {
           if (excluded.has(finding.file)) continue;
+          if (ignoredWithoutCgo.has(finding.file) && !rule.judgesFilesWithoutCgo) continue;
           const fixes = finding.fixes.filter((fix) => {
             const problem = fixProblem(fix, textOf);
             if (problem) options.onInvalidFix?.(`bug: ${rule.id} offered the fix "${fix.title}", dropped: ${problem}`);

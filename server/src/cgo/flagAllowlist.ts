@@ -14,8 +14,17 @@
 // 1.20 to 1.25 are the newest release of each on proxy.golang.org (2026-12-01).
 // 1.19 is 1.19.8, not the last 1.19 release (1.19.13, whose security.go is 1.20.14's): it is the
 // Go 1.19 that distributions ship and the oracle runs, and every flag 1.19.13 allows 1.19.8
-// allows too, so no flag that builds there is reported. 1.26.11 and 1.27.4 (not modelled)
-// narrow several entries and make the linker check inspect the files that flags name.
+// allows too, so no flag that builds there is reported.
+// Later patch releases, read in golang.org/toolchain@v0.0.1-go1.26.11 and -go1.27.4 (the same
+// security.go changes in both; 1.19.13 is covered above): a flag either allows that its minor's
+// modelled release refuses is allowed here too, since the engine answers for a minor and must
+// not report a flag that the user's patch release builds: direct linker inputs ending in .lib.
+// What they narrow is not modelled (a missed report, never a false one): -Wl,-R followed by "="
+// after its comma, -fsanitize= and -l without a leading "-"/"@" or path characters, -x only with a language,
+// no --sysroot/-target, invalidCompilerFlags -gen-*/-gnat*, more invalidLinkerFlags (-lazy_*,
+// -load_hidden, -library*, -Wl,--warn-backrefs-exclude), a separate argument after -Wl,X only
+// for -Wl,-R, narrower pkg-config options and names, and checks of the files that -L, -isysroot,
+// -Wl,… and direct inputs name (linker scripts, embedded linker options, LTO sections, GCC specs).
 //
 // Each release is written as its changes to the one before, so a list is derived, not copied;
 // `test/unit/flags.test.ts` pins the sizes of every derived list. The order of a list does not
@@ -421,6 +430,13 @@ const releases: readonly ReleaseChange[] = [
     release: '1.26.8',
     // A duplicate of -m(no-)?avx[0-9a-z.]*, which stays: nothing allowed changes.
     compilerFlags: { remove: [String.raw`-m(no-)?avx[0-9a-z]*`] },
+    // What 1.26.11 (and 1.27.4) allow beyond 1.26.8 (and 1.27.3): see the top of this file.
+    linkerFlags: {
+      add: [
+        String.raw`[a-zA-Z0-9_/].*\.(a|o|obj|dll|dylib|lib|so|tbd)`,
+        String.raw`\./.*\.(a|o|obj|dll|dylib|lib|so|tbd)`,
+      ],
+    },
     settings: { invalidFlagURL: 'https://go.dev/s/invalidflag', urlInEveryMessage: true },
   },
   {

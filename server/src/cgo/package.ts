@@ -27,6 +27,12 @@ export interface CgoFile {
    * on first use, from the file's header: test cheaper things first in a package of many files.
    */
   readonly included: boolean;
+  /**
+   * go/build leaves the file out because cgo is off for the target (target.cgoOff): it imports
+   * "C", is not a test and is included, so go/build lists it in IgnoredGoFiles (Go 1.19.8 and
+   * 1.26.8 build.go) yet still reads its #cgo lines (saveCgo runs before that decision).
+   */
+  readonly ignoredWithoutCgo: boolean;
   imports: CgoImport[];
 }
 
@@ -71,6 +77,9 @@ export function buildCgoFile(filePath: string, text: string, tree: Tree | (() =>
     isTest: filePath.endsWith('_test.go'),
     get included() {
       return (included ??= fileIncluded(path.basename(filePath), text, target));
+    },
+    get ignoredWithoutCgo() {
+      return !target.cgoEnabled && imports.length > 0 && !this.isTest && this.included;
     },
     imports,
   };
@@ -122,6 +131,10 @@ class RetreedFile implements CgoFile {
 
   get included(): boolean {
     return this.base.included;
+  }
+
+  get ignoredWithoutCgo(): boolean {
+    return this.base.ignoredWithoutCgo;
   }
 }
 

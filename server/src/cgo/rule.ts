@@ -55,5 +55,11 @@ export interface Rule {
    * memo does not key on) and runs on every check.
    */
   scope?: 'file';
+  /**
+   * The rule's findings stand on a cgo file that the target leaves out because cgo is off
+   * (CgoFile.ignoredWithoutCgo): go/build still reads its #cgo lines. Other rules' findings there
+   * are dropped, as on every file the target does not build.
+   */
+  judgesFilesWithoutCgo?: true;
   check(ctx: RuleContext): RuleFinding[];
 }

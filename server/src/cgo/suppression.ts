@@ -74,8 +74,9 @@ export function applySuppressions(
 
   for (const file of files) {
     const directives = byFile.get(file.path);
-    // A file the target does not build has no findings to suppress on this target.
-    if (!directives || !file.included) continue;
+    // A file the target does not build has no findings to suppress on this target; nor, for
+    // most rules, one that it leaves out because cgo is off.
+    if (!directives || !file.included || file.ignoredWithoutCgo) continue;
     for (const directive of directives) {
       for (const rule of directive.rules) {
         if (directive.used.has(rule) || severities?.[rule] === 'off') continue;

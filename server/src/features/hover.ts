@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import type { Hover, HoverParams, Range } from 'vscode-languageserver';
 import type { CDecl, CScope, CType } from '../cgo/cdecl';
 import { declarationHead, typeToC } from '../cgo/cdecl';
-import { matchAuto } from '../cgo/constraints';
+import { matchAuto, type BuildTarget } from '../cgo/constraints';
 import { cgoVerbs, directiveErrorMessage, type CgoDirective, type CgoVerb } from '../cgo/directives';
 import { flagAllowlist } from '../cgo/flagAllowlist';
 import { compilerFlagProblems, linkerFlagProblems, pkgConfigOptionProblems } from '../cgo/flags';
@@ -342,6 +342,21 @@ async function pkgConfigSection(services: FeatureServices, request: PkgConfigReq
 // import "C"
 // ---------------------------------------------------------------------------------------------
 
+/** Why the go command builds the target without cgo, in a few words (target.ts cgoDefault). */
+function cgoOffReason(target: BuildTarget): string {
+  const off = target.cgoOff;
+  switch (off?.reason) {
+    case 'cross-compiling':
+      return `cross-compiling from ${off.host} without CGO_ENABLED=1`;
+    case 'no C compiler':
+      return `CC is unset and ${off.compiler} is not on PATH`;
+    case 'no cgo port':
+      return 'no cgo port';
+    default:
+      return 'CGO_ENABLED=0';
+  }
+}
+
 function importSummary(view: DocumentView, imp: CgoImport): string[] {
   const target = targetName(view.target);
   const parts = [`**import "C"** — cgo, for ${target}`, goVersionLine(view)];
@@ -349,12 +364,13 @@ function importSummary(view: DocumentView, imp: CgoImport): string[] {
   if (!imp.preamble) parts.push('This import has no preamble: the comment must sit directly above `import "C"`, with no blank line.');
   if (view.file.isTest) parts.push('⚠ `_test.go` files cannot use cgo ("use of cgo in test … not supported").');
   if (!view.file.included) parts.push(`This file is not built for ${target} (file name or build constraint).`);
+  else if (view.file.ignoredWithoutCgo) parts.push(`cgo is off for ${target} (${cgoOffReason(view.target)}): go build leaves this file out.`);
 
   const withPreamble = view.pkg.files.filter((f) => f.imports.some((i) => i.preamble));
   const fileRows = [...withPreamble]
     .sort((a, b) => (a.path < b.path ? -1 : 1))
     .map((f) => {
-      const notes = [f === view.file ? 'this file' : '', f.isTest ? 'test file: flags not used' : '', !f.included ? `not built for ${target}` : ''].filter(Boolean);
+      const notes = [f === view.file ? 'this file' : '', f.isTest ? 'test file: flags not used' : '', !f.included ? `not built for ${target}` : f.ignoredWithoutCgo ? 'left out: cgo is off' : ''].filter(Boolean);
       return `- \`${path.basename(f.path)}\`${notes.length ? ` — ${notes.join('; ')}` : ''}`;
     });
   if (fileRows.length > 0) parts.push(`**Preambles in the package**:\n${fileRows.join('\n')}`);

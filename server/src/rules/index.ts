@@ -1,5 +1,6 @@
 // The registry: every rule, in the order their findings are reported for the same place. The
 // one list of rule ids; the server and cgo-lint hand it to the engine, settings and the parity test.
+import { cgoDisabledForTarget } from './cgo-disabled-for-target';
 import { cgoInTest } from './cgo-in-test';
 import { cstringLeak } from './cstring-leak';
 import { disallowedCgoFlag } from './disallowed-cgo-flag';
@@ -10,12 +11,13 @@ import { missingStdlibInclude } from './missing-stdlib-include';
 import { preambleCommentBleed } from './preamble-comment-bleed';
 import { preambleDetached } from './preamble-detached';
 import { renameImportC } from './rename-import-c';
+import { staleCgoInput } from './stale-cgo-input';
 import { stringOverCMemory } from './string-over-c-memory';
 import type { Rule } from '../cgo/rule';
 import { unionUnsafeOffset } from './union-unsafe-offset';
 import { wallFalsePositive } from './wall-false-positive';
 
-export const rules: readonly Rule[] = [preambleCommentBleed, preambleDetached, invalidCgoDirective, disallowedCgoFlag, renameImportC, cgoInTest, wallFalsePositive, exportWithDefinitions, missingStdlibInclude, unionUnsafeOffset, methodOnCType, cstringLeak, stringOverCMemory];
+export const rules: readonly Rule[] = [preambleCommentBleed, preambleDetached, invalidCgoDirective, disallowedCgoFlag, renameImportC, cgoInTest, wallFalsePositive, exportWithDefinitions, missingStdlibInclude, unionUnsafeOffset, methodOnCType, cstringLeak, stringOverCMemory, cgoDisabledForTarget, staleCgoInput];
 
 export const ruleIds: readonly string[] = rules.map((rule) => rule.id);
 

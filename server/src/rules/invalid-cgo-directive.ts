@@ -14,6 +14,7 @@ export const invalidCgoDirective: Rule = {
   defaultSeverity: 'error',
   caughtBy: 'cgo',
   summary: 'A #cgo line that go/build rejects: invalid line, malformed argument, or invalid verb.',
+  judgesFilesWithoutCgo: true,
   check({ pkg }) {
     const findings: RuleFinding[] = [];
     let calledNames: ((name: string) => boolean) | undefined;
@@ -23,7 +24,8 @@ export const invalidCgoDirective: Rule = {
         for (const directive of imp.directives) {
           if (directive.error) findings.push(report(file, imp.preamble, directive));
           const annotation = directive.annotation;
-          if (!annotation || !file.included || file.isTest) continue;
+          // cmd/cgo judges the annotations: it never runs on a file cgo-off leaves out.
+          if (!annotation || !file.included || file.isTest || file.ignoredWithoutCgo) continue;
           calledNames ??= calledFromGo(pkg.files);
           if (annotation.disabled || !calledNames(annotation.name.text)) findings.push(reportAnnotation(file, imp.preamble, annotation));
         }
