@@ -1,0 +1,591 @@
+// A Go pointer given to C that points to Go memory holding Go pointers:
+//
+//     var req C.struct_request
+//     req.buf = (*C.char)(unsafe.Pointer(&data[0]))   // a Go pointer stored in Go memory
+//     C.submit(&req)                                  // panics
+//
+// cgo rewrites every call whose C parameter may point to pointers (cmd/cgo gcc.go,
+// needsPointerCheck: void*, or T* where T holds pointers) to call _cgoCheckPointer first; for
+// `&x` and `&a[i]` (under conversions) it checks x, or every element of a, and
+// runtime/cgocall.go's cgoCheckArg panics on a Go pointer found in that memory that is not
+// pinned (Go 1.19.8 and 1.26.8; pinning since 1.21). The check looks at values, not types: a
+// nil pointer field, C memory or a string literal pass; a map or a channel field never does.
+// So the rule reports only what it can see within the function: a local variable (or a
+// parameter, for map and channel fields) whose type it can read, holding on every way to the
+// call a value that is surely a Go pointer (`&local`, `&local[i]` of Go memory, `&T{…}`,
+// `new(T)`); any other use of the variable before the call (a call that may fill it, `&x.f`, a
+// store in a branch or a later round of a loop) makes what it holds unknown, and unknown is
+// silence. A function that pins anything (`.Pin(`), or a package that sets
+// `//go:debug cgocheck=0`, is not judged.
+//
+// The message quotes the runtime's panic for the target's Go release. The fix (Go 1.21 and
+// later, when every pointer the memory holds is known and can be pinned) pins each one with a
+// runtime.Pinner before the statement of the call and unpins it with a defer.
+import type { Node } from 'web-tree-sitter';
+import type { CScope, CType } from '../cgo/cdecl';
+import type { Fix, TextEdit } from '../cgo/findings';
+import { addImportInsertion, importedName } from '../cgo/goimports';
+import { GoShapes, isPointerConversion, mayHoldPointers, pointerSlots, storedValue, type GoShape, type PointerKind, type PointerSlot, type StoredValue, type ValueContext } from '../cgo/gopointers';
+import type { CgoFile } from '../cgo/package';
+import type { Rule, RuleContext, RuleFinding } from './rule';
+
+/** runtime.Pinner is new in Go 1.21 (runtime/pinner.go); so are "unpinned" in the panic and pinned memory passing the check. */
+const pinnerSince = 21;
+
+export const unpinnedGoPointer: Rule = {
+  id: 'unpinned-go-pointer',
+  defaultSeverity: 'error',
+  summary: 'A Go pointer passed to C that points to Go memory holding Go pointers: the cgo pointer check panics at run time.',
+  check(ctx) {
+    const files = ctx.pkg.files.filter((f) => f.imports.length > 0 && !f.isTest && f.included);
+    if (files.length === 0) return [];
+    // `//go:debug cgocheck=0` (Go 1.21+) turns the check off for the program.
+    if (ctx.pkg.files.some((f) => /^\/\/go:debug\s+cgocheck=0\b/m.test(f.text))) return [];
+    const candidates = files.filter((f) => /&/.test(f.text) && /\bC\s*\.\s*\w+\s*\(/.test(f.text));
+    if (candidates.length === 0) return [];
+    const findings: RuleFinding[] = [];
+    const roots = files.map((f) => f.tree.rootNode);
+    for (const file of candidates) {
+      const unsafeName = importedName(file.text, 'unsafe') ?? undefined;
+      const scope = ctx.cScope(file);
+      const shapes = new GoShapes(roots, scope, unsafeName === null ? undefined : unsafeName);
+      for (const call of file.tree.rootNode.descendantsOfType('call_expression')) {
+        if (!call) continue;
+        const finding = checkCall(ctx, file, call, scope, shapes, unsafeName ?? undefined);
+        if (finding) findings.push(finding);
+      }
+    }
+    return findings;
+  },
+};
+
+/** The C function a call calls, with its parameters; undefined for anything else. */
+function calledCFunction(call: Node, scope: CScope): { name: string; params: CType[] } | undefined {
+  const fn = call.childForFieldName('function');
+  if (fn?.type !== 'selector_expression' || fn.childForFieldName('operand')?.text !== 'C') return undefined;
+  const name = fn.childForFieldName('field')?.text;
+  if (!name || name === 'malloc') return undefined;
+  const decl = scope.names.get(name);
+  if (decl?.kind !== 'function' || decl.type?.kind !== 'function') return undefined;
+  const type = decl.type;
+  if (type.variadic || type.unprototyped) return undefined;
+  return { name, params: type.params.map((p) => p.type) };
+}
+
+/** cmd/cgo's needsPointerCheck for a C parameter: void*, or a pointer to memory that may hold pointers. */
+function paramIsChecked(type: CType, scope: CScope, shapes: GoShapes): boolean {
+  const t = scope.resolve(type);
+  if (t.kind === 'array') return mayHoldPointers(shapes.ofC(t.of));
+  if (t.kind !== 'pointer') return false;
+  if (scope.resolve(t.to).kind === 'void') return true;
+  return mayHoldPointers(shapes.ofC(t.to));
+}
+
+/** The argument under `unsafe.Pointer(…)`, `(*T)(…)` and parentheses (cmd/cgo's checkAddr strips conversions too). */
+function stripConversions(arg: Node, unsafeName: string | undefined): Node {
+  let n = arg;
+  for (;;) {
+    if (n.type === 'parenthesized_expression' && n.namedChildren[0]) n = n.namedChildren[0];
+    else if (n.type === 'call_expression' && isPointerConversion(n.childForFieldName('function'), unsafeName)) {
+      const args = n.childForFieldName('arguments')?.namedChildren ?? [];
+      if (args.length !== 1 || !args[0]) return n;
+      n = args[0];
+    } else return n;
+  }
+}
+
+function enclosingFunction(node: Node): Node | null {
+  for (let n = node.parent; n; n = n.parent) {
+    if (n.type === 'function_declaration' || n.type === 'method_declaration' || n.type === 'func_literal') return n;
+  }
+  return null;
+}
+
+/** The names a node declares in the function (variables, parameters, results, range and switch variables). */
+function declaredNames(node: Node): Node[] {
+  switch (node.type) {
+    case 'short_var_declaration':
+      return (node.childForFieldName('left')?.namedChildren ?? []).filter((n): n is Node => n?.type === 'identifier');
+    case 'range_clause':
+      return node.text.includes(':=') ? (node.childForFieldName('left')?.namedChildren ?? []).filter((n): n is Node => n?.type === 'identifier') : [];
+    case 'var_spec':
+    case 'const_spec':
+    case 'parameter_declaration':
+    case 'variadic_parameter_declaration':
+      return node.childrenForFieldName('name').filter((n): n is Node => !!n);
+    case 'type_switch_statement':
+      return node.childrenForFieldName('alias').filter((n): n is Node => !!n);
+    default:
+      return [];
+  }
+}
+
+const declaringTypes = ['short_var_declaration', 'range_clause', 'var_spec', 'const_spec', 'parameter_declaration', 'variadic_parameter_declaration', 'type_switch_statement'];
+
+/** The one declaration of `name` in the function, when there is exactly one. */
+function soleDeclaration(fn: Node, name: string): { nameNode: Node; decl: Node } | undefined {
+  let found: { nameNode: Node; decl: Node } | undefined;
+  for (const decl of fn.descendantsOfType(declaringTypes)) {
+    if (!decl) continue;
+    for (const n of declaredNames(decl)) {
+      if (n.text !== name) continue;
+      if (found) return undefined;
+      found = { nameNode: n, decl };
+    }
+  }
+  return found;
+}
+
+/** What the memory given to C is: a variable, or every element of a slice or array variable. */
+interface Memory {
+  variable: string;
+  /** `&v[i]`: the elements of v. */
+  elements: boolean;
+  shape: GoShape;
+  /** What a place holds when nothing stored into it was seen: zero values, or unknown (a parameter). */
+  initial: StoredValue;
+  /** Values stored, by path (`buf`, `hdr.next`, `[0]`, `[1].p`). */
+  stored: Map<string, StoredValue>;
+  /** Where each stored value was put (offset), for the message. */
+  storedAt: Map<string, number>;
+  /** `&v[i]` of a slice or array literal: its length (and capacity). */
+  length?: number;
+  /** The declaration statement (the first event on the way to the call). */
+  declaration: Node;
+  nameNode: Node;
+}
+
+class Unknown extends Error {}
+
+function checkCall(ctx: RuleContext, file: CgoFile, call: Node, scope: CScope, shapes: GoShapes, unsafeName: string | undefined): RuleFinding | undefined {
+  const cfn = calledCFunction(call, scope);
+  if (!cfn) return undefined;
+  const args = call.childForFieldName('arguments')?.namedChildren.filter((n): n is Node => !!n) ?? [];
+  if (args.length !== cfn.params.length) return undefined;
+  const fn = enclosingFunction(call);
+  const body = fn?.childForFieldName('body');
+  if (!fn || !body) return undefined;
+  // `go C.f(&x)` runs later, with whatever x holds then.
+  for (let n = call.parent; n && !n.equals(fn); n = n.parent) if (n.type === 'go_statement') return undefined;
+  // Pinned (or pinning) code, and jumps the straight-line reading below does not follow.
+  if (/\.\s*Pin\s*\(/.test(body.text) || body.descendantsOfType('goto_statement').length > 0) return undefined;
+  for (const [i, arg] of args.entries()) {
+    if (!paramIsChecked(cfn.params[i], scope, shapes)) continue;
+    const addr = stripConversions(arg, unsafeName);
+    if (addr.type !== 'unary_expression' || addr.childForFieldName('operator')?.text !== '&') continue;
+    try {
+      const memory = memoryOf(addr.childForFieldName('operand'), fn, call, shapes, unsafeName);
+      if (!memory) continue;
+      followStores(memory, fn, call, addr, unsafeName);
+      const verdict = judge(memory);
+      if (!verdict) continue;
+      return report(ctx, file, call, cfn.name, arg, memory, verdict, fn);
+    } catch (e) {
+      if (e instanceof Unknown) continue;
+      throw e;
+    }
+  }
+  return undefined;
+}
+
+/** The memory `&operand` points to, with its shape and initial contents; undefined when it is not a local (or parameter) the rule can read. */
+function memoryOf(operand: Node | null, fn: Node, call: Node, shapes: GoShapes, unsafeName: string | undefined): Memory | undefined {
+  let elements = false;
+  let v = operand;
+  if (v?.type === 'index_expression') {
+    elements = true;
+    v = v.childForFieldName('operand');
+  }
+  if (v?.type !== 'identifier') return undefined;
+  const found = soleDeclaration(fn, v.text);
+  if (!found) return undefined;
+  const { nameNode, decl } = found;
+  if (nameNode.startIndex > call.startIndex) return undefined;
+  const memory: Memory = { variable: v.text, elements, shape: { kind: 'unknown' }, initial: 'safe', stored: new Map(), storedAt: new Map(), declaration: decl, nameNode };
+  const ctx = valueContext(fn, unsafeName);
+  if (decl.type === 'parameter_declaration' || decl.type === 'variadic_parameter_declaration') {
+    // A parameter of the function itself (a nested func literal's would be a second declaration).
+    if (decl.parent?.parent && !decl.parent.parent.equals(fn)) return undefined;
+    if (decl.type === 'variadic_parameter_declaration') return undefined;
+    memory.shape = shapeOf(decl.childForFieldName('type'), elements, shapes);
+    memory.initial = 'unknown';
+    return memory;
+  }
+  if (decl.type !== 'var_spec' && decl.type !== 'short_var_declaration') return undefined;
+  // The variable's statement must hold the call in its scope: it stands in a statement list
+  // that is an ancestor of the call.
+  const stmt = decl.type === 'var_spec' ? decl.parent : decl;
+  if (stmt?.parent?.type !== 'statement_list' || !(stmt.parent.startIndex <= call.startIndex && call.endIndex <= stmt.parent.endIndex)) return undefined;
+  memory.declaration = stmt;
+  const names = declaredNames(decl);
+  const index = names.findIndex((n) => n.equals(nameNode));
+  const values = (decl.type === 'var_spec' ? decl.childForFieldName('value') : decl.childForFieldName('right'))?.namedChildren ?? [];
+  const typeNode = decl.type === 'var_spec' ? decl.childForFieldName('type') : null;
+  const value = values.length === names.length ? values[index] : values.length === 0 ? null : undefined;
+  if (value === undefined) return undefined;
+  if (typeNode) {
+    memory.shape = shapeOf(typeNode, elements, shapes);
+    if (value) initialise(memory, value, ctx);
+    return memory;
+  }
+  if (!value) return undefined;
+  if (value.type === 'composite_literal') {
+    memory.shape = shapeOf(value.childForFieldName('type'), elements, shapes);
+    initialise(memory, value, ctx);
+    return memory;
+  }
+  if (!elements && value.type === 'call_expression' && value.childForFieldName('function')?.text === 'new') {
+    memory.shape = { kind: 'pointer' };
+    memory.stored.set('', 'go');
+    memory.storedAt.set('', value.startIndex);
+    return memory;
+  }
+  if (!elements && value.type === 'unary_expression' && value.childForFieldName('operator')?.text === '&') {
+    const held = storedValue(value, ctx);
+    if (held !== 'go') return undefined;
+    memory.shape = { kind: 'pointer' };
+    memory.stored.set('', 'go');
+    memory.storedAt.set('', value.startIndex);
+    return memory;
+  }
+  if (elements && value.type === 'call_expression' && value.childForFieldName('function')?.text === 'make') {
+    const made = value.childForFieldName('arguments')?.namedChildren[0] ?? null;
+    memory.shape = shapeOf(made, true, shapes);
+    return memory;
+  }
+  return undefined;
+}
+
+/** The shape of a variable's memory, or of its elements (`[*]`-less: one element) for `&v[i]`. */
+function shapeOf(type: Node | null, elements: boolean, shapes: GoShapes): GoShape {
+  if (!elements) return shapes.ofType(type);
+  let t = type;
+  while (t?.type === 'parenthesized_type') t = t.namedChildren[0] ?? null;
+  if (t?.type === 'slice_type' || t?.type === 'array_type') return shapes.ofType(t.childForFieldName('element'));
+  return { kind: 'unknown' };
+}
+
+/** What a composite literal (or another initial value) puts in the memory. */
+function initialise(memory: Memory, value: Node, ctx: ValueContext): void {
+  if (value.type !== 'composite_literal') {
+    memory.initial = 'unknown';
+    return;
+  }
+  const body = value.childForFieldName('body');
+  const items = body?.namedChildren.filter((n): n is Node => n?.type === 'keyed_element' || n?.type === 'literal_element') ?? [];
+  let position = 0;
+  for (const item of items) {
+    let key: string | undefined;
+    let element: Node | null;
+    if (item.type === 'keyed_element') {
+      const [k, val] = item.namedChildren;
+      const keyExpr = k?.namedChildren[0];
+      element = val?.namedChildren[0] ?? null;
+      if (memory.elements) {
+        if (keyExpr?.type !== 'int_literal') {
+          memory.initial = 'unknown';
+          return;
+        }
+        position = Number(keyExpr.text);
+        key = `[${position}]`;
+      } else {
+        if (keyExpr?.type !== 'identifier') {
+          memory.initial = 'unknown';
+          return;
+        }
+        key = keyExpr.text;
+      }
+    } else {
+      element = item.namedChildren[0] ?? null;
+      if (!memory.elements) {
+        // Positional fields: not followed.
+        memory.initial = 'unknown';
+        return;
+      }
+      key = `[${position}]`;
+    }
+    position++;
+    if (element?.type === 'literal_value') {
+      // A nested literal (`{next: &n}` inside): its fields are not followed.
+      setPath(memory, key, 'unknown', item.startIndex);
+      continue;
+    }
+    setPath(memory, key, storedValue(element, ctx), element?.startIndex ?? item.startIndex);
+  }
+  if (memory.elements) memory.length = position;
+}
+
+function setPath(memory: Memory, path: string, value: StoredValue, at: number): void {
+  for (const key of [...memory.stored.keys()]) if (key.startsWith(`${path}.`) || key.startsWith(`${path}[`)) memory.stored.delete(key);
+  memory.stored.set(path, value);
+  memory.storedAt.set(path, at);
+}
+
+/** Whether identifiers in the function name its locals, and which locals always have Go memory behind them. */
+function valueContext(fn: Node, unsafeName: string | undefined): ValueContext {
+  const locals = new Map<string, boolean>();
+  const isLocal = (id: Node): boolean => {
+    const cached = locals.get(id.text);
+    if (cached !== undefined) return cached;
+    const d = soleDeclaration(fn, id.text);
+    // A zero-sized variable's address is runtime.zerobase, in noptrbss: not a Go pointer to the check.
+    const zeroSized = /^(?:struct\s*\{\s*\}|\[0\])/.test(d?.decl.type === 'var_spec' ? (d.decl.childForFieldName('type')?.text ?? d.decl.childForFieldName('value')?.text ?? '') : (d?.decl.childForFieldName('right')?.text ?? ''));
+    const local = !!d && (d.decl.type === 'var_spec' || d.decl.type === 'short_var_declaration') && d.nameNode.startIndex < id.startIndex && !zeroSized;
+    locals.set(id.text, local);
+    return local;
+  };
+  const isGoBacked = (id: Node): boolean => {
+    const d = soleDeclaration(fn, id.text);
+    if (!d || (d.decl.type !== 'var_spec' && d.decl.type !== 'short_var_declaration')) return false;
+    // Assigned again (`b = unsafe.Slice(p, n)`) or its address taken: its memory may be C's.
+    for (const use of fn.descendantsOfType('identifier')) {
+      if (!use || use.text !== id.text || use.equals(d.nameNode)) continue;
+      const parent = use.parent;
+      if (parent?.type === 'expression_list' && parent.parent?.type === 'assignment_statement' && parent.parent.childForFieldName('left')?.equals(parent)) return false;
+      if (parent?.type === 'unary_expression' && parent.childForFieldName('operator')?.text === '&') return false;
+    }
+    const type = d.decl.type === 'var_spec' ? d.decl.childForFieldName('type') : null;
+    if (type?.type === 'array_type') return true;
+    const names = declaredNames(d.decl);
+    const values = (d.decl.type === 'var_spec' ? d.decl.childForFieldName('value') : d.decl.childForFieldName('right'))?.namedChildren ?? [];
+    const value = values.length === names.length ? values[names.findIndex((n) => n.equals(d.nameNode))] : undefined;
+    if (!value) return false;
+    if (value.type === 'composite_literal') return ['slice_type', 'array_type'].includes(value.childForFieldName('type')?.type ?? '');
+    if (value.type === 'call_expression') return value.childForFieldName('function')?.text === 'make';
+    // []byte(s): a new Go array (a non-empty one, where &b[i] does not panic).
+    if (value.type === 'type_conversion_expression') return value.childForFieldName('type')?.type === 'slice_type';
+    return false;
+  };
+  return { unsafeName, isLocal, isGoBacked };
+}
+
+/** The path a use of the variable reaches (`v.a.b` → `a.b`, `v[0].p` → `[0].p`), and the outermost node of it. */
+function usePath(id: Node): { path: string; top: Node; dynamicIndex: boolean } {
+  let path = '';
+  let top = id;
+  let dynamicIndex = false;
+  for (;;) {
+    const parent = top.parent;
+    if (parent?.type === 'selector_expression' && parent.childForFieldName('operand')?.equals(top)) {
+      path = `${path}${path ? '.' : ''}${parent.childForFieldName('field')?.text}`;
+      top = parent;
+    } else if (parent?.type === 'index_expression' && parent.childForFieldName('operand')?.equals(top)) {
+      const index = parent.childForFieldName('index');
+      if (index?.type === 'int_literal') path = `${path}[${index.text}]`;
+      else {
+        path = `${path}[*]`;
+        dynamicIndex = true;
+      }
+      top = parent;
+    } else if (parent?.type === 'parenthesized_expression') top = parent;
+    else return { path: path.replace(/^\./, ''), top, dynamicIndex };
+  }
+}
+
+/**
+ * Reads the function's uses of the variable up to the call: stores on the straight way to it
+ * (statements that precede the call's statement in the lists around it) set what a place
+ * holds; every other use that may change it (a store in a branch or in a later round of a
+ * loop, `&v.f`, a method call, v passed anywhere) makes it unknown.
+ */
+function followStores(memory: Memory, fn: Node, call: Node, checkedArg: Node, unsafeName: string | undefined): void {
+  const ctx = valueContext(fn, unsafeName);
+  // Loops around the call inside the variable's scope: uses after the call in them come before the next round's call.
+  const loops: Node[] = [];
+  for (let n = call.parent; n && !n.equals(fn); n = n.parent) {
+    if (n.type === 'for_statement' && n.startIndex > memory.declaration.startIndex) loops.push(n);
+  }
+  const uses = fn.descendantsOfType('identifier').filter((n): n is Node => !!n && n.text === memory.variable && !n.equals(memory.nameNode) && n.startIndex > memory.nameNode.startIndex);
+  for (const use of uses) {
+    if (checkedArg.startIndex <= use.startIndex && use.endIndex <= checkedArg.endIndex) continue;
+    const before = use.endIndex <= call.startIndex;
+    const inLoopAfter = !before && loops.some((l) => l.startIndex <= use.startIndex && use.endIndex <= l.endIndex);
+    if (!before && !inLoopAfter) continue;
+    for (let n = use.parent; n && !n.equals(fn); n = n.parent) if (n.type === 'func_literal') throw new Unknown();
+    const { path, top, dynamicIndex } = usePath(use);
+    const parent = top.parent;
+    const storeStmt = parent?.type === 'expression_list' && parent.parent?.type === 'assignment_statement' && parent.parent.childForFieldName('left')?.equals(parent) ? parent.parent : undefined;
+    if (storeStmt) {
+      const target = path;
+      if (memory.elements && !target.startsWith('[')) {
+        // `v = …` replaces the slice: a new backing array.
+        throw new Unknown();
+      }
+      const onTheWay = before && !inLoopAfter && storeStmt.childForFieldName('operator')?.text === '=' && precedesOnTheWay(storeStmt, call);
+      if (!onTheWay || dynamicIndex || target === '') {
+        invalidate(memory, dynamicIndex ? '' : target);
+        continue;
+      }
+      const right = storeStmt.childForFieldName('right')?.namedChildren ?? [];
+      const left = parent.namedChildren;
+      const value = right.length === left.length ? right[left.findIndex((n) => n?.equals(top))] : null;
+      setPath(memory, target, storedValue(value ?? null, ctx), value?.startIndex ?? storeStmt.startIndex);
+      continue;
+    }
+    // Reads of a place copy its value; the variable's own memory stays as it is.
+    if (path !== '' && isRead(top)) continue;
+    if (path === '' && parent?.type === 'argument_list' && ['len', 'cap'].includes(parent.parent?.childForFieldName('function')?.text ?? '')) continue;
+    invalidate(memory, path.replace(/\[\*\].*$/, ''));
+  }
+}
+
+/** Whether a node (`v.f`, `v[0]`) is only read: not under `&`, not called, not incremented. */
+function isRead(node: Node): boolean {
+  const parent = node.parent;
+  if (!parent) return false;
+  if (parent.type === 'unary_expression' && parent.childForFieldName('operator')?.text === '&') return false;
+  if (parent.type === 'call_expression' && parent.childForFieldName('function')?.equals(node)) return false;
+  if (parent.type === 'inc_statement' || parent.type === 'dec_statement') return false;
+  // Passed to a function by value (a copy), compared, converted, assigned from: all reads.
+  return true;
+}
+
+function invalidate(memory: Memory, path: string): void {
+  if (path === '') {
+    memory.stored.clear();
+    memory.initial = 'unknown';
+    return;
+  }
+  setPath(memory, path, 'unknown', 0);
+}
+
+/** Whether a statement runs, every time, before the call: it precedes the call's statement in a list around the call. */
+function precedesOnTheWay(stmt: Node, call: Node): boolean {
+  const list = stmt.parent;
+  if (list?.type !== 'statement_list') return false;
+  if (!(list.startIndex <= call.startIndex && call.endIndex <= list.endIndex)) return false;
+  return stmt.endIndex <= call.startIndex && !(stmt.startIndex <= call.startIndex && call.endIndex <= stmt.endIndex);
+}
+
+interface Verdict {
+  /** The place that makes the check panic. */
+  slot: PointerSlot;
+  /** Whether every place the check visits before it is known not to panic: then the 1.26 message names its kind. */
+  first: boolean;
+  /** Every place holding a Go pointer, when all are known and can be pinned: the fix pins them. */
+  pin: PointerSlot[] | undefined;
+}
+
+/** Where the check panics, if it surely does. */
+function judge(memory: Memory): Verdict | undefined {
+  const slots = memorySlots(memory);
+  let verdict: Verdict | undefined;
+  let allKnown = true;
+  const goSlots: PointerSlot[] = [];
+  for (const slot of slots) {
+    const value = slot.kind === 'unknown' ? 'unknown' : valueAt(memory, slot.path);
+    const panics = slot.kind === 'map' || slot.kind === 'channel' || (value === 'go' && slot.kind !== 'string' && slot.kind !== 'func');
+    if (panics) {
+      verdict ??= { slot, first: allKnown, pin: undefined };
+      goSlots.push(slot);
+    } else if (value !== 'safe') allKnown = false;
+  }
+  if (!verdict) return undefined;
+  // What storedValue calls a Go pointer is a pointer, so Pin takes it (in an interface too).
+  const pinnable = goSlots.every((s) => s.kind === 'pointer' || s.kind === 'unsafe pointer' || s.kind === 'interface');
+  if (allKnown && pinnable) verdict.pin = goSlots;
+  return verdict;
+}
+
+function memorySlots(memory: Memory): PointerSlot[] {
+  if (!memory.elements) return pointerSlots(memory.shape);
+  // Every element up to the literal's length (a literal's capacity), or those stored into;
+  // the rest unknown unless the slice came from a literal.
+  const { length } = memory;
+  const indices = new Set<number>();
+  if (length !== undefined) for (let i = 0; i < length; i++) indices.add(i);
+  for (const key of memory.stored.keys()) {
+    const m = /^\[(\d+)\]/.exec(key);
+    if (m) indices.add(Number(m[1]));
+  }
+  const slots: PointerSlot[] = [];
+  for (const i of [...indices].sort((a, b) => a - b)) slots.push(...pointerSlots(memory.shape, `[${i}]`));
+  if (length === undefined || [...indices].some((i) => i >= length)) slots.push({ path: '[*]', kind: 'unknown' });
+  return slots;
+}
+
+/** What a place holds: the value stored at it or at a place around it, else the initial value. */
+function valueAt(memory: Memory, path: string): StoredValue {
+  for (let p = path; ; ) {
+    const v = memory.stored.get(p);
+    if (v !== undefined) return v;
+    const cut = Math.max(p.lastIndexOf('.'), p.lastIndexOf('['));
+    if (cut <= 0) break;
+    p = p.slice(0, cut);
+  }
+  return memory.initial;
+}
+
+/** The runtime's panic text for Go 1.<minor> (runtime/cgocall.go; the kind's name since 1.26). */
+function panicText(minor: number, kind: PointerKind | undefined): string {
+  if (minor < pinnerSince) return 'cgo argument has Go pointer to Go pointer';
+  if (minor < 26) return 'cgo argument has Go pointer to unpinned Go pointer';
+  return `argument of cgo function has Go pointer to unpinned Go ${kind ?? 'pointer'}`;
+}
+
+function placeName(memory: Memory, path: string): string {
+  if (path === '') return memory.variable;
+  return path.startsWith('[') ? `${memory.variable}${path}` : `${memory.variable}.${path}`;
+}
+
+function report(ctx: RuleContext, file: CgoFile, call: Node, cName: string, arg: Node, memory: Memory, verdict: Verdict, fn: Node): RuleFinding {
+  const minor = ctx.pkg.target.goMinor;
+  const { slot } = verdict;
+  const kind = slot.kind === 'unknown' ? undefined : slot.kind;
+  const exact = minor < 26 || verdict.first;
+  const text = panicText(minor, kind);
+  const place = placeName(memory, slot.path);
+  const at = memory.storedAt.get(slot.path);
+  const line = at ? ` (line ${file.lines.lineOf(at) + 1})` : '';
+  const holds =
+    slot.kind === 'map' || slot.kind === 'channel'
+      ? `${place} is a ${slot.kind === 'map' ? 'map' : 'channel'}, which the check refuses whatever its value`
+      : `${place} holds a Go pointer${line}`;
+  const given = memory.elements ? `&${memory.variable}[…] (every element of ${memory.variable} is checked)` : `&${memory.variable}`;
+  const quoted = exact ? `"panic: runtime error: ${text}"` : `a panic like "panic: runtime error: ${text}"`;
+  const how =
+    slot.kind === 'map' || slot.kind === 'channel'
+      ? `Pass C only memory without maps and channels (keep them on the Go side, or hand C a runtime/cgo.Handle).`
+      : minor >= pinnerSince
+        ? `Pin what it points to with a runtime.Pinner for the call, or keep that memory in C (C.malloc) and copy.`
+        : `Keep the memory it points to in C (C.malloc) and copy, or, from Go 1.21, pin it with a runtime.Pinner.`;
+  const fix = verdict.pin && minor >= pinnerSince ? pinFix(file, call, memory, verdict.pin, fn) : undefined;
+  return {
+    file: file.path,
+    start: arg.startIndex,
+    end: arg.endIndex,
+    message: `go run panics here with ${quoted} (cgo's pointer check, GODEBUG=cgocheck=1, the default): C.${cName} is given ${given}, Go memory, and ${holds}. ${how}`,
+    fixes: fix ? [fix] : [],
+  };
+}
+
+/** `var pinner runtime.Pinner`, `defer pinner.Unpin()` and a Pin of each Go pointer, before the call's statement. */
+function pinFix(file: CgoFile, call: Node, memory: Memory, slots: PointerSlot[], fn: Node): Fix | undefined {
+  // The statement holding the call, in a statement list, with no block between (not in a branch of it).
+  let stmt: Node = call;
+  while (stmt.parent && stmt.parent.type !== 'statement_list') {
+    if (stmt.parent.type === 'block' || stmt.parent.equals(fn) || stmt.parent.type === 'for_statement') return undefined;
+    stmt = stmt.parent;
+  }
+  if (!stmt.parent) return undefined;
+  const text = file.text;
+  const lineStart = file.lines.lineStarts[file.lines.lineOf(stmt.startIndex)];
+  const indent = text.slice(lineStart, stmt.startIndex);
+  if (!/^[ \t]*$/.test(indent)) return undefined;
+  const runtimeName = importedName(text, 'runtime');
+  if (runtimeName === null) return undefined;
+  const taken = new Set(fn.descendantsOfType('identifier').map((n) => n?.text));
+  let pinner = 'pinner';
+  for (let i = 2; taken.has(pinner); i++) pinner = `pinner${i}`;
+  const eol = file.lines.eol;
+  const pins = slots.map((s) => `${indent}${pinner}.Pin(${placeName(memory, s.path)})${eol}`);
+  const rt = runtimeName ?? 'runtime';
+  const edits: TextEdit[] = [{ file: file.path, start: lineStart, end: lineStart, newText: `${indent}var ${pinner} ${rt}.Pinner${eol}${indent}defer ${pinner}.Unpin()${eol}${pins.join('')}` }];
+  if (runtimeName === undefined) {
+    const insertion = addImportInsertion(text, 'runtime', eol);
+    if (!insertion) return undefined;
+    edits.push({ file: file.path, start: insertion.at, end: insertion.at, newText: insertion.newText });
+  }
+  const what = slots.map((s) => placeName(memory, s.path)).join(', ');
+  return { title: `Pin ${what} with a runtime.Pinner for the call`, preferred: true, edits };
+}
