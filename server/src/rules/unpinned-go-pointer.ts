@@ -417,7 +417,7 @@ function followStores(memory: Memory, fn: Node, call: Node, checkedArg: Node, un
         continue;
       }
       const right = storeStmt.childForFieldName('right')?.namedChildren ?? [];
-      const left = parent.namedChildren;
+      const left = parent?.namedChildren ?? [];
       const value = right.length === left.length ? right[left.findIndex((n) => n?.equals(top))] : null;
       setPath(memory, target, storedValue(value ?? null, ctx), value?.startIndex ?? storeStmt.startIndex);
       continue;
