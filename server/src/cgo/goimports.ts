@@ -174,14 +174,22 @@ export function importedName(text: string, importPath: string): string | null | 
 }
 
 /**
- * The insertion that imports `importPath`: a spec at the end of the file's first grouped import
- * without "C" (indented like its last spec), else a declaration after the last import
+ * The insertion that imports `importPath`: a spec in the file's first grouped import without
+ * "C" (in sorted place, indented like its specs), else a declaration after the last import
  * declaration; undefined when the file has no import to stand next to.
  */
 export function addImportInsertion(text: string, importPath: string, eol: string): { at: number; newText: string } | undefined {
   const decls = importDeclarations(text);
   const group = decls.find((d) => d.specList && d.specs.length > 0 && !d.specs.some((s) => s.path.text === '"C"'));
   if (group) {
+    // Before the first spec that sorts after it (as gofmt keeps a sorted group), else last.
+    const quoted = `"${importPath}"`;
+    const next = group.specs.find((s) => s.path.text > quoted);
+    if (next) {
+      const lineStart = text.lastIndexOf('\n', next.spec.start - 1) + 1;
+      const indent = text.slice(lineStart, next.spec.start);
+      if (/^[ \t]*$/.test(indent)) return { at: lineStart, newText: `${indent}${quoted}${eol}` };
+    }
     const last = group.specs[group.specs.length - 1];
     const lineStart = text.lastIndexOf('\n', last.spec.start - 1) + 1;
     const indent = text.slice(lineStart, last.spec.start);
