@@ -49,9 +49,10 @@ export const unpinnedGoPointer: Rule = {
       const unsafeName = importedName(file.text, 'unsafe') ?? undefined;
       const scope = ctx.cScope(file);
       const shapes = new GoShapes(roots, scope, unsafeName === null ? undefined : unsafeName);
+      const functions = new Map<number, FunctionIndex>();
       for (const call of file.tree.rootNode.descendantsOfType('call_expression')) {
         if (!call) continue;
-        const finding = checkCall(ctx, file, call, scope, shapes, unsafeName ?? undefined);
+        const finding = checkCall(ctx, file, call, scope, shapes, unsafeName ?? undefined, functions);
         if (finding) findings.push(finding);
       }
     }
@@ -122,18 +123,62 @@ function declaredNames(node: Node): Node[] {
 
 const declaringTypes = ['short_var_declaration', 'range_clause', 'var_spec', 'const_spec', 'parameter_declaration', 'variadic_parameter_declaration', 'type_switch_statement'];
 
-/** The one declaration of `name` in the function, when there is exactly one. */
-function soleDeclaration(fn: Node, name: string): { nameNode: Node; decl: Node } | undefined {
-  let found: { nameNode: Node; decl: Node } | undefined;
-  for (const decl of fn.descendantsOfType(declaringTypes)) {
-    if (!decl) continue;
-    for (const n of declaredNames(decl)) {
-      if (n.text !== name) continue;
-      if (found) return undefined;
-      found = { nameNode: n, decl };
+interface Declaration {
+  nameNode: Node;
+  decl: Node;
+}
+
+/** One function's identifiers and declarations by name, read once for all its C calls. */
+class FunctionIndex {
+  private readonly identifiers = new Map<string, Node[]>();
+  private readonly declarations = new Map<string, Declaration[]>();
+  private readonly goBacked = new Map<string, boolean>();
+  /** Pinned (or pinning) code, or jumps the straight-line reading does not follow. */
+  readonly notJudged: boolean;
+
+  constructor(
+    readonly fn: Node,
+    readonly unsafeName: string | undefined,
+  ) {
+    for (const id of fn.descendantsOfType('identifier')) {
+      if (!id) continue;
+      const list = this.identifiers.get(id.text);
+      if (list) list.push(id);
+      else this.identifiers.set(id.text, [id]);
     }
+    for (const decl of fn.descendantsOfType(declaringTypes)) {
+      if (!decl) continue;
+      for (const nameNode of declaredNames(decl)) {
+        const list = this.declarations.get(nameNode.text);
+        if (list) list.push({ nameNode, decl });
+        else this.declarations.set(nameNode.text, [{ nameNode, decl }]);
+      }
+    }
+    const body = fn.childForFieldName('body');
+    this.notJudged = !body || /\.\s*Pin\s*\(/.test(body.text) || body.descendantsOfType('goto_statement').length > 0;
   }
-  return found;
+
+  /** Every identifier spelled `name` in the function, in source order. */
+  uses(name: string): readonly Node[] {
+    return this.identifiers.get(name) ?? [];
+  }
+
+  names(): IterableIterator<string> {
+    return this.identifiers.keys();
+  }
+
+  /** The one declaration of `name` in the function, when there is exactly one. */
+  sole(name: string): Declaration | undefined {
+    const list = this.declarations.get(name);
+    return list?.length === 1 ? list[0] : undefined;
+  }
+
+  /** Whether `name` is a local slice or array that always has Go memory behind it (memoised). */
+  isGoBacked(name: string): boolean {
+    let backed = this.goBacked.get(name);
+    if (backed === undefined) this.goBacked.set(name, (backed = goBacked(this, name)));
+    return backed;
+  }
 }
 
 /** What the memory given to C is: a variable, or every element of a slice or array variable. */
@@ -157,29 +202,32 @@ interface Memory {
 
 class Unknown extends Error {}
 
-function checkCall(ctx: RuleContext, file: CgoFile, call: Node, scope: CScope, shapes: GoShapes, unsafeName: string | undefined): RuleFinding | undefined {
+function checkCall(ctx: RuleContext, file: CgoFile, call: Node, scope: CScope, shapes: GoShapes, unsafeName: string | undefined, functions: Map<number, FunctionIndex>): RuleFinding | undefined {
   const cfn = calledCFunction(call, scope);
   if (!cfn) return undefined;
   const args = call.childForFieldName('arguments')?.namedChildren.filter((n): n is Node => !!n) ?? [];
   if (args.length !== cfn.params.length) return undefined;
   const fn = enclosingFunction(call);
-  const body = fn?.childForFieldName('body');
-  if (!fn || !body) return undefined;
+  if (!fn) return undefined;
   // `go C.f(&x)` runs later, with whatever x holds then.
   for (let n = call.parent; n && !n.equals(fn); n = n.parent) if (n.type === 'go_statement') return undefined;
-  // Pinned (or pinning) code, and jumps the straight-line reading below does not follow.
-  if (/\.\s*Pin\s*\(/.test(body.text) || body.descendantsOfType('goto_statement').length > 0) return undefined;
+  let index: FunctionIndex | undefined;
   for (const [i, arg] of args.entries()) {
     if (!paramIsChecked(cfn.params[i], scope, shapes)) continue;
     const addr = stripConversions(arg, unsafeName);
     if (addr.type !== 'unary_expression' || addr.childForFieldName('operator')?.text !== '&') continue;
+    if (!index) {
+      index = functions.get(fn.id) ?? new FunctionIndex(fn, unsafeName);
+      functions.set(fn.id, index);
+    }
+    if (index.notJudged) return undefined;
     try {
-      const memory = memoryOf(addr.childForFieldName('operand'), fn, call, shapes, unsafeName);
+      const memory = memoryOf(addr.childForFieldName('operand'), index, call, shapes);
       if (!memory) continue;
-      followStores(memory, fn, call, addr, unsafeName);
+      followStores(memory, index, call, addr);
       const verdict = judge(memory);
       if (!verdict) continue;
-      return report(ctx, file, call, cfn.name, arg, memory, verdict, fn);
+      return report(ctx, file, call, cfn.name, arg, memory, verdict, index);
     } catch (e) {
       if (e instanceof Unknown) continue;
       throw e;
@@ -189,7 +237,8 @@ function checkCall(ctx: RuleContext, file: CgoFile, call: Node, scope: CScope, s
 }
 
 /** The memory `&operand` points to, with its shape and initial contents; undefined when it is not a local (or parameter) the rule can read. */
-function memoryOf(operand: Node | null, fn: Node, call: Node, shapes: GoShapes, unsafeName: string | undefined): Memory | undefined {
+function memoryOf(operand: Node | null, index: FunctionIndex, call: Node, shapes: GoShapes): Memory | undefined {
+  const { fn } = index;
   let elements = false;
   let v = operand;
   if (v?.type === 'index_expression') {
@@ -197,12 +246,12 @@ function memoryOf(operand: Node | null, fn: Node, call: Node, shapes: GoShapes, 
     v = v.childForFieldName('operand');
   }
   if (v?.type !== 'identifier') return undefined;
-  const found = soleDeclaration(fn, v.text);
+  const found = index.sole(v.text);
   if (!found) return undefined;
   const { nameNode, decl } = found;
   if (nameNode.startIndex > call.startIndex) return undefined;
   const memory: Memory = { variable: v.text, elements, shape: { kind: 'unknown' }, initial: 'safe', stored: new Map(), storedAt: new Map(), declaration: decl, nameNode };
-  const ctx = valueContext(fn, unsafeName);
+  const ctx = valueContext(index);
   if (decl.type === 'parameter_declaration' || decl.type === 'variadic_parameter_declaration') {
     // A parameter of the function itself (a nested func literal's would be a second declaration).
     if (decl.parent?.parent && !decl.parent.parent.equals(fn)) return undefined;
@@ -217,11 +266,8 @@ function memoryOf(operand: Node | null, fn: Node, call: Node, shapes: GoShapes, 
   const stmt = decl.type === 'var_spec' ? decl.parent : decl;
   if (stmt?.parent?.type !== 'statement_list' || !(stmt.parent.startIndex <= call.startIndex && call.endIndex <= stmt.parent.endIndex)) return undefined;
   memory.declaration = stmt;
-  const names = declaredNames(decl);
-  const index = names.findIndex((n) => n.equals(nameNode));
-  const values = (decl.type === 'var_spec' ? decl.childForFieldName('value') : decl.childForFieldName('right'))?.namedChildren ?? [];
   const typeNode = decl.type === 'var_spec' ? decl.childForFieldName('type') : null;
-  const value = values.length === names.length ? values[index] : values.length === 0 ? null : undefined;
+  const value = initialValue(found);
   if (value === undefined) return undefined;
   if (typeNode) {
     memory.shape = shapeOf(typeNode, elements, shapes);
@@ -321,42 +367,45 @@ function setPath(memory: Memory, path: string, value: StoredValue, at: number): 
   memory.storedAt.set(path, at);
 }
 
-/** Whether identifiers in the function name its locals, and which locals always have Go memory behind them. */
-function valueContext(fn: Node, unsafeName: string | undefined): ValueContext {
-  const locals = new Map<string, boolean>();
+/** The value a declaration gives the name: null when it gives none, undefined when it is not one expression per name. */
+function initialValue({ nameNode, decl }: Declaration): Node | null | undefined {
+  const names = declaredNames(decl);
+  const values = (decl.type === 'var_spec' ? decl.childForFieldName('value') : decl.childForFieldName('right'))?.namedChildren ?? [];
+  if (values.length === 0) return null;
+  return values.length === names.length ? (values[names.findIndex((n) => n.equals(nameNode))] ?? undefined) : undefined;
+}
+
+/** Which identifiers of the function name its locals, and which locals always have Go memory behind them. */
+function valueContext(index: FunctionIndex): ValueContext {
   const isLocal = (id: Node): boolean => {
-    const cached = locals.get(id.text);
-    if (cached !== undefined) return cached;
-    const d = soleDeclaration(fn, id.text);
+    const d = index.sole(id.text);
+    if (!d || (d.decl.type !== 'var_spec' && d.decl.type !== 'short_var_declaration') || d.nameNode.startIndex >= id.startIndex) return false;
     // A zero-sized variable's address is runtime.zerobase, in noptrbss: not a Go pointer to the check.
-    const zeroSized = /^(?:struct\s*\{\s*\}|\[0\])/.test(d?.decl.type === 'var_spec' ? (d.decl.childForFieldName('type')?.text ?? d.decl.childForFieldName('value')?.text ?? '') : (d?.decl.childForFieldName('right')?.text ?? ''));
-    const local = !!d && (d.decl.type === 'var_spec' || d.decl.type === 'short_var_declaration') && d.nameNode.startIndex < id.startIndex && !zeroSized;
-    locals.set(id.text, local);
-    return local;
+    const written = d.decl.type === 'var_spec' ? (d.decl.childForFieldName('type')?.text ?? initialValue(d)?.text) : initialValue(d)?.text;
+    return !/^(?:struct\s*\{\s*\}|\[0\])/.test(written ?? '');
   };
-  const isGoBacked = (id: Node): boolean => {
-    const d = soleDeclaration(fn, id.text);
-    if (!d || (d.decl.type !== 'var_spec' && d.decl.type !== 'short_var_declaration')) return false;
-    // Assigned again (`b = unsafe.Slice(p, n)`) or its address taken: its memory may be C's.
-    for (const use of fn.descendantsOfType('identifier')) {
-      if (!use || use.text !== id.text || use.equals(d.nameNode)) continue;
-      const parent = use.parent;
-      if (parent?.type === 'expression_list' && parent.parent?.type === 'assignment_statement' && parent.parent.childForFieldName('left')?.equals(parent)) return false;
-      if (parent?.type === 'unary_expression' && parent.childForFieldName('operator')?.text === '&') return false;
-    }
-    const type = d.decl.type === 'var_spec' ? d.decl.childForFieldName('type') : null;
-    if (type?.type === 'array_type') return true;
-    const names = declaredNames(d.decl);
-    const values = (d.decl.type === 'var_spec' ? d.decl.childForFieldName('value') : d.decl.childForFieldName('right'))?.namedChildren ?? [];
-    const value = values.length === names.length ? values[names.findIndex((n) => n.equals(d.nameNode))] : undefined;
-    if (!value) return false;
-    if (value.type === 'composite_literal') return ['slice_type', 'array_type'].includes(value.childForFieldName('type')?.type ?? '');
-    if (value.type === 'call_expression') return value.childForFieldName('function')?.text === 'make';
-    // []byte(s): a new Go array (a non-empty one, where &b[i] does not panic).
-    if (value.type === 'type_conversion_expression') return value.childForFieldName('type')?.type === 'slice_type';
-    return false;
-  };
-  return { unsafeName, isLocal, isGoBacked };
+  return { unsafeName: index.unsafeName, isLocal, isGoBacked: (id) => index.isGoBacked(id.text) };
+}
+
+function goBacked(index: FunctionIndex, name: string): boolean {
+  const d = index.sole(name);
+  if (!d || (d.decl.type !== 'var_spec' && d.decl.type !== 'short_var_declaration')) return false;
+  // Assigned again (`b = unsafe.Slice(p, n)`) or its address taken: its memory may be C's.
+  for (const use of index.uses(name)) {
+    if (use.equals(d.nameNode)) continue;
+    const parent = use.parent;
+    if (parent?.type === 'expression_list' && parent.parent?.type === 'assignment_statement' && parent.parent.childForFieldName('left')?.equals(parent)) return false;
+    if (parent?.type === 'unary_expression' && parent.childForFieldName('operator')?.text === '&') return false;
+  }
+  const type = d.decl.type === 'var_spec' ? d.decl.childForFieldName('type') : null;
+  if (type?.type === 'array_type') return true;
+  const value = initialValue(d);
+  if (!value) return false;
+  if (value.type === 'composite_literal') return ['slice_type', 'array_type'].includes(value.childForFieldName('type')?.type ?? '');
+  if (value.type === 'call_expression') return value.childForFieldName('function')?.text === 'make';
+  // []byte(s): a new Go array (a non-empty one, where &b[i] does not panic).
+  if (value.type === 'type_conversion_expression') return value.childForFieldName('type')?.type === 'slice_type';
+  return false;
 }
 
 /** The path a use of the variable reaches (`v.a.b` → `a.b`, `v[0].p` → `[0].p`), and the outermost node of it. */
@@ -388,14 +437,15 @@ function usePath(id: Node): { path: string; top: Node; dynamicIndex: boolean } {
  * holds; every other use that may change it (a store in a branch or in a later round of a
  * loop, `&v.f`, a method call, v passed anywhere) makes it unknown.
  */
-function followStores(memory: Memory, fn: Node, call: Node, checkedArg: Node, unsafeName: string | undefined): void {
-  const ctx = valueContext(fn, unsafeName);
+function followStores(memory: Memory, index: FunctionIndex, call: Node, checkedArg: Node): void {
+  const { fn } = index;
+  const ctx = valueContext(index);
   // Loops around the call inside the variable's scope: uses after the call in them come before the next round's call.
   const loops: Node[] = [];
   for (let n = call.parent; n && !n.equals(fn); n = n.parent) {
     if (n.type === 'for_statement' && n.startIndex > memory.declaration.startIndex) loops.push(n);
   }
-  const uses = fn.descendantsOfType('identifier').filter((n): n is Node => !!n && n.text === memory.variable && !n.equals(memory.nameNode) && n.startIndex > memory.nameNode.startIndex);
+  const uses = index.uses(memory.variable).filter((n) => !n.equals(memory.nameNode) && n.startIndex > memory.nameNode.startIndex);
   for (const use of uses) {
     if (checkedArg.startIndex <= use.startIndex && use.endIndex <= checkedArg.endIndex) continue;
     const before = use.endIndex <= call.startIndex;
@@ -528,7 +578,7 @@ function placeName(memory: Memory, path: string): string {
   return path.startsWith('[') ? `${memory.variable}${path}` : `${memory.variable}.${path}`;
 }
 
-function report(ctx: RuleContext, file: CgoFile, call: Node, cName: string, arg: Node, memory: Memory, verdict: Verdict, fn: Node): RuleFinding {
+function report(ctx: RuleContext, file: CgoFile, call: Node, cName: string, arg: Node, memory: Memory, verdict: Verdict, index: FunctionIndex): RuleFinding {
   const minor = ctx.pkg.target.goMinor;
   const { slot } = verdict;
   const kind = slot.kind === 'unknown' ? undefined : slot.kind;
@@ -549,7 +599,7 @@ function report(ctx: RuleContext, file: CgoFile, call: Node, cName: string, arg:
       : minor >= pinnerSince
         ? `Pin what it points to with a runtime.Pinner for the call, or keep that memory in C (C.malloc) and copy.`
         : `Keep the memory it points to in C (C.malloc) and copy, or, from Go 1.21, pin it with a runtime.Pinner.`;
-  const fix = verdict.pin && minor >= pinnerSince ? pinFix(file, call, memory, verdict.pin, fn) : undefined;
+  const fix = verdict.pin && minor >= pinnerSince ? pinFix(file, call, memory, verdict.pin, index) : undefined;
   return {
     file: file.path,
     start: arg.startIndex,
@@ -560,7 +610,8 @@ function report(ctx: RuleContext, file: CgoFile, call: Node, cName: string, arg:
 }
 
 /** `var pinner runtime.Pinner`, `defer pinner.Unpin()` and a Pin of each Go pointer, before the call's statement. */
-function pinFix(file: CgoFile, call: Node, memory: Memory, slots: PointerSlot[], fn: Node): Fix | undefined {
+function pinFix(file: CgoFile, call: Node, memory: Memory, slots: PointerSlot[], index: FunctionIndex): Fix | undefined {
+  const { fn } = index;
   // The statement holding the call, in a statement list, with no block between (not in a branch of it).
   let stmt: Node = call;
   while (stmt.parent && stmt.parent.type !== 'statement_list') {
@@ -574,7 +625,7 @@ function pinFix(file: CgoFile, call: Node, memory: Memory, slots: PointerSlot[],
   if (!/^[ \t]*$/.test(indent)) return undefined;
   const runtimeName = importedName(text, 'runtime');
   if (runtimeName === null) return undefined;
-  const taken = new Set(fn.descendantsOfType('identifier').map((n) => n?.text));
+  const taken = new Set(index.names());
   let pinner = 'pinner';
   for (let i = 2; taken.has(pinner); i++) pinner = `pinner${i}`;
   const eol = file.lines.eol;
