@@ -106,6 +106,12 @@ test('unpinned-go-pointer: Go memory holding a Go pointer, given to C, is report
       where: ['32:unsafe.Pointer(&p)'],
     },
     {
+      name: 'an interface field holding &x, and an array field element: 1.26 names the interface',
+      body: 'type holder struct {\n\tn  C.int\n\tv  any\n\tps [2]*int\n}\n\nfunc f() int {\n\tx := 1\n\tvar h holder\n\th.v = &x\n\th.ps[1] = &x\n\treturn int(C.take(unsafe.Pointer(&h)))\n}\n',
+      where: ['41:unsafe.Pointer(&h)'],
+      message: /unpinned Go interface".*h\.v holds a Go pointer \(line 39\)/,
+    },
+    {
       name: 'in a loop, the store before the call in the same round',
       body: 'func f(n int) {\n\tfor i := 0; i < n; i++ {\n\t\tx := i\n\t\tvar req C.struct_request\n\t\treq.data = unsafe.Pointer(&x)\n\t\tC.submit(&req)\n\t}\n}\n',
       where: ['35:&req'],
@@ -158,6 +164,7 @@ test('unpinned-go-pointer: silent where the check passes or the value is out of 
     { name: 'captured by a closure', body: 'func f() int {\n\tx := 1\n\tvar req C.struct_request\n\treset := func() { req.data = nil }\n\treq.data = unsafe.Pointer(&x)\n\treset()\n\treturn int(C.submit(&req))\n}\n' },
     { name: 'a type from another package', body: 'func f() int {\n\tvar b bytes.Buffer\n\treturn int(C.take(unsafe.Pointer(&b)))\n}\n' },
     { name: 'a string field holding a literal', body: 'type label struct{ id C.int; text string }\n\nfunc f() int {\n\tl := label{id: 1, text: "x"}\n\treturn int(C.take(unsafe.Pointer(&l)))\n}\n' },
+    { name: 'deferred: runs at the return, after the field is cleared', body: 'func f() {\n\tx := 1\n\treq := C.struct_request{data: unsafe.Pointer(&x)}\n\tdefer C.submit(&req)\n\treq.data = nil\n}\n' },
     { name: 'go statement', body: 'func f() {\n\tx := 1\n\treq := C.struct_request{data: unsafe.Pointer(&x)}\n\tgo C.submit(&req)\n}\n' },
     { name: 'a name declared twice', body: 'func f(ok bool) int {\n\tx := 1\n\treq := C.struct_request{data: unsafe.Pointer(&x)}\n\tif ok {\n\t\treq := C.struct_request{}\n\t\t_ = req\n\t}\n\treturn int(C.submit(&req))\n}\n' },
   ];
@@ -184,6 +191,10 @@ test('unpinned-go-pointer: the fix pins every Go pointer before the statement an
     fixed,
   );
   assert.deepEqual(await check(fixed), [], 'nothing left after the fix');
+  const fields = file('type holder struct {\n\tn  C.int\n\tv  any\n\tps [2]*int\n}\n\nfunc f() int {\n\tx := 1\n\tvar h holder\n\th.v = &x\n\th.ps[1] = &x\n\treturn int(C.take(unsafe.Pointer(&h)))\n}\n');
+  const [both] = await check(fields);
+  assert.equal(both.fixes[0].title, 'Pin h.v, h.ps[1] with a runtime.Pinner for the call');
+  assert.ok(fixAll(fields, [both]).includes('\tpinner.Pin(h.v)\n\tpinner.Pin(h.ps[1])\n\treturn int(C.take(unsafe.Pointer(&h)))\n'));
 });
 
 test('unpinned-go-pointer: the fix uses a renamed runtime import, a free name, and keeps CRLF', async () => {

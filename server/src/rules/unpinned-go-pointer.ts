@@ -209,8 +209,9 @@ function checkCall(ctx: RuleContext, file: CgoFile, call: Node, scope: CScope, s
   if (args.length !== cfn.params.length) return undefined;
   const fn = enclosingFunction(call);
   if (!fn) return undefined;
-  // `go C.f(&x)` runs later, with whatever x holds then.
-  for (let n = call.parent; n && !n.equals(fn); n = n.parent) if (n.type === 'go_statement') return undefined;
+  // `go C.f(&x)` and `defer C.f(&x)` run later, with whatever x holds then (cmd/cgo checks
+  // the pointers in the deferred call itself).
+  for (let n = call.parent; n && !n.equals(fn); n = n.parent) if (n.type === 'go_statement' || n.type === 'defer_statement') return undefined;
   let index: FunctionIndex | undefined;
   for (const [i, arg] of args.entries()) {
     if (!paramIsChecked(cfn.params[i], scope, shapes)) continue;
