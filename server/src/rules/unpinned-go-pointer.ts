@@ -191,8 +191,8 @@ interface Memory {
   initial: StoredValue;
   /** Values stored, by path (`buf`, `hdr.next`, `[0]`, `[1].p`). */
   stored: Map<string, StoredValue>;
-  /** Where each stored value was put (offset), for the message. */
-  storedAt: Map<string, number>;
+  /** The expression each stored value comes from: its line for the message, its pointee for the fix. */
+  storedFrom: Map<string, Node>;
   /** `&v[i]` of a slice or array literal: its length (and capacity). */
   length?: number;
   /** The declaration statement (the first event on the way to the call). */
@@ -228,7 +228,7 @@ function checkCall(ctx: RuleContext, file: CgoFile, call: Node, scope: CScope, s
       followStores(memory, index, call, addr);
       const verdict = judge(memory);
       if (!verdict) continue;
-      return report(ctx, file, call, cfn.name, arg, memory, verdict, index);
+      return report(ctx, file, call, cfn.name, arg, memory, verdict, index, shapes);
     } catch (e) {
       if (e instanceof Unknown) continue;
       throw e;
@@ -251,7 +251,7 @@ function memoryOf(operand: Node | null, index: FunctionIndex, call: Node, shapes
   if (!found) return undefined;
   const { nameNode, decl } = found;
   if (nameNode.startIndex > call.startIndex) return undefined;
-  const memory: Memory = { variable: v.text, elements, shape: { kind: 'unknown' }, initial: 'safe', stored: new Map(), storedAt: new Map(), declaration: decl, nameNode };
+  const memory: Memory = { variable: v.text, elements, shape: { kind: 'unknown' }, initial: 'safe', stored: new Map(), storedFrom: new Map(), declaration: decl, nameNode };
   const ctx = valueContext(index);
   if (decl.type === 'parameter_declaration' || decl.type === 'variadic_parameter_declaration') {
     // A parameter of the function itself (a nested func literal's would be a second declaration).
@@ -283,16 +283,14 @@ function memoryOf(operand: Node | null, index: FunctionIndex, call: Node, shapes
   }
   if (!elements && value.type === 'call_expression' && value.childForFieldName('function')?.text === 'new') {
     memory.shape = { kind: 'pointer' };
-    memory.stored.set('', 'go');
-    memory.storedAt.set('', value.startIndex);
+    setPath(memory, '', 'go', value);
     return memory;
   }
   if (!elements && value.type === 'unary_expression' && value.childForFieldName('operator')?.text === '&') {
     const held = storedValue(value, ctx);
     if (held !== 'go') return undefined;
     memory.shape = { kind: 'pointer' };
-    memory.stored.set('', 'go');
-    memory.storedAt.set('', value.startIndex);
+    setPath(memory, '', 'go', value);
     return memory;
   }
   if (elements && value.type === 'call_expression' && value.childForFieldName('function')?.text === 'make') {
@@ -354,18 +352,23 @@ function initialise(memory: Memory, value: Node, ctx: ValueContext): void {
     position++;
     if (element?.type === 'literal_value') {
       // A nested literal (`{next: &n}` inside): its fields are not followed.
-      setPath(memory, key, 'unknown', item.startIndex);
+      setPath(memory, key, 'unknown', undefined);
       continue;
     }
-    setPath(memory, key, storedValue(element, ctx), element?.startIndex ?? item.startIndex);
+    setPath(memory, key, storedValue(element, ctx), element ?? undefined);
   }
   if (memory.elements) memory.length = position;
 }
 
-function setPath(memory: Memory, path: string, value: StoredValue, at: number): void {
-  for (const key of [...memory.stored.keys()]) if (key.startsWith(`${path}.`) || key.startsWith(`${path}[`)) memory.stored.delete(key);
+function setPath(memory: Memory, path: string, value: StoredValue, from: Node | undefined): void {
+  for (const key of [...memory.stored.keys()]) {
+    if (!key.startsWith(`${path}.`) && !key.startsWith(`${path}[`)) continue;
+    memory.stored.delete(key);
+    memory.storedFrom.delete(key);
+  }
   memory.stored.set(path, value);
-  memory.storedAt.set(path, at);
+  if (from) memory.storedFrom.set(path, from);
+  else memory.storedFrom.delete(path);
 }
 
 /** The value a declaration gives the name: null when it gives none, undefined when it is not one expression per name. */
@@ -470,7 +473,7 @@ function followStores(memory: Memory, index: FunctionIndex, call: Node, checkedA
       const right = storeStmt.childForFieldName('right')?.namedChildren ?? [];
       const left = parent?.namedChildren ?? [];
       const value = right.length === left.length ? right[left.findIndex((n) => n?.equals(top))] : null;
-      setPath(memory, target, storedValue(value ?? null, ctx), value?.startIndex ?? storeStmt.startIndex);
+      setPath(memory, target, storedValue(value ?? null, ctx), value ?? undefined);
       continue;
     }
     // Reads of a place copy its value; the variable's own memory stays as it is.
@@ -497,7 +500,7 @@ function invalidate(memory: Memory, path: string): void {
     memory.initial = 'unknown';
     return;
   }
-  setPath(memory, path, 'unknown', 0);
+  setPath(memory, path, 'unknown', undefined);
 }
 
 /** Whether a statement runs, every time, before the call: it precedes the call's statement in a list around the call. */
@@ -579,15 +582,15 @@ function placeName(memory: Memory, path: string): string {
   return path.startsWith('[') ? `${memory.variable}${path}` : `${memory.variable}.${path}`;
 }
 
-function report(ctx: RuleContext, file: CgoFile, call: Node, cName: string, arg: Node, memory: Memory, verdict: Verdict, index: FunctionIndex): RuleFinding {
+function report(ctx: RuleContext, file: CgoFile, call: Node, cName: string, arg: Node, memory: Memory, verdict: Verdict, index: FunctionIndex, shapes: GoShapes): RuleFinding {
   const minor = ctx.pkg.target.goMinor;
   const { slot } = verdict;
   const kind = slot.kind === 'unknown' ? undefined : slot.kind;
   const exact = minor < 26 || verdict.first;
   const text = panicText(minor, kind);
   const place = placeName(memory, slot.path);
-  const at = memory.storedAt.get(slot.path);
-  const line = at ? ` (line ${file.lines.lineOf(at) + 1})` : '';
+  const from = memory.storedFrom.get(slot.path);
+  const line = from ? ` (line ${file.lines.lineOf(from.startIndex) + 1})` : '';
   const holds =
     slot.kind === 'map' || slot.kind === 'channel'
       ? `${place} is a ${slot.kind === 'map' ? 'map' : 'channel'}, which the check refuses whatever its value`
@@ -600,7 +603,7 @@ function report(ctx: RuleContext, file: CgoFile, call: Node, cName: string, arg:
       : minor >= pinnerSince
         ? `Pin what it points to with a runtime.Pinner for the call, or keep that memory in C (C.malloc) and copy.`
         : `Keep the memory it points to in C (C.malloc) and copy, or, from Go 1.21, pin it with a runtime.Pinner.`;
-  const fix = verdict.pin && minor >= pinnerSince ? pinFix(file, call, memory, verdict.pin, index) : undefined;
+  const fix = verdict.pin && minor >= pinnerSince ? pinFix(file, call, memory, verdict.pin, index, shapes) : undefined;
   return {
     file: file.path,
     start: arg.startIndex,
@@ -611,8 +614,12 @@ function report(ctx: RuleContext, file: CgoFile, call: Node, cName: string, arg:
 }
 
 /** `var pinner runtime.Pinner`, `defer pinner.Unpin()` and a Pin of each Go pointer, before the call's statement. */
-function pinFix(file: CgoFile, call: Node, memory: Memory, slots: PointerSlot[], index: FunctionIndex): Fix | undefined {
+function pinFix(file: CgoFile, call: Node, memory: Memory, slots: PointerSlot[], index: FunctionIndex, shapes: GoShapes): Fix | undefined {
   const { fn } = index;
+  // A pinned pointer passes, but the check then scans the Go object it points into
+  // (cgoCheckUnknownPointer; for an interface, cgoCheckArg on its value): that object must hold
+  // no pointers, or pinning the one would not be enough.
+  if (!slots.every((s) => pointsToPointerFreeObject(memory.storedFrom.get(s.path), index, shapes, call) && !reachedThrough(memory, s.path, index))) return undefined;
   // The statement holding the call, in a statement list, with no block between (not in a branch of it).
   let stmt: Node = call;
   while (stmt.parent && stmt.parent.type !== 'statement_list') {
@@ -640,4 +647,83 @@ function pinFix(file: CgoFile, call: Node, memory: Memory, slots: PointerSlot[],
   }
   const what = slots.map((s) => placeName(memory, s.path)).join(', ');
   return { title: `Pin ${what} with a runtime.Pinner for the call`, preferred: true, edits };
+}
+
+/** Whether the Go object a stored pointer (`&x`, `&x[i]`, `&T{…}`, `new(T)`, converted) points into surely holds no pointers. */
+function pointsToPointerFreeObject(expr: Node | undefined, index: FunctionIndex, shapes: GoShapes, call: Node): boolean {
+  let e: Node | null | undefined = expr;
+  while (e && (e.type === 'parenthesized_expression' || (e.type === 'call_expression' && isPointerConversion(e.childForFieldName('function'), index.unsafeName)))) {
+    e = e.type === 'parenthesized_expression' ? e.namedChildren[0] : e.childForFieldName('arguments')?.namedChildren[0];
+  }
+  if (!e) return false;
+  if (e.type === 'call_expression' && e.childForFieldName('function')?.text === 'new') {
+    return !mayHoldPointers(shapes.ofType(e.childForFieldName('arguments')?.namedChildren[0] ?? null));
+  }
+  if (e.type !== 'unary_expression' || e.childForFieldName('operator')?.text !== '&') return false;
+  const operand = e.childForFieldName('operand');
+  if (operand?.type === 'composite_literal') return !mayHoldPointers(shapes.ofType(operand.childForFieldName('type')));
+  // The object: the variable's own, or a slice's array when the address is of its element.
+  let base = operand;
+  let throughIndex = false;
+  while (base?.type === 'selector_expression' || base?.type === 'index_expression') {
+    throughIndex = base.type === 'index_expression';
+    base = base.childForFieldName('operand');
+  }
+  if (base?.type !== 'identifier') return false;
+  const d = index.sole(base.text);
+  const object = d && localObject(d, shapes);
+  if (!object) return false;
+  const shape = throughIndex && object.elements ? object.elements : object.whole;
+  if (!mayHoldPointers(shape)) return true;
+  // `&tail` of a local whose pointer fields hold nothing Go's at the call (tail.next nil).
+  if (operand?.type !== 'identifier') return false;
+  try {
+    const pointee = memoryOf(operand, index, call, shapes);
+    if (!pointee || pointee.elements) return false;
+    followStores(pointee, index, call, e);
+    return memorySlots(pointee).every((slot) => slot.kind !== 'unknown' && slot.kind !== 'map' && slot.kind !== 'channel' && valueAt(pointee, slot.path) === 'safe');
+  } catch (err) {
+    if (err instanceof Unknown) return false;
+    throw err;
+  }
+}
+
+/** Whether the function reaches past a pinned place (`head.next.next = …`): what the pointee holds then is not seen. */
+function reachedThrough(memory: Memory, path: string, index: FunctionIndex): boolean {
+  return index.uses(memory.variable).some((use) => {
+    const reached = usePath(use).path;
+    return path === '' ? reached !== '' && memory.shape.kind === 'pointer' : reached.startsWith(`${path}.`) || reached.startsWith(`${path}[`);
+  });
+}
+
+/** A local's shape from its declaration (its type, a literal's, a conversion's, make's), and its elements' when it is a slice. */
+function localObject(d: Declaration, shapes: GoShapes): { whole: GoShape; elements?: GoShape } | undefined {
+  const ofTypeNode = (type: Node | null): { whole: GoShape; elements?: GoShape } => {
+    let t = type;
+    while (t?.type === 'parenthesized_type') t = t.namedChildren[0] ?? null;
+    return t?.type === 'slice_type' ? { whole: { kind: 'slice' }, elements: shapes.ofType(t.childForFieldName('element')) } : { whole: shapes.ofType(t) };
+  };
+  if (d.decl.type !== 'var_spec' && d.decl.type !== 'short_var_declaration') return undefined;
+  const declared = d.decl.type === 'var_spec' ? d.decl.childForFieldName('type') : null;
+  if (declared) return ofTypeNode(declared);
+  const value = initialValue(d);
+  if (!value) return undefined;
+  switch (value.type) {
+    case 'composite_literal':
+    case 'type_conversion_expression':
+      return ofTypeNode(value.childForFieldName('type'));
+    case 'int_literal':
+    case 'float_literal':
+    case 'rune_literal':
+      return { whole: { kind: 'scalar' } };
+    case 'call_expression': {
+      const fn = value.childForFieldName('function');
+      if (fn?.text === 'make') return ofTypeNode(value.childForFieldName('arguments')?.namedChildren[0] ?? null);
+      // C.int(40): a conversion to cgo's type (a C function's name has no shape).
+      if (fn?.type === 'selector_expression' && fn.childForFieldName('operand')?.text === 'C') return { whole: shapes.ofCName(fn.childForFieldName('field')?.text ?? '') };
+      return undefined;
+    }
+    default:
+      return undefined;
+  }
 }
