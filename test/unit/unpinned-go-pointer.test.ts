@@ -165,6 +165,7 @@ test('unpinned-go-pointer: silent where the check passes or the value is out of 
     { name: 'a type from another package', body: 'func f() int {\n\tvar b bytes.Buffer\n\treturn int(C.take(unsafe.Pointer(&b)))\n}\n' },
     { name: 'a string field holding a literal', body: 'type label struct{ id C.int; text string }\n\nfunc f() int {\n\tl := label{id: 1, text: "x"}\n\treturn int(C.take(unsafe.Pointer(&l)))\n}\n' },
     { name: 'deferred: runs at the return, after the field is cleared', body: 'func f() {\n\tx := 1\n\treq := C.struct_request{data: unsafe.Pointer(&x)}\n\tdefer C.submit(&req)\n\treq.data = nil\n}\n' },
+    { name: 'the address of a field behind a pointer (C memory here)', body: 'func f() int {\n\tp := (*C.struct_point)(C.malloc(8))\n\tvar req C.struct_request\n\treq.data = unsafe.Pointer(&p.x)\n\treturn int(C.submit(&req))\n}\n' },
     { name: 'go statement', body: 'func f() {\n\tx := 1\n\treq := C.struct_request{data: unsafe.Pointer(&x)}\n\tgo C.submit(&req)\n}\n' },
     { name: 'a name declared twice', body: 'func f(ok bool) int {\n\tx := 1\n\treq := C.struct_request{data: unsafe.Pointer(&x)}\n\tif ok {\n\t\treq := C.struct_request{}\n\t\t_ = req\n\t}\n\treturn int(C.submit(&req))\n}\n' },
   ];

@@ -250,6 +250,8 @@ export interface ValueContext {
   isLocal(identifier: Node): boolean;
   /** Whether a local slice or array always has Go memory behind it (an array, make, a literal, []byte(s)). */
   isGoBacked(identifier: Node): boolean;
+  /** Whether `fields` of the local reach a place inside its own memory: struct fields all the way, no pointer to follow. */
+  isOwnField(identifier: Node, fields: readonly string[]): boolean;
 }
 
 /** C functions that return C memory (or nothing a Go pointer check sees). */
@@ -257,7 +259,8 @@ const cAllocators = new Set(['CString', 'CBytes', 'malloc', 'calloc', 'realloc',
 
 /**
  * What an expression stored in a pointer-holding place puts there. `go` only for forms that
- * always make a Go pointer: `&local`, `&local.f`, `&local[i]` of a Go slice or array, `&T{…}`,
+ * always make a Go pointer: `&local`, `&local.f` (a field of the local's own struct, not one
+ * behind a pointer, which may be C memory), `&local[i]` of a Go slice or array, `&T{…}`,
  * `new(T)`, and conversions of those to unsafe.Pointer or *T (not `&global`: a global without
  * pointers is in noptrbss, not a Go pointer to the check); `safe` for nil, C's allocators, and
  * conversions of those.
@@ -275,7 +278,7 @@ export function storedValue(expr: Node | null, ctx: ValueContext, depth = 0): St
       if (operand?.type === 'composite_literal') return 'go';
       const base = addressBase(operand);
       if (!base) return 'unknown';
-      if (base.kind === 'variable') return ctx.isLocal(base.node) ? 'go' : 'unknown';
+      if (base.kind === 'variable') return ctx.isLocal(base.node) && (base.fields.length === 0 || ctx.isOwnField(base.node, base.fields)) ? 'go' : 'unknown';
       // `&b[i]` that does not panic has an element: Go memory when b's is.
       return ctx.isLocal(base.node) && ctx.isGoBacked(base.node) ? 'go' : 'unknown';
     }
@@ -296,17 +299,21 @@ export function storedValue(expr: Node | null, ctx: ValueContext, depth = 0): St
   }
 }
 
-/** `x`, `x.f.g` (a variable) or `x[i]`, `x.f[i]` (an element of x): the variable x. */
-function addressBase(node: Node | null): { kind: 'variable' | 'element'; node: Node } | undefined {
+/** `x`, `x.f.g` (a variable, and the fields) or `x[i]` (an element of x): the variable x. */
+function addressBase(node: Node | null): { kind: 'variable' | 'element'; node: Node; fields: string[] } | undefined {
   let n = node;
   let kind: 'variable' | 'element' = 'variable';
+  const fields: string[] = [];
   if (n?.type === 'index_expression') {
     kind = 'element';
     n = n.childForFieldName('operand');
   }
-  while (n?.type === 'selector_expression' && kind === 'variable') n = n.childForFieldName('operand');
+  while (n?.type === 'selector_expression' && kind === 'variable') {
+    fields.unshift(n.childForFieldName('field')?.text ?? '');
+    n = n.childForFieldName('operand');
+  }
   if (n?.type !== 'identifier') return undefined;
-  return { kind, node: n };
+  return { kind, node: n, fields };
 }
 
 /** `unsafe.Pointer` or a parenthesized pointer type `(*T)`, as a conversion's function. */

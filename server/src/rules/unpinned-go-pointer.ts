@@ -225,7 +225,7 @@ function checkCall(ctx: RuleContext, file: CgoFile, call: Node, scope: CScope, s
     try {
       const memory = memoryOf(addr.childForFieldName('operand'), index, call, shapes);
       if (!memory) continue;
-      followStores(memory, index, call, addr);
+      followStores(memory, index, call, addr, shapes);
       const verdict = judge(memory);
       if (!verdict) continue;
       return report(ctx, file, call, cfn.name, arg, memory, verdict, index, shapes);
@@ -252,7 +252,7 @@ function memoryOf(operand: Node | null, index: FunctionIndex, call: Node, shapes
   const { nameNode, decl } = found;
   if (nameNode.startIndex > call.startIndex) return undefined;
   const memory: Memory = { variable: v.text, elements, shape: { kind: 'unknown' }, initial: 'safe', stored: new Map(), storedFrom: new Map(), declaration: decl, nameNode };
-  const ctx = valueContext(index);
+  const ctx = valueContext(index, shapes);
   if (decl.type === 'parameter_declaration' || decl.type === 'variadic_parameter_declaration') {
     // A parameter of the function itself (a nested func literal's would be a second declaration).
     if (decl.parent?.parent && !decl.parent.parent.equals(fn)) return undefined;
@@ -380,7 +380,7 @@ function initialValue({ nameNode, decl }: Declaration): Node | null | undefined 
 }
 
 /** Which identifiers of the function name its locals, and which locals always have Go memory behind them. */
-function valueContext(index: FunctionIndex): ValueContext {
+function valueContext(index: FunctionIndex, shapes: GoShapes): ValueContext {
   const isLocal = (id: Node): boolean => {
     const d = index.sole(id.text);
     if (!d || (d.decl.type !== 'var_spec' && d.decl.type !== 'short_var_declaration') || d.nameNode.startIndex >= id.startIndex) return false;
@@ -388,7 +388,16 @@ function valueContext(index: FunctionIndex): ValueContext {
     const written = d.decl.type === 'var_spec' ? (d.decl.childForFieldName('type')?.text ?? initialValue(d)?.text) : initialValue(d)?.text;
     return !/^(?:struct\s*\{\s*\}|\[0\])/.test(written ?? '');
   };
-  return { unsafeName: index.unsafeName, isLocal, isGoBacked: (id) => index.isGoBacked(id.text) };
+  const isOwnField = (id: Node, fields: readonly string[]): boolean => {
+    const d = index.sole(id.text);
+    let shape = d && localObject(d, shapes)?.whole;
+    for (const field of fields) {
+      if (shape?.kind !== 'struct') return false;
+      shape = shape.fields.find((f) => f.name === field)?.shape;
+    }
+    return shape !== undefined;
+  };
+  return { unsafeName: index.unsafeName, isLocal, isGoBacked: (id) => index.isGoBacked(id.text), isOwnField };
 }
 
 function goBacked(index: FunctionIndex, name: string): boolean {
@@ -441,9 +450,9 @@ function usePath(id: Node): { path: string; top: Node; dynamicIndex: boolean } {
  * holds; every other use that may change it (a store in a branch or in a later round of a
  * loop, `&v.f`, a method call, v passed anywhere) makes it unknown.
  */
-function followStores(memory: Memory, index: FunctionIndex, call: Node, checkedArg: Node): void {
+function followStores(memory: Memory, index: FunctionIndex, call: Node, checkedArg: Node, shapes: GoShapes): void {
   const { fn } = index;
-  const ctx = valueContext(index);
+  const ctx = valueContext(index, shapes);
   // Loops around the call inside the variable's scope: uses after the call in them come before the next round's call.
   const loops: Node[] = [];
   for (let n = call.parent; n && !n.equals(fn); n = n.parent) {
@@ -680,7 +689,7 @@ function pointsToPointerFreeObject(expr: Node | undefined, index: FunctionIndex,
   try {
     const pointee = memoryOf(operand, index, call, shapes);
     if (!pointee || pointee.elements) return false;
-    followStores(pointee, index, call, e);
+    followStores(pointee, index, call, e, shapes);
     return memorySlots(pointee).every((slot) => slot.kind !== 'unknown' && slot.kind !== 'map' && slot.kind !== 'channel' && valueAt(pointee, slot.path) === 'safe');
   } catch (err) {
     if (err instanceof Unknown) return false;
