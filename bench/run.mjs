@@ -23,6 +23,11 @@
 //      article-note-above-cgo); each edit changes the preamble (a new C comment), and the time
 //      is from didChange to the diagnostics of that version that hold gcc's error, with the
 //      shipped debounce and with none.
+//   6. Workspace diagnostics: a server given the 4,000-file module of 4. (plus the article's
+//      NOTE trap in one more package) as its workspace folder; time from initialized to the end
+//      of the background check's progress, and RSS then; and the first squiggle of the NOTE file
+//      opened while that check runs (didOpen → its pulled diagnostics), against the same open
+//      on a server with no workspace to check.
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -100,14 +105,25 @@ class Server {
     this.connection.listen();
     this.debounceMs = debounceMs;
   }
-  async initialize() {
+  /** `workspaceFolders`: directories the server checks in the background (none: open files only). */
+  async initialize(workspaceFolders = []) {
     await this.connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri: null,
-      capabilities: { textDocument: { diagnostic: {} }, workspace: { configuration: true } },
+      workspaceFolders: workspaceFolders.map((dir) => ({ uri: pathToFileURL(dir).href, name: path.basename(dir) })),
+      capabilities: { textDocument: { diagnostic: {} }, workspace: { configuration: true }, window: { workDoneProgress: true } },
       initializationOptions: { debounceMs: this.debounceMs },
     });
     this.connection.sendNotification('initialized', {});
+  }
+  /** Resolves when the server's background check of the workspace has ended (its progress' `end`). */
+  workspaceChecked() {
+    return new Promise((resolve) => this.connection.onUnhandledProgress((params) => params.value?.kind === 'end' && resolve()));
+  }
+  /** Resolves at the `count`-th progress report of the workspace check. */
+  workspaceReport(count) {
+    let seen = 0;
+    return new Promise((resolve) => this.connection.onUnhandledProgress((params) => params.value?.kind === 'report' && ++seen === count && resolve()));
   }
   open(uri, text) {
     this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'go', version: 1, text } });
@@ -415,6 +431,112 @@ async function compilerLatency(debounceMs, edits = 20) {
   return times;
 }
 
+/**
+ * Time from opening the article's app/app.go (the NOTE trap) to the first diagnostic on it, from
+ * our server (its defaults: the 200 ms debounce, gcc in the loop) and from gopls v0.23.0, each a
+ * fresh process per round. Undefined when gopls is not installed.
+ */
+async function firstDiagnosticRace(rounds = 3) {
+  const goEnv = (name) => spawnSync('go', ['env', name], { encoding: 'utf8' }).stdout?.trim();
+  const gopls = [goEnv('GOBIN'), goEnv('GOPATH') && path.join(goEnv('GOPATH').split(path.delimiter)[0], 'bin')]
+    .filter(Boolean)
+    .map((dir) => path.join(dir, 'gopls'))
+    .find((candidate) => spawnSync(candidate, ['version'], { encoding: 'utf8' }).stdout?.includes('v0.23.0'));
+  const race = async (command, args, root) => {
+    const file = path.join(root, 'app', 'app.go');
+    const uri = pathToFileURL(file).href;
+    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'ignore'], cwd: root });
+    const connection = rpc.createMessageConnection(new rpc.StreamMessageReader(child.stdout), new rpc.StreamMessageWriter(child.stdin));
+    let opened = 0;
+    const first = new Promise((resolve) =>
+      connection.onNotification('textDocument/publishDiagnostics', (params) => {
+        if (params.uri === uri && params.diagnostics.length > 0) resolve(performance.now() - opened);
+      }),
+    );
+    connection.onRequest('workspace/configuration', (params) => params.items.map(() => ({})));
+    connection.onRequest(() => null);
+    connection.onNotification(() => undefined);
+    connection.listen();
+    const rootUri = pathToFileURL(root).href;
+    await connection.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri,
+      workspaceFolders: [{ uri: rootUri, name: 'article' }],
+      capabilities: { workspace: { configuration: true, workspaceFolders: true }, textDocument: { publishDiagnostics: { versionSupport: true } } },
+    });
+    connection.sendNotification('initialized', {});
+    opened = performance.now();
+    connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'go', version: 1, text: fs.readFileSync(file, 'utf8') } });
+    const ms = await first;
+    await connection.sendRequest('shutdown');
+    connection.sendNotification('exit');
+    await new Promise((resolve) => child.once('exit', resolve));
+    return ms;
+  };
+  const ours = [];
+  const theirs = [];
+  for (let round = 0; round < rounds; round++) {
+    const root = path.join(tmp, `race-${round}`);
+    fs.cpSync(path.join(repo, 'test', 'fixtures', 'preamble-comment-bleed', 'article-note-above-cgo'), root, { recursive: true });
+    ours.push(await race(process.execPath, [serverJs, '--stdio'], root));
+    if (gopls) theirs.push(await race(gopls, [], root));
+  }
+  return { ours, gopls: gopls ? theirs : undefined };
+}
+
+/** The bench module of cliThroughput's size as a workspace, with the article's NOTE trap in one more package. */
+function noteWorkspace(root) {
+  module(root, 4000);
+  const dir = path.join(root, 'zz-note');
+  fs.mkdirSync(dir);
+  const file = path.join(dir, 'app.go');
+  const text = 'package app\n\n// NOTE: Do not use -Wall.\n// #cgo CFLAGS: -g -O2\n// void initial_setup();\nimport "C"\n\nfunc init() {\n\tC.initial_setup()\n}\n';
+  fs.writeFileSync(file, text);
+  return { uri: pathToFileURL(file).href, text };
+}
+
+async function workspaceCheck() {
+  const root = path.join(tmp, 'workspace');
+  const note = noteWorkspace(root);
+  const checkMs = [];
+  const rss = [];
+  for (let round = 0; round < 3; round++) {
+    const server = new Server(defaultDebounceMs);
+    const checked = server.workspaceChecked();
+    const start = performance.now();
+    await server.initialize([root]);
+    await checked;
+    checkMs.push(performance.now() - start);
+    rss.push(server.rssMb());
+    await server.stop();
+  }
+  // The NOTE file opened once the check has begun its tenth package, then with nothing to check.
+  const duringCheck = [];
+  const idle = [];
+  for (let round = 0; round < 5; round++) {
+    const server = new Server(defaultDebounceMs);
+    const tenth = server.workspaceReport(10);
+    const checked = server.workspaceChecked();
+    await server.initialize([root]);
+    await tenth;
+    let start = performance.now();
+    server.open(note.uri, note.text);
+    const report = await server.pull(note.uri);
+    duringCheck.push(performance.now() - start);
+    if (report.items.length !== 1) throw new Error(`the NOTE file got ${report.items.length} diagnostics`);
+    await checked;
+    await server.stop();
+    const quiet = new Server(defaultDebounceMs);
+    await quiet.initialize();
+    start = performance.now();
+    quiet.open(note.uri, note.text);
+    await quiet.pull(note.uri);
+    idle.push(performance.now() - start);
+    await quiet.stop();
+  }
+  return { files: 4001, packages: 401, cgoPackages: 41, checkMs, rss, duringCheck, idle };
+}
+
 const machine = { cores: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, memoryGb: Math.round(os.totalmem() / 2 ** 30) };
 const edits = await editLatency();
 const wide = await widePackage();
@@ -423,7 +545,9 @@ const mem = await memory();
 const soaked = await soak();
 const cli = cliThroughput();
 const real = realWorld();
+const race = await firstDiagnosticRace();
 const compiler = { debounced: await compilerLatency(defaultDebounceMs), immediate: await compilerLatency(0) };
+const ws = await workspaceCheck();
 fs.rmSync(tmp, { recursive: true, force: true });
 
 /** The median over rounds of a figure computed per round. */
@@ -459,8 +583,14 @@ const rows = [
   [`  cgo-lint with the C compiler (the default; median of ${cli.runs.withCompiler.length})`, ms(median(cli.runs.withCompiler))],
   [`edit → gcc diagnostics, article app, ${compiler.debounced.length} edits (p50 / p95)`, `${ms(median(compiler.debounced))} / ${ms(percentile(compiler.debounced, 95))}`],
   [`  without the ${defaultDebounceMs} ms debounce (p50 / p95)`, `${ms(median(compiler.immediate))} / ${ms(percentile(compiler.immediate, 95))}`],
+  [`open → first diagnostic, the article's NOTE trap (median of ${race.ours.length} fresh servers)`, race.gopls
+    ? `ours ${ms(median(race.ours))}, gopls v0.23.0 ${ms(median(race.gopls))}: ${(median(race.gopls) / median(race.ours)).toFixed(1)}× sooner`
+    : `ours ${ms(median(race.ours))}; gopls v0.23.0 not installed`],
+  [`workspace check, ${ws.files} files in ${ws.packages} packages (${ws.cgoPackages} with cgo), start → done (median of ${ws.checkMs.length})`, ms(median(ws.checkMs))],
+  ['  server RSS when done', `${median(ws.rss).toFixed(0)} MB`],
+  [`  a file opened during the check → its diagnostics (median of ${ws.duringCheck.length})`, `${ms(median(ws.duringCheck))}; with nothing to check ${ms(median(ws.idle))}`],
 ];
 const width = Math.max(...rows.map(([k]) => k.length));
 for (const [k, v] of rows) process.stdout.write(`${k.padEnd(width)}  ${v}\n`);
 fs.mkdirSync(path.join(repo, 'bench'), { recursive: true });
-fs.writeFileSync(path.join(repo, 'bench', 'results.json'), `${JSON.stringify({ date: new Date().toISOString(), machine, edits, widePackage: wide, typing: typed, memory: mem, soak: soaked, cli, realWorld: real, compiler }, null, 2)}\n`);
+fs.writeFileSync(path.join(repo, 'bench', 'results.json'), `${JSON.stringify({ date: new Date().toISOString(), machine, edits, widePackage: wide, typing: typed, memory: mem, soak: soaked, cli, realWorld: real, compiler, firstDiagnostic: race, workspace: ws }, null, 2)}\n`);

@@ -70,6 +70,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         if (report && 'items' in report) renderedDocLinks(report.items);
         return report;
       },
+      // Files never opened (workspace diagnostics) come in chunks.
+      provideWorkspaceDiagnostics: (resultIds, token, resultReporter, next) =>
+        next(resultIds, token, (chunk) => {
+          for (const report of chunk?.items ?? []) if ('items' in report) renderedDocLinks(report.items);
+          resultReporter(chunk);
+        }),
     },
   };
   // The id 'cgo' makes the client read the trace level from cgo.trace.server.
@@ -99,7 +105,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }
     if (analysis?.last) {
       const last = analysis.last;
-      tooltip.appendText(`Last check: ${last.dir}, ${plural(last.files, 'file')}, ${plural(last.findings, 'finding')} in open files, ${last.ms} ms.`);
+      tooltip.appendText(`Last check: ${last.dir}, ${plural(last.files, 'file')}, ${plural(last.findings, 'finding')}, ${last.ms} ms.`);
       tooltip.appendMarkdown('\n\n');
     }
     tooltip.appendMarkdown('Click for the output.');

@@ -3,6 +3,7 @@
 // (createConnection picks the transport from the command line). External processes (go env,
 // pkg-config for hovers, the C compiler for the preambles) start only in a trusted workspace.
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   CodeActionKind,
   DidChangeWatchedFilesNotification,
@@ -13,13 +14,14 @@ import {
   TextDocumentSyncKind,
   createConnection,
   type DocumentDiagnosticReport,
+  type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { PreambleCompiler } from './cgo/compiler';
 import { Engine } from './cgo/engine';
 import { GoEnvironment } from './goEnv';
 import { defaultGrammarDir, loadGrammars } from './cgo/grammars';
-import { PkgConfig } from './cgo/pkgconfig';
+import { PkgConfig, type ProcessRun } from './cgo/pkgconfig';
 import { OpenDocuments } from './documents';
 import { Analyzer } from './features/analysis';
 import { CompilerRuns } from './features/compilerRuns';
@@ -28,6 +30,7 @@ import { completion } from './features/completion';
 import { definition, type FeatureServices } from './features/definition';
 import { hover } from './features/hover';
 import { semanticTokens, semanticTokensLegend } from './features/semanticTokens';
+import { WorkspaceDiagnostics, type Progress } from './features/workspaceDiagnostics';
 import { Settings } from './settings';
 import { unreadableReason, Workspace } from './workspace';
 
@@ -52,9 +55,12 @@ interface Services {
   settings: Settings;
   analyzer: Analyzer;
   goEnv: GoEnvironment;
+  workspaceDiagnostics: WorkspaceDiagnostics;
 }
 let services: Services | undefined;
 let watchFiles = false;
+/** The client tells of workspace folders added and removed. */
+let workspaceFoldersChange = false;
 /** What the first line in the output channel says. */
 let started = 'cgo language server started';
 /**
@@ -71,6 +77,7 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
   const documentChanges = capabilities.workspace?.workspaceEdit?.documentChanges === true;
   const createFiles = documentChanges && (capabilities.workspace?.workspaceEdit?.resourceOperations ?? []).includes('create');
   watchFiles = capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+  workspaceFoldersChange = capabilities.workspace?.workspaceFolders === true;
   trusted = (params.initializationOptions as { trusted?: unknown } | undefined)?.trusted !== false;
 
   const engine = new Engine(await loadGrammars(defaultGrammarDir(__dirname)));
@@ -85,11 +92,19 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
     (scopeUri, inForce) => log.info(`settings for ${scopeUri ?? 'all files'}: ${JSON.stringify(inForce)}`),
   );
   const goEnv = new GoEnvironment(() => trusted, log);
-  const pkgConfig = new PkgConfig({
-    mayRun: () => trusted,
-    onRun: (run) => log.info(`ran ${[run.command, ...run.args].join(' ')}${run.cwd ? ` in ${run.cwd}` : ''}: ${run.outcome} (${run.ms} ms)`),
+  const logRun = (run: ProcessRun): void => log.info(`ran ${[run.command, ...run.args].join(' ')}${run.cwd ? ` in ${run.cwd}` : ''}: ${run.outcome} (${run.ms} ms)`);
+  const pkgConfig = new PkgConfig({ mayRun: () => trusted, onRun: logRun });
+  const compilerRuns = new CompilerRuns(new PreambleCompiler({ mayRun: () => trusted, onRun: logRun }));
+  const progressShown = capabilities.window?.workDoneProgress === true;
+  const workspaceDiagnostics = new WorkspaceDiagnostics({
+    folders: workspaceFolderPaths(params),
+    settings,
+    clientPulls: pull,
+    isOpen: (file) => workspace.openDocumentsOf(path.dirname(file)).some((document) => document.uri.startsWith('file:') && fileURLToPath(document.uri) === file),
+    publish: (uri, diagnostics) => void connection.sendDiagnostics({ uri, diagnostics }).catch(() => undefined),
+    progress: async (): Promise<Progress> => (progressShown ? connection.window.createWorkDoneProgress() : { begin: () => undefined, report: () => undefined, done: () => undefined }),
+    log,
   });
-  const compilerRuns = new CompilerRuns(new PreambleCompiler({ mayRun: () => trusted }));
   const analyzer = new Analyzer(
     engine,
     documents,
@@ -111,9 +126,11 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
       goplsRuns: options.goplsRuns === true,
       localGo: () => goEnv.current(),
       compiler: { runs: compilerRuns, pkgConfig },
+      closedFiles: workspaceDiagnostics,
     },
   );
-  services = { engine, documents, workspace, settings, analyzer, goEnv };
+  workspaceDiagnostics.attach(analyzer);
+  services = { engine, documents, workspace, settings, analyzer, goEnv, workspaceDiagnostics };
   const folders = (params.workspaceFolders ?? []).map((folder) => folder.uri).join(', ') || 'none';
   started = `cgo language server started (pid ${process.pid}, Node ${process.version}); workspace folders: ${folders}; ${trusted ? 'trusted' : 'untrusted: no external process is started'}; diagnostics ${pull ? 'pulled' : 'pushed'}`;
   // Before the first check, so the first diagnostics already follow the local Go (trusted only).
@@ -166,6 +183,9 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
       if (request.previousResultId === result.resultId) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId: result.resultId };
       return { kind: DocumentDiagnosticReportKind.Full, resultId: result.resultId, items: result.diagnostics };
     });
+    connection.languages.diagnostics.onWorkspace((request, token, _workDone, partial) =>
+      workspaceDiagnostics.pull(request.previousResultIds, partial && ((items) => partial.report({ items })), token),
+    );
   }
 
   return {
@@ -176,7 +196,8 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
       definitionProvider: true,
       completionProvider: { triggerCharacters: ['.'] },
       semanticTokensProvider: { legend: semanticTokensLegend, full: true },
-      ...(pull ? { diagnosticProvider: { interFileDependencies: true, workspaceDiagnostics: false } } : {}),
+      ...(pull ? { diagnosticProvider: { interFileDependencies: true, workspaceDiagnostics: true } } : {}),
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
     serverInfo: { name: 'cgo' },
   };
@@ -185,6 +206,14 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
 connection.onInitialized(() => {
   // One line per start in the output channel: what a restart did is visible there.
   log.info(started);
+  // Every cgo package of the workspace folders, in the background (cgo.diagnostics.scope).
+  services?.workspaceDiagnostics.checkAll();
+  if (workspaceFoldersChange) {
+    connection.workspace.onDidChangeWorkspaceFolders((event) => {
+      const paths = (folders: { uri: string }[]): string[] => folders.filter((f) => f.uri.startsWith('file:')).map((f) => fileURLToPath(f.uri));
+      services?.workspaceDiagnostics.foldersChanged(paths(event.added), paths(event.removed));
+    });
+  }
   // Closed files and headers edited by other tools (git checkout, go generate) change what open files see.
   if (!watchFiles) return;
   connection.client
@@ -207,7 +236,11 @@ function askLocalGo(): void {
   });
 }
 
-connection.onDidChangeWatchedFiles((params) => services?.analyzer.filesChanged(params.changes.map((change) => change.uri)));
+connection.onDidChangeWatchedFiles((params) => {
+  const uris = params.changes.map((change) => change.uri);
+  services?.analyzer.filesChanged(uris);
+  services?.workspaceDiagnostics.filesChanged(uris);
+});
 
 connection.onDidChangeConfiguration((params) => {
   services?.settings.changed(params);
@@ -216,11 +249,18 @@ connection.onDidChangeConfiguration((params) => {
 
 connection.onShutdown(() => {
   if (!services) return;
+  services.workspaceDiagnostics.dispose();
   services.analyzer.dispose();
   services.workspace.dispose();
   services.documents.dispose();
   services.engine.dispose();
   services = undefined;
 });
+
+/** The workspace folders on disk (or the root of a client that names no folders). */
+function workspaceFolderPaths(params: InitializeParams): string[] {
+  const uris = params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
+  return uris.filter((uri) => uri.startsWith('file:')).map((uri) => fileURLToPath(uri));
+}
 
 connection.listen();

@@ -20,7 +20,12 @@ export interface CgoSettings {
   pkgConfig: { enable: boolean };
   /** Compile the preambles with the C compiler (trusted workspaces only). */
   compiler: { enable: boolean };
+  /** Which files get diagnostics: every cgo package of the workspace folders, or open files only. */
+  diagnostics: { scope: DiagnosticsScope };
 }
+
+export type DiagnosticsScope = 'workspace' | 'openFiles';
+const diagnosticsScopes: readonly string[] = ['workspace', 'openFiles'];
 
 /** The defaults of package.json's contributes.configuration (test/lsp/settings.test.ts keeps them equal). */
 export const defaultSettings: Readonly<CgoSettings> = Object.freeze({
@@ -31,6 +36,7 @@ export const defaultSettings: Readonly<CgoSettings> = Object.freeze({
   goVersion: '',
   pkgConfig: { enable: true },
   compiler: { enable: true },
+  diagnostics: { scope: 'workspace' as DiagnosticsScope },
 });
 
 const severitySettings: readonly string[] = ['off', 'error', 'warning', 'information'];
@@ -63,6 +69,7 @@ export function parseSettings(section: unknown, problem: (message: string) => vo
   }
   const pkgConfig = pick('pkgConfig', raw.pkgConfig, isRecord, {});
   const compiler = pick('compiler', raw.compiler, isRecord, {});
+  const diagnostics = pick('diagnostics', raw.diagnostics, isRecord, {});
   return {
     enable: pick('enable', raw.enable, isBoolean, defaultSettings.enable),
     rules,
@@ -71,6 +78,9 @@ export function parseSettings(section: unknown, problem: (message: string) => vo
     goVersion: pick('goVersion', raw.goVersion, (v): v is string => isString(v) && (v.trim() === '' || isKnownGoVersion(v)), defaultSettings.goVersion),
     pkgConfig: { enable: pick('pkgConfig.enable', pkgConfig.enable, isBoolean, defaultSettings.pkgConfig.enable) },
     compiler: { enable: pick('compiler.enable', compiler.enable, isBoolean, defaultSettings.compiler.enable) },
+    diagnostics: {
+      scope: pick('diagnostics.scope', diagnostics.scope, (v): v is DiagnosticsScope => isString(v) && diagnosticsScopes.includes(v), defaultSettings.diagnostics.scope),
+    },
   };
 }
 

@@ -194,6 +194,25 @@ test('the extension in a real VS Code: squiggle, Problems, hover, quick fix, res
     await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
 
+    await step(t, 'before any file is opened, the Problems panel lists the workspace\'s traps: app_test.go\'s import "C" and app.go\'s NOTE', async () => {
+      await page.keyboard.press('Control+Shift+M');
+      const problems = page.locator('.markers-panel .monaco-list-row');
+      const cgoInTest = problems.filter({ hasText: 'cgo-in-test' }).first();
+      await cgoInTest.waitFor({ timeout: 60_000 });
+      assert.match(await cgoInTest.innerText(), /use of cgo in test/);
+      await problems.filter({ hasText: 'app_test.go' }).first().waitFor({ timeout: 30_000 });
+      await problems.filter({ hasText: 'preamble-comment-bleed' }).first().waitFor({ timeout: 30_000 });
+      // Neither file was ever opened: no editor tab holds them.
+      assert.equal(await page.locator('.tabs-container .tab').count(), 0);
+      await screenshot('workspace-problems');
+      // The rule's link of a file never opened opens the doc rendered too.
+      await cgoInTest.locator('a', { hasText: 'cgo-in-test' }).first().click();
+      await page.locator('.tabs-container .tab', { hasText: 'Preview cgo-in-test.md' }).waitFor({ timeout: 30_000 });
+      await page.keyboard.press('Control+W');
+      await page.locator('.tabs-container .tab').first().waitFor({ state: 'detached', timeout: 15_000 });
+      await page.keyboard.press('Control+Shift+M');
+    });
+
     await step(t, 'opening the article\'s app.go shows the squiggle on the NOTE line', async () => {
       const rows = page.locator('.explorer-folders-view .monaco-list-row');
       await rows.filter({ hasText: /^app$/ }).first().click({ timeout: 30_000 });

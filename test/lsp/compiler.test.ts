@@ -52,6 +52,22 @@ test('the compiler confirms the article NOTE line: gcc\'s own error on line 3, n
   });
 });
 
+test('the Output channel logs every process the compiler side starts: go env, the probe, each compile, with outcome and time', { timeout: 30_000, skip }, async () => {
+  await withServer({ pull: false, compiler: true }, async (client) => {
+    const { appUri } = articleApp();
+    client.open(appUri, articleAppGo);
+    await client.waitFor<PublishDiagnosticsParams>('textDocument/publishDiagnostics', (p) => p.uri === appUri && withGcc(p.diagnostics));
+    const ran = client.received
+      .filter((m) => m.method === 'window/logMessage' && (m.params as { type: number }).type === 3)
+      .map((m) => (m.params as { message: string }).message)
+      .filter((message) => message.startsWith('ran '));
+    assert.ok(ran.some((line) => /^ran go env CC CGO_CPPFLAGS CGO_CFLAGS: ok \(\d+ ms\)$/.test(line)), ran.join('\n'));
+    assert.ok(ran.some((line) => /^ran \S*gcc -E -dM -x c -: ok \(\d+ ms\)$/.test(line)), ran.join('\n'));
+    // The preamble with the NOTE line does not compile: gcc exits 1, in the package directory.
+    assert.ok(ran.some((line) => /^ran \S*gcc .* in \S*app: exit status 1 \(\d+ ms\)$/.test(line)), ran.join('\n'));
+  });
+});
+
 test('an error in a project header is shown on the #include line, with the header line as related information', { timeout: 30_000, skip }, async () => {
   await withServer({ pull: false, compiler: true }, async (client) => {
     const dir = packageDir({ 'api.h': 'typedef struct { int x; } point;\nnot_a_type broken;\n' });

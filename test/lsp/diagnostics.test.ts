@@ -59,7 +59,7 @@ async function applyPreferredFix(client: LspClient, uri: string, diagnostic: Dia
 test('pull: the article note gets one preamble-comment-bleed diagnostic; its preferred fix removes it', { timeout: 20_000 }, async () => {
   await withServer({ pull: true }, async (client) => {
     const capabilities = client.initializeResult?.capabilities;
-    assert.deepEqual(capabilities?.diagnosticProvider, { interFileDependencies: true, workspaceDiagnostics: false });
+    assert.deepEqual(capabilities?.diagnosticProvider, { interFileDependencies: true, workspaceDiagnostics: true });
     assert.deepEqual(capabilities?.textDocumentSync, { openClose: true, change: 2 });
     const { appUri } = articlePackage();
     client.open(appUri, articleAppGo);

@@ -23,6 +23,7 @@ test('the server defaults are package.json contributes.configuration defaults', 
     'cgo.goVersion': defaultSettings.goVersion,
     'cgo.pkgConfig.enable': defaultSettings.pkgConfig.enable,
     'cgo.compiler.enable': defaultSettings.compiler.enable,
+    'cgo.diagnostics.scope': defaultSettings.diagnostics.scope,
     // Read by the client, not the server.
     'cgo.trace.server': 'off',
   });

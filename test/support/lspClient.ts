@@ -17,6 +17,9 @@ import type {
   PublishDiagnosticsParams,
   Range,
   TextDocumentContentChangeEvent,
+  WorkspaceDiagnosticReport,
+  WorkspaceDiagnosticReportPartialResult,
+  WorkspaceDocumentDiagnosticReport,
 } from 'vscode-languageserver';
 
 export const repoRoot = path.resolve(__dirname, '..', '..', '..');
@@ -43,6 +46,8 @@ export interface ClientOptions {
   compiler?: boolean;
   /** Added to the server's environment. */
   env?: NodeJS.ProcessEnv;
+  /** Directories sent as initialize's workspaceFolders (none by default: only open files are checked). */
+  workspaceFolders?: string[];
 }
 
 /** Something the server sent: a notification, or a request the client answered. */
@@ -58,6 +63,7 @@ export class LspClient {
   stderr = '';
   initializeResult: InitializeResult | undefined;
   private readonly listeners = new Set<() => void>();
+  private partialTokens = 0;
   private readonly exited: Promise<number | null>;
 
   private constructor(
@@ -73,13 +79,15 @@ export class LspClient {
       for (const listener of [...this.listeners]) listener();
     };
     connection.onNotification((method, params) => record(method, params));
+    // vscode-jsonrpc hands $/progress to progress handlers only; none is registered, so all are recorded.
+    connection.onUnhandledProgress((params) => record('$/progress', params));
     connection.onRequest('workspace/configuration', (params: ConfigurationParams) => {
       record('workspace/configuration', params);
       return params.items.map((item) => (item.section === 'cgo' ? this.configurationFor(item.scopeUri) : null));
     });
     connection.onRequest('workspace/diagnostic/refresh', () => void record('workspace/diagnostic/refresh', null));
     connection.onRequest('client/registerCapability', (params: unknown) => void record('client/registerCapability', params));
-    connection.onRequest('window/workDoneProgress/create', () => null);
+    connection.onRequest('window/workDoneProgress/create', (params: unknown) => void record('window/workDoneProgress/create', params));
     connection.listen();
   }
 
@@ -94,8 +102,10 @@ export class LspClient {
         configuration: options.configuration ?? false,
         workspaceEdit: { documentChanges: options.documentChanges ?? true, ...(options.createFiles ? { resourceOperations: ['create'] } : {}) },
         didChangeWatchedFiles: { dynamicRegistration: true },
+        workspaceFolders: options.workspaceFolders !== undefined,
         ...(options.pull ? { diagnostics: { refreshSupport: true } } : {}),
       },
+      window: { workDoneProgress: true },
       textDocument: {
         synchronization: { dynamicRegistration: false },
         publishDiagnostics: { versionSupport: true, dataSupport: true, codeDescriptionSupport: true },
@@ -106,6 +116,7 @@ export class LspClient {
     client.initializeResult = await client.request<InitializeResult>('initialize', {
       processId: process.pid,
       rootUri: null,
+      workspaceFolders: options.workspaceFolders?.map((dir) => ({ uri: pathToFileURL(dir).href, name: path.basename(dir) })) ?? null,
       capabilities,
       initializationOptions: options.initializationOptions,
     });
@@ -140,6 +151,29 @@ export class LspClient {
     const report = await this.request<DocumentDiagnosticReport>('textDocument/diagnostic', { textDocument: { uri } });
     if (report.kind !== 'full') throw new Error(`expected a full report for ${uri}, got ${JSON.stringify(report)}`);
     return report.items;
+  }
+
+  /**
+   * workspace/diagnostic with the result ids the client holds; with `partial`, partial results
+   * are asked for and each batch handed to it as it comes ($/progress with the request's token).
+   */
+  async pullWorkspace(previousResultIds: { uri: string; value: string }[] = [], partial?: (items: WorkspaceDocumentDiagnosticReport[]) => void): Promise<WorkspaceDocumentDiagnosticReport[]> {
+    const partialResultToken = partial ? `partial-${++this.partialTokens}` : undefined;
+    let seen = this.received.length;
+    const listener = (): void => {
+      for (const message of this.received.slice(seen)) {
+        const params = message.params as { token?: unknown; value?: WorkspaceDiagnosticReportPartialResult };
+        if (message.method === '$/progress' && params.token === partialResultToken && params.value) partial?.(params.value.items);
+      }
+      seen = this.received.length;
+    };
+    if (partial) this.listeners.add(listener);
+    try {
+      const report = await this.request<WorkspaceDiagnosticReport>('workspace/diagnostic', { previousResultIds, ...(partialResultToken ? { partialResultToken } : {}) });
+      return report.items;
+    } finally {
+      this.listeners.delete(listener);
+    }
   }
 
   codeActions(uri: string, range: Range, diagnostics: Diagnostic[]): Promise<CodeAction[]> {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import type { Node } from 'web-tree-sitter';
-import { importDeclarations } from '../../server/src/cgo/goimports';
+import { importDeclarations, importsEndWithin } from '../../server/src/cgo/goimports';
 import { testEngine } from '../support/engine';
 
 const pieces = [
@@ -72,5 +72,17 @@ test('the import scanner never throws and keeps every span inside the text', () 
       }
     }),
     { numRuns: 2000, seed: 20261122 },
+  );
+});
+
+test('a head that importsEndWithin accepts holds every import of the whole file', () => {
+  fc.assert(
+    fc.property(headArb, headArb, fc.nat(), (head, rest, cut) => {
+      const text = head + rest;
+      const prefix = text.slice(0, cut % (text.length + 1));
+      if (!importsEndWithin(prefix)) return;
+      assert.deepEqual(importDeclarations(prefix), importDeclarations(text));
+    }),
+    { numRuns: 2000 },
   );
 });

@@ -30,7 +30,7 @@ import { cNameOf } from './gotypes';
 import { readRegularFile } from './files';
 import { includeDirs, maxHeaderBytes } from './cpp';
 import type { CgoFile, CgoPackage, PackageFlags } from './package';
-import type { PkgConfig } from './pkgconfig';
+import type { PkgConfig, ProcessRun } from './pkgconfig';
 import { toSource, toSourceEnd, type Preamble } from './preamble';
 import { LineIndex } from './text';
 import { TextKeyedCache } from './textCache';
@@ -454,6 +454,8 @@ export interface CompilerOptions {
   timeoutMs?: number;
   /** Compiler processes at a time. */
   maxProcesses?: number;
+  /** Told of every process started (go env, the compiler), once it ended: the server logs them. */
+  onRun?: (run: ProcessRun) => void;
 }
 
 /** The C compiler of the machine, found once and asked per preamble, with results cached. */
@@ -581,29 +583,32 @@ export class PreambleCompiler {
     signal?: AbortSignal,
   ): Promise<{ code: number | null; stdout: string; stderr: string } | undefined> {
     if (!this.options.mayRun() || signal?.aborted) return Promise.resolve(undefined);
+    const started = performance.now();
     return new Promise((resolve) => {
       // English messages ("error:", "warning:") whatever the user's locale.
       const child = spawn(command, args, { cwd: cwd && isDirectory(cwd) ? cwd : undefined, env: { ...this.env, ...extraEnv, LC_ALL: 'C', TERM: 'dumb' }, stdio: 'pipe', windowsHide: true });
       let stdout = '';
       let stderr = '';
       let done = false;
-      const finish = (value: { code: number | null; stdout: string; stderr: string } | undefined): void => {
+      const finish = (value: { code: number | null; stdout: string; stderr: string } | undefined, outcome: string): void => {
         if (done) return;
         done = true;
         clearTimeout(timer);
+        this.options.onRun?.({ command, args, cwd, ms: Math.round(performance.now() - started), outcome });
         signal?.removeEventListener('abort', abort);
         resolve(value);
       };
-      const abort = (): void => {
+      const kill = (outcome: string): void => {
         child.kill('SIGKILL');
-        finish(undefined);
+        finish(undefined, outcome);
       };
-      const timer = setTimeout(abort, this.timeoutMs);
+      const abort = (): void => kill('cancelled');
+      const timer = setTimeout(() => kill(`killed after ${this.timeoutMs} ms`), this.timeoutMs);
       signal?.addEventListener('abort', abort);
       child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout = stdout.length < 1 << 20 ? stdout + chunk : stdout));
       child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr = stderr.length < 4 << 20 ? stderr + chunk : stderr));
-      child.on('error', () => finish(undefined));
-      child.on('close', (code) => finish({ code, stdout, stderr }));
+      child.on('error', (error) => finish(undefined, error.message));
+      child.on('close', (code) => finish({ code, stdout, stderr }, code === 0 ? 'ok' : `exit status ${code}`));
       child.stdin.on('error', () => undefined);
       child.stdin.end(input);
     });

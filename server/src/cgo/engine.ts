@@ -174,6 +174,7 @@ export class Engine {
             fixes,
             rule: rule.id,
             severity: setting ?? finding.severity ?? rule.defaultSeverity,
+            ...(finding.caughtBy ?? rule.caughtBy ? { caughtBy: finding.caughtBy ?? rule.caughtBy } : {}),
             ...(file ? { ignore: ignoreInsert(file, rule.id, finding.start) } : {}),
           });
         }

@@ -2,6 +2,7 @@
 // below a path (walked like the go command's ./... pattern), and the C files beside them.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { importsEndWithin } from './goimports';
 
 /** Larger files are skipped: no hand-written Go file is this big, and parsing it would stall. */
 export const maxSourceBytes = 5 * 1024 * 1024;
@@ -135,24 +136,70 @@ export function skippedDirectory(name: string): boolean {
   return name === 'testdata' || name === 'vendor' || name === 'node_modules' || name.startsWith('.') || name.startsWith('_');
 }
 
+/** One directory as the ./... walk sees it: its .go files (as goFilesIn) and the directories it descends into, sorted. */
+export function walkStep(dir: string): { goFiles: string[]; subdirs: string[] } {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return { goFiles: [], subdirs: [] };
+  }
+  const subdirs = entries
+    .filter((entry) => entry.isDirectory() && !skippedDirectory(entry.name))
+    .map((entry) => entry.name)
+    .sort()
+    .map((name) => path.join(dir, name));
+  return { goFiles: goFileNames(dir, entries), subdirs };
+}
+
 /** Every directory below (and including) root that holds .go files, with their names (as goFilesIn). */
 export function packageDirsBelow(root: string): { dir: string; goFiles: string[] }[] {
   const result: { dir: string; goFiles: string[] }[] = [];
   const visit = (dir: string): void => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    const goFiles = goFileNames(dir, entries);
+    const { goFiles, subdirs } = walkStep(dir);
     if (goFiles.length > 0) result.push({ dir, goFiles });
-    for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      if (entry.isDirectory() && !skippedDirectory(entry.name)) visit(path.join(dir, entry.name));
-    }
+    for (const subdir of subdirs) visit(subdir);
   };
   visit(root);
   return result;
+}
+
+/** How much of a file fileMayImportC reads at a time: the head of most files, preamble included. */
+const headChunkBytes = 16 * 1024;
+
+/**
+ * Whether a .go file on disk may import "C", reading no further than its imports: a head that
+ * shows them end without "C" (importsEndWithin) settles it. Unreadable and binary files do not.
+ */
+export function fileMayImportC(file: string): boolean {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  } catch {
+    return false;
+  }
+  try {
+    if (!fs.fstatSync(fd).isFile()) return false;
+    let filled = 0;
+    for (;;) {
+      const read = fs.readSync(fd, readBuffer, filled, Math.min(headChunkBytes, readBuffer.length - filled), null);
+      filled += read;
+      const head = readBuffer.subarray(0, filled);
+      if (head.includes(0)) return false;
+      const text = head.toString('utf8');
+      if (mayImportC(text)) return true;
+      if (read === 0 || importsEndWithin(text)) return false;
+      // A preamble longer than the buffer: the whole file decides.
+      if (filled === readBuffer.length) {
+        const whole = readGoSource(file);
+        return whole.ok && mayImportC(whole.text);
+      }
+    }
+  } catch {
+    return false;
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /** The non-Go source files of the package directory the go command compiles or that C code includes. */

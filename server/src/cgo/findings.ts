@@ -60,7 +60,20 @@ export interface Finding {
   fixes: Fix[];
   /** How to suppress this finding; absent on the suppressions' own findings. */
   ignore?: SuppressionInsert;
+  /** Which step of the go command rejects this code, when one does: see ToolchainStep. */
+  caughtBy?: ToolchainStep;
 }
+
+/**
+ * The step of the go command that rejects what a finding reports, which decides where every tool
+ * that loads packages through the go command (gopls) shows it too (gopls v0.23.0, checked on
+ * every oracle fixture by test/gopls):
+ * - `cgo`: go/build's #cgo checks, the go command's flag checks, cmd/cgo or the C compiler fail,
+ *   so the package has no cgo output: gopls says "go list failed to return CompiledGoFiles … failure
+ *   to perform cgo processing" at the top of each file, and "undefined: C.x" at each use;
+ * - `type-check`: the Go type checker rejects this very place, and gopls says so on the same line.
+ */
+export type ToolchainStep = 'cgo' | 'type-check';
 
 /**
  * What the C compiler itself reported for a preamble (cgo/compiler.ts): no rule id, no fixes;

@@ -112,6 +112,19 @@ function isIdentifierChar(ch: number): boolean {
  * left open, a spec without a path) ends the scan, as the build fails there anyway.
  */
 export function importDeclarations(text: string): ImportDeclSyntax[] {
+  return scanImports(text).decls;
+}
+
+/**
+ * Whether a file's head shows where its imports end: the scan stopped at a token the head
+ * does not cut off. A head that stops inside a comment, a string or an import says nothing.
+ */
+export function importsEndWithin(head: string): boolean {
+  const { stoppedAt } = scanImports(head);
+  return stoppedAt.kind !== 'end' && stoppedAt.end < head.length;
+}
+
+function scanImports(text: string): { decls: ImportDeclSyntax[]; stoppedAt: Token } {
   const scanner = new HeadScanner(text);
   const result: ImportDeclSyntax[] = [];
   let token = scanner.next();
@@ -137,12 +150,12 @@ export function importDeclarations(text: string): ImportDeclSyntax[] {
   };
   for (;;) {
     skipSemicolons();
-    if (token.kind !== 'identifier' || token.text !== 'import') return result;
+    if (token.kind !== 'identifier' || token.text !== 'import') return { decls: result, stoppedAt: token };
     const declStart = token.start;
     token = scanner.next();
     if (token.kind !== '(') {
       const spec = readSpec();
-      if (!spec) return result;
+      if (!spec) return { decls: result, stoppedAt: token };
       result.push({ decl: { start: declStart, end: spec.spec.end }, specList: undefined, specs: [spec] });
       continue;
     }
@@ -153,7 +166,7 @@ export function importDeclarations(text: string): ImportDeclSyntax[] {
       skipSemicolons();
       if (token.kind === ')') break;
       const spec = readSpec();
-      if (!spec) return result;
+      if (!spec) return { decls: result, stoppedAt: token };
       specs.push(spec);
     }
     result.push({ decl: { start: declStart, end: token.end }, specList: { start: listStart, end: token.end }, specs });

@@ -2,7 +2,9 @@
 // package; packages are analysed one at a time, each in one synchronous engine call, with a
 // turn of the event loop between them so requests are answered in between. Results are kept
 // per open document and version: pulled by the client (textDocument/diagnostic) or pushed
-// (textDocument/publishDiagnostics), depending on what it supports.
+// (textDocument/publishDiagnostics), depending on what it supports. Packages of the workspace
+// (workspaceDiagnostics.ts) are checked in the background, after every open file's check that
+// is due; their closed files' diagnostics go to that side.
 import * as path from 'node:path';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
 import type { BuildTarget } from '../cgo/constraints';
@@ -20,6 +22,7 @@ import type { PkgConfig } from '../cgo/pkgconfig';
 import type { LoadedPackage, Workspace } from '../workspace';
 import type { CompilerRuns } from './compilerRuns';
 import { diagnosticSource, toDiagnostics } from './diagnostics';
+import type { BackgroundChecks, ClosedFiles } from './workspaceDiagnostics';
 
 export interface DiagnosticsDelivery {
   /** Pull: the client asks for each document's diagnostics; push: they are published. */
@@ -45,13 +48,15 @@ export interface AnalysisStatus {
 export interface AnalyzerOptions {
   debounceMs: number;
   ruleDocsDir: string;
-  /** The client runs gopls too (VS Code with the Go extension): see reportedByGopls. */
+  /** The client runs gopls too (VS Code with the Go extension): see goplsSeesCgoFailure in diagnostics.ts. */
   goplsRuns: boolean;
   log: { error(message: string): void; warn(message: string): void; info(message: string): void };
   /** The local go command's answer (trusted workspaces), for which Go release to answer for. */
   localGo(): LocalGo | undefined;
   /** The C compiler's runs (cgo.compiler.enable), and pkg-config for the packages that need it. */
   compiler?: { runs: CompilerRuns; pkgConfig: PkgConfig };
+  /** Where closed files' diagnostics go (cgo.diagnostics.scope "workspace"). */
+  closedFiles?: ClosedFiles;
 }
 
 export interface DocumentResult {
@@ -86,8 +91,10 @@ function notCheckedDiagnostic(error: ParseTimeoutError): Diagnostic {
   };
 }
 
-export class Analyzer {
+export class Analyzer implements BackgroundChecks {
   private readonly results = new Map<string, StoredResult>();
+  /** Packages to check when nothing else is due, each with who waits for it. */
+  private readonly background = new Map<string, () => void>();
   /** Per package waiting out its debounce, how to cancel the wait. */
   private readonly timers = new Map<string, () => void>();
   /** Packages due for analysis, in order. */
@@ -128,6 +135,7 @@ export class Analyzer {
   ) {}
 
   opened(uri: string): void {
+    this.options.closedFiles?.opened(uri);
     this.treesToParse.add(uri);
     this.schedule(this.workspace.packageOf(uri), 0);
   }
@@ -145,8 +153,25 @@ export class Analyzer {
     this.results.delete(uri);
     if (this.delivery.mode === 'push') this.delivery.publish(uri, undefined, []);
     const key = this.workspace.packageOf(uri);
-    if (this.workspace.openDocumentsOf(key).length > 0) this.recheck(key, uri);
+    if (this.workspace.openDocumentsOf(key).length > 0 || this.options.closedFiles?.has(key)) this.recheck(key, uri);
     else this.workspace.forgetPackage(key);
+  }
+
+  checkInBackground(key: string): Promise<void> {
+    if (this.disposed) return Promise.resolve();
+    return new Promise((resolve) => {
+      const waiting = this.background.get(key);
+      this.background.set(key, () => {
+        waiting?.();
+        resolve();
+      });
+      void this.pump();
+    });
+  }
+
+  packageChanged(key: string): void {
+    this.options.compiler?.runs.cancel(key);
+    this.schedule(key, this.options.debounceMs);
   }
 
   /**
@@ -173,6 +198,7 @@ export class Analyzer {
     for (const key of this.workspace.openPackages()) this.schedule(key, 0);
     // Pulls wait for the analyses just scheduled.
     this.delivery.refresh?.();
+    this.options.closedFiles?.configurationChanged();
   }
 
   /** The diagnostics of an open document's current version; undefined when it is not open. */
@@ -199,6 +225,8 @@ export class Analyzer {
     this.options.compiler?.runs.dispose();
     this.due.clear();
     for (const key of [...this.waiters.keys()]) this.wake(key);
+    for (const waiting of this.background.values()) waiting();
+    this.background.clear();
   }
 
   /** Debounced analysis of a package because one of its files changed. */
@@ -211,6 +239,11 @@ export class Analyzer {
 
   private isPending(key: string): boolean {
     return this.timers.has(key) || this.due.has(key) || this.running === key;
+  }
+
+  /** What to check next: what is due (open files, changes) before the background. */
+  private next(): string | undefined {
+    return first(this.due) ?? first(this.background.keys());
   }
 
   /** (Re)starts the package's debounce timer: it is analysed once changes pause for `delayMs`. */
@@ -239,17 +272,21 @@ export class Analyzer {
     this.pumping = true;
     this.analysingTimer = setTimeout(() => this.sendStatus('analysing'), analysingShownAfterMs);
     try {
-      for (let key = first(this.due); key !== undefined && !this.disposed; key = first(this.due)) {
+      for (let key = this.next(); key !== undefined && !this.disposed; key = this.next()) {
         this.due.delete(key);
+        const waiting = this.background.get(key);
+        this.background.delete(key);
         this.running = key;
+        let compiled: Promise<unknown> | undefined;
         try {
-          await this.analyse(key);
+          compiled = (await this.analyse(key)).compiled;
         } catch (error) {
           this.options.log.error(`cgo: analysis of ${key} failed: ${describe(error)}`);
         } finally {
           this.running = undefined;
           this.wake(key);
         }
+        if (waiting) this.settleBackground(key, compiled, waiting);
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
     } finally {
@@ -259,6 +296,19 @@ export class Analyzer {
     if (!this.disposed) this.sendStatus('ready');
     clearTimeout(this.idleTimer);
     this.idleTimer = setTimeout(() => this.parseTreesWhileIdle(), quietMs).unref();
+  }
+
+  /**
+   * A background check is over once the compiler answered too; then a package nobody has open
+   * drops its files' texts and trees: a workspace of thousands of files is not kept in memory.
+   */
+  private settleBackground(key: string, compiled: Promise<unknown> | undefined, waiting: () => void): void {
+    const settle = (): void => {
+      if (!this.disposed && this.workspace.openDocumentsOf(key).length === 0 && !this.isPending(key)) this.workspace.forgetPackage(key);
+      waiting();
+    };
+    if (compiled) void compiled.then(settle, settle);
+    else settle();
   }
 
   /** One tree at a time, each parsed a slice per turn of the event loop, starting only while no check is waiting or due. */
@@ -281,26 +331,30 @@ export class Analyzer {
     );
   }
 
-  private async analyse(key: string): Promise<void> {
+  /** Checks a package; resolves with the compiler's pending answer, if one is awaited (wrapped: awaiting it would wait for it). */
+  private async analyse(key: string): Promise<{ compiled?: Promise<unknown> }> {
     // Taken before the wait: a configuration change during it makes these results stale.
     const generation = this.settingsGeneration;
     const settings = await this.settings.get(this.workspace.scopeUriOf(key));
-    if (this.disposed) return;
+    if (this.disposed) return {};
     // From here to the end, synchronous: the texts, trees and versions belong together.
     const open = this.workspace.openDocumentsOf(key);
     const changed = this.changed.get(key) ?? new Set<string>();
     this.changed.delete(key);
+    const closedFiles = this.options.closedFiles;
+    const reportClosed = settings.enable && closedFiles?.covers(key, settings) === true;
     let diagnostics = new Map<string, Diagnostic[]>();
     let later: Promise<Reported[] | undefined> | undefined;
     let loaded: LoadedPackage | undefined;
-    if (settings.enable && open.length > 0) {
+    let checked = false;
+    if (settings.enable && (open.length > 0 || reportClosed)) {
       try {
         const started = performance.now();
         const pkg = (loaded = this.workspace.load(key));
         const cgoFiles = this.countCgoFiles(key, pkg);
         let model: { pkg: CgoPackage; flags: PackageFlags } | undefined;
-        const checked = this.check(pkg, settings, (cgoPackage, flags) => (model = { pkg: cgoPackage, flags }));
-        let findings: Reported[] = checked.findings;
+        const result = this.check(pkg, settings, (cgoPackage, flags) => (model = { pkg: cgoPackage, flags }));
+        let findings: Reported[] = result.findings;
         const compiler = this.options.compiler;
         if (compiler && settings.compiler.enable && model) {
           const answer = compiler.runs.withCompiler(key, findings, {
@@ -311,15 +365,16 @@ export class Analyzer {
           if (answer.kind === 'known') findings = answer.findings;
           else if (answer.kind === 'pending') later = answer.later;
         }
-        diagnostics = this.diagnosticsOf(pkg, findings);
-        const target = checked.target;
+        diagnostics = this.diagnosticsOf(pkg, findings, reportClosed);
+        checked = true;
+        const target = result.target;
         const ms = Math.round((performance.now() - started) * 10) / 10;
         const reported = [...diagnostics.values()].reduce((n, list) => n + list.length, 0);
         this.lastTarget = `go1.${target.goMinor} ${target.goos}/${target.goarch}`;
         this.lastCheck = { dir: pkg.dir, files: pkg.files.length, findings: reported, ms };
         this.options.log.info(
           `checked ${pkg.dir} for ${this.lastTarget}: ${pkg.files.length} .go file${pkg.files.length === 1 ? '' : 's'} (${cgoFiles} with import "C"), ` +
-            `${reported} finding${reported === 1 ? '' : 's'} in open files, ${ms} ms`,
+            `${reported} finding${reported === 1 ? '' : 's'}${reportClosed ? '' : ' in open files'}, ${ms} ms`,
         );
       } catch (error) {
         if (error instanceof ParseTimeoutError) {
@@ -332,33 +387,37 @@ export class Analyzer {
       }
     }
     this.deliver(open, generation, diagnostics);
+    // Closed files wait for the compiler's verdict: a finding it overrules is never shown there.
+    if (!reportClosed) closedFiles?.report(key, new Map());
+    else if (checked && !later) closedFiles?.report(key, diagnostics);
     // The other open files of the package were re-checked too; a pulling client must ask again.
     if (this.delivery.mode === 'pull' && changed.size > 0 && open.some((document) => !changed.has(document.uri))) {
       this.delivery.refresh?.();
     }
-    if (later && loaded) {
-      const pkg = loaded;
-      // The compiler answers later, for these versions only: an edit since has cancelled it, or will be re-checked.
-      void later.then(
-        (findings) => {
-          if (!findings || this.disposed || generation !== this.settingsGeneration) return;
-          if (open.some((document) => this.documents.get(document.uri)?.version !== document.version)) return;
-          const diagnostics = this.diagnosticsOf(pkg, findings);
-          const same = open.every((document) => JSON.stringify(this.results.get(document.uri)?.diagnostics) === JSON.stringify(diagnostics.get(document.uri) ?? []));
-          if (same) return;
-          this.deliver(open, generation, diagnostics);
-          if (this.delivery.mode === 'pull') this.delivery.refresh?.();
-        },
-        (error: unknown) => this.options.log.error(`cgo: compiling the preambles of ${key} failed: ${describe(error)}`),
-      );
-    }
+    if (!later || !loaded) return {};
+    const pkg = loaded;
+    // The compiler answers later, for these versions only: an edit since has cancelled it, or will be re-checked.
+    const compiled = later.then(
+      (findings) => {
+        if (!findings || this.disposed || generation !== this.settingsGeneration) return;
+        const diagnostics = this.diagnosticsOf(pkg, findings, reportClosed);
+        if (reportClosed) closedFiles?.report(key, diagnostics);
+        if (open.some((document) => this.documents.get(document.uri)?.version !== document.version)) return;
+        const same = open.every((document) => JSON.stringify(this.results.get(document.uri)?.diagnostics) === JSON.stringify(diagnostics.get(document.uri) ?? []));
+        if (same) return;
+        this.deliver(open, generation, diagnostics);
+        if (this.delivery.mode === 'pull') this.delivery.refresh?.();
+      },
+      (error: unknown) => this.options.log.error(`cgo: compiling the preambles of ${key} failed: ${describe(error)}`),
+    );
+    return { compiled };
   }
 
-  /** Only open files are reported; closed ones need no ranges. */
-  private diagnosticsOf(pkg: LoadedPackage, findings: Reported[]): Map<string, Diagnostic[]> {
-    const openPaths = new Set(pkg.files.filter((file) => file.version !== null).map((file) => file.path));
+  /** The open files' diagnostics, and the closed files' when they are reported; other closed files need no ranges. */
+  private diagnosticsOf(pkg: LoadedPackage, findings: Reported[], withClosed: boolean): Map<string, Diagnostic[]> {
+    const reportedPaths = new Set(pkg.files.filter((file) => withClosed || file.version !== null).map((file) => file.path));
     return toDiagnostics(
-      findings.filter((finding) => openPaths.has(finding.file)),
+      findings.filter((finding) => reportedPaths.has(finding.file)),
       pkg.files,
       this.options.ruleDocsDir,
       this.options.goplsRuns,
@@ -423,8 +482,8 @@ export class Analyzer {
   }
 }
 
-function first<T>(set: Set<T>): T | undefined {
-  for (const item of set) return item;
+function first<T>(items: Iterable<T>): T | undefined {
+  for (const item of items) return item;
   return undefined;
 }
 

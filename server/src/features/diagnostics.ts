@@ -58,11 +58,14 @@ const lspSeverity: Record<Severity, DiagnosticSeverity> = {
  * left out.
  */
 /**
- * Rules whose finding gopls also reports, on the same line, when it loads the package (checked:
- * `cannot rename import "C"` at the import). Next to the Go extension they become hints: the quick
- * fix stays, the second squiggle goes.
+ * Next to gopls (the Go extension), what the go command rejects is shown by gopls too: at this very
+ * line when the type checker rejects it (our finding becomes a hint: the second squiggle goes, the
+ * quick fix stays), else where cgo's failure lands in gopls (the top of each file, each C.x use),
+ * which our message then names, so the squiggles read as one problem (test/gopls checks both on
+ * every oracle fixture with gopls v0.23.0).
  */
-export const reportedByGopls: ReadonlySet<string> = new Set(['rename-import-c']);
+export const goplsSeesCgoFailure =
+  `gopls shows this same problem as "go list failed to return CompiledGoFiles … failure to perform cgo processing" at the top of the package's files, and as "undefined: C.…" where C names are used.`;
 
 export function toDiagnostics(
   findings: readonly Reported[],
@@ -131,7 +134,7 @@ export function toDiagnostics(
         range: range(at.lines, finding.start, finding.end),
         severity: lspSeverity[finding.severity],
         source: finding.source,
-        message: finding.message,
+        message: goplsRuns && finding.severity === 'error' ? `${finding.message}\n${goplsSeesCgoFailure}` : finding.message,
         ...(relatedInformation.length > 0 ? { relatedInformation } : {}),
       });
       continue;
@@ -144,11 +147,11 @@ export function toDiagnostics(
     }
     const diagnostic: Diagnostic = {
       range: range(at.lines, finding.start, finding.end),
-      severity: goplsRuns && reportedByGopls.has(finding.rule) ? DiagnosticSeverity.Hint : lspSeverity[finding.severity],
+      severity: goplsRuns && finding.caughtBy === 'type-check' ? DiagnosticSeverity.Hint : lspSeverity[finding.severity],
       source: diagnosticSource,
       code: finding.rule,
       codeDescription: { href: pathToFileURL(path.join(ruleDocsDir, `${finding.rule}.md`)).href },
-      message: finding.message,
+      message: goplsRuns && finding.caughtBy === 'cgo' ? `${finding.message}\n${goplsSeesCgoFailure}` : finding.message,
       data,
     };
     add(at.file.uri, diagnostic);

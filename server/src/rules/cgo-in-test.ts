@@ -26,6 +26,7 @@ import { declaresName } from '../cgo/gosyntax';
 export const cgoInTest: Rule = {
   id: 'cgo-in-test',
   defaultSeverity: 'error',
+  caughtBy: 'cgo',
   summary: 'import "C" in a _test.go file: the go command refuses the package ("use of cgo in test … not supported").',
   check(ctx) {
     const findings: RuleFinding[] = [];

@@ -51,6 +51,7 @@ export function setFlagEnvironment(source: () => Getenv): () => Getenv {
 export const disallowedCgoFlag: Rule = {
   id: 'disallowed-cgo-flag',
   defaultSeverity: 'error',
+  caughtBy: 'cgo',
   summary: 'A #cgo flag the go command refuses ("invalid flag in #cgo CFLAGS"), or a pkg-config package name it refuses.',
   check(ctx) {
     const { imports, args } = packageArgs(ctx);

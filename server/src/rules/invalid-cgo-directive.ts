@@ -12,6 +12,7 @@ import type { Rule, RuleFinding } from './rule';
 export const invalidCgoDirective: Rule = {
   id: 'invalid-cgo-directive',
   defaultSeverity: 'error',
+  caughtBy: 'cgo',
   summary: 'A #cgo line that go/build rejects: invalid line, malformed argument, or invalid verb.',
   check({ pkg }) {
     const findings: RuleFinding[] = [];

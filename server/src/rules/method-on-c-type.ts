@@ -101,5 +101,8 @@ function report(file: CgoFile, method: Node, receiver: Node, written: string, cT
       `not one this package declares, so ${name} cannot be its method. Make ${name} a function taking the ${cType}, or declare ` +
       `a Go type of your own around it (type T struct{ c ${cType} }) and put the method there.`,
     fixes: [],
+    // cmd/cgo itself rejects a method on C.T (its Go output would not compile); through an alias
+    // only the type checker sees it, at this receiver.
+    caughtBy: receiver.type === 'qualified_type' || receiver.type === 'pointer_type' ? 'cgo' : 'type-check',
   };
 }

@@ -62,6 +62,7 @@ const knownNotDeclaring: ReadonlySet<string> = new Set([
 export const missingStdlibInclude: Rule = {
   id: 'missing-stdlib-include',
   defaultSeverity: 'error',
+  caughtBy: 'cgo',
   summary: 'C.free, C.calloc, C.atoi, … used in a file whose preamble does not include <stdlib.h>.',
   check(ctx) {
     const findings: RuleFinding[] = [];

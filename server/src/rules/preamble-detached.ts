@@ -9,6 +9,8 @@ import type { BuildTarget } from '../cgo/constraints';
 import type { Fix } from '../cgo/findings';
 import type { CgoFile, CgoImport } from '../cgo/package';
 import { unknownCNameError } from '../cgo/goversion';
+import { goUsesOfC } from '../cgo/gosyntax';
+import { cgoBasicTypeNames, cgoBuiltinFunctions } from '../cgo/gotypes';
 import type { IgnoredComment, PreambleLine } from '../cgo/preamble';
 import type { Rule, RuleFinding } from './rule';
 
@@ -28,13 +30,26 @@ export const preambleDetached: Rule = {
           if (!hasDirectives && !holdsC(cParser, ignored.preamble)) continue;
           const proseLines = findPreambleProse(cParser, ignored.preamble).lines.map((prose) => prose.line);
           const brokenLines = proseLines.length > 0 ? proseLines : brokenCLines(cParser, cText(ignored.preamble));
-          findings.push(withheldIfNotC(report(file, imp, ignored, pkg.target.goMinor), ignored, brokenLines, proseLines.length > 0));
+          const finding = withheldIfNotC(report(file, imp, ignored, pkg.target.goMinor), ignored, brokenLines, proseLines.length > 0);
+          findings.push(needsPreamble(file, imp) ? { ...finding, caughtBy: 'cgo' } : finding);
         }
       }
     }
     return findings;
   },
 };
+
+/**
+ * Whether cgo itself fails on the file: its preamble is empty and it uses a C name that only a
+ * preamble could declare. (Otherwise what was lost shows at link time, or not at all.)
+ */
+function needsPreamble(file: CgoFile, imp: CgoImport): boolean {
+  if (imp.preamble) return false;
+  // cmd/cgo (ast.go, 1.19 and 1.26) turns C.malloc into its own _CMalloc; sizeof_T of a basic type needs no declaration either.
+  const provided = (name: string): boolean =>
+    cgoBasicTypeNames.includes(name) || name in cgoBuiltinFunctions || name === 'malloc' || (name.startsWith('sizeof_') && cgoBasicTypeNames.includes(name.slice('sizeof_'.length)));
+  return goUsesOfC(file).some((use) => !provided(use.name));
+}
 
 /**
  * Attaching a comment that also holds prose would hand the prose to the C compiler and turn a

@@ -2,7 +2,7 @@
 // Rules know nothing of LSP or of the CLI.
 import type { Parser } from 'web-tree-sitter';
 import type { CScope } from '../cgo/cdecl';
-import type { Finding, RuleId, Severity } from '../cgo/findings';
+import type { Finding, RuleId, Severity, ToolchainStep } from '../cgo/findings';
 import type { FileView, IncludeWalk, ReadText } from '../cgo/headers';
 import type { CgoFile, CgoPackage, PackageFlags } from '../cgo/package';
 
@@ -27,6 +27,8 @@ export interface RuleContext {
 export interface Rule {
   id: RuleId;
   defaultSeverity: Severity;
+  /** The go command's step that rejects what this rule finds, for findings that do not say (Finding.caughtBy). */
+  caughtBy?: ToolchainStep;
   /** One line for settings, hovers and the README. */
   summary: string;
   check(ctx: RuleContext): RuleFinding[];
