@@ -112,6 +112,18 @@ test('unpinned-go-pointer: Go memory holding a Go pointer, given to C, is report
       message: /unpinned Go interface".*h\.v holds a Go pointer \(line 39\)/,
     },
     {
+      name: 'a literal given directly, its fields in order',
+      body: 'func f() int {\n\tx := 1\n\treturn int(C.submit(&C.struct_request{nil, 0, unsafe.Pointer(&x)}))\n}\n',
+      where: ['32:&C.struct_request{nil, 0, unsafe.Pointer(&x)}'],
+      message: /its field data holds a Go pointer/,
+    },
+    {
+      name: 'a pointer to a fresh C struct, given as it is: the object is scanned, every word a "pointer"',
+      body: 'func f() int {\n\tx := 1\n\treq := &C.struct_request{len: 1}\n\treq.data = unsafe.Pointer(&x)\n\treturn int(C.submit(req))\n}\n',
+      where: ['34:req'],
+      message: /unpinned Go pointer".*given req, a pointer to a Go object that the check scans whole, and req\.data holds a Go pointer \(line 33\)/,
+    },
+    {
       name: 'in a loop, the store before the call in the same round',
       body: 'func f(n int) {\n\tfor i := 0; i < n; i++ {\n\t\tx := i\n\t\tvar req C.struct_request\n\t\treq.data = unsafe.Pointer(&x)\n\t\tC.submit(&req)\n\t}\n}\n',
       where: ['35:&req'],
@@ -166,6 +178,8 @@ test('unpinned-go-pointer: silent where the check passes or the value is out of 
     { name: 'a string field holding a literal', body: 'type label struct{ id C.int; text string }\n\nfunc f() int {\n\tl := label{id: 1, text: "x"}\n\treturn int(C.take(unsafe.Pointer(&l)))\n}\n' },
     { name: 'deferred: runs at the return, after the field is cleared', body: 'func f() {\n\tx := 1\n\treq := C.struct_request{data: unsafe.Pointer(&x)}\n\tdefer C.submit(&req)\n\treq.data = nil\n}\n' },
     { name: 'the address of a field behind a pointer (C memory here)', body: 'func f() int {\n\tp := (*C.struct_point)(C.malloc(8))\n\tvar req C.struct_request\n\treq.data = unsafe.Pointer(&p.x)\n\treturn int(C.submit(&req))\n}\n' },
+    { name: 'a pointer to a fresh Go struct with a nil map: scanned word by word, a nil map passes', body: 'func f() int {\n\tcfg := &config{version: 1}\n\treturn int(C.take(unsafe.Pointer(cfg)))\n}\n' },
+    { name: 'a pointer variable from a call (C memory, or anything)', body: 'func f() int {\n\treq := (*C.struct_request)(C.malloc(24))\n\treturn int(C.submit(req))\n}\n' },
     { name: 'go statement', body: 'func f() {\n\tx := 1\n\treq := C.struct_request{data: unsafe.Pointer(&x)}\n\tgo C.submit(&req)\n}\n' },
     { name: 'a name declared twice', body: 'func f(ok bool) int {\n\tx := 1\n\treq := C.struct_request{data: unsafe.Pointer(&x)}\n\tif ok {\n\t\treq := C.struct_request{}\n\t\t_ = req\n\t}\n\treturn int(C.submit(&req))\n}\n' },
   ];

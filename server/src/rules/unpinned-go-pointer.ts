@@ -186,6 +186,14 @@ interface Memory {
   variable: string;
   /** `&v[i]`: the elements of v. */
   elements: boolean;
+  /**
+   * `p` itself given, p from `&T{…}` or `new(T)`: the check scans the Go object p points to
+   * (cgoCheckUnknownPointer), word by word: only non-nil Go pointers fail, every one as a
+   * "pointer"; `p.f` are that object's fields.
+   */
+  pointee: boolean;
+  /** `&T{…}` given directly: the literal (no variable, nothing to follow). */
+  literal?: Node;
   shape: GoShape;
   /** What a place holds when nothing stored into it was seen: zero values, or unknown (a parameter). */
   initial: StoredValue;
@@ -216,16 +224,19 @@ function checkCall(ctx: RuleContext, file: CgoFile, call: Node, scope: CScope, s
   for (const [i, arg] of args.entries()) {
     if (!paramIsChecked(cfn.params[i], scope, shapes)) continue;
     const addr = stripConversions(arg, unsafeName);
-    if (addr.type !== 'unary_expression' || addr.childForFieldName('operator')?.text !== '&') continue;
+    const isAddress = addr.type === 'unary_expression' && addr.childForFieldName('operator')?.text === '&';
+    if (!isAddress && addr.type !== 'identifier') continue;
     if (!index) {
       index = functions.get(fn.id) ?? new FunctionIndex(fn, unsafeName);
       functions.set(fn.id, index);
     }
     if (index.notJudged) return undefined;
     try {
-      const memory = memoryOf(addr.childForFieldName('operand'), index, call, shapes);
+      const operand = isAddress ? addr.childForFieldName('operand') : null;
+      const memory =
+        operand?.type === 'composite_literal' ? literalMemory(operand, index, shapes) : isAddress ? memoryOf(operand, index, call, shapes) : pointeeMemory(addr, index, call, shapes);
       if (!memory) continue;
-      followStores(memory, index, call, addr, shapes);
+      if (!memory.literal) followStores(memory, index, call, addr, shapes);
       const verdict = judge(memory);
       if (!verdict) continue;
       return report(ctx, file, call, cfn.name, arg, memory, verdict, index, shapes);
@@ -251,7 +262,7 @@ function memoryOf(operand: Node | null, index: FunctionIndex, call: Node, shapes
   if (!found) return undefined;
   const { nameNode, decl } = found;
   if (nameNode.startIndex > call.startIndex) return undefined;
-  const memory: Memory = { variable: v.text, elements, shape: { kind: 'unknown' }, initial: 'safe', stored: new Map(), storedFrom: new Map(), declaration: decl, nameNode };
+  const memory: Memory = { variable: v.text, elements, pointee: false, shape: { kind: 'unknown' }, initial: 'safe', stored: new Map(), storedFrom: new Map(), declaration: decl, nameNode };
   const ctx = valueContext(index, shapes);
   if (decl.type === 'parameter_declaration' || decl.type === 'variadic_parameter_declaration') {
     // A parameter of the function itself (a nested func literal's would be a second declaration).
@@ -301,6 +312,55 @@ function memoryOf(operand: Node | null, index: FunctionIndex, call: Node, shapes
   return undefined;
 }
 
+/** `&T{…}` given directly: what the literal holds. */
+function literalMemory(literal: Node, index: FunctionIndex, shapes: GoShapes): Memory {
+  const memory: Memory = {
+    variable: literal.text.length > 40 ? `${literal.text.slice(0, 37).replace(/\s+/g, ' ')}…}` : literal.text.replace(/\s+/g, ' '),
+    elements: false,
+    pointee: false,
+    literal,
+    shape: shapes.ofType(literal.childForFieldName('type')),
+    initial: 'safe',
+    stored: new Map(),
+    storedFrom: new Map(),
+    declaration: literal,
+    nameNode: literal,
+  };
+  initialise(memory, literal, valueContext(index, shapes));
+  return memory;
+}
+
+/** `p` given, declared `p := &T{…}` or `p := new(T)`: the object p points to, its fields read through p. */
+function pointeeMemory(id: Node, index: FunctionIndex, call: Node, shapes: GoShapes): Memory | undefined {
+  const found = index.sole(id.text);
+  if (!found || found.decl.type !== 'short_var_declaration' && found.decl.type !== 'var_spec') return undefined;
+  if (found.decl.type === 'var_spec' && found.decl.childForFieldName('type')) return undefined;
+  const stmt = found.decl.type === 'var_spec' ? found.decl.parent : found.decl;
+  if (stmt?.parent?.type !== 'statement_list' || !(stmt.parent.startIndex <= call.startIndex && call.endIndex <= stmt.parent.endIndex)) return undefined;
+  const value = initialValue(found);
+  if (!value) return undefined;
+  const memory: Memory = {
+    variable: id.text,
+    elements: false,
+    pointee: true,
+    shape: { kind: 'unknown' },
+    initial: 'safe',
+    stored: new Map(),
+    storedFrom: new Map(),
+    declaration: stmt,
+    nameNode: found.nameNode,
+  };
+  if (value.type === 'call_expression' && value.childForFieldName('function')?.text === 'new') {
+    memory.shape = shapes.ofType(value.childForFieldName('arguments')?.namedChildren[0] ?? null);
+    return memory;
+  }
+  const literal = value.type === 'unary_expression' && value.childForFieldName('operator')?.text === '&' ? value.childForFieldName('operand') : null;
+  if (literal?.type !== 'composite_literal') return undefined;
+  memory.shape = shapes.ofType(literal.childForFieldName('type'));
+  initialise(memory, literal, valueContext(index, shapes));
+  return memory;
+}
+
 /** The shape of a variable's memory, or of its elements (`[*]`-less: one element) for `&v[i]`. */
 function shapeOf(type: Node | null, elements: boolean, shapes: GoShapes): GoShape {
   if (!elements) return shapes.ofType(type);
@@ -343,11 +403,14 @@ function initialise(memory: Memory, value: Node, ctx: ValueContext): void {
     } else {
       element = item.namedChildren[0] ?? null;
       if (!memory.elements) {
-        // Positional fields: not followed.
-        memory.initial = 'unknown';
-        return;
-      }
-      key = `[${position}]`;
+        // Positional fields, in the struct's order (a literal lists them all).
+        const { shape } = memory;
+        if (shape.kind !== 'struct' || shape.fields.length !== items.length) {
+          memory.initial = 'unknown';
+          return;
+        }
+        key = shape.fields[position].name;
+      } else key = `[${position}]`;
     }
     position++;
     if (element?.type === 'literal_value') {
@@ -537,7 +600,9 @@ function judge(memory: Memory): Verdict | undefined {
   const goSlots: PointerSlot[] = [];
   for (const slot of slots) {
     const value = slot.kind === 'unknown' ? 'unknown' : valueAt(memory, slot.path);
-    const panics = slot.kind === 'map' || slot.kind === 'channel' || (value === 'go' && slot.kind !== 'string' && slot.kind !== 'func');
+    // Scanned word by word, a nil map or channel is a nil pointer.
+    const refused = !memory.pointee && (slot.kind === 'map' || slot.kind === 'channel');
+    const panics = refused || (value === 'go' && slot.kind !== 'string' && slot.kind !== 'func');
     if (panics) {
       verdict ??= { slot, first: allKnown, pin: undefined };
       goSlots.push(slot);
@@ -587,6 +652,7 @@ function panicText(minor: number, kind: PointerKind | undefined): string {
 }
 
 function placeName(memory: Memory, path: string): string {
+  if (memory.literal) return path === '' ? 'it' : `its field ${path}`;
   if (path === '') return memory.variable;
   return path.startsWith('[') ? `${memory.variable}${path}` : `${memory.variable}.${path}`;
 }
@@ -594,8 +660,9 @@ function placeName(memory: Memory, path: string): string {
 function report(ctx: RuleContext, file: CgoFile, call: Node, cName: string, arg: Node, memory: Memory, verdict: Verdict, index: FunctionIndex, shapes: GoShapes): RuleFinding {
   const minor = ctx.pkg.target.goMinor;
   const { slot } = verdict;
-  const kind = slot.kind === 'unknown' ? undefined : slot.kind;
-  const exact = minor < 26 || verdict.first;
+  // cgoCheckUnknownPointer names whatever it finds a "pointer".
+  const kind = memory.pointee ? 'pointer' : slot.kind === 'unknown' ? undefined : slot.kind;
+  const exact = minor < 26 || verdict.first || memory.pointee;
   const text = panicText(minor, kind);
   const place = placeName(memory, slot.path);
   const from = memory.storedFrom.get(slot.path);
@@ -604,7 +671,11 @@ function report(ctx: RuleContext, file: CgoFile, call: Node, cName: string, arg:
     slot.kind === 'map' || slot.kind === 'channel'
       ? `${place} is a ${slot.kind === 'map' ? 'map' : 'channel'}, which the check refuses whatever its value`
       : `${place} holds a Go pointer${line}`;
-  const given = memory.elements ? `&${memory.variable}[…] (every element of ${memory.variable} is checked)` : `&${memory.variable}`;
+  const given = memory.elements
+    ? `&${memory.variable}[…] (every element of ${memory.variable} is checked), Go memory,`
+    : memory.pointee
+      ? `${memory.variable}, a pointer to a Go object that the check scans whole,`
+      : `&${memory.variable}, Go memory,`;
   const quoted = exact ? `"panic: runtime error: ${text}"` : `a panic like "panic: runtime error: ${text}"`;
   const how =
     slot.kind === 'map' || slot.kind === 'channel'
@@ -612,12 +683,12 @@ function report(ctx: RuleContext, file: CgoFile, call: Node, cName: string, arg:
       : minor >= pinnerSince
         ? `Pin what it points to with a runtime.Pinner for the call, or keep that memory in C (C.malloc) and copy.`
         : `Keep the memory it points to in C (C.malloc) and copy, or, from Go 1.21, pin it with a runtime.Pinner.`;
-  const fix = verdict.pin && minor >= pinnerSince ? pinFix(file, call, memory, verdict.pin, index, shapes) : undefined;
+  const fix = verdict.pin && minor >= pinnerSince && !memory.literal ? pinFix(file, call, memory, verdict.pin, index, shapes) : undefined;
   return {
     file: file.path,
     start: arg.startIndex,
     end: arg.endIndex,
-    message: `go run panics here with ${quoted} (cgo's pointer check, GODEBUG=cgocheck=1, the default): C.${cName} is given ${given}, Go memory, and ${holds}. ${how}`,
+    message: `go run panics here with ${quoted} (cgo's pointer check, GODEBUG=cgocheck=1, the default): C.${cName} is given ${given} and ${holds}. ${how}`,
     fixes: fix ? [fix] : [],
   };
 }
