@@ -6,7 +6,8 @@ import type { Node } from 'web-tree-sitter';
 export type CType =
   | { kind: 'void' }
   | { kind: 'builtin'; name: string }
-  | { kind: 'pointer'; to: CType }
+  /** toConst: what it points to is const-qualified (`const char *`), as written or through a typedef's own qualifier. */
+  | { kind: 'pointer'; to: CType; toConst?: true }
   | { kind: 'array'; of: CType; length: number | undefined }
   | { kind: 'record'; union: boolean; tag: string | undefined; fields: CField[] | undefined; id: number }
   | { kind: 'enum'; tag: string | undefined; constants: CEnumConstant[] | undefined }
@@ -52,6 +53,8 @@ export interface CDecl {
   text: string;
   /** For a macro: its replacement text. */
   macroValue?: string;
+  /** For a typedef: the type it names is const-qualified (`typedef const char cchar;`). */
+  constQualified?: true;
 }
 
 /** Maps offsets of the parsed text to the file the user edits. */
@@ -218,7 +221,7 @@ export class DeclarationReader {
       }
       case 'function_definition': {
         const base = this.baseType(node.childForFieldName('type'));
-        const { name, type } = this.declarator(base, node.childForFieldName('declarator'));
+        const { name, type } = this.declarator(base, node.childForFieldName('declarator'), isConst(node));
         if (name) this.declare(name, 'function', type, node, { defined: true, ...this.storage(node) });
         return;
       }
@@ -228,9 +231,9 @@ export class DeclarationReader {
         const storage = this.storage(node);
         for (const declaratorNode of node.childrenForFieldName('declarator')) {
           if (!declaratorNode) continue;
-          const { name, type } = this.declarator(base, declaratorNode);
+          const { name, type } = this.declarator(base, declaratorNode, isConst(node));
           if (!name) continue;
-          if (node.type === 'type_definition') this.declare(name, 'typedef', type, node, {});
+          if (node.type === 'type_definition') this.declare(name, 'typedef', type, node, isConst(node) && type === base ? { constQualified: true } : {});
           else if (type.kind === 'function') this.declare(name, 'function', type, node, storage);
           else {
             const defined = !storage.isExtern || declaratorNode.type === 'init_declarator';
@@ -329,15 +332,15 @@ export class DeclarationReader {
         continue;
       }
       for (const declaratorNode of declarators) {
-        const { name, type } = this.declarator(base, declaratorNode);
+        const { name, type } = this.declarator(base, declaratorNode, isConst(field));
         fields.push({ name, type, bitWidth });
       }
     }
     return fields;
   }
 
-  /** Applies a C declarator (read inside out) to the base type. */
-  declarator(base: CType, node: Node | null): { name: string | undefined; type: CType } {
+  /** Applies a C declarator (read inside out) to the base type; baseConst: the base is const-qualified. */
+  declarator(base: CType, node: Node | null, baseConst = false): { name: string | undefined; type: CType } {
     if (!node) return { name: undefined, type: base };
     switch (node.type) {
       case 'identifier':
@@ -347,10 +350,13 @@ export class DeclarationReader {
       case 'init_declarator':
       case 'parenthesized_declarator':
       case 'abstract_parenthesized_declarator':
-        return this.declarator(base, node.childForFieldName('declarator') ?? node.namedChildren.find((c) => c?.type !== 'type_qualifier') ?? null);
+        return this.declarator(base, node.childForFieldName('declarator') ?? node.namedChildren.find((c) => c?.type !== 'type_qualifier') ?? null, baseConst);
       case 'pointer_declarator':
-      case 'abstract_pointer_declarator':
-        return this.declarator({ kind: 'pointer', to: base }, node.childForFieldName('declarator'));
+      case 'abstract_pointer_declarator': {
+        // `const char *const *p`: each `*` carries the qualifier of what stands left of it.
+        const pointer: CType = baseConst || constTypedef(base, this.scope) ? { kind: 'pointer', to: base, toConst: true } : { kind: 'pointer', to: base };
+        return this.declarator(pointer, node.childForFieldName('declarator'), isConst(node));
+      }
       case 'array_declarator':
       case 'abstract_array_declarator': {
         const size = node.childForFieldName('size');
@@ -367,7 +373,7 @@ export class DeclarationReader {
           if (param.type === 'variadic_parameter') variadic = true;
           if (param.type !== 'parameter_declaration') continue;
           const paramBase = this.baseType(param.childForFieldName('type'));
-          const { name, type } = this.declarator(paramBase, param.childForFieldName('declarator'));
+          const { name, type } = this.declarator(paramBase, param.childForFieldName('declarator'), isConst(param));
           params.push({ name, type });
         }
         // `f(void)` takes nothing; `f()` is unprototyped.
@@ -384,7 +390,23 @@ export class DeclarationReader {
   }
 }
 
-/** C spelling of a type, for messages and generated code: `const` is not tracked. */
+/** Whether a declaration (or a `*` of a pointer declarator) carries the `const` qualifier itself. */
+function isConst(node: Node): boolean {
+  return node.children.some((c) => c?.type === 'type_qualifier' && c.text === 'const');
+}
+
+/** A typedef name declared with `const` (`typedef const char cchar;`), through typedefs of typedefs. */
+function constTypedef(type: CType, scope: CScope): boolean {
+  for (let t = type, depth = 0; t.kind === 'typedef' && depth < 32; depth++) {
+    const decl = scope.names.get(t.name);
+    if (decl?.kind !== 'typedef' || !decl.type) return false;
+    if (decl.constQualified) return true;
+    t = decl.type;
+  }
+  return false;
+}
+
+/** C spelling of a type, for messages and generated code: `const` is left out. */
 export function typeToC(type: CType, name = ''): string {
   const pad = name ? ` ${name}` : '';
   switch (type.kind) {

@@ -14,6 +14,7 @@ export const ruleIds = [
   'missing-stdlib-include',
   'method-on-c-type',
   'cstring-leak',
+  'string-over-c-memory',
   'unpinned-go-pointer',
 ] as const;
 export type RuleId = (typeof ruleIds)[number];

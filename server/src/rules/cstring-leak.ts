@@ -26,6 +26,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Fix, TextEdit } from '../cgo/findings';
 import { importDeclarations } from '../cgo/goimports';
+import { cName, declares, enclosingFunction, enclosingFuncLiteral, IdentifierIndex, isCSelector, type LocalBinding, OutOfSight, outerConversion, refersToBinding, stripConversions, unsafeImportName } from '../cgo/goflow';
 import { goGap } from '../cgo/gosyntax';
 import type { CgoFile } from '../cgo/package';
 import { stdlibIncludeFor } from './missing-stdlib-include';
@@ -72,18 +73,6 @@ export const cstringLeak: Rule = {
   },
 };
 
-/** The name the file imports "unsafe" as; undefined when it does not import it; null for `.` or `_`. */
-function unsafeImportName(text: string): string | undefined | null {
-  for (const { specs } of importDeclarations(text)) {
-    for (const { name, path } of specs) {
-      if (path.text !== '"unsafe"' && path.text !== '`unsafe`') continue;
-      if (name?.text === '.' || name?.text === '_') return null;
-      return name?.text ?? 'unsafe';
-    }
-  }
-  return undefined;
-}
-
 /** Every `C.CString(…)`, `C.CBytes(…)`, `C.malloc(…)`, `C.calloc(…)` call of the file. */
 function allocationCalls(file: CgoFile): Node[] {
   return file.tree.rootNode.descendantsOfType('call_expression').filter((call): call is Node => {
@@ -92,27 +81,11 @@ function allocationCalls(file: CgoFile): Node[] {
   });
 }
 
-function isCSelector(node: Node): boolean {
-  const operand = node.childForFieldName('operand');
-  return node.type === 'selector_expression' && operand?.type === 'identifier' && operand.text === 'C' && !!node.childForFieldName('field');
-}
-
-function cName(call: Node): string | undefined {
-  const fn = call.childForFieldName('function');
-  return fn && isCSelector(fn) ? fn.childForFieldName('field')!.text : undefined;
-}
-
-/** The flow left what the rule can see: say nothing about this allocation. */
-class Unknown extends Error {}
-
-interface Allocation {
+interface Allocation extends LocalBinding {
+  declaration: Node;
   call: Node;
-  name: string;
   /** The statement holding the allocation (a short variable declaration, var declaration or assignment). */
   stmt: Node;
-  /** The statement_list that declares the variable, and the declaring statement. */
-  scopeList: Node;
-  declaration: Node;
   unsafeName: string | undefined;
   /** Whether the file's preamble or a project header declares a C name (as opposed to a system or library header). */
   declaredByProject(name: string): boolean;
@@ -148,36 +121,9 @@ function checkAllocation(ctx: RuleContext, file: CgoFile, call: Node, unsafeName
       fixes: fix ? [fix] : [],
     };
   } catch (e) {
-    if (e instanceof Unknown) return undefined;
+    if (e instanceof OutOfSight) return undefined;
     throw e;
   }
-}
-
-/** Strips `unsafe.Pointer(…)`, `(*T)(…)` and parentheses around an expression, going up. */
-function outerConversion(node: Node, unsafeName: string | undefined): Node {
-  let e = node;
-  for (;;) {
-    const parent = e.parent;
-    if (parent?.type === 'parenthesized_expression') {
-      e = parent;
-      continue;
-    }
-    const call = parent?.type === 'argument_list' ? parent.parent : null;
-    if (call?.type === 'call_expression' && parent!.namedChildCount === 1 && isPointerConversion(call.childForFieldName('function'), unsafeName)) {
-      e = call;
-      continue;
-    }
-    return e;
-  }
-}
-
-/** `unsafe.Pointer` or a parenthesized pointer type `(*T)`. */
-function isPointerConversion(fn: Node | null, unsafeName: string | undefined): boolean {
-  if (!fn) return false;
-  if (fn.type === 'selector_expression') return unsafeName !== undefined && fn.childForFieldName('operand')?.text === unsafeName && fn.childForFieldName('field')?.text === 'Pointer';
-  if (fn.type !== 'parenthesized_expression') return false;
-  const inner = fn.namedChildren[0];
-  return (inner?.type === 'unary_expression' && inner.childForFieldName('operator')?.text === '*') || inner?.type === 'pointer_type';
 }
 
 /** The local variable the allocation is assigned to, and where it is declared. */
@@ -212,7 +158,7 @@ function bindingOf(call: Node, unsafeName: string | undefined): Omit<Allocation,
   // around the assignment (each round would lose the last round's memory).
   const fn = enclosingFunction(stmt);
   for (let node: Node | null = stmt; node && !(fn && node.equals(fn)); node = node.parent) {
-    if (node.type === 'for_statement') throw new Unknown();
+    if (node.type === 'for_statement') throw new OutOfSight();
     const parentList = node.parent;
     if (parentList?.type !== 'statement_list') continue;
     for (const sibling of parentList.namedChildren) {
@@ -222,87 +168,6 @@ function bindingOf(call: Node, unsafeName: string | undefined): Omit<Allocation,
   }
   // A parameter (a named result is returned), a global, a captured variable: not followed.
   return undefined;
-}
-
-function enclosingFunction(node: Node): Node | null {
-  for (let n = node.parent; n; n = n.parent) {
-    if (n.type === 'function_declaration' || n.type === 'method_declaration' || n.type === 'func_literal') return n;
-  }
-  return null;
-}
-
-/** Whether a statement declares `name` in the statement list it stands in. */
-function declares(stmt: Node, name: string): boolean {
-  if (stmt.type === 'short_var_declaration') return (stmt.childForFieldName('left')?.namedChildren ?? []).some((n) => n?.type === 'identifier' && n.text === name);
-  if (stmt.type === 'var_declaration' || stmt.type === 'const_declaration') {
-    return stmt.descendantsOfType(['var_spec', 'const_spec']).some((spec) => !!spec && spec.childrenForFieldName('name').some((n) => n?.text === name));
-  }
-  return false;
-}
-
-/** The nodes that open a scope for a name declared in them (other than statement lists). */
-function declaresInHeader(node: Node, name: string): boolean {
-  switch (node.type) {
-    case 'func_literal':
-      return (
-        node.childForFieldName('parameters')?.descendantsOfType('identifier').some((n) => n?.text === name && n.parent?.type === 'parameter_declaration') === true ||
-        node.childForFieldName('result')?.descendantsOfType('identifier').some((n) => n?.text === name && n.parent?.type === 'parameter_declaration') === true
-      );
-    case 'if_statement':
-    case 'for_statement':
-    case 'expression_switch_statement':
-    case 'type_switch_statement': {
-      const init = node.childForFieldName('initializer');
-      if (init && declares(init, name)) return true;
-      if (node.type === 'type_switch_statement' && node.childForFieldName('alias')?.namedChildren.some((n) => n?.text === name)) return true;
-      if (node.type === 'type_switch_statement' && node.childrenForFieldName('alias').some((n) => n?.text === name)) return true;
-      const range = node.namedChildren.find((n) => n?.type === 'range_clause');
-      if (range && range.text.includes(':=') && (range.childForFieldName('left')?.namedChildren ?? []).some((n) => n?.text === name)) return true;
-      const clause = node.namedChildren.find((n) => n?.type === 'for_clause');
-      const clauseInit = clause?.childForFieldName('initializer');
-      return !!clauseInit && declares(clauseInit, name);
-    }
-    case 'communication_case': {
-      const comm = node.childForFieldName('communication');
-      return comm?.type === 'receive_statement' && comm.text.includes(':=') && (comm.childForFieldName('left')?.namedChildren ?? []).some((n) => n?.text === name);
-    }
-    default:
-      return false;
-  }
-}
-
-/** Whether the identifier `use` (named like the allocation's variable) means that variable. */
-function refersToBinding(use: Node, alloc: Allocation): boolean {
-  for (let child: Node = use, node = use.parent; node; child = node, node = node.parent) {
-    if (node.type === 'statement_list') {
-      if (isDeclaredName(use, child)) {
-        if (node.equals(alloc.scopeList)) throw new Unknown();
-        return false;
-      }
-      for (const sibling of node.namedChildren) {
-        if (!sibling || sibling.startIndex >= child.startIndex) break;
-        if (sibling.equals(alloc.declaration)) return true;
-        if (declares(sibling, alloc.name)) {
-          // Redeclared in the variable's own list (`x, err := …`) is an assignment: unknown flow.
-          if (node.equals(alloc.scopeList)) throw new Unknown();
-          return false;
-        }
-      }
-      if (node.equals(alloc.scopeList)) return false;
-    } else if (declaresInHeader(node, alloc.name)) {
-      // A use in the header's own value (`if x := f(x); …`) counts as shadowed too: rare, and
-      // the cautious side.
-      return false;
-    }
-  }
-  return false;
-}
-
-/** Whether `id` is a name that the statement `stmt` declares (`x := …`, `var x …`), as opposed to a use. */
-function isDeclaredName(id: Node, stmt: Node): boolean {
-  if (stmt.type === 'short_var_declaration') return stmt.childForFieldName('left')?.namedChildren.some((n) => n?.equals(id)) === true;
-  if (stmt.type === 'var_declaration') return id.parent?.type === 'var_spec' && id.parent.childrenForFieldName('name').some((n) => n?.equals(id));
-  return false;
 }
 
 /**
@@ -319,37 +184,6 @@ function classifyUses(alloc: Allocation, identifiers: IdentifierIndex): Uses {
     classifyUse(id, alloc, uses);
   }
   return uses;
-}
-
-/** A file's identifiers by name, in source order: one walk of the tree for all its allocations. */
-class IdentifierIndex {
-  private byName: Map<string, Node[]> | undefined;
-
-  constructor(private readonly root: Node) {}
-
-  /** The identifiers named `name` that start in [start, end). */
-  within(name: string, start: number, end: number): Node[] {
-    if (!this.byName) {
-      this.byName = new Map();
-      for (const id of this.root.descendantsOfType('identifier')) {
-        if (!id) continue;
-        const list = this.byName.get(id.text);
-        if (list) list.push(id);
-        else this.byName.set(id.text, [id]);
-      }
-    }
-    const ids = this.byName.get(name) ?? [];
-    let lo = 0;
-    let hi = ids.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (ids[mid].startIndex < start) lo = mid + 1;
-      else hi = mid;
-    }
-    const out: Node[] = [];
-    for (let i = lo; i < ids.length && ids[i].startIndex < end; i++) out.push(ids[i]);
-    return out;
-  }
 }
 
 function classifyUse(id: Node, alloc: Allocation, uses: Uses): void {
@@ -376,27 +210,22 @@ function classifyUse(id: Node, alloc: Allocation, uses: Uses): void {
         uses.deferredFrees.set(call.parent.id, call.parent);
         return;
       }
-      throw new Unknown();
+      throw new OutOfSight();
     }
-    if (literal) throw new Unknown();
+    if (literal) throw new OutOfSight();
     // The project's own C functions are wrappers whose bodies the rule does not read, like Go
     // functions: go-sqlite3's _sqlite3_result_text hands its argument to SQLite with &free.
     if (fn !== undefined && !mayKeep(fn, call) && !alloc.declaredByProject(fn)) return;
-    throw new Unknown();
+    throw new OutOfSight();
   }
-  if (literal) throw new Unknown();
+  if (literal) throw new OutOfSight();
   // A member of the C struct it points to, read or written: `p.len = n` (not `&p.buf`).
   if (parent?.type === 'selector_expression' && parent.childForFieldName('operand')?.equals(e) && parent.parent?.type !== 'unary_expression') return;
   if (parent?.type === 'binary_expression' && /^[!=]=$/.test(parent.childForFieldName('operator')?.text ?? '')) {
     const other = parent.childForFieldName('left')?.equals(e) ? parent.childForFieldName('right') : parent.childForFieldName('left');
     if (other?.type === 'nil') return;
   }
-  throw new Unknown();
-}
-
-function enclosingFuncLiteral(node: Node, limit: Node): Node | undefined {
-  for (let n = node.parent; n && !n.equals(limit); n = n.parent) if (n.type === 'func_literal') return n;
-  return undefined;
+  throw new OutOfSight();
 }
 
 /** Whether a C function may keep (own) the memory it is given. */
@@ -460,11 +289,11 @@ function leakingExit(alloc: Allocation, uses: Uses): Exit | undefined {
       current = holder.parent?.type === 'labeled_statement' ? holder.parent : holder;
     } else if (holder.parent?.type === 'statement_list' && holder.type === 'block') {
       current = holder;
-    } else throw new Unknown();
+    } else throw new OutOfSight();
     if (current.parent?.type === 'labeled_statement') current = current.parent;
-    if (current.parent?.type !== 'statement_list') throw new Unknown();
+    if (current.parent?.type !== 'statement_list') throw new OutOfSight();
     if (!flow.normal) {
-      if (flow.breaks.size > 0 || flow.continues.size > 0) throw new Unknown();
+      if (flow.breaks.size > 0 || flow.continues.size > 0) throw new OutOfSight();
       return undefined;
     }
   }
@@ -542,7 +371,7 @@ class PathRun {
       }
       case 'goto_statement':
       case 'fallthrough_statement':
-        throw new Unknown();
+        throw new OutOfSight();
       case 'if_statement':
         return this.ifStatement(node);
       case 'for_statement':
@@ -575,7 +404,7 @@ class PathRun {
     if (op !== '==' && op !== '!=') return undefined;
     const left = c.childForFieldName('left');
     const right = c.childForFieldName('right');
-    const isVar = (n: Node | null): boolean => !!n && stripConversions(n, this.alloc) === this.alloc.name;
+    const isVar = (n: Node | null): boolean => !!n && stripConversions(n, this.alloc.unsafeName) === this.alloc.name;
     if ((isVar(left) && right?.type === 'nil') || (isVar(right) && left?.type === 'nil')) return op;
     return undefined;
   }
@@ -588,7 +417,7 @@ class PathRun {
     const forever = header.length === 0 || (clause !== undefined && !clause.childForFieldName('condition'));
     // Freed in some rounds of a loop that may run no round: what the rounds guarantee is not
     // followed here. (A live path round the loop comes back as it entered: one bit of state.)
-    if (body && !forever && this.freesWithin(body)) throw new Unknown();
+    if (body && !forever && this.freesWithin(body)) throw new OutOfSight();
     const r = this.block(body);
     const broken = r.breaks.has('') || (!!label && r.breaks.has(label));
     const flow = ended();
@@ -625,17 +454,6 @@ class PathRun {
 
 function merge(a: Flow, b: Flow): Flow {
   return { normal: a.normal || b.normal, leak: a.leak ?? b.leak, breaks: union(a.breaks, b.breaks), continues: union(a.continues, b.continues) };
-}
-
-function stripConversions(node: Node, alloc: Allocation): string | undefined {
-  let n: Node | null = node;
-  for (;;) {
-    if (!n) return undefined;
-    if (n.type === 'identifier') return n.text;
-    if (n.type === 'parenthesized_expression') n = n.namedChildren[0];
-    else if (n.type === 'call_expression' && isPointerConversion(n.childForFieldName('function'), alloc.unsafeName) && n.childForFieldName('arguments')?.namedChildCount === 1) n = n.childForFieldName('arguments')!.namedChildren[0];
-    else return undefined;
-  }
 }
 
 function isNoReturnCall(expr: Node | null | undefined): boolean {

@@ -9,12 +9,13 @@ import { missingStdlibInclude } from './missing-stdlib-include';
 import { preambleCommentBleed } from './preamble-comment-bleed';
 import { preambleDetached } from './preamble-detached';
 import { renameImportC } from './rename-import-c';
+import { stringOverCMemory } from './string-over-c-memory';
 import type { Rule } from './rule';
 import { unionUnsafeOffset } from './union-unsafe-offset';
 import { unpinnedGoPointer } from './unpinned-go-pointer';
 import { wallFalsePositive } from './wall-false-positive';
 
-export const rules: readonly Rule[] = [preambleCommentBleed, preambleDetached, invalidCgoDirective, disallowedCgoFlag, renameImportC, cgoInTest, wallFalsePositive, exportWithDefinitions, missingStdlibInclude, unionUnsafeOffset, methodOnCType, cstringLeak, unpinnedGoPointer];
+export const rules: readonly Rule[] = [preambleCommentBleed, preambleDetached, invalidCgoDirective, disallowedCgoFlag, renameImportC, cgoInTest, wallFalsePositive, exportWithDefinitions, missingStdlibInclude, unionUnsafeOffset, methodOnCType, cstringLeak, stringOverCMemory, unpinnedGoPointer];
 
 export function ruleById(id: string): Rule | undefined {
   return rules.find((rule) => rule.id === id);
