@@ -234,3 +234,44 @@ test('unpinned-go-pointer: no fix for a map field, nor where pinning one pointer
   const [deep] = await check(pointee);
   assert.deepEqual(deep.fixes, []);
 });
+
+test('unpinned-go-pointer: a []byte behind a const C field is copied to C memory: the one fix before Go 1.21, the second after', async () => {
+  const source = `package p
+
+/*
+#include <stdlib.h>
+#include <stddef.h>
+struct request { const char *buf; size_t len; };
+int submit(struct request *r);
+*/
+import "C"
+
+import "unsafe"
+
+func f(n int) int {
+\tbuf := make([]byte, n)
+\tvar req C.struct_request
+\treq.buf = (*C.char)(unsafe.Pointer(&buf[0]))
+\treq.len = C.size_t(len(buf))
+\treturn int(C.submit(&req))
+}
+`;
+  const copied = source.replace('\treq.buf = (*C.char)(unsafe.Pointer(&buf[0]))\n', '\treq.buf = (*C.char)(C.CBytes(buf))\n\tdefer C.free(unsafe.Pointer(req.buf))\n');
+  const [old] = await check(source, 19);
+  assert.deepEqual(old.fixes.map((f) => [f.title, f.preferred]), [['Copy buf to C memory for req.buf (C.CBytes), freed with a defer', true]]);
+  assert.equal(fixAll(source, [old]), copied);
+  assert.deepEqual(await check(copied, 19), [], 'C memory passes the check');
+  const [current] = await check(source, 26);
+  assert.deepEqual(
+    current.fixes.map((f) => [f.title, f.preferred]),
+    [
+      ['Pin req.buf with a runtime.Pinner for the call', true],
+      ['Copy buf to C memory for req.buf (C.CBytes), freed with a defer', false],
+    ],
+  );
+  // Not for a field C may write through, nor when buf is written between the store and the call.
+  const [writable] = await check(source.replace('const char *buf', 'char *buf'), 19);
+  assert.deepEqual(writable.fixes, []);
+  const [touched] = await check(source.replace('\treq.len = C.size_t(len(buf))\n', '\tbuf[0] = 1\n'), 19);
+  assert.deepEqual(touched.fixes, []);
+});

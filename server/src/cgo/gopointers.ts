@@ -21,7 +21,8 @@ export type PointerKind = 'pointer' | 'unsafe pointer' | 'slice' | 'string' | 'f
 export type GoShape =
   | { kind: 'scalar' }
   | { kind: 'unknown' }
-  | { kind: PointerKind }
+  /** readOnly: a C pointer field to const memory (`const char *`): C only reads through it. */
+  | { kind: PointerKind; readOnly?: true }
   | { kind: 'struct'; fields: { name: string; shape: GoShape }[] }
   | { kind: 'array'; of: GoShape; length: number | undefined };
 
@@ -30,6 +31,8 @@ export interface PointerSlot {
   /** Field path from the memory's start: `buf`, `hdr.next`; '' for the memory itself. */
   path: string;
   kind: PointerKind | 'unknown';
+  /** A C field declared as a pointer to const memory. */
+  readOnly?: true;
 }
 
 const scalar: GoShape = { kind: 'scalar' };
@@ -173,7 +176,7 @@ export class GoShapes {
         // A typedef the scope cannot resolve (from a header that was not read).
         return /^u?int(?:8|16|32|64|ptr|max)?_t$|^s?size_t$/.test(t.name) ? scalar : unknown;
       case 'pointer':
-        return this.scope.resolve(t.to).kind === 'void' ? { kind: 'unsafe pointer' } : { kind: 'pointer' };
+        return { kind: this.scope.resolve(t.to).kind === 'void' ? 'unsafe pointer' : 'pointer', ...(t.toConst ? { readOnly: true as const } : {}) };
       case 'array':
         return { kind: 'array', of: this.ofC(t.of, depth + 1), length: t.length };
       case 'record': {
@@ -230,7 +233,7 @@ export function pointerSlots(shape: GoShape, path = '', out: PointerSlot[] = [],
       else out.push({ path: `${path}[*]`, kind: 'unknown' });
       return out;
     default:
-      out.push({ path, kind: shape.kind });
+      out.push({ path, kind: shape.kind, ...('readOnly' in shape && shape.readOnly ? { readOnly: true as const } : {}) });
       return out;
   }
 }

@@ -683,13 +683,16 @@ function report(ctx: RuleContext, file: CgoFile, call: Node, cName: string, arg:
       : minor >= pinnerSince
         ? `Pin what it points to with a runtime.Pinner for the call, or keep that memory in C (C.malloc) and copy.`
         : `Keep the memory it points to in C (C.malloc) and copy, or, from Go 1.21, pin it with a runtime.Pinner.`;
-  const fix = verdict.pin && minor >= pinnerSince && !memory.literal ? pinFix(file, call, memory, verdict.pin, index, shapes) : undefined;
+  const pin = verdict.pin && minor >= pinnerSince && !memory.literal ? pinFix(file, call, memory, verdict.pin, index, shapes) : undefined;
+  const copy = verdict.pin?.length === 1 && !memory.literal && declaresFree(ctx, file) ? copyToCFix(file, call, memory, verdict.pin[0], index) : undefined;
+  // The pin keeps the program as it is; the copy is the one fix before Go 1.21.
+  const fixes = [pin, copy && { ...copy, preferred: !pin }].filter((f): f is Fix => !!f);
   return {
     file: file.path,
     start: arg.startIndex,
     end: arg.endIndex,
     message: `go run panics here with ${quoted} (cgo's pointer check, GODEBUG=cgocheck=1, the default): C.${cName} is given ${given} and ${holds}. ${how}`,
-    fixes: fix ? [fix] : [],
+    fixes,
   };
 }
 
@@ -806,4 +809,67 @@ function localObject(d: Declaration, shapes: GoShapes): { whole: GoShape; elemen
     default:
       return undefined;
   }
+}
+
+/** Whether C.free is declared for the file: it includes <stdlib.h>, or its preamble or a project header declares free. */
+function declaresFree(ctx: RuleContext, file: CgoFile): boolean {
+  const walk = ctx.includes(file);
+  return (!walk.unknown && walk.system.some((header) => header.name === 'stdlib.h')) || ctx.cScope(file).names.has('free');
+}
+
+/**
+ * `x.f = (*C.char)(unsafe.Pointer(&buf[0]))` of a []byte buf, into a C field declared as a
+ * pointer to const (C only reads through it): store `C.CBytes(buf)` instead, a copy in C memory,
+ * and free it with a defer. Offered only when nothing touches buf between the store and the call
+ * (the copy would miss it), and `free` is declared for the file.
+ */
+function copyToCFix(file: CgoFile, call: Node, memory: Memory, slot: PointerSlot, index: FunctionIndex): Fix | undefined {
+  if (!slot.readOnly || slot.path === '' || memory.elements || !index.unsafeName) return undefined;
+  const value = memory.storedFrom.get(slot.path);
+  const store = value?.parent?.parent;
+  if (!value || value.parent?.type !== 'expression_list' || store?.type !== 'assignment_statement' || store.childForFieldName('right')?.namedChildCount !== 1) return undefined;
+  // The unsafe.Pointer(&buf[0]) inside the stored expression.
+  let conversion: Node | null = value;
+  while (conversion?.type === 'call_expression' && isPointerConversion(conversion.childForFieldName('function'), index.unsafeName) && conversion.childForFieldName('function')?.type !== 'selector_expression') {
+    conversion = conversion.childForFieldName('arguments')?.namedChildren[0] ?? null;
+  }
+  if (conversion?.type !== 'call_expression' || conversion.childForFieldName('function')?.type !== 'selector_expression' || !isPointerConversion(conversion.childForFieldName('function'), index.unsafeName)) return undefined;
+  const address = conversion.childForFieldName('arguments')?.namedChildren[0];
+  const element = address?.type === 'unary_expression' && address.childForFieldName('operator')?.text === '&' ? address.childForFieldName('operand') : null;
+  const buf = element?.type === 'index_expression' && element.childForFieldName('index')?.text === '0' ? element.childForFieldName('operand') : null;
+  if (buf?.type !== 'identifier' || !index.isGoBacked(buf.text) || !isByteSlice(index.sole(buf.text))) return undefined;
+  // buf untouched from the store to the call, and the store not outside a loop the call is in.
+  const lengthOnly = (u: Node): boolean => u.parent?.type === 'argument_list' && ['len', 'cap'].includes(u.parent.parent?.childForFieldName('function')?.text ?? '');
+  if (index.uses(buf.text).some((u) => u.startIndex >= store.endIndex && u.endIndex <= call.startIndex && !lengthOnly(u))) return undefined;
+  for (let n = call.parent; n && !n.equals(index.fn); n = n.parent) if (n.type === 'for_statement' && !(n.startIndex <= store.startIndex && store.endIndex <= n.endIndex)) return undefined;
+  const text = file.text;
+  const lineStart = file.lines.lineStarts[file.lines.lineOf(store.startIndex)];
+  const indent = text.slice(lineStart, store.startIndex);
+  const endLine = file.lines.lineOf(store.endIndex);
+  const nextLine = file.lines.lineStarts[endLine + 1];
+  if (!/^[ \t]*$/.test(indent) || nextLine === undefined || !/^[ \t]*(?:\/\/[^\n]*)?\r?\n$/.test(text.slice(store.endIndex, nextLine))) return undefined;
+  const place = placeName(memory, slot.path);
+  return {
+    title: `Copy ${buf.text} to C memory for ${place} (C.CBytes), freed with a defer`,
+    preferred: false,
+    edits: [
+      { file: file.path, start: conversion.startIndex, end: conversion.endIndex, newText: `C.CBytes(${buf.text})` },
+      { file: file.path, start: nextLine, end: nextLine, newText: `${indent}defer C.free(${index.unsafeName}.Pointer(${place}))${file.lines.eol}` },
+    ],
+  };
+}
+
+/** Whether a local is declared a []byte (C.CBytes takes one). */
+function isByteSlice(d: Declaration | undefined): boolean {
+  if (!d) return false;
+  const value = initialValue(d);
+  const type =
+    d.decl.type === 'var_spec' && d.decl.childForFieldName('type')
+      ? d.decl.childForFieldName('type')
+      : value?.type === 'composite_literal' || value?.type === 'type_conversion_expression'
+        ? value.childForFieldName('type')
+        : value?.type === 'call_expression' && value.childForFieldName('function')?.text === 'make'
+          ? (value.childForFieldName('arguments')?.namedChildren[0] ?? null)
+          : null;
+  return !!type && /^\[\]\s*(?:byte|uint8)$/.test(type.text);
 }
