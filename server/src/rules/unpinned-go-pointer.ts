@@ -18,9 +18,10 @@
 // silence. A function that pins anything (`.Pin(`), or a package that sets
 // `//go:debug cgocheck=0`, is not judged.
 //
-// The message quotes the runtime's panic for the target's Go release. The fix (Go 1.21 and
-// later, when every pointer the memory holds is known and can be pinned) pins each one with a
-// runtime.Pinner before the statement of the call and unpins it with a defer.
+// The message quotes the runtime's panic for the target's Go release. The fixes: (Go 1.21 and
+// later, when every pointer the memory holds is known and what it points into holds none) pin
+// each one with a runtime.Pinner before the statement of the call, unpinned with a defer; and
+// (any release, where C only reads) copy a []byte stored in a const C field with C.CBytes.
 import type { Node } from 'web-tree-sitter';
 import type { CScope, CType } from '../cgo/cdecl';
 import type { Fix, TextEdit } from '../cgo/findings';
