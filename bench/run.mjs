@@ -28,6 +28,12 @@
 //      of the background check's progress, and RSS then; and the first squiggle of the NOTE file
 //      opened while that check runs (didOpen → its pulled diagnostics), against the same open
 //      on a server with no workspace to check.
+//   7. System headers: the first completion after `C.` in a file including <stdio.h> and
+//      <stdlib.h>, in fresh servers (right after opening, and after the idle read); RSS of the
+//      2,000-file server of 2. once completion has read the system headers of its cgo files.
+//   8. Big packages: one shaped like gotk3's gtk (118 files with large preambles) and one of
+//      5,000 files; keystrokes in one cgo file, and hovers while the whole package is re-checked
+//      (`npm run bench -- --big-packages` runs these alone).
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -134,6 +140,11 @@ class Server {
   pull(uri) {
     return this.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri } });
   }
+  /** Completion at an offset of the text. */
+  complete(uri, offset, text) {
+    const before = text.slice(0, offset).split('\n');
+    return this.connection.sendRequest('textDocument/completion', { textDocument: { uri }, position: { line: before.length - 1, character: before.at(-1).length } });
+  }
   rssMb() {
     const status = fs.readFileSync(`/proc/${this.child.pid}/status`, 'utf8');
     return Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024;
@@ -235,6 +246,152 @@ async function widePackage() {
   return { files: 501, times };
 }
 
+/**
+ * A package shaped like gotk3's gtk (v0.6.3: 118 files, 92 with import "C", 30,000 lines, a
+ * 650-line project header of static functions that 44 preambles include, //export in 7 files,
+ * one 12,000-line file with 1,283 functions, 3,157 functions in all, C.CString in one of ten):
+ * here 118 files, 92 cgo, a 1,283-function file and 20 functions in each other one, C.CString
+ * in one of ten, each preamble with 40 lines of its own C besides the header.
+ */
+function gotk3Shaped(dir) {
+  fs.mkdirSync(dir, { recursive: true });
+  const header = ['#pragma once', '#include <stdint.h>', '#include <stdlib.h>', '#include <string.h>', 'extern void gotk3_callbackDelete(void *callback_id);'];
+  for (let i = 0; header.length < 650; i++) header.push(`static inline int gtk_to_widget${i}(void *p) { return (int)(intptr_t)p + ${i}; }`, `typedef struct { int x${i}; double y; } GtkThing${i};`);
+  fs.writeFileSync(path.join(dir, 'gtk.go.h'), `${header.join('\n')}\n`);
+  const files = [];
+  for (let f = 0; f < 118; f++) {
+    const name = f === 0 ? 'gtk.go' : `widget${f}${f % 13 === 0 ? '_export' : ''}.go`;
+    const cgo = f < 92;
+    const exports = name.endsWith('_export.go');
+    const lines = ['// Copyright (c) 2013-2014 Conformal Systems', '//', '// Bindings, generated for the bench.', '', 'package gtk', ''];
+    if (cgo) {
+      lines.push('// #cgo pkg-config: gtk+-3.0', '// #include <stdlib.h>');
+      if (exports) {
+        for (let i = 0; i < 40; i++) lines.push(`// extern void goCallback${f}_${i}(void *data, int n);`);
+      } else {
+        lines.push('// #include "gtk.go.h"');
+        for (let i = 0; i < 20; i++) lines.push(`// static int file${f}_helper${i}(int x) { return x * ${i} + ${f}; }`, `// typedef struct { int a${i}; long b; } file${f}_s${i};`);
+      }
+      lines.push('import "C"', '', 'import "unsafe"', '');
+    } else {
+      lines.push('import "fmt"', '');
+    }
+    const functions = f === 0 ? 1283 : 20;
+    for (let i = 0; i < functions; i++) {
+      if (exports && i < 40) {
+        lines.push(`//export goCallback${f}_${i}`, `func goCallback${f}_${i}(data unsafe.Pointer, n C.int) {`, '\t_ = data', '}', '');
+      } else if (cgo && !exports && i % 10 === 0) {
+        lines.push(`// Thing${i} wraps a C helper.`, `func Thing${f}_${i}(name string, x int) int {`, '\tcs := C.CString(name)', '\tdefer C.free(unsafe.Pointer(cs))', `\treturn int(C.file${f}_helper${i % 20}(C.int(x)))`, '}', '');
+      } else if (cgo && !exports) {
+        lines.push(`// Thing${i} wraps a C helper.`, `func Thing${f}_${i}(p unsafe.Pointer, x int) int {`, `\treturn int(C.file${f}_helper${i % 20}(C.int(x))) + int(C.gtk_to_widget${i % 300}(p))`, '}', '');
+      } else {
+        lines.push(`// Thing${i} formats.`, `func Thing${f}_${i}(x int) string {`, cgo ? '\t_ = unsafe.Pointer(nil)' : '\tx++', `\treturn ${cgo ? 'string(rune(x))' : 'fmt.Sprint(x)'}`, '}', '');
+      }
+    }
+    const file = path.join(dir, name);
+    const text = `${lines.join('\n')}\n`;
+    fs.writeFileSync(file, text);
+    files.push({ file, text, cgo, exports });
+  }
+  return files;
+}
+
+/** A package of 5,000 files in one directory; every tenth imports "C", the rest are plain Go. */
+function fiveThousandFiles(dir) {
+  fs.mkdirSync(dir, { recursive: true });
+  const files = [];
+  for (let f = 0; f < 5000; f++) {
+    const cgo = f % 10 === 0;
+    const text = cgo
+      ? `package huge\n\n// #include <stdlib.h>\n// static int twice${f}(int x) { return 2 * x; }\nimport "C"\n\nimport "unsafe"\n\n// Twice${f} doubles.\nfunc Twice${f}(p unsafe.Pointer, x int) int {\n\tC.free(p)\n\treturn int(C.twice${f}(C.int(x)))\n}\n`
+      : `package huge\n\nimport "fmt"\n\n// F${f} formats.\nfunc F${f}(x int) string {\n\treturn fmt.Sprint(x * ${f})\n}\n`;
+    const file = path.join(dir, `f${String(f).padStart(4, '0')}.go`);
+    fs.writeFileSync(file, text);
+    files.push({ file, text, cgo });
+  }
+  return files;
+}
+
+/**
+ * Keystrokes in one cgo file of a big package (the others closed, read from disk): 60 edits,
+ * alternating a letter typed in a Go comment and a space typed into a C line of the preamble,
+ * each timed from didChange to the diagnostics of that version. Then hovers on C.free with
+ * nothing else to do, and hovers sent every 5 ms while the package is checked from scratch (a
+ * #cgo CFLAGS line added or changed: every file's flags change): how long they waited.
+ */
+async function bigPackage(files, editedIndex) {
+  const { file, text } = files[editedIndex];
+  const uri = pathToFileURL(file).href;
+  const lines = text.split('\n');
+  const cLine = lines.findIndex((l) => l.startsWith('// static') || l.startsWith('// extern'));
+  const goComment = lines.findIndex((l, i) => i > cLine && l.startsWith('// Thing'));
+  const cgoLine = lines.findIndex((l) => l.startsWith('// #include <stdlib.h>'));
+  const hoverLine = lines.findIndex((l) => l.includes('C.free(') || l.includes('C.CString('));
+  const server = new Server(0);
+  await server.initialize();
+  let start = performance.now();
+  server.open(uri, text);
+  await server.pull(uri);
+  const openMs = performance.now() - start;
+  const times = { body: [], preamble: [] };
+  let version = 1;
+  for (let i = 0; i < 60; i++) {
+    const inPreamble = i % 2 === 1;
+    const line = inPreamble ? cLine : goComment;
+    const at = { line, character: 3 + Math.floor(i / 2) };
+    start = performance.now();
+    server.change(uri, ++version, { start: at, end: at }, inPreamble ? ' ' : 'x');
+    await server.pull(uri);
+    (inPreamble ? times.preamble : times.body).push(performance.now() - start);
+  }
+  const hoverWaits = [];
+  const fullChecks = [];
+  const column = lines[hoverLine].indexOf('C.') + 2;
+  const hoverIdle = [];
+  for (let i = 0; i < 10; i++) {
+    const asked = performance.now();
+    await server.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: hoverLine, character: column } });
+    hoverIdle.push(performance.now() - asked);
+  }
+  for (let round = 0; round < 3; round++) {
+    // A #cgo CFLAGS line, added then changed: the package's flags change, and so every file's inputs.
+    const at = { line: cgoLine, character: 0 };
+    const end = round === 0 ? at : { line: cgoLine + 1, character: 0 };
+    start = performance.now();
+    server.change(uri, ++version, { start: at, end }, `// #cgo CFLAGS: -DBENCH_ROUND=${round}\n`);
+    let checked = false;
+    const pulled = server.pull(uri).then(() => (checked = true));
+    while (!checked) {
+      const asked = performance.now();
+      await server.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: hoverLine, character: column } });
+      hoverWaits.push(performance.now() - asked);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await pulled;
+    fullChecks.push(performance.now() - start);
+  }
+  await server.stop();
+  return { files: files.length, cgoFiles: files.filter((f) => f.cgo).length, lines: files.reduce((n, f) => n + f.text.split('\n').length - 1, 0), openMs, ...times, hoverIdle, hoverWaits, fullChecks };
+}
+
+async function bigPackages() {
+  const gtk = gotk3Shaped(path.join(tmp, 'gotk3', 'gtk'));
+  const huge = fiveThousandFiles(path.join(tmp, 'huge'));
+  return { gotk3: await bigPackage(gtk, 7), fiveThousand: await bigPackage(huge, 2500) };
+}
+
+function bigPackageRows(big) {
+  const row = (name, r) => [
+    [`${name}: ${r.files} files (${r.cgoFiles} cgo), ${r.lines} lines; open → diagnostics`, ms(r.openMs)],
+    [`  keystroke → diagnostics, ${r.body.length + r.preamble.length} (p50 / p95)`, `${ms(median([...r.body, ...r.preamble]))} / ${ms(percentile([...r.body, ...r.preamble], 95))}`],
+    ['  in the Go body / in the preamble (p95)', `${ms(percentile(r.body, 95))} / ${ms(percentile(r.preamble, 95))}`],
+    [`  #cgo CFLAGS changed: every file re-checked (median of ${r.fullChecks.length})`, ms(median(r.fullChecks))],
+    [`  hover on C.free, idle (p50 of ${r.hoverIdle.length}) / during those checks, ${r.hoverWaits.length} (p50 / longest)`, `${ms(median(r.hoverIdle))} / ${ms(median(r.hoverWaits))} / ${ms(Math.max(...r.hoverWaits))}`],
+  ];
+  return [...row('gotk3-shaped package', big.gotk3), ...row('5,000-file package', big.fiveThousand)];
+}
+
+
 /** A word typed letter by letter on a fresh `// ` line in the middle of a 2,000-line preamble, ten words. */
 async function typing() {
   const big = bigFile();
@@ -289,8 +446,70 @@ async function memory() {
   }
   const afterEdits = server.rssMb();
   const liveAfterEdits = await server.liveMemory();
+  // Completion after `C.` in every cgo file, until it offers what <stdlib.h> declares (the server reads it while idle).
+  for (const { file, text } of cgoFiles) {
+    for (;;) {
+      const answer = await server.complete(pathToFileURL(file).href, text.indexOf('C.twice') + 2, text);
+      if ((Array.isArray(answer) ? answer : answer.items).some((item) => item.label === 'free')) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  const withSystemHeaders = server.rssMb();
+  const liveWithSystemHeaders = await server.liveMemory();
   await server.stop();
-  return { files: files.length, baseline, afterOpen, afterEdits, liveAfterOpen, liveAfterEdits };
+  return { files: files.length, baseline, afterOpen, afterEdits, liveAfterOpen, liveAfterEdits, cgoFiles: cgoFiles.length, withSystemHeaders, liveWithSystemHeaders };
+}
+
+/**
+ * The first completion after `C.` in a file that includes <stdio.h> and <stdlib.h>, in fresh
+ * servers: asked right after opening the file (the answer does not wait for the system headers;
+ * asked again until their names come), and asked a second after its diagnostics (the server has
+ * read them while idle); then the next one.
+ */
+async function firstCompletion(rounds = 5) {
+  const dir = path.join(tmp, 'complete');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'app.go');
+  const text = 'package app\n\n// #include <stdio.h>\n// #include <stdlib.h>\n// static int twice(int x) { return 2 * x; }\nimport "C"\n\nfunc F() {\n\tC.\n}\n';
+  fs.writeFileSync(file, text);
+  const uri = pathToFileURL(file).href;
+  const onOpen = [];
+  const untilSystem = [];
+  const first = [];
+  const second = [];
+  let items = 0;
+  const offset = text.indexOf('\tC.') + 3;
+  for (let round = 0; round < rounds; round++) {
+    let server = new Server(0);
+    await server.initialize();
+    const opened = performance.now();
+    server.open(uri, text);
+    let start = performance.now();
+    await server.complete(uri, offset, text);
+    onOpen.push(performance.now() - start);
+    // Asked again, as at each keystroke, until the system names are offered.
+    for (;;) {
+      const answer = await server.complete(uri, offset, text);
+      if ((Array.isArray(answer) ? answer : answer.items).some((item) => item.label === 'printf')) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    untilSystem.push(performance.now() - opened);
+    await server.stop();
+    server = new Server(0);
+    await server.initialize();
+    server.open(uri, text);
+    await server.pull(uri);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    start = performance.now();
+    const answer = await server.complete(uri, offset, text);
+    items = (Array.isArray(answer) ? answer : answer.items).length;
+    first.push(performance.now() - start);
+    start = performance.now();
+    await server.complete(uri, offset, text);
+    second.push(performance.now() - start);
+    await server.stop();
+  }
+  return { onOpen, untilSystem, first, second, items };
 }
 
 /** 10,000 edits to one small cgo file: the server must stay up and its live memory flat. */
@@ -537,14 +756,26 @@ async function workspaceCheck() {
   return { files: 4001, packages: 401, cgoPackages: 41, checkMs, rss, duringCheck, idle };
 }
 
+// `npm run bench -- --big-packages`: the big-package rows alone.
+if (process.argv.includes('--big-packages')) {
+  const big = await bigPackages();
+  fs.rmSync(tmp, { recursive: true, force: true });
+  const rows = bigPackageRows(big);
+  const width = Math.max(...rows.map(([k]) => k.length));
+  for (const [k, v] of rows) process.stdout.write(`${k.padEnd(width)}  ${v}\n`);
+  process.exit(0);
+}
+
 const machine = { cores: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, memoryGb: Math.round(os.totalmem() / 2 ** 30) };
 const edits = await editLatency();
 const wide = await widePackage();
 const typed = await typing();
 const mem = await memory();
+const completing = await firstCompletion();
 const soaked = await soak();
 const cli = cliThroughput();
 const real = realWorld();
+const big = await bigPackages();
 const race = await firstDiagnosticRace();
 const compiler = { debounced: await compilerLatency(defaultDebounceMs), immediate: await compilerLatency(0) };
 const ws = await workspaceCheck();
@@ -570,6 +801,9 @@ const rows = [
   [`typing a word letter by letter into the middle of a ${typed.preambleLines}-line preamble, ${typed.times.length} keystrokes (p50 / p95)`, `${ms(median(typed.times))} / ${ms(percentile(typed.times, 95))}, at most ${typed.maxFindings} findings`],
   [`server RSS: start / ${mem.files} files open / +1,000 edits`, `${mem.baseline.toFixed(0)} / ${mem.afterOpen.toFixed(0)} / ${mem.afterEdits.toFixed(0)} MB`],
   ['  live after a full GC (JS heap + wasm): open / +1,000 edits', `${live(mem.liveAfterOpen)} / ${live(mem.liveAfterEdits)} MB`],
+  [`  with system headers indexed (completion after C. in its ${mem.cgoFiles} cgo files): RSS / live`, `${mem.withSystemHeaders.toFixed(0)} MB / ${live(mem.liveWithSystemHeaders)} MB`],
+  [`first completion after C. with <stdio.h> and <stdlib.h>, ${completing.items} items, 1 s after the diagnostics (median of ${completing.first.length} fresh servers) / the next one`, `${ms(median(completing.first))} / ${ms(median(completing.second))}`],
+  ['  asked right after opening the file (the preamble\'s names, marked incomplete) / until the system names come', `${ms(median(completing.onOpen))} / ${ms(median(completing.untilSystem))}`],
   [`soak: ${soaked.edits} edits in ${soaked.seconds.toFixed(1)} s, RSS after 1k / 10k`, `${soaked.rssEvery1000[0].toFixed(0)} / ${soaked.rssEvery1000.at(-1).toFixed(0)} MB`],
   ['  live after a full GC, after 1k / 10k', `${live(soaked.liveEvery1000[0])} / ${live(soaked.liveEvery1000.at(-1))} MB`],
   [`cgo-lint, ${cli.files} files (median of ${cli.runs.oneThread.length})`, ms(oneThread)],
@@ -581,6 +815,7 @@ const rows = [
     ? ['cgo-lint on the real-world gate', `skipped: ${real.skipped}`]
     : [`cgo-lint on the real-world gate, ${real.files} files in ${real.packages} packages (median of ${real.lintMs.length})`, `${ms(median(real.lintMs))}, ${real.findings} error/warning findings; reading the files alone ${ms(median(real.readMs))} (warm)`],
   [`  cgo-lint with the C compiler (the default; median of ${cli.runs.withCompiler.length})`, ms(median(cli.runs.withCompiler))],
+  ...bigPackageRows(big),
   [`edit → gcc diagnostics, article app, ${compiler.debounced.length} edits (p50 / p95)`, `${ms(median(compiler.debounced))} / ${ms(percentile(compiler.debounced, 95))}`],
   [`  without the ${defaultDebounceMs} ms debounce (p50 / p95)`, `${ms(median(compiler.immediate))} / ${ms(percentile(compiler.immediate, 95))}`],
   [`open → first diagnostic, the article's NOTE trap (median of ${race.ours.length} fresh servers)`, race.gopls
@@ -593,4 +828,4 @@ const rows = [
 const width = Math.max(...rows.map(([k]) => k.length));
 for (const [k, v] of rows) process.stdout.write(`${k.padEnd(width)}  ${v}\n`);
 fs.mkdirSync(path.join(repo, 'bench'), { recursive: true });
-fs.writeFileSync(path.join(repo, 'bench', 'results.json'), `${JSON.stringify({ date: new Date().toISOString(), machine, edits, widePackage: wide, typing: typed, memory: mem, soak: soaked, cli, realWorld: real, compiler, firstDiagnostic: race, workspace: ws }, null, 2)}\n`);
+fs.writeFileSync(path.join(repo, 'bench', 'results.json'), `${JSON.stringify({ date: new Date().toISOString(), machine, edits, widePackage: wide, typing: typed, memory: mem, firstCompletion: completing, soak: soaked, cli, realWorld: real, bigPackages: big, compiler, firstDiagnostic: race, workspace: ws }, null, 2)}\n`);

@@ -112,6 +112,12 @@ async function checkRead(engine: Engine, job: Job, read: ReadPackage, options: C
   const { target } = resolvePackageTarget(job.dir, { ...options, localGo: localGoOnce(options) }, readTextFromDisk);
   let model: { pkg: CgoPackage; flags: PackageFlags } | undefined;
   let findings: Reported[];
+  if (options.cc !== false && read.sources.some((source) => mayImportC(source.text))) {
+    // The compiler's search list for system headers, before the rules read any (--no-cc: the standard directories).
+    preambleCompiler ??= new PreambleCompiler({ mayRun: () => true });
+    const compiler = await preambleCompiler.compiler();
+    engine.systemHeaders.useCompilerSearchList(compiler && compiler.searchList.length > 0 ? compiler.searchList : undefined);
+  }
   try {
     const onInvalidFix = (message: string): void => void warnings.push(message);
     findings = engine.checkPackage(job.dir, read.sources, { target, severities: options.severities, onInvalidFix, withModel: (pkg, flags) => (model = { pkg, flags }) });

@@ -30,6 +30,7 @@ import { completion } from './features/completion';
 import { definition, type FeatureServices } from './features/definition';
 import { hover } from './features/hover';
 import { semanticTokens, semanticTokensLegend } from './features/semanticTokens';
+import { SystemHeaderIndexer } from './features/systemIndex';
 import { WorkspaceDiagnostics, type Progress } from './features/workspaceDiagnostics';
 import { Settings } from './settings';
 import { unreadableReason, Workspace } from './workspace';
@@ -68,6 +69,7 @@ let started = 'cgo language server started';
  * cgo/trustGranted notification; other clients say nothing, which counts as trusted.
  */
 let trusted = true;
+let disposeSystemIndex: (() => void) | undefined;
 
 connection.onInitialize(async (params): Promise<InitializeResult> => {
   const options = (params.initializationOptions ?? {}) as { debounceMs?: unknown; goplsRuns?: unknown; ignoreCommand?: unknown };
@@ -94,7 +96,14 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
   const goEnv = new GoEnvironment(() => trusted, log);
   const logRun = (run: ProcessRun): void => log.info(`ran ${[run.command, ...run.args].join(' ')}${run.cwd ? ` in ${run.cwd}` : ''}: ${run.outcome} (${run.ms} ms)`);
   const pkgConfig = new PkgConfig({ mayRun: () => trusted, onRun: logRun });
-  const compilerRuns = new CompilerRuns(new PreambleCompiler({ mayRun: () => trusted, onRun: logRun }));
+  const compilerRuns = new CompilerRuns(
+    new PreambleCompiler({
+      mayRun: () => trusted,
+      onRun: logRun,
+      // Until the compiler says where system headers are (or where it may not run), the standard directories.
+      onFound: (compiler) => engine.systemHeaders.useCompilerSearchList(compiler.searchList.length > 0 ? compiler.searchList : undefined),
+    }),
+  );
   const progressShown = capabilities.window?.workDoneProgress === true;
   const workspaceDiagnostics = new WorkspaceDiagnostics({
     folders: workspaceFolderPaths(params),
@@ -162,6 +171,11 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
     goEnv,
     warn: log.warn,
   };
+  const systemIndex = new SystemHeaderIndexer(features);
+  documents.documents.onDidOpen((e) => systemIndex.touched(e.document.uri));
+  documents.onDidChange((document) => systemIndex.touched(document.uri));
+  documents.documents.onDidClose((e) => systemIndex.closed(e.document.uri));
+  disposeSystemIndex = () => systemIndex.dispose();
   connection.onHover((request) => hover(features, request));
   connection.onDefinition((request) => definition(features, request));
   connection.onCompletion((request) => completion(features, request));
@@ -249,6 +263,7 @@ connection.onDidChangeConfiguration((params) => {
 
 connection.onShutdown(() => {
   if (!services) return;
+  disposeSystemIndex?.();
   services.workspaceDiagnostics.dispose();
   services.analyzer.dispose();
   services.workspace.dispose();

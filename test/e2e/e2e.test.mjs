@@ -245,6 +245,17 @@ test('the extension in a real VS Code: squiggle, Problems, hover, quick fix, res
       await page.keyboard.press('Control+Shift+M');
     });
 
+    await step(t, 'the Problems panel lists gcc\'s own error on the NOTE line, with source cgo (gcc)', async () => {
+      await page.keyboard.press('Control+Shift+M');
+      const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'cgo (gcc)' }).first();
+      await row.waitFor({ timeout: 60_000 });
+      const text = await row.innerText();
+      assert.match(text, /expected '=', ',', ';', 'asm' or '__attribute__' before ':' token/);
+      assert.match(text, /Ln 3/);
+      await screenshot('problems-gcc');
+      await page.keyboard.press('Control+Shift+M');
+    });
+
     await step(t, 'hovering CFLAGS shows our #cgo documentation', async () => {
       const { x, y } = await pointAt('CFLAGS', 2);
       await page.mouse.move(x - 20, y);
@@ -353,6 +364,68 @@ test('the extension in a real VS Code: squiggle, Problems, hover, quick fix, res
     });
   } catch (error) {
     await screenshot('failure');
+    throw error;
+  }
+});
+
+test('system headers in a real VS Code: hover, completion and go to definition of C.free from <stdlib.h>', { timeout: 180_000 }, async (t) => {
+  const freeLine = fs.readFileSync('/usr/include/stdlib.h', 'utf8').split('\n').findIndex((l) => /^extern void free \(/.test(l)) + 1;
+  try {
+    await step(t, 'opening syshdr/buffer.go: hovering C.free shows its declaration and <stdlib.h>', async () => {
+      const rows = page.locator('.explorer-folders-view .monaco-list-row');
+      await rows.filter({ hasText: /^syshdr$/ }).first().click({ timeout: 30_000 });
+      await rows.filter({ hasText: /^buffer\.go$/ }).first().click({ timeout: 30_000 });
+      await page.locator('.tabs-container .tab.active', { hasText: 'buffer.go' }).waitFor({ timeout: 30_000 });
+      await editorLine('C.free(p)').waitFor({ timeout: 30_000 });
+      const { x, y } = await pointAt('C.free(p)', 3);
+      const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: 'extern void free' });
+      // The first hover may come before the server read the package: point again until it answers.
+      for (let attempt = 1; ; attempt++) {
+        await page.mouse.move(x - 30, y);
+        await page.mouse.move(x, y);
+        try {
+          await hover.waitFor({ timeout: 10_000 });
+          break;
+        } catch (error) {
+          if (attempt === 4) throw error;
+        }
+      }
+      const text = await hover.innerText();
+      assert.match(text, /C function · system header \/usr\/include\/stdlib\.h:\d+/);
+      assert.match(text, /func C\.free\(__ptr unsafe\.Pointer\)/);
+      await screenshot('hover-free');
+      await page.mouse.move(5, 5);
+      await page.keyboard.press('Escape');
+    });
+
+    await step(t, 'completion after C. offers free and printf, with their declarations', async () => {
+      // A new line `C.` after `C.free(p)`, as a user types it.
+      await editorLine('C.free(p)').click();
+      await page.keyboard.press('End');
+      await page.keyboard.press('Enter');
+      await page.keyboard.type('C.');
+      const suggest = page.locator('.suggest-widget .monaco-list-row');
+      await suggest.first().waitFor({ timeout: 30_000 });
+      await page.keyboard.type('prin');
+      await page.locator('.suggest-widget .monaco-list-row', { hasText: 'printf' }).first().waitFor({ timeout: 30_000 });
+      await screenshot('completion-printf');
+      await page.keyboard.press('Escape');
+      // Put the file back as it was.
+      for (let i = 0; i < 'C.prin'.length + 1; i++) await page.keyboard.press('Backspace');
+      await editorLine('C.free(p)').waitFor({ timeout: 30_000 });
+    });
+
+    await step(t, 'go to definition on C.free opens stdlib.h at the declaration', async () => {
+      const { x, y } = await pointAt('C.free(p)', 3);
+      await page.mouse.click(x, y);
+      await page.keyboard.press('F12');
+      await page.locator('.tabs-container .tab.active', { hasText: 'stdlib.h' }).waitFor({ timeout: 30_000 });
+      await page.locator('#status\\.editor\\.selection', { hasText: `Ln ${freeLine},` }).waitFor({ timeout: 30_000 });
+      await screenshot('definition-free');
+      await page.keyboard.press('Control+W');
+    });
+  } catch (error) {
+    await screenshot('failure-system-headers');
     throw error;
   }
 });

@@ -1,5 +1,6 @@
 // The C compiler in the editor: its errors at the preamble line with source `cgo (gcc)`, and
-// Workspace Trust: in an untrusted workspace no compiler (nor go, which names it) is started.
+// Workspace Trust: in an untrusted workspace no compiler (nor go, which names it) is started,
+// and system headers are found without either.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -8,7 +9,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver';
 import { articleApiH, articleAppGo } from '../support/goSources';
-import { fileUri, packageDir, withServer } from '../support/lspClient';
+import { completeAll, fileUri, packageDir, withServer } from '../support/lspClient';
 
 const realGcc = spawnSync('sh', ['-c', 'command -v gcc'], { encoding: 'utf8' }).stdout.trim();
 const realGo = spawnSync('sh', ['-c', 'command -v go'], { encoding: 'utf8' }).stdout.trim();
@@ -97,6 +98,12 @@ test('Workspace Trust: untrusted, neither go nor the C compiler is started; once
     client.change(appUri, 2, [{ text: `${articleAppGo}\n` }]);
     const second = await client.published(appUri, 2);
     assert.equal(withGcc(second), false);
+    // System headers are read all the same, from the standard directories: api.h's <stdint.h>.
+    const text = `${articleAppGo}\n`;
+    const offset = text.indexOf('C.animal_print') + 2;
+    const before = text.slice(0, offset).split('\n');
+    const items = await completeAll(client, { textDocument: { uri: appUri }, position: { line: before.length - 1, character: before[before.length - 1].length } });
+    if (fs.existsSync('/usr/include/stdint.h')) assert.ok(items?.some((item) => item.label === 'INT64_MAX'), 'INT64_MAX from <stdint.h> not offered');
     assert.equal(fs.existsSync(marker), false, `started in an untrusted workspace: ${fs.existsSync(marker) ? fs.readFileSync(marker, 'utf8') : ''}`);
 
     client.notify('cgo/trustGranted', {});
@@ -104,5 +111,7 @@ test('Workspace Trust: untrusted, neither go nor the C compiler is started; once
     const ran = fs.readFileSync(marker, 'utf8');
     assert.match(ran, /^go env CC CGO_CPPFLAGS CGO_CFLAGS$/m);
     assert.match(ran, /^gcc .* -S -o \/dev\/null /m);
+    // Where the compiler may run, it says where system headers are.
+    assert.match(ran, /^gcc .*-E -v -x c \/dev\/null$/m);
   });
 });

@@ -3,16 +3,20 @@
 // never an exception, and every range and fix edit inside its document. Edits favour what breaks
 // editors: preamble text, CRLF, non-ASCII, half comments, blank lines before import "C".
 import assert from 'node:assert/strict';
+import * as path from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { Engine } from '../../server/src/cgo/engine';
 import type { Finding } from '../../server/src/cgo/findings';
+import { defaultGrammarDir, loadGrammars } from '../../server/src/cgo/grammars';
+import { PackageMemo } from '../../server/src/cgo/packageMemo';
 import { resolveTarget } from '../../server/src/cgo/target';
 import { OpenDocuments } from '../../server/src/documents';
 import { testEngine } from '../support/engine';
 import { FakeConnection } from '../support/fakeConnection';
-import { articleAppGo, articleCfuncsGo } from '../support/goSources';
+import { articleApiH, articleAppGo, articleCfuncsGo } from '../support/goSources';
 
 const target = resolveTarget('linux', 'amd64', {});
 const dir = '/virtual/prop';
@@ -117,5 +121,98 @@ test('incremental edits give exactly the findings of a fresh analysis', async ()
       }
     }),
     { numRuns: 200, seed: 20261122 },
+  );
+});
+
+/**
+ * A package of five files and the article's header, which two of them include: a leak whose fix
+ * depends on whether the header includes <stdlib.h>, and a read of the header's union through
+ * an offset, which depends on its layout. export.go calls C.free without <stdlib.h>: its finding
+ * names a file that includes it, if one does (a fact of other files).
+ */
+const packageStart: Record<string, string> = {
+  'app.go': articleAppGo,
+  'cfuncs.go': articleCfuncsGo,
+  'leak.go':
+    'package app\n\n// #include <string.h>\n// #include "api.h"\nimport "C"\n\nimport "unsafe"\n\nfunc Name(s string) int {\n\tcs := C.CString(s)\n\treturn int(C.strlen(cs))\n}\n\n' +
+    'func Tail(a *C.Animal) uint16 { return *(*uint16)(unsafe.Add(unsafe.Pointer(a), 8)) }\n',
+  'export.go': 'package app\n\n// #include <stdint.h>\n// extern void goDone(int);\nimport "C"\n\nimport "unsafe"\n\n//export goDone\nfunc goDone(n C.int) {}\n\nfunc Free(p unsafe.Pointer) { C.free(p) }\n',
+  'app_test.go': 'package app\n\nimport "testing"\n\nfunc TestApp(t *testing.T) {}\n',
+};
+const headerStart = articleApiH;
+
+/** Edits that change what files share: flags, includes, exported names, C names. */
+const packageSnippets = [
+  ...snippets,
+  '// #cgo CFLAGS: -DAPI=1\n',
+  '// #cgo LDFLAGS: -lm\n',
+  '//export goDone\n',
+  '// static int helper(void) { return 1; }\n',
+  '// #include "api.h"\n',
+  'defer C.free(unsafe.Pointer(cs))\n',
+  'import "C"\n',
+  'int api_version(void) { return 1; }\n',
+  '#define API 2\n',
+  '#include <stdlib.h>\n',
+  'union { int a; char b; } u;\n',
+];
+
+const packageEditArb = fc.record({
+  file: fc.nat(5),
+  at: fc.double({ min: 0, max: 1, noNaN: true }),
+  length: fc.nat(12),
+  text: fc.oneof(fc.constantFrom(...packageSnippets), fc.string({ maxLength: 6 })),
+  /** Stop the memo's check after this many steps, as an edit arriving mid-check does, before checking in full. */
+  abandonAfter: fc.option(fc.nat(6), { nil: undefined }),
+});
+
+test('in a package, checks that keep per-file results (PackageMemo) give exactly the findings of a fresh engine', async () => {
+  const engine = await testEngine();
+  const grammars = await loadGrammars(defaultGrammarDir(__dirname));
+  const names = Object.keys(packageStart);
+  await fc.assert(
+    fc.asyncProperty(fc.array(packageEditArb, { minLength: 1, maxLength: 15 }), async (edits) => {
+      const fresh = new Engine(grammars);
+      const documents = new OpenDocuments(engine.parseGo.bind(engine), (message) => assert.fail(message));
+      const connection = new FakeConnection();
+      documents.documents.listen(connection);
+      const uriOf = (name: string): string => `file://${dir}/${name}`;
+      for (const name of names) connection.open?.({ textDocument: { uri: uriOf(name), languageId: 'go', version: 1, text: packageStart[name] } });
+      let header = headerStart;
+      const readText = (file: string): string | undefined => (file === `${dir}/api.h` || file === `${path.dirname(dir)}/c/api.h` ? header : undefined);
+      const memo = new PackageMemo();
+      const target = resolveTarget('linux', 'amd64', {});
+      try {
+        for (const [step, edit] of edits.entries()) {
+          if (edit.file === names.length) {
+            // At a line start: what the header declares changes more often than it breaks.
+            const a = header.lastIndexOf('\n', Math.floor(edit.at * header.length)) + 1;
+            header = header.slice(0, a) + edit.text + header.slice(boundary(header, a + edit.length));
+          } else {
+            const document = documents.get(uriOf(names[edit.file]))!;
+            const text = document.getText();
+            const a = boundary(text, Math.floor(edit.at * text.length));
+            const b = boundary(text, a + edit.length);
+            connection.change?.({ textDocument: { uri: document.uri, version: step + 2 }, contentChanges: [{ range: { start: document.positionAt(a), end: document.positionAt(Math.max(a, b)) }, text: edit.text }] });
+          }
+          const sources = names.map((name) => {
+            const document = documents.get(uriOf(name))!;
+            return { path: `${dir}/${name}`, text: document.getText(), tree: () => documents.treeOf(document) };
+          });
+          if (edit.abandonAfter !== undefined) {
+            const steps = engine.checkSteps(dir, sources, { target, readText, memo });
+            for (let i = 0; i < edit.abandonAfter && !steps.next().done; i++);
+            steps.return([]);
+          }
+          const kept = engine.checkPackage(dir, sources, { target, readText, memo });
+          const cold = fresh.checkPackage(dir, sources.map(({ path, text }) => ({ path, text })), { target, readText });
+          assert.deepEqual(key(kept), key(cold));
+        }
+      } finally {
+        documents.dispose();
+        fresh.dispose();
+      }
+    }),
+    { numRuns: 60, seed: 20261201 },
   );
 });

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { CompletionItemKind, type CompletionItem, type Location, type Position, type SemanticTokens, type SemanticTokensLegend } from 'vscode-languageserver';
-import { fileUri, packageDir, withServer } from '../support/lspClient';
+import { completeAll, fileUri, packageDir, withServer } from '../support/lspClient';
 
 function at(text: string, needle: string, delta = 0): Position {
   const index = text.indexOf(needle);
@@ -85,7 +85,7 @@ test('completion after `C.` lists the names of the preamble and of the included 
     const dir = appPackage();
     const uri = fileUri(dir, 'app.go');
     client.open(uri, appGo);
-    const items = await client.request<CompletionItem[] | null>('textDocument/completion', {
+    const items = await completeAll(client, {
       textDocument: { uri },
       position: at(appGo, '\tC.\n', 3),
       context: { triggerKind: 2, triggerCharacter: '.' },

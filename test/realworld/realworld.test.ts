@@ -1,10 +1,12 @@
 // The real-world gate (design.md, "Real code is the judge"): on the installed toolchain's own cgo
 // packages and on real cgo modules that build here, cgo-lint reports no error or warning, and
-// `cgo-lint --fix` changes nothing. Under CI=true a missing toolchain, a failed download or a
+// `cgo-lint --fix` changes nothing, and every code action the server offers on a sample of its
+// files keeps `go build` green (codeActions.ts). Under CI=true a missing toolchain, a failed download or a
 // module that does not build is a failure; elsewhere the suite prints one SKIPPED line.
 // `npm run realworld` prints the findings grouped by rule and by file.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { actionsOnGate } from './codeActions';
 import { byRule, collectGate, fixGate, lintGate, shortPath } from './gate';
 
 const started = performance.now();
@@ -44,5 +46,23 @@ if (!collected.ok) {
     console.log(`real-world gate: cgo-lint --fix on a copy took ${(result.ms / 1000).toFixed(1)} s`);
     const said = result.stdout.trim().split('\n').slice(0, 20).join('\n');
     assert.deepEqual(result.changed, [], `cgo-lint --fix changed ${result.changed.length} files of code that builds:\n${said}`);
+  });
+
+  test('real-world gate: every code action the server offers on a sample, applied alone, keeps go build green', { timeout: 600_000 }, async () => {
+    const result = await actionsOnGate(packages);
+    const packagesSampled = new Set(result.files.map((f) => f.importPath));
+    console.log(
+      `real-world gate: ${result.actions.length} code actions on ${result.files.length} openings of files of ${packagesSampled.size} packages ` +
+        `(${result.files.filter((f) => f.seeded).length} with stale suppressions seeded), each built, in ${(result.ms / 1000).toFixed(1)} s`,
+    );
+    assert.deepEqual(result.errors.map((e) => `${shortPath(e.file)}:${e.diagnostic.range.start.line + 1}: ${e.diagnostic.message}`), [], 'error or warning diagnostics on code that builds');
+    assert.ok(packagesSampled.size >= 3 && result.files.some((f) => f.seeded), `the sample is too small to mean anything: ${[...packagesSampled].join(', ')}`);
+    // Each seeded file offers the removal of both its stale suppressions.
+    for (const file of result.files.filter((f) => f.seeded)) {
+      const removals = result.actions.filter((a) => a.file === file.file && a.seeded && a.title === 'Remove the unused suppression');
+      assert.equal(removals.length, 2, `${shortPath(file.file)}: the removal of each seeded suppression`);
+    }
+    const failed = result.actions.filter((a) => a.failed !== undefined).map((a) => `${shortPath(a.file)}${a.seeded ? ' (seeded)' : ''}: "${a.title}":\n${a.failed}`);
+    assert.deepEqual(failed, [], 'code actions after which go build fails');
   });
 }

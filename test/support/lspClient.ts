@@ -10,6 +10,9 @@ import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type
 import type {
   ClientCapabilities,
   CodeAction,
+  CompletionItem,
+  CompletionList,
+  CompletionParams,
   ConfigurationParams,
   Diagnostic,
   DocumentDiagnosticReport,
@@ -272,6 +275,20 @@ export function packageDir(files: Record<string, string>): string {
 
 export function fileUri(dir: string, name: string): string {
   return pathToFileURL(path.join(dir, name)).href;
+}
+
+/**
+ * Completion at a position, asked again while the server answers that its list is incomplete
+ * (system headers not read yet), as an editor does at the next keystroke; the last items.
+ */
+export async function completeAll(client: LspClient, params: CompletionParams, timeoutMs = 15_000): Promise<CompletionItem[] | null> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const answer = await client.request<CompletionItem[] | CompletionList | null>('textDocument/completion', params);
+    if (answer === null || Array.isArray(answer)) return answer;
+    if (!answer.isIncomplete || Date.now() > deadline) return answer.items;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /** Runs a test body with a started client, always stopping (or killing) the server. */

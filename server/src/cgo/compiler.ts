@@ -28,6 +28,7 @@ import type { CompilerFinding, CompilerSource, RelatedLocation } from './finding
 import { goGetenv } from './goGetenv';
 import { cNameOf } from './gotypes';
 import { readRegularFile } from './files';
+import { parseSearchList } from './sysdirs';
 import { includeDirs, maxHeaderBytes } from './cpp';
 import type { CgoFile, CgoPackage, PackageFlags } from './package';
 import type { PkgConfig, ProcessRun } from './pkgconfig';
@@ -85,6 +86,8 @@ export interface CCompiler {
   /** CGO_CPPFLAGS and CGO_CFLAGS as the go command sees them. */
   envCppFlags: string[];
   envCFlags: string[];
+  /** Where `#include <…>` looks, as `cc -E -v` printed it with those flags; empty when it printed none. */
+  searchList: string[];
 }
 
 export function compilerSource(compiler: CCompiler): CompilerSource {
@@ -454,6 +457,8 @@ export interface CompilerOptions {
   timeoutMs?: number;
   /** Compiler processes at a time. */
   maxProcesses?: number;
+  /** Told once when the compiler is found (the system headers' search list comes with it). */
+  onFound?: (compiler: CCompiler) => void;
   /** Told of every process started (go env, the compiler), once it ended: the server logs them. */
   onRun?: (run: ProcessRun) => void;
 }
@@ -490,6 +495,7 @@ export class PreambleCompiler {
     if (!this.options.mayRun()) return Promise.resolve(undefined);
     this.found ??= this.find().then((compiler) => {
       this.searched = true;
+      if (compiler) this.options.onFound?.(compiler);
       return (this.known = compiler);
     });
     return this.found;
@@ -539,7 +545,10 @@ export class PreambleCompiler {
     else this.running--;
   }
 
-  /** `go env CC CGO_CPPFLAGS CGO_CFLAGS`, else $CC, gcc or clang on PATH; then what it is (cgo asks `-E -dM` too). */
+  /**
+   * `go env CC CGO_CPPFLAGS CGO_CFLAGS`, else $CC, gcc or clang on PATH; then what it is (cgo
+   * asks `-E -dM` too) and where it finds system headers (`-E -v`).
+   */
   private async find(): Promise<CCompiler | undefined> {
     const goEnv = await this.output('go', ['env', 'CC', 'CGO_CPPFLAGS', 'CGO_CFLAGS'], '', undefined, { GOTOOLCHAIN: 'local' });
     const getenv = goGetenv(this.env);
@@ -565,7 +574,10 @@ export class PreambleCompiler {
       return m ? Number(m[1]) : undefined;
     };
     const clang = define('__clang__') !== undefined;
-    return { argv: cc, kind: clang ? 'clang' : 'gcc', major: (clang ? define('__clang_major__') : define('__GNUC__')) ?? 0, envCppFlags: cppflags, envCFlags: cflags };
+    // The system headers' search list as go build's compiles have it (the flags can add to it: -isystem, --sysroot).
+    const verbose = this.options.mayRun() ? await this.output(cc[0], [...cc.slice(1), ...archArgs(hostTarget()), ...cppflags, ...cflags, '-E', '-v', '-x', 'c', os.devNull], '', undefined) : undefined;
+    const searchList = verbose?.code === 0 ? parseSearchList(verbose.stderr) : [];
+    return { argv: cc, kind: clang ? 'clang' : 'gcc', major: (clang ? define('__clang_major__') : define('__GNUC__')) ?? 0, envCppFlags: cppflags, envCFlags: cflags, searchList };
   }
 
   private async run(command: string, args: string[], input: string, cwd: string, signal?: AbortSignal): Promise<string | undefined> {

@@ -5,9 +5,10 @@
 //
 // Conditions are decided with the macros of the preambles and of the project headers they
 // include (in order), the package's -D/-U flags and the target's predefined macros
-// (predefined.ts). System headers are not read, so a condition on a name only they could
-// define, or on `__has_include` of a system header, is undecided: then each branch is read in
-// turn, in a reading ("variant") of its own, never glued to another branch. cmd/cgo (out.go,
+// (predefined.ts). A preamble's reading does not follow system headers, so a condition on a
+// name only they could define, or on `__has_include` of a system header, is undecided: then
+// each branch is read in turn, in a reading ("variant") of its own, never glued to another
+// branch. System headers are read apart, each on its own (`closedWorld`, systemHeaders.ts). cmd/cgo (out.go,
 // builtinProlog; Go 1.19 and 1.26) puts `#include <stddef.h>` before the preamble, which
 // defines NULL and offsetof and no name a preamble tests otherwise.
 import * as path from 'node:path';
@@ -35,6 +36,13 @@ export interface CppConfig {
   /** CPPFLAGS then CFLAGS, as the go command passes them to gcc: -D, -U, -std=, -x. */
   flags: string[];
   target: BuildTarget;
+  /**
+   * A system header read on its own, as gcc reads it: `dirs` are the compiler's search list, so
+   * every header it names is read and a name no header defines is undefined (the compiler's
+   * predefined macros beyond predefined.ts's are taken as undefined). One reading: an
+   * undecided condition takes its first branch.
+   */
+  closedWorld?: boolean;
 }
 
 /** Where `#include` looks: the package directory (the go command's `-I <pkgdir>`), then -I flags. */
@@ -894,6 +902,7 @@ class Reading {
 
   /** A name no macro read defines is known to be undefined: not reserved, and no unread header came before. */
   private unknownIsUndefined(name: string): boolean {
+    if (this.config.closedWorld) return true;
     return !this.systemIncluded && !reservedName.test(name);
   }
 
@@ -1001,7 +1010,7 @@ class Reading {
       spec = { name: m[1] ?? m[2], system: m[2] !== undefined, nameStart: hash, nameEnd: end };
     }
     const isNext = /^\s*include_next/.test(text);
-    const resolved = isNext ? undefined : this.findHeader(spec.system ? `<${spec.name}>` : `"${spec.name}"`, fromDir);
+    const resolved = isNext ? this.findNextHeader(spec.name, unit.file) : this.findHeader(spec.system ? `<${spec.name}>` : `"${spec.name}"`, fromDir);
     const record: IncludeDirective = {
       unit: unitIndex,
       start: hash,
@@ -1046,6 +1055,28 @@ class Reading {
     for (const dir of dirs) {
       const candidate = path.resolve(dir, name);
       if (this.headerUnits.has(candidate) || this.readText(candidate) !== undefined) return candidate;
+    }
+    return undefined;
+  }
+
+  /**
+   * `#include_next <name>`: gcc searches the directories after the one the including file was
+   * found in (the most specific one holding it); from a file in none of them, all of them.
+   */
+  private findNextHeader(name: string, includer: string): string | undefined {
+    const dirs = this.config.dirs;
+    let after = -1;
+    let longest = -1;
+    dirs.forEach((dir, index) => {
+      const resolved = path.resolve(dir);
+      if (includer.startsWith(resolved + path.sep) && resolved.length > longest) {
+        longest = resolved.length;
+        after = index;
+      }
+    });
+    for (const dir of dirs.slice(after + 1)) {
+      const candidate = path.resolve(dir, name);
+      if (candidate !== includer && (this.headerUnits.has(candidate) || this.readText(candidate) !== undefined)) return candidate;
     }
     return undefined;
   }
@@ -1207,7 +1238,7 @@ export function preprocess(inputs: CppInput[], config: CppConfig, readText: Read
   const seenTexts = new Set<string>();
   const seenIncludes = new Set<string>();
   let wanted = 1;
-  for (let choice = 0; choice < Math.min(wanted, maxVariants); choice++) {
+  for (let choice = 0; choice < Math.min(wanted, config.closedWorld ? 1 : maxVariants); choice++) {
     const reading = new Reading(config, readText, choice, budget);
     reading.readPreambles(inputs);
     wanted = Math.max(wanted, reading.maxCandidates);

@@ -1,4 +1,5 @@
 // The entry point of the engine: parsers for Go and C, and checking a package with the rules.
+import * as path from 'node:path';
 import { Parser, type Tree } from 'web-tree-sitter';
 import type { BuildTarget } from './constraints';
 import type { Finding, RuleId, SeveritySetting } from './findings';
@@ -7,10 +8,12 @@ import type { CppConfig } from './cpp';
 import { fixProblem } from './edits';
 import { buildFileScope, buildFileView, cppConfig, readTextFromDisk, type FileView, type ReadText } from './headers';
 import { buildCgoFile, packageFlags, type CgoFile, type CgoPackage, type PackageFlags } from './package';
+import type { PackageMemo } from './packageMemo';
 import { applySuppressions, ignoreInsert } from './suppression';
 import type { CScope } from './cdecl';
+import { SystemHeaders, type SystemConfig } from './systemHeaders';
 import { rules } from '../rules';
-import type { RuleContext } from '../rules/rule';
+import type { RuleContext, RuleFinding } from '../rules/rule';
 
 /** A Go parse that ran past its time limit and was abandoned. */
 export class ParseTimeoutError extends Error {
@@ -47,6 +50,11 @@ export interface CheckOptions {
    * preambles from it; it must not read the files' trees afterwards).
    */
   withModel?: (pkg: CgoPackage, flags: PackageFlags) => void;
+  /**
+   * What earlier checks of this package computed per file, reused while each file's inputs
+   * stay (the LSP passes one per package; see packageMemo.ts). Without it, every file is checked.
+   */
+  memo?: PackageMemo;
 }
 
 /** A file's C scope, with the preprocessor's view it was read from (hovers and definitions show its headers). */
@@ -67,12 +75,18 @@ interface CachedView {
   scope?: FileScope;
 }
 
+const minViewsKept = 256;
+
 export class Engine {
   readonly goParser: Parser;
   readonly cParser: Parser;
   /** A second Go parser for parses done a slice at a time, so they never disturb goParser's. */
   private backgroundParser: Parser | undefined;
   private readonly views = new Map<string, CachedView>();
+  /** How many views are kept: enough for the files a user works on, and for every cgo file of the package checked last. */
+  private viewsKept = minViewsKept;
+  /** The declarations of system headers, shared by every file and package. */
+  readonly systemHeaders = new SystemHeaders();
 
   /**
    * @param parseTimeoutMs how long one Go parse may take before it is abandoned; a hand-written
@@ -128,31 +142,55 @@ export class Engine {
    * ones the target builds) and returns the findings of each file.
    */
   checkPackage(dir: string, sources: SourceFile[], options: CheckOptions): Finding[] {
+    const steps = this.checkSteps(dir, sources, options);
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return step.value;
+    }
+  }
+
+  /**
+   * checkPackage a step at a time: with a memo, a step ends after each file whose model had to
+   * be built and after each file-scoped rule that had to run on a file; the package-wide rules
+   * run in the last step.
+   * The caller may turn the event loop between steps, so requests are answered meanwhile, and
+   * stop there (return()) when an edit makes the check moot: what was computed stays in the memo.
+   */
+  *checkSteps(dir: string, sources: SourceFile[], options: CheckOptions): Generator<void, Finding[], void> {
     const owned: Tree[] = [];
+    const memo = options.memo;
     try {
-      const files = sources.map((source) =>
-        buildCgoFile(
-          source.path,
-          source.text,
-          source.tree ??
-            (() => {
-              let tree: Tree;
-              try {
-                tree = this.parseGo(source.text);
-              } catch (error) {
-                throw error instanceof ParseTimeoutError ? new ParseTimeoutError(error.limitMs, source.path) : error;
-              }
-              owned.push(tree);
-              return tree;
-            }),
-          options.target,
-        ),
-      );
+      const files: CgoFile[] = [];
+      for (const source of sources) {
+        const known = memo?.knows(source.path, source.text, options.target) ?? true;
+        files.push(this.model(source, options, owned));
+        if (!known) yield;
+      }
+      memo?.keepOnly(new Set(files.map((file) => file.path)));
       const readText = options.readText ?? readTextFromDisk;
+      this.keepViewsFor(files);
       const ctx = this.ruleContext({ dir, target: options.target, files }, readText);
+      // With a memo, the file-scoped rules' findings per file: kept, or run on that file alone.
+      const perFile: ReadonlyMap<string, RuleFinding[]>[] = [];
+      if (memo) {
+        const fileScoped = rules.filter((rule) => rule.scope === 'file' && options.severities?.[rule.id] !== 'off');
+        const flags = JSON.stringify(ctx.flags());
+        for (const file of files) {
+          const inputs = { flags, view: file.imports.length > 0 ? ctx.preprocessed(file) : undefined };
+          const stale = memo.staleRules(file, inputs, fileScoped);
+          // Reading its view anew can take as long as a rule, and one rule on a 12,000-line file
+          // a few dozen ms: a step each.
+          if (stale.length > 0) yield;
+          for (const rule of stale) {
+            memo.keep(file, rule.id, rule.check({ ...ctx, pkg: { ...ctx.pkg, files: [file] } }));
+            yield;
+          }
+          perFile.push(memo.kept(file));
+        }
+      }
       options.withModel?.(ctx.pkg, ctx.flags());
-      const texts = new Map(sources.map((source) => [source.path, source.text]));
-      const textOf = (file: string): string | undefined => texts.get(file) ?? readText(file);
+      let texts: Map<string, string> | undefined;
+      const textOf = (file: string): string | undefined => (texts ??= new Map(sources.map((source) => [source.path, source.text]))).get(file) ?? readText(file);
       const findings: Finding[] = [];
       // A file the target and Go release do not build is judged by nobody: the go command never
       // reads it (its facts, like #cgo flags, are already left out by the package model).
@@ -161,7 +199,8 @@ export class Engine {
       for (const rule of rules) {
         const setting = options.severities?.[rule.id];
         if (setting === 'off') continue;
-        for (const finding of rule.check(ctx)) {
+        const found = memo && rule.scope === 'file' ? perFile.flatMap((byRule) => byRule.get(rule.id) ?? []) : rule.check(ctx);
+        for (const finding of found) {
           if (excluded.has(finding.file)) continue;
           const fixes = finding.fixes.filter((fix) => {
             const problem = fixProblem(fix, textOf);
@@ -185,7 +224,35 @@ export class Engine {
     }
   }
 
-  private ruleContext(pkg: CgoPackage, readText: ReadText): RuleContext {
+  /** Keeps a view per cgo file of the package: read in file order, a smaller LRU cache would keep none of them. */
+  private keepViewsFor(files: CgoFile[]): void {
+    this.viewsKept = Math.max(minViewsKept, files.filter((file) => file.imports.length > 0).length);
+  }
+
+  /** A source's model; trees the engine parses for it go to `owned`, to be freed after the check. */
+  private model(source: SourceFile, options: CheckOptions, owned: Tree[]): CgoFile {
+    const tree =
+      source.tree ??
+      (() => {
+        let parsed: Tree;
+        try {
+          parsed = this.parseGo(source.text);
+        } catch (error) {
+          throw error instanceof ParseTimeoutError ? new ParseTimeoutError(error.limitMs, source.path) : error;
+        }
+        owned.push(parsed);
+        return parsed;
+      });
+    return options.memo ? options.memo.model(source.path, source.text, tree, options.target) : buildCgoFile(source.path, source.text, tree, options.target);
+  }
+
+  /** The check's context; each file is read once per check, however many preambles include it. */
+  private ruleContext(pkg: CgoPackage, readAnew: ReadText): RuleContext {
+    const read = new Map<string, string | undefined>();
+    const readText: ReadText = (file) => {
+      if (!read.has(file)) read.set(file, readAnew(file));
+      return read.get(file);
+    };
     let flags: PackageFlags | undefined;
     let config: CppConfig | undefined;
     const views = new Map<CgoFile, FileView>();
@@ -204,6 +271,7 @@ export class Engine {
         return view;
       },
       includes: (file) => ctx.preprocessed(file).walk,
+      systemScope: (file) => this.systemScope(file, (config ??= cppConfig(pkg, ctx.flags())), readText),
       cScope: (file) => {
         let scope = scopes.get(file);
         if (!scope) {
@@ -234,6 +302,37 @@ export class Engine {
     return cached.scope;
   }
 
+  /**
+   * What the system headers a file includes declare (its preambles' and its project headers'
+   * `#include <…>`, and `"…"` found in no project directory), read on first use.
+   */
+  systemScope(file: CgoFile, config: CppConfig, readText: ReadText): CScope {
+    const { names, system } = this.systemIncludes(file, config, readText);
+    return this.systemHeaders.scopeOf(names, system, this.cParser);
+  }
+
+  /** systemScope when its headers were read before (nothing is read now); else undefined. */
+  systemScopeIfRead(file: CgoFile, config: CppConfig, readText: ReadText): CScope | undefined {
+    const { names, system } = this.systemIncludes(file, config, readText);
+    return this.systemHeaders.scopeOf(names, system, this.cParser, true);
+  }
+
+  /** Reads one system header the file includes that is not read yet; true when one was (there may be more). */
+  readSystemHeader(file: CgoFile, config: CppConfig, readText: ReadText): boolean {
+    const { names, system } = this.systemIncludes(file, config, readText);
+    return this.systemHeaders.readOne(names, system, this.cParser);
+  }
+
+  private systemIncludes(file: CgoFile, config: CppConfig, readText: ReadText): { names: string[]; system: SystemConfig } {
+    const { walk, view } = this.cachedView(file, config, readText).result;
+    return { names: walk.system.map((include) => include.name), system: this.systemHeaders.configFor(config, path.dirname(file.path), view.variants[0]?.macros) };
+  }
+
+  /** Where a system header a file includes is found; undefined when in no system directory. */
+  systemHeaderPath(file: CgoFile, config: CppConfig, readText: ReadText, name: string): string | undefined {
+    return this.systemHeaders.locate(name, this.systemIncludes(file, config, readText).system);
+  }
+
   private cachedView(file: CgoFile, config: CppConfig, readText: ReadText): CachedView {
     const key = JSON.stringify([config.dirs, config.flags, config.target.goos, config.target.goarch, file.imports.map((imp) => (imp.preamble ? [imp.preamble.offsets.at(0), imp.preamble.text] : ''))]);
     const cached = this.views.get(file.path);
@@ -250,8 +349,8 @@ export class Engine {
     const entry: CachedView = { key, looked, result: buildFileView(file, config, recording, this.cParser) };
     this.views.delete(file.path);
     this.views.set(file.path, entry);
-    // Enough for the files a user works on; the oldest go first.
-    if (this.views.size > 256) this.views.delete(this.views.keys().next().value as string);
+    // The oldest go first.
+    if (this.views.size > this.viewsKept) this.views.delete(this.views.keys().next().value as string);
     return entry;
   }
 

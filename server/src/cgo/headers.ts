@@ -1,7 +1,7 @@
 // The C scope of a .go file and the #include facts the rules share, both read from the
 // preprocessor's view (cpp.ts): the declarations of what gcc compiles of the preambles and of
-// the project headers they include, for the target. System headers are not read: what they
-// declare is not modelled.
+// the project headers they include, for the target. What system headers declare is read apart
+// (systemHeaders.ts) and kept out of this scope, which the rules take as the project's.
 import type { Parser, Tree } from 'web-tree-sitter';
 import { findPreambleProse, withCTree } from './c';
 import { CScope, DeclarationReader, evalConstant, type CSourceMap } from './cdecl';
@@ -108,20 +108,7 @@ export function unitSourceMap(fileView: FileView, unit: PreprocessedUnit, index:
  */
 export function buildFileScope(fileView: FileView, parser: Parser): CScope {
   const scope = new CScope();
-  let constantDepth = 0;
-  const parseConstant = (text: string): number | undefined => {
-    // Macros that expand to themselves (`#define A A`) must not recurse forever.
-    if (constantDepth > 16) return undefined;
-    constantDepth++;
-    const tree = parser.parse(`int __cgo_constant = (${text});`);
-    try {
-      const init = tree?.rootNode.descendantsOfType('init_declarator')[0];
-      return evalConstant(init?.childForFieldName('value') ?? null, scope, parseConstant);
-    } finally {
-      constantDepth--;
-      tree?.delete();
-    }
-  };
+  const parseConstant = constantParser(scope, parser);
   const { variants } = fileView.view;
   const preambleCount = fileView.preambles.length;
   const withTree = (unit: PreprocessedUnit, index: number, use: (tree: Tree) => void): void => {
@@ -155,6 +142,13 @@ export function buildFileScope(fileView: FileView, parser: Parser): CScope {
     });
   };
   for (let i = 0; i < preambleCount && i < first.units.length; i++) readUnit(first.units[i], i);
+  // Headers the trees do not show as an #include (`#include_next`, an include in a line the C
+  // grammar cannot place) come after, in the order they were read.
+  first.units.forEach((unit, index) => {
+    if (index < preambleCount || read.has(unit.file)) return;
+    read.add(unit.file);
+    readUnit(unit, index);
+  });
   for (const variant of variants.slice(1)) {
     variant.units.forEach((unit, index) => {
       const same = index < preambleCount ? first.units[index] : first.units.find((u) => u.file === unit.file);
@@ -163,4 +157,52 @@ export function buildFileScope(fileView: FileView, parser: Parser): CScope {
     });
   }
   return scope;
+}
+
+/** Evaluates a macro's replacement text as an integer constant, with the names of a scope. */
+function constantParser(scope: CScope, parser: Parser): (text: string) => number | undefined {
+  let constantDepth = 0;
+  const parseConstant = (text: string): number | undefined => {
+    // Macros that expand to themselves (`#define A A`) must not recurse forever.
+    if (constantDepth > 16) return undefined;
+    constantDepth++;
+    const tree = parser.parse(`int __cgo_constant = (${text});`);
+    try {
+      const init = tree?.rootNode.descendantsOfType('init_declarator')[0];
+      return evalConstant(init?.childForFieldName('value') ?? null, scope, parseConstant);
+    } finally {
+      constantDepth--;
+      tree?.delete();
+    }
+  };
+  return parseConstant;
+}
+
+/**
+ * The declarations of a header's first reading, added to a scope one unit (a header) at a time
+ * in the order they were read (an includer before what it includes), for a reading that must
+ * let other work run in between: `step` reads the next unit and says whether one is left.
+ */
+export function unitByUnitScope(fileView: FileView, parser: Parser): { scope: CScope; step(): boolean } {
+  const scope = new CScope();
+  const parseConstant = constantParser(scope, parser);
+  const units = fileView.view.variants[0]?.units ?? [];
+  let next = 0;
+  return {
+    scope,
+    step: () => {
+      if (next >= units.length) return false;
+      const index = next++;
+      const unit = units[index];
+      const tree = parser.parse(unit.text);
+      if (tree) {
+        try {
+          new DeclarationReader(scope, unitSourceMap(fileView, unit, index), unit.text, parseConstant).read(tree.rootNode);
+        } finally {
+          tree.delete();
+        }
+      }
+      return next < units.length;
+    },
+  };
 }

@@ -82,30 +82,47 @@ function packageNameOf(tree: Tree): string | undefined {
 
 /**
  * The same model over another tree of the same text (the editor's current one). Nothing is read
- * through the model's old tree, which its owner may have freed since.
+ * through the model's old tree, which its owner may have freed since. A class: checks of big
+ * packages make one per file per keystroke.
  */
 export function withTree(file: CgoFile, tree: Tree | (() => Tree)): CgoFile {
-  let parsed = typeof tree === 'function' ? undefined : tree;
-  const treeOf = (): Tree => (parsed ??= (tree as () => Tree)());
-  return {
-    path: file.path,
-    text: file.text,
-    lines: file.lines,
-    get tokens() {
-      return file.tokens;
-    },
-    get tree() {
-      return treeOf();
-    },
-    get packageName() {
-      return packageNameOf(treeOf());
-    },
-    isTest: file.isTest,
-    get included() {
-      return file.included;
-    },
-    imports: file.imports,
-  };
+  return new RetreedFile(file, tree);
+}
+
+class RetreedFile implements CgoFile {
+  readonly path: string;
+  readonly text: string;
+  readonly lines: LineIndex;
+  readonly isTest: boolean;
+  readonly imports: CgoImport[];
+  private parsed: Tree | undefined;
+
+  constructor(
+    private readonly base: CgoFile,
+    private readonly source: Tree | (() => Tree),
+  ) {
+    this.path = base.path;
+    this.text = base.text;
+    this.lines = base.lines;
+    this.isTest = base.isTest;
+    this.imports = base.imports;
+  }
+
+  get tokens(): GoTokens {
+    return this.base.tokens;
+  }
+
+  get tree(): Tree {
+    return (this.parsed ??= typeof this.source === 'function' ? this.source() : this.source);
+  }
+
+  get packageName(): string | undefined {
+    return packageNameOf(this.tree);
+  }
+
+  get included(): boolean {
+    return this.base.included;
+  }
 }
 
 export type PackageFlags = Record<CgoVerb, string[]>;

@@ -80,7 +80,21 @@ function stdcVersion(std: string): string | undefined {
  * The macros predefined for a target, adjusted by the package's compiler flags (`-std=`,
  * `-x objective-c`, `-ansi`); `-D`/`-U` are applied by the preprocessor itself.
  */
-export function predefinedMacros(target: Pick<BuildTarget, 'goos' | 'goarch'>, flags: readonly string[]): Map<string, PredefinedValue> {
+export function predefinedMacros(target: Pick<BuildTarget, 'goos' | 'goarch'>, flags: readonly string[]): ReadonlyMap<string, PredefinedValue> {
+  // Asked for every reading of every file: the answer for a target and flags is kept.
+  const key = JSON.stringify([target.goos, target.goarch, flags]);
+  let known = predefinedCache.get(key);
+  if (!known) {
+    known = computePredefined(target, flags);
+    predefinedCache.set(key, known);
+    if (predefinedCache.size > 64) predefinedCache.delete(predefinedCache.keys().next().value as string);
+  }
+  return known;
+}
+
+const predefinedCache = new Map<string, ReadonlyMap<string, PredefinedValue>>();
+
+function computePredefined(target: Pick<BuildTarget, 'goos' | 'goarch'>, flags: readonly string[]): Map<string, PredefinedValue> {
   const macros = new Map<string, PredefinedValue>();
   const os = osMacros[target.goos] ?? osMacros.linux;
   const arch = archMacros[target.goarch] ?? archMacros.amd64;

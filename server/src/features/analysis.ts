@@ -1,6 +1,9 @@
 // When packages are analysed and where their diagnostics go. Changes are debounced per
-// package; packages are analysed one at a time, each in one synchronous engine call, with a
-// turn of the event loop between them so requests are answered in between. Results are kept
+// package; packages are analysed one at a time. A check runs in slices with a turn of the
+// event loop between them, so requests are answered meanwhile, and an edit cancels a check it
+// makes moot; what it computed per file is kept (the package's memo, cgo/packageMemo.ts), so
+// the next check goes on from there, and an edit re-checks the edited file and the facts files
+// share, not every file. Results are kept
 // per open document and version: pulled by the client (textDocument/diagnostic) or pushed
 // (textDocument/publishDiagnostics), depending on what it supports. Packages of the workspace
 // (workspaceDiagnostics.ts) are checked in the background, after every open file's check that
@@ -8,16 +11,18 @@
 import * as path from 'node:path';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
 import type { BuildTarget } from '../cgo/constraints';
-import { ParseTimeoutError, type Engine } from '../cgo/engine';
+import { ParseTimeoutError, type CheckOptions, type Engine } from '../cgo/engine';
 import { mayImportC } from '../cgo/files';
 import type { Reported } from '../cgo/findings';
 import { importDeclarations } from '../cgo/goimports';
 import type { LocalGo } from '../cgo/goversion';
 import { resolveTarget, targetProblem } from '../cgo/target';
 import { packageTarget } from './definition';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { OpenDocuments } from '../documents';
 import type { CgoSettings, Settings } from '../settings';
 import type { CgoPackage, PackageFlags } from '../cgo/package';
+import { PackageMemo } from '../cgo/packageMemo';
 import type { PkgConfig } from '../cgo/pkgconfig';
 import type { LoadedPackage, Workspace } from '../workspace';
 import type { CompilerRuns } from './compilerRuns';
@@ -72,6 +77,8 @@ interface StoredResult extends DocumentResult {
 
 /** How long the server must have had nothing to do before it parses trees ahead of time. */
 const quietMs = 300;
+/** How long a slice of a check's per-file work may run before requests get their turn. */
+const sliceMs = 10;
 /** Checks shorter than this never show "analysing": a keystroke's check would only flicker. */
 const analysingShownAfterMs = 250;
 
@@ -104,6 +111,8 @@ export class Analyzer implements BackgroundChecks {
   private readonly waiters = new Map<string, (() => void)[]>();
   /** Per package, the documents changed since its last analysis. */
   private readonly changed = new Map<string, Set<string>>();
+  /** Per package, what its checks computed per file (packageMemo.ts). */
+  private readonly memos = new Map<string, PackageMemo>();
   /** Bumped by every configuration change; results of older generations are stale. */
   private settingsGeneration = 0;
   private nextResultId = 1;
@@ -155,6 +164,7 @@ export class Analyzer implements BackgroundChecks {
     const key = this.workspace.packageOf(uri);
     if (this.workspace.openDocumentsOf(key).length > 0 || this.options.closedFiles?.has(key)) this.recheck(key, uri);
     else this.workspace.forgetPackage(key);
+    if (this.workspace.openDocumentsOf(key).length === 0) this.memos.delete(key);
   }
 
   checkInBackground(key: string): Promise<void> {
@@ -222,6 +232,7 @@ export class Analyzer implements BackgroundChecks {
     clearTimeout(this.analysingTimer);
     for (const cancel of this.timers.values()) cancel();
     this.timers.clear();
+    this.memos.clear();
     this.options.compiler?.runs.dispose();
     this.due.clear();
     for (const key of [...this.waiters.keys()]) this.wake(key);
@@ -337,7 +348,8 @@ export class Analyzer implements BackgroundChecks {
     const generation = this.settingsGeneration;
     const settings = await this.settings.get(this.workspace.scopeUriOf(key));
     if (this.disposed) return {};
-    // From here to the end, synchronous: the texts, trees and versions belong together.
+    // From here to the end, synchronous but for the turns the check takes between its steps, after
+    // each of which it gives up if an edit came: the texts, trees and versions belong together.
     const open = this.workspace.openDocumentsOf(key);
     const changed = this.changed.get(key) ?? new Set<string>();
     this.changed.delete(key);
@@ -353,7 +365,13 @@ export class Analyzer implements BackgroundChecks {
         const pkg = (loaded = this.workspace.load(key));
         const cgoFiles = this.countCgoFiles(key, pkg);
         let model: { pkg: CgoPackage; flags: PackageFlags } | undefined;
-        const result = this.check(pkg, settings, (cgoPackage, flags) => (model = { pkg: cgoPackage, flags }));
+        const result = await this.check(key, pkg, open, settings, (cgoPackage, flags) => (model = { pkg: cgoPackage, flags }));
+        if (!result) {
+          // Moot: the package is due again, and that check hears of these changes too.
+          const since = this.changed.get(key);
+          this.changed.set(key, since ? new Set([...changed, ...since]) : changed);
+          return {};
+        }
         let findings: Reported[] = result.findings;
         const compiler = this.options.compiler;
         if (compiler && settings.compiler.enable && model) {
@@ -413,6 +431,14 @@ export class Analyzer implements BackgroundChecks {
     return { compiled };
   }
 
+  /** The memo of a package with open documents; background checks of closed packages keep none. */
+  private memoOf(key: string, open: TextDocument[]): PackageMemo | undefined {
+    if (open.length === 0) return undefined;
+    let memo = this.memos.get(key);
+    if (!memo) this.memos.set(key, (memo = new PackageMemo()));
+    return memo;
+  }
+
   /** The open files' diagnostics, and the closed files' when they are reported; other closed files need no ranges. */
   private diagnosticsOf(pkg: LoadedPackage, findings: Reported[], withClosed: boolean): Map<string, Diagnostic[]> {
     const reportedPaths = new Set(pkg.files.filter((file) => withClosed || file.version !== null).map((file) => file.path));
@@ -451,21 +477,48 @@ export class Analyzer implements BackgroundChecks {
     this.delivery.status(status);
   }
 
-  private check(pkg: LoadedPackage, settings: CgoSettings, withModel: (pkg: CgoPackage, flags: PackageFlags) => void): { findings: Reported[]; target: BuildTarget } {
+  /**
+   * The package's check, in slices of its steps (Engine.checkSteps) with a turn of the event
+   * loop between them; undefined when an edit, a file changed on disk or a configuration change
+   * came meanwhile: the package is then due again, and its next check goes on from the memo.
+   */
+  private async check(
+    key: string,
+    pkg: LoadedPackage,
+    open: TextDocument[],
+    settings: CgoSettings,
+    withModel: (pkg: CgoPackage, flags: PackageFlags) => void,
+  ): Promise<{ findings: Reported[]; target: BuildTarget } | undefined> {
     const problem = targetProblem(resolveTarget(settings.goos || undefined, settings.goarch || undefined));
     if (problem && !this.reportedTargetProblems.has(problem)) {
       this.reportedTargetProblems.add(problem);
       this.options.log.warn(`cgo.goos/cgo.goarch: ${problem}; using the host's target`);
     }
-    const { target } = packageTarget(settings, pkg.dir, pkg.readText, this.options.localGo());
-    const findings = this.engine.checkPackage(pkg.dir, pkg.files, {
-      target,
+    const options = this.checkOptions(pkg, settings);
+    const versions = open.map((document) => document.version);
+    const steps = this.engine.checkSteps(pkg.dir, pkg.files, { ...options, memo: this.memoOf(key, open), withModel });
+    let sliceStart = performance.now();
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return { findings: step.value, target: options.target };
+      if (performance.now() - sliceStart < sliceMs) continue;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      const moot = this.disposed || this.timers.has(key) || this.due.has(key) || open.some((document, i) => this.documents.get(document.uri) !== document || document.version !== versions[i]);
+      if (moot) {
+        steps.return([]);
+        return undefined;
+      }
+      sliceStart = performance.now();
+    }
+  }
+
+  private checkOptions(pkg: LoadedPackage, settings: CgoSettings): CheckOptions {
+    return {
+      target: packageTarget(settings, pkg.dir, pkg.readText, this.options.localGo()).target,
       severities: settings.rules,
       readText: pkg.readText,
       onInvalidFix: (message) => this.options.log.error(`cgo: ${message}`),
-      withModel,
-    });
-    return { findings, target };
+    };
   }
 
   private store(uri: string, version: number, settingsGeneration: number, diagnostics: Diagnostic[]): void {

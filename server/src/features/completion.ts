@@ -1,8 +1,8 @@
 // Completion after `C.` in Go code: the C names this file's preamble and the project headers
 // it includes declare (C names resolve per file), the struct/union/enum tags as
-// C.struct_x/C.union_x/C.enum_x, cgo's basic type names and its helper functions. System
-// headers are not read, so what they declare is not offered.
-import { CompletionItemKind, type CompletionItem, type CompletionParams } from 'vscode-languageserver';
+// C.struct_x/C.union_x/C.enum_x, cgo's basic type names and its helper functions, then what
+// the system headers it includes declare (systemHeaders.ts), ranked after the project's names.
+import { CompletionItemKind, type CompletionItem, type CompletionList, type CompletionParams } from 'vscode-languageserver';
 import { declarationHead, type CDecl, type CScope } from '../cgo/cdecl';
 import { cgoBasicTypeNames, cgoBuiltinFunctions } from '../cgo/gotypes';
 import { cgoBasicTypeDocs, cgoHelperDocs } from './cgoDocs';
@@ -11,7 +11,12 @@ import { relativeName, withView, type DocumentView, type FeatureServices } from 
 /** Go code nodes where `C.` is not a selector: comments and literals. */
 const notCode = new Set(['comment', 'interpreted_string_literal', 'raw_string_literal', 'rune_literal', 'interpreted_string_literal_content', 'raw_string_literal_content']);
 
-export async function completion(services: FeatureServices, params: CompletionParams): Promise<CompletionItem[] | null> {
+/**
+ * The items; marked incomplete while the system headers the file includes are still unread
+ * (the editor reads them a moment after opening, systemIndex.ts): the answer never waits for
+ * them, and the client asks again at the next keystroke.
+ */
+export async function completion(services: FeatureServices, params: CompletionParams): Promise<CompletionItem[] | CompletionList | null> {
   const items = await withView(services, params.textDocument.uri, (view) => {
     const offset = view.document.offsetAt(params.position);
     if (!afterC(view, offset)) return null;
@@ -58,7 +63,7 @@ function oneLine(decl: CDecl): string {
   return text.length > 120 ? `${text.slice(0, 117)}…` : text;
 }
 
-function completionItems(view: DocumentView): CompletionItem[] {
+function completionItems(view: DocumentView): CompletionItem[] | CompletionList {
   const { scope } = view.scopeOf(view.file);
   const items: CompletionItem[] = [];
   const seen = new Set<string>();
@@ -100,5 +105,33 @@ function completionItems(view: DocumentView): CompletionItem[] {
   for (const name of cgoBasicTypeNames) {
     add({ label: name, kind: CompletionItemKind.TypeParameter, detail: `C ${cgoBasicTypeDocs[name] ?? name}`, sortText: `3${name}` });
   }
+  const system = view.systemScopeIfRead(view.file);
+  if (!system) return { isIncomplete: true, items };
+  for (const item of systemItems(system)) add(item);
+  return items;
+}
+
+/** Per system scope (shared by every file including the same headers), its items, built on first use. */
+const systemItemCache = new WeakMap<CScope, CompletionItem[]>();
+
+/**
+ * The names system headers declare, after the preamble's and the project's; without the names
+ * C reserves for the implementation (`__fd_mask`, `_IO_FILE`), which no cgo code calls.
+ */
+function systemItems(scope: CScope): CompletionItem[] {
+  let items = systemItemCache.get(scope);
+  if (items) return items;
+  items = [];
+  for (const decl of scope.names.values()) {
+    if (/^_[A-Z_]/.test(decl.name) || (decl.kind === 'macro' && /^\s*#\s*define\s+\w+\(/.test(decl.text))) continue;
+    items.push({
+      label: decl.name,
+      kind: declKind(decl, scope),
+      detail: oneLine(decl),
+      documentation: { kind: 'markdown', value: `\`\`\`c\n${decl.text.trim().split('\n').slice(0, 20).join('\n')}\n\`\`\`\nFrom \`${decl.location.file}\`` },
+      sortText: `4${decl.name}`,
+    });
+  }
+  systemItemCache.set(scope, items);
   return items;
 }

@@ -58,6 +58,14 @@ export interface DocumentView {
   /** Where #include looks: the package directory, then the -I flags. */
   includeDirs(): string[];
   scopeOf(file: CgoFile): FileScope;
+  /** What the system headers the file includes declare (read on first use). */
+  systemScopeOf(file: CgoFile): CScope;
+  /** systemScopeOf when its headers were read before; undefined rather than reading them now. */
+  systemScopeIfRead(file: CgoFile): CScope | undefined;
+  /** Reads one system header the file includes that is not read yet; true when one was. */
+  readSystemHeader(file: CgoFile): boolean;
+  /** Where a system header is found for the file; undefined when in no system directory. */
+  systemHeaderPath(name: string): string | undefined;
 }
 
 /**
@@ -90,6 +98,10 @@ export async function withView<T>(services: FeatureServices, uri: string, body: 
     flags: () => (flags ??= packageFlags(pkg)),
     includeDirs: () => (config ??= cppConfig(pkg, view.flags())).dirs,
     scopeOf: (of) => services.engine.fileScope(of, (config ??= cppConfig(pkg, view.flags())), loaded.readText),
+    systemScopeOf: (of) => services.engine.systemScope(of, (config ??= cppConfig(pkg, view.flags())), loaded.readText),
+    systemScopeIfRead: (of) => services.engine.systemScopeIfRead(of, (config ??= cppConfig(pkg, view.flags())), loaded.readText),
+    readSystemHeader: (of) => services.engine.readSystemHeader(of, (config ??= cppConfig(pkg, view.flags())), loaded.readText),
+    systemHeaderPath: (name) => services.engine.systemHeaderPath(file, (config ??= cppConfig(pkg, view.flags())), loaded.readText, name),
   };
   return guarded(services, uri, () => body(view));
 }
@@ -206,7 +218,7 @@ function uriOf(view: DocumentView, file: string): string {
 // ---------------------------------------------------------------------------------------------
 
 export type CReference =
-  | { kind: 'decl'; goName: string; decl: CDecl }
+  | { kind: 'decl'; goName: string; decl: CDecl; system?: true }
   | { kind: 'tag'; goName: string; type: Extract<CType, { kind: 'record' } | { kind: 'enum' }> | undefined }
   | { kind: 'basic'; goName: string }
   | { kind: 'helper'; goName: string }
@@ -270,10 +282,12 @@ export function resolveCName(view: DocumentView, goName: string): CReference {
   const decl = scope.names.get(goName);
   if (decl) return { kind: 'decl', goName, decl };
   const tag = /^(struct|union|enum)_(.+)$/.exec(goName);
-  if (tag) return { kind: 'tag', goName, type: scope.tags.get(`${tag[1]} ${tag[2]}`) };
+  if (tag) return { kind: 'tag', goName, type: scope.tags.get(`${tag[1]} ${tag[2]}`) ?? view.systemScopeOf(view.file).tags.get(`${tag[1]} ${tag[2]}`) };
   if (goName.startsWith('sizeof_')) return { kind: 'sizeof', goName, of: cTypeForGoName(goName.slice(7), scope) };
   if ((cgoBasicTypeNames as readonly string[]).includes(goName) || primitiveTypedefs.has(goName)) return { kind: 'basic', goName };
   if (goName in cgoBuiltinFunctions) return { kind: 'helper', goName };
+  const system = view.systemScopeOf(view.file).names.get(goName);
+  if (system) return { kind: 'decl', goName, decl: system, system: true };
   // C names resolve per file: say where else in the package the name is declared.
   let elsewhere: string | undefined;
   for (const other of view.pkg.files) {
@@ -611,10 +625,10 @@ export function spanLocation(view: DocumentView, span: SourceSpan): Location | u
 }
 
 /** Where a span is, as `file:line` for hovers, with a link that opens it there. */
-export function spanLink(view: DocumentView, span: SourceSpan): string {
+export function spanLink(view: DocumentView, span: SourceSpan, absolute = false): string {
   const text = textOf(view, span.file);
   const line = text === undefined ? 1 : documentFor(view, span.file, text).positionAt(span.nameStart).line + 1;
-  const shown = span.file === view.file.path ? path.basename(span.file) : relativeName(view, span.file);
+  const shown = span.file === view.file.path ? path.basename(span.file) : absolute ? span.file : relativeName(view, span.file);
   return `[${shown}:${line}](${uriOf(view, span.file)}#L${line})`;
 }
 
@@ -678,8 +692,9 @@ export async function definition(services: FeatureServices, params: TextDocument
     const offset = view.document.offsetAt(params.position);
     const include = includeAt(view, offset);
     if (include) {
-      if (!include.resolved) return null;
-      return { uri: pathToFileURL(include.resolved).href, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };
+      const header = include.resolved ?? (include.compiled ? view.systemHeaderPath(include.name) : undefined);
+      if (!header) return null;
+      return { uri: pathToFileURL(header).href, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };
     }
     const at = cReferenceAt(view, offset);
     if (!at) return null;

@@ -82,9 +82,7 @@ function buildHover(services: FeatureServices, view: DocumentView, offset: numbe
         ? `Not compiled for ${view.target.goos}/${view.target.goarch}: the preprocessor does not take the branch this #include is in, so the header is not looked up.`
         : include.resolved
         ? `Resolves to \`${include.resolved}\`.`
-        : include.system
-          ? 'A system header: not read (C names it declares are not known to this extension).'
-          : `Not found in the file's directory or the package's \`-I\` directories (${view.includeDirs().map((d) => `\`${d}\``).join(', ')}).`;
+        : systemHeaderLine(view, include.name, include.system) ?? `Not found in the file's directory or the package's \`-I\` directories (${view.includeDirs().map((d) => `\`${d}\``).join(', ')}).`;
       return { parts: [`**#include ${include.system ? `<${include.name}>` : `"${include.name}"`}**`, where], range: rangeIn(view.document, include.start, include.end) };
     }
     return preambleNameHover(view, at.preamble, at.index);
@@ -371,13 +369,16 @@ function importSummary(view: DocumentView, imp: CgoImport): string[] {
 
   const scope = view.scopeOf(view.file);
   const includes: string[] = [];
+  let direct = 0;
   const unit = view.file.imports.filter((i) => i.preamble).indexOf(imp);
   for (const include of scope.view.includes) {
     if (include.via !== undefined || include.unit !== unit) continue;
     const shown = include.system ? `<${include.name}>` : `"${include.name}"`;
-    includes.push(`- \`${shown}\` → ${include.resolved ? `\`${relativeName(view, include.resolved)}\`` : include.system ? 'system header (not read)' : 'not found'}`);
+    const system = include.resolved ? undefined : view.systemHeaderPath(include.name);
+    includes.push(`- \`${shown}\` → ${include.resolved ? `\`${relativeName(view, include.resolved)}\`` : system ? `system header \`${system}\`` : 'not found'}`);
+    if (include.resolved) direct++;
   }
-  const nested = scope.headers.length - includes.filter((i) => !i.endsWith('(not read)') && !i.endsWith('not found')).length;
+  const nested = scope.headers.length - direct;
   if (includes.length > 0) parts.push(`**Headers** (this file${nested > 0 ? `; ${nested} more included by them` : ''}):\n${includes.join('\n')}`);
 
   const counts = new Map<string, number>();
@@ -435,7 +436,7 @@ function cReferenceHover(view: DocumentView, ref: CReference): string[] {
   const scope = view.scopeOf(view.file).scope;
   switch (ref.kind) {
     case 'decl':
-      return declHover(view, ref.goName, ref.decl, scope);
+      return declHover(view, ref.goName, ref.decl, ref.system ? view.systemScopeOf(view.file) : scope, ref.system);
     case 'tag': {
       const [, kind, tag] = /^(struct|union|enum)_(.+)$/.exec(ref.goName) ?? [];
       const parts = [`**C.${ref.goName}** — C \`${kind} ${tag}\``];
@@ -447,7 +448,7 @@ function cReferenceHover(view: DocumentView, ref: CReference): string[] {
       } else if (ref.type) {
         parts.push(codeBlock(recordText(ref.type, kind, tag), 'c'));
       } else {
-        parts.push('Not declared in this file\'s preamble or the project headers it includes (system headers are not read).');
+        parts.push('Not declared in this file\'s preamble, the project headers or the system headers it includes.');
       }
       if (ref.type) parts.push(`Go: ${goTypeLine(view, ref.type, scope)}`);
       return parts;
@@ -471,10 +472,17 @@ function cReferenceHover(view: DocumentView, ref: CReference): string[] {
     case 'unknown': {
       const parts = [`**C.${ref.goName}** — not declared in this file's preamble or the project headers it includes.`];
       if (ref.elsewhere) parts.push(`It is declared in the preamble of \`${path.basename(ref.elsewhere)}\`, but C names resolve per file: declare it (or include its header) in this file's preamble, or call it through a Go wrapper in that file.`);
-      else parts.push('It may come from a system header, which this extension does not read.');
+      else parts.push('Nor do the system headers it includes declare it, as far as they are installed here and read on their own (a macro the preamble defines before an #include is not applied to them).');
       return parts;
     }
   }
+}
+
+/** What an #include found in no project directory is: a system header and where, or undefined when none is found. */
+function systemHeaderLine(view: DocumentView, name: string, system: boolean): string | undefined {
+  const found = view.systemHeaderPath(name);
+  if (!found) return system ? 'A system header, found in no directory of the search list (C names it declares are not known).' : undefined;
+  return `A system header: \`${found}\` (its C names are completed and shown on hover, as read for ${targetName(view.target)}).`;
 }
 
 function recordText(type: CType | undefined, kind: string, tag: string): string {
@@ -485,9 +493,9 @@ function recordText(type: CType | undefined, kind: string, tag: string): string 
   return `${kind} ${tag} {\n${type.fields.map((f) => `  ${typeToC(f.type, f.name ?? '')}${f.bitWidth !== undefined ? ` : ${f.bitWidth}` : ''};`).join('\n')}\n};`;
 }
 
-function declHover(view: DocumentView, goName: string, decl: CDecl, scope: CScope): string[] {
+function declHover(view: DocumentView, goName: string, decl: CDecl, scope: CScope, system?: boolean): string[] {
   const span = declarationSpan(view, decl);
-  const where = span ? ` · ${span.file === view.file.path ? 'preamble' : 'header'} ${spanLink(view, span)}` : '';
+  const where = span ? ` · ${span.file === view.file.path ? 'preamble' : system ? 'system header' : 'header'} ${spanLink(view, span, system)}` : '';
   const staticWord = decl.isStatic ? 'static ' : '';
   const parts = [`**C.${goName}** — C ${staticWord}${kindWord(decl.kind)}${where}`, codeBlock(declarationText(decl), 'c')];
   switch (decl.kind) {

@@ -108,7 +108,7 @@ interface Resolution {
   rewrite: (use: Use) => string;
 }
 
-/** A few C library names cgo users call from tests; cgo-lint does not read system headers. */
+/** A few C library names cgo users call from tests; the rules do not take them from system headers. */
 const systemFunctions: Record<string, { header: string[]; proto: string }> = {
   free: { header: ['stdlib.h'], proto: 'void free(void *ptr);' },
   malloc: { header: ['stdlib.h'], proto: 'void *malloc(size_t size);' },
@@ -430,7 +430,7 @@ class FixPlanner {
     return undefined;
   }
 
-  /** C library names declared by system headers cgo-lint does not read: a small table. */
+  /** C library names declared by system headers, which this rule does not read: a small table. */
   private systemName(name: string, uses: Use[]): boolean {
     const fn = systemFunctions[name];
     const typeHeaders = systemTypes[name];

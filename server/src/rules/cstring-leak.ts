@@ -56,6 +56,7 @@ const noReturnCalls = new Set([
 export const cstringLeak: Rule = {
   id: 'cstring-leak',
   defaultSeverity: 'warning',
+  scope: 'file',
   summary: 'C memory from C.CString, C.CBytes, C.malloc or C.calloc in a local variable that some path out of the function never frees.',
   check(ctx) {
     const findings: RuleFinding[] = [];

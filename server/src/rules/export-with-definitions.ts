@@ -23,6 +23,7 @@ import type { IncludeWalk } from '../cgo/headers';
 import type { CgoFile, PackageFlags } from '../cgo/package';
 import { toSource, toSourceEnd, type Preamble } from '../cgo/preamble';
 import { mentions } from '../cgo/text';
+import { TextKeyedCache } from '../cgo/textCache';
 import type { Rule, RuleContext, RuleFinding } from './rule';
 
 export const exportWithDefinitions: Rule = {
@@ -84,8 +85,15 @@ interface ExportComment {
   name: string;
 }
 
+/** By file text: a keystroke in one file of a package must not walk the Go code of every //export file again. */
+const exportsByText = new TextKeyedCache<ExportComment[]>(4 * 1024 * 1024);
+
 /** `//export Name` lines in the doc comments of the file's functions, as cmd/cgo's saveExport finds them. */
 function exportComments(file: CgoFile): ExportComment[] {
+  return exportsByText.get(file.text, () => readExportComments(file));
+}
+
+function readExportComments(file: CgoFile): ExportComment[] {
   const result: ExportComment[] = [];
   for (const decl of file.tree.rootNode.namedChildren) {
     if (!decl || (decl.type !== 'function_declaration' && decl.type !== 'method_declaration')) continue;
@@ -162,8 +170,24 @@ const linkageItems = new Set(['linkage_specification', 'declaration_list']);
  * name is declared. Code under a condition the preprocessor could not decide is not judged.
  */
 function readUnit(parser: Parser, source: PreprocessedUnit | undefined, semantics: InlineSemantics): Unit {
+  if (!source) return { definitions: [], declarationCount: new Map() };
+  const key = JSON.stringify(semantics);
+  const known = readUnits.get(source);
+  if (known?.semantics === key) return known.unit;
+  const unit = parseUnit(parser, source, semantics);
+  readUnits.set(source, { semantics: key, unit });
+  return unit;
+}
+
+/**
+ * Units read, per preprocessed unit: the engine keeps a file's view, and so its units, while
+ * nothing it read changes, and a keystroke elsewhere in a package must not parse every
+ * //export file's preamble again.
+ */
+const readUnits = new WeakMap<PreprocessedUnit, { semantics: string; unit: Unit }>();
+
+function parseUnit(parser: Parser, source: PreprocessedUnit, semantics: InlineSemantics): Unit {
   const unit: Unit = { definitions: [], declarationCount: new Map() };
-  if (!source) return unit;
   const text = source.text;
   const tree = parser.parse(text);
   if (!tree) return unit;

@@ -10,6 +10,7 @@ import type { Rule, RuleFinding } from './rule';
 export const preambleCommentBleed: Rule = {
   id: 'preamble-comment-bleed',
   defaultSeverity: 'error',
+  scope: 'file',
   caughtBy: 'cgo',
   summary: 'Text in the cgo preamble that is not C is passed to the C compiler.',
   check({ pkg, cParser }) {

@@ -17,6 +17,7 @@ import type { Rule, RuleFinding } from './rule';
 export const preambleDetached: Rule = {
   id: 'preamble-detached',
   defaultSeverity: 'error',
+  scope: 'file',
   summary: 'A comment holding C is not the preamble (blank line, or grouped import), so the preamble is empty.',
   check({ pkg, cParser }) {
     const findings: RuleFinding[] = [];

@@ -8,6 +8,7 @@ import { declaresName } from '../cgo/gosyntax';
 export const renameImportC: Rule = {
   id: 'rename-import-c',
   defaultSeverity: 'error',
+  scope: 'file',
   caughtBy: 'type-check',
   summary: 'import "C" cannot be renamed.',
   check({ pkg }) {

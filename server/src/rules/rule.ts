@@ -16,6 +16,12 @@ export interface RuleContext {
   flags(): PackageFlags;
   /** The C names one .go file sees: its preamble and the project headers it includes. */
   cScope(file: CgoFile): CScope;
+  /**
+   * What the system headers the file includes declare, as far as they are installed and
+   * readable: a name missing here may still be declared (a header not found, a macro of the
+   * preamble that a header tests), so only what is found may be used.
+   */
+  systemScope(file: CgoFile): CScope;
   /** What the C preprocessor reads of a file's preambles for the target: its readings, includes, macros. */
   preprocessed(file: CgoFile): FileView;
   /** The headers a file's preambles include for the target (compiled branches only), project and system. */
@@ -31,5 +37,12 @@ export interface Rule {
   caughtBy?: ToolchainStep;
   /** One line for settings, hovers and the README. */
   summary: string;
+  /**
+   * 'file': its findings on a file depend on that file alone (with the headers it includes, the
+   * target and the package's #cgo flags), so a check re-runs it only on files whose inputs
+   * changed (cgo/packageMemo.ts). Otherwise it reads other files (or systemScope, which that
+   * memo does not key on) and runs on every check.
+   */
+  scope?: 'file';
   check(ctx: RuleContext): RuleFinding[];
 }

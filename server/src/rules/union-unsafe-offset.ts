@@ -24,6 +24,7 @@ import type { Rule, RuleContext, RuleFinding } from './rule';
 export const unionUnsafeOffset: Rule = {
   id: 'union-unsafe-offset',
   defaultSeverity: 'warning',
+  scope: 'file',
   summary: 'A C union or struct member read or written through a hand-computed unsafe offset.',
   check(ctx) {
     const target: LayoutTarget = { goarch: ctx.pkg.target.goarch, goos: ctx.pkg.target.goos };

@@ -137,10 +137,10 @@ export interface TriggeringCall {
 
 /**
  * `C.f(…)` calls, in the Go files the package builds, of C functions whose declaration in that
- * file's C scope takes no parameters (`f(void)` or unprototyped `f()`) and returns void. A name
- * the scope does not know (e.g. from a system header) is not assumed to be one.
+ * file's C scope, or else in a system header it includes, takes no parameters (`f(void)` or
+ * unprototyped `f()`) and returns void. A name neither declares is not assumed to be one.
  */
-export function triggeringCalls(ctx: Pick<RuleContext, 'pkg' | 'cScope'>): TriggeringCall[] {
+export function triggeringCalls(ctx: Pick<RuleContext, 'pkg' | 'cScope' | 'systemScope'>): TriggeringCall[] {
   const calls: TriggeringCall[] = [];
   for (const file of ctx.pkg.files) {
     if (file.isTest || !file.imports.some((imp) => !imp.name) || !file.included) continue;
@@ -154,9 +154,11 @@ export function triggeringCalls(ctx: Pick<RuleContext, 'pkg' | 'cScope'>): Trigg
       let triggers = triggering.get(name);
       if (triggers === undefined) {
         scope ??= ctx.cScope(file);
-        const decl = scope.names.get(name);
-        const resolve = scope.resolve.bind(scope);
-        triggers = !!decl && takesNothingReturnsNothing(decl, resolve);
+        // The project's declaration first, as gcc sees it first; else a system header's (`void abort(void)`).
+        const system = scope.names.has(name) ? undefined : ctx.systemScope(file);
+        const from = system ?? scope;
+        const decl = from.names.get(name);
+        triggers = !!decl && takesNothingReturnsNothing(decl, from.resolve.bind(from));
         triggering.set(name, triggers);
       }
       const call = triggers ? cCallAt(file.tree.rootNode, match.index) : undefined;
@@ -250,7 +252,7 @@ function report(flag: FlagArgument, state: UnusedVariableState, calls: Triggerin
     message =
       `${name} is fine here: no C function that takes no arguments and returns nothing is called from Go in this package, ` +
       `so cgo's generated code does not trigger gcc's "unused variable '_cgo_a'" (checked against the declarations in the ` +
-      `package's preambles and project headers; functions declared only in system headers, such as abort, are not). ` +
+      `package's preambles, project headers and the system headers they include, such as abort in <stdlib.h>). ` +
       `Calling one would make gcc ${state.error ? 'fail the build (-Werror)' : 'warn'}; ` +
       `${state.level === 'specific' ? `removing ${name}` : `-Wno-unused-variable after ${name}`} prevents that.`;
   } else {

@@ -1,0 +1,96 @@
+// What the checks of one package computed per file, kept between checks by its caller (the
+// LSP keeps one per open package) so that an edit re-checks the edited file and the facts the
+// files share, not every file: a file's model while its text and the target stay, and the
+// findings of each rule that judges a file by itself (Rule.scope 'file') while also the
+// package's #cgo flags and the file's preprocessed view (its preambles and every header it
+// looked at, found or not) stay. The package-wide rules read what files share (flags, exported
+// names, C names, //export) and run on every check.
+import type { Tree } from 'web-tree-sitter';
+import type { BuildTarget } from './constraints';
+import { buildCgoFile, withTree, type CgoFile } from './package';
+
+/** What a file-scoped rule's findings on a file depend on, besides the file's model. */
+export interface FileInputs {
+  /** The package's #cgo flags, as a key. */
+  flags: string;
+  /** The file's preprocessed view (kept by the engine while nothing it read changes); undefined without import "C". */
+  view: object | undefined;
+}
+
+interface FileMemo {
+  text: string;
+  target: string;
+  /** Built with no tree: each check sees it through withTree over that check's tree. */
+  model: CgoFile;
+  inputs: FileInputs | undefined;
+  /** Per file-scoped rule id, its findings on this file for `inputs`. */
+  findings: Map<string, { file: string }[]>;
+}
+
+const noTree = (): Tree => {
+  throw new Error('bug: a kept file model read a tree of an earlier check');
+};
+
+export class PackageMemo {
+  private readonly files = new Map<string, FileMemo>();
+  private lastTarget: { target: BuildTarget; key: string } | undefined;
+
+  /** Whether the model of this file is kept. */
+  knows(path: string, text: string, target: BuildTarget): boolean {
+    const memo = this.files.get(path);
+    return memo !== undefined && memo.text === text && memo.target === this.targetKey(target);
+  }
+
+  /** The model of a file for this check: the kept one while its text and the target stay. */
+  model(path: string, text: string, tree: Tree | (() => Tree), target: BuildTarget): CgoFile {
+    const targetKey = this.targetKey(target);
+    let memo = this.files.get(path);
+    if (!memo || memo.text !== text || memo.target !== targetKey) {
+      memo = { text, target: targetKey, model: buildCgoFile(path, text, noTree, target), inputs: undefined, findings: new Map() };
+      this.files.set(path, memo);
+    }
+    return withTree(memo.model, tree);
+  }
+
+  private targetKey(target: BuildTarget): string {
+    if (this.lastTarget?.target !== target) this.lastTarget = { target, key: JSON.stringify(target) };
+    return this.lastTarget.key;
+  }
+
+  /** Forgets the files that are no longer in the package. */
+  keepOnly(paths: Set<string>): void {
+    for (const path of this.files.keys()) if (!paths.has(path)) this.files.delete(path);
+  }
+
+  /**
+   * The file-scoped rules whose findings on a file are not kept for these inputs (all of them
+   * when the inputs changed: what was kept is dropped).
+   */
+  staleRules<R extends { id: string }>(file: CgoFile, inputs: FileInputs, fileScoped: readonly R[]): R[] {
+    const memo = this.memoOf(file);
+    if (!memo.inputs || memo.inputs.flags !== inputs.flags || memo.inputs.view !== inputs.view) {
+      memo.inputs = inputs;
+      memo.findings.clear();
+    }
+    return fileScoped.filter((rule) => !memo.findings.has(rule.id));
+  }
+
+  /** Keeps a file-scoped rule's findings on a file, run on that file alone. */
+  keep(file: CgoFile, ruleId: string, findings: { file: string }[]): void {
+    const elsewhere = findings.find((finding) => finding.file !== file.path);
+    if (elsewhere) throw new Error(`bug: ${ruleId} is file-scoped but reported on ${elsewhere.file} when given ${file.path} alone`);
+    this.memoOf(file).findings.set(ruleId, findings);
+  }
+
+  /** The findings kept for a file, per file-scoped rule id. */
+  kept<F extends { file: string }>(file: CgoFile): ReadonlyMap<string, F[]> {
+    return this.memoOf(file).findings as Map<string, F[]>;
+  }
+
+  private memoOf(file: CgoFile): FileMemo {
+    const memo = this.files.get(file.path);
+    if (!memo || memo.text !== file.text) throw new Error(`bug: ${file.path} was not modelled through the memo`);
+    return memo;
+  }
+
+}
