@@ -48,21 +48,13 @@ const goKeywords = new Set([
   'if', 'import', 'interface', 'map', 'package', 'range', 'return', 'select', 'struct', 'switch', 'type', 'var',
 ]);
 
-/**
- * The shapes of Go types in one package: its own type declarations (read from the syntax trees
- * of the files given, the ones that use C) and cgo's types C.x (through the file's C scope).
- * A type it cannot see (another package's, one declared in a function) is `unknown`.
- */
-export class GoShapes {
-  private readonly declared = new Map<string, Node>();
+/** The package's own type declarations by name, read once from the syntax trees of its files. */
+export class GoTypeDeclarations {
+  readonly declared = new Map<string, Node>();
   /** Declared more than once (in files for different targets): not known here. */
-  private readonly ambiguous = new Set<string>();
+  readonly ambiguous = new Set<string>();
 
-  constructor(
-    roots: readonly Node[],
-    private readonly scope: CScope,
-    private readonly unsafeName: string | undefined,
-  ) {
+  constructor(roots: readonly Node[]) {
     for (const root of roots) {
       for (const decl of root.namedChildren) {
         if (decl?.type !== 'type_declaration') continue;
@@ -79,6 +71,19 @@ export class GoShapes {
       }
     }
   }
+}
+
+/**
+ * The shapes of Go types for one file: the package's own type declarations (from the files
+ * that use C) and cgo's types C.x (through the file's C scope). A type it cannot see (another
+ * package's, one declared in a function) is `unknown`.
+ */
+export class GoShapes {
+  constructor(
+    private readonly types: GoTypeDeclarations,
+    private readonly scope: CScope,
+    private readonly unsafeName: string | undefined,
+  ) {}
 
   /** The shape of a Go type expression (a tree-sitter-go type node). */
   ofType(node: Node | null, depth = 0): GoShape {
@@ -131,8 +136,8 @@ export class GoShapes {
       }
       case 'type_identifier': {
         const name = node.text;
-        if (this.ambiguous.has(name)) return unknown;
-        const declared = this.declared.get(name);
+        if (this.types.ambiguous.has(name)) return unknown;
+        const declared = this.types.declared.get(name);
         if (declared) return this.ofType(declared, depth + 1);
         if (goScalars.has(name)) return scalar;
         if (name === 'string') return { kind: 'string' };

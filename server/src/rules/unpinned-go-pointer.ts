@@ -26,7 +26,7 @@ import type { Node } from 'web-tree-sitter';
 import type { CScope, CType } from '../cgo/cdecl';
 import type { Fix, TextEdit } from '../cgo/findings';
 import { addImportInsertion, importedName } from '../cgo/goimports';
-import { GoShapes, isPointerConversion, mayHoldPointers, pointerSlots, storedValue, type GoShape, type PointerKind, type PointerSlot, type StoredValue, type ValueContext } from '../cgo/gopointers';
+import { GoShapes, GoTypeDeclarations, isPointerConversion, mayHoldPointers, pointerSlots, storedValue, type GoShape, type PointerKind, type PointerSlot, type StoredValue, type ValueContext } from '../cgo/gopointers';
 import type { CgoFile } from '../cgo/package';
 import type { Rule, RuleContext, RuleFinding } from './rule';
 
@@ -45,15 +45,16 @@ export const unpinnedGoPointer: Rule = {
     const candidates = files.filter((f) => /&/.test(f.text) && /\bC\s*\.\s*\w+\s*\(/.test(f.text));
     if (candidates.length === 0) return [];
     const findings: RuleFinding[] = [];
-    const roots = files.map((f) => f.tree.rootNode);
+    const types = new GoTypeDeclarations(files.map((f) => f.tree.rootNode));
     for (const file of candidates) {
+      // `.` and `_` imports of unsafe count as none: no unsafe.Pointer to recognise.
       const unsafeName = importedName(file.text, 'unsafe') ?? undefined;
       const scope = ctx.cScope(file);
-      const shapes = new GoShapes(roots, scope, unsafeName === null ? undefined : unsafeName);
+      const shapes = new GoShapes(types, scope, unsafeName);
       const functions = new Map<number, FunctionIndex>();
       for (const call of file.tree.rootNode.descendantsOfType('call_expression')) {
         if (!call) continue;
-        const finding = checkCall(ctx, file, call, scope, shapes, unsafeName ?? undefined, functions);
+        const finding = checkCall(ctx, file, call, scope, shapes, unsafeName, functions);
         if (finding) findings.push(finding);
       }
     }
