@@ -7,17 +7,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { maxSourceBytes, readRegularFile } from './cgo/files';
 import type { Fix } from './cgo/findings';
+import type { FileWrite } from './cgo/fixLoop';
 
 /** A write that failed; its message is one line naming the file. */
 export class FixWriteError extends Error {}
-
-export interface FileWrite {
-  /** The path the fix names (as in the package). */
-  file: string;
-  text: string;
-  /** The fix creates the file: it must not exist. */
-  create: boolean;
-}
 
 export class FixFiles {
   /** Real paths of the directories given, and of the files given. */

@@ -8,6 +8,7 @@ import { compilePackage, confirmedByCompiler, PreambleCompiler, type UnitResult 
 import { Engine, ParseTimeoutError, type SourceFile } from './cgo/engine';
 import { mayImportC, readGoSource } from './cgo/files';
 import type { Reported, RuleId, SeveritySetting } from './cgo/findings';
+import type { Rule } from './cgo/rule';
 import { defaultGrammarDir, loadGrammars } from './cgo/grammars';
 import { askLocalGo } from './cgo/goversion';
 import { readTextFromDisk } from './cgo/headers';
@@ -62,11 +63,17 @@ export class EngineOnDemand {
   /** The engine once loaded. */
   loaded: Engine | undefined;
 
-  /** @param parseTimeoutMs the engine's limit for one Go parse (default: the engine's). */
-  constructor(private readonly parseTimeoutMs?: number) {}
+  /**
+   * @param rules what the engine runs (the registry; cgo-lint hands it over)
+   * @param parseTimeoutMs the engine's limit for one Go parse (default: the engine's).
+   */
+  constructor(
+    private readonly rules: readonly Rule[],
+    private readonly parseTimeoutMs?: number,
+  ) {}
 
   load(): Promise<Engine> {
-    return (this.loading ??= loadGrammars(defaultGrammarDir(__dirname)).then((grammars) => (this.loaded = new Engine(grammars, this.parseTimeoutMs))));
+    return (this.loading ??= loadGrammars(defaultGrammarDir(__dirname)).then((grammars) => (this.loaded = new Engine(grammars, this.rules, this.parseTimeoutMs))));
   }
 
   get isLoading(): boolean {
@@ -155,8 +162,8 @@ function nothingFound(read: ReadPackage): Checked {
  * One thread's share of the jobs: it takes the next one until none is left. While the grammars
  * load (compiled on V8's background threads), packages with cgo wait and reading goes on.
  */
-async function takeJobs(jobs: Job[], options: CheckOptions, counters: Int32Array, done: (index: number, checked: Checked) => void): Promise<void> {
-  const engines = new EngineOnDemand();
+async function takeJobs(rules: readonly Rule[], jobs: Job[], options: CheckOptions, counters: Int32Array, done: (index: number, checked: Checked) => void): Promise<void> {
+  const engines = new EngineOnDemand(rules);
   const waiting: { index: number; read: ReadPackage }[] = [];
   // Compilers run while the next packages are read and checked.
   const compiling: Promise<void>[] = [];
@@ -199,8 +206,12 @@ type WorkerMessage =
   | { kind: 'result'; index: number; findings: Reported[]; texts: [string, string][]; warnings: string[]; unreadable: boolean }
   | { kind: 'failed'; error: string };
 
-/** Checks every job, on `threads` threads; `progress` hears how many are done. */
-export async function checkJobs(jobs: Job[], options: CheckOptions, threads: number, progress: (done: number) => void): Promise<Checked[]> {
+/**
+ * Checks every job with the rules, on `threads` threads; `progress` hears how many are done.
+ * A worker runs the registry it loads itself (rules are code, not data to post), so `rules`
+ * must be the registry when `threads` > 1.
+ */
+export async function checkJobs(rules: readonly Rule[], jobs: Job[], options: CheckOptions, threads: number, progress: (done: number) => void): Promise<Checked[]> {
   const counters = new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
   const results: Checked[] = new Array(jobs.length);
   const input: WorkerInput = {
@@ -209,7 +220,7 @@ export async function checkJobs(jobs: Job[], options: CheckOptions, threads: num
     counters: counters.buffer as SharedArrayBuffer,
   };
   const workers = Array.from({ length: Math.min(threads, jobs.length) - 1 }, () => runWorker(input, results));
-  await takeJobs(jobs, options, counters, (index, checked) => {
+  await takeJobs(rules, jobs, options, counters, (index, checked) => {
     results[index] = checked;
     progress(Atomics.add(counters, jobsDone, 1) + 1);
   });
@@ -238,14 +249,14 @@ function runWorker(input: WorkerInput, results: Checked[]): Promise<void> {
   });
 }
 
-/** The worker's side of checkJobs, run when this bundle is loaded as a worker. */
-export async function workerMain(): Promise<void> {
+/** The worker's side of checkJobs, run when this bundle is loaded as a worker: `rules` is the registry of the bundle. */
+export async function workerMain(rules: readonly Rule[]): Promise<void> {
   const input = workerData as WorkerInput;
   const counters = new Int32Array(input.counters);
   const jobs: Job[] = input.jobs.map((job) => ({ dir: job.dir, shownAs: new Map(job.shownAs), only: job.only }));
   const post = (message: WorkerMessage): void => parentPort!.postMessage(message);
   try {
-    await takeJobs(jobs, input.options, counters, (index, { findings, texts, warnings, unreadable }) => {
+    await takeJobs(rules, jobs, input.options, counters, (index, { findings, texts, warnings, unreadable }) => {
       if (findings.length > 0 || warnings.length > 0) {
         const pointedAt = new Set(findings.flatMap((f) => [f.file, ...('fixes' in f ? f.fixes : []).flatMap((fix) => fix.edits.map((edit) => edit.file))]));
         post({ kind: 'result', index, findings, texts: [...texts].filter(([file]) => pointedAt.has(file)), warnings, unreadable });

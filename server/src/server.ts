@@ -27,11 +27,13 @@ import { Analyzer } from './features/analysis';
 import { CompilerRuns } from './features/compilerRuns';
 import { quickFixes } from './features/codeActions';
 import { completion } from './features/completion';
-import { definition, type FeatureServices } from './features/definition';
+import { definition } from './features/definition';
+import type { FeatureServices } from './features/documentView';
 import { hover } from './features/hover';
 import { semanticTokens, semanticTokensLegend } from './features/semanticTokens';
 import { SystemHeaderIndexer } from './features/systemIndex';
 import { WorkspaceDiagnostics, type Progress } from './features/workspaceDiagnostics';
+import { rules } from './rules';
 import { Settings } from './settings';
 import { unreadableReason, Workspace } from './workspace';
 
@@ -82,11 +84,12 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
   workspaceFoldersChange = capabilities.workspace?.workspaceFolders === true;
   trusted = (params.initializationOptions as { trusted?: unknown } | undefined)?.trusted !== false;
 
-  const engine = new Engine(await loadGrammars(defaultGrammarDir(__dirname)));
+  const engine = new Engine(await loadGrammars(defaultGrammarDir(__dirname)), rules);
   const parseGo = engine.parseGo.bind(engine);
   const documents = new OpenDocuments(parseGo, log.warn);
   const workspace = new Workspace(documents, parseGo, engine.parseGoInBackground.bind(engine));
   const settings = new Settings(
+    rules,
     capabilities.workspace?.configuration === true
       ? (scopeUri) => connection.workspace.getConfiguration({ scopeUri, section: 'cgo' })
       : undefined,

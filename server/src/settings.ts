@@ -2,7 +2,8 @@
 // supports it; otherwise from the last didChangeConfiguration payload, else the defaults.
 // `cgo.trace.server` is read by the client (vscode-languageclient), not here.
 import type { DidChangeConfigurationParams } from 'vscode-languageserver';
-import { ruleIds, type RuleId, type SeveritySetting } from './cgo/findings';
+import type { RuleId, SeveritySetting } from './cgo/findings';
+import type { Rule } from './cgo/rule';
 import { newestGoMinor, oldestGoMinor, parseGoMinor } from './cgo/goversion';
 
 function isKnownGoVersion(text: string): boolean {
@@ -27,7 +28,7 @@ export interface CgoSettings {
 export type DiagnosticsScope = 'workspace' | 'openFiles';
 const diagnosticsScopes: readonly string[] = ['workspace', 'openFiles'];
 
-/** The defaults of package.json's contributes.configuration (test/lsp/settings.test.ts keeps them equal). */
+/** The defaults of package.json's contributes.configuration (test/unit/rule-parity.test.ts keeps them equal). */
 export const defaultSettings: Readonly<CgoSettings> = Object.freeze({
   enable: true,
   rules: {},
@@ -46,10 +47,11 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * Settings from the `cgo` section as the client sends it; values of the wrong type fall back
- * to their default and are reported through `problem`, so a typo never disables the server.
+ * Settings from the `cgo` section as the client sends it; values of the wrong type, and rules
+ * not among `rules` (the registry), fall back to their default and are reported through
+ * `problem`, so a typo never disables the server.
  */
-export function parseSettings(section: unknown, problem: (message: string) => void): CgoSettings {
+export function parseSettings(section: unknown, rules: readonly Rule[], problem: (message: string) => void): CgoSettings {
   const raw = isRecord(section) ? section : {};
   const pick = <T>(key: string, value: unknown, isValid: (v: unknown) => v is T, fallback: T): T => {
     if (value === undefined || value === null) return fallback;
@@ -59,20 +61,21 @@ export function parseSettings(section: unknown, problem: (message: string) => vo
   };
   const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';
   const isString = (v: unknown): v is string => typeof v === 'string';
-  const rules: Partial<Record<RuleId, SeveritySetting>> = {};
+  const severities: Partial<Record<RuleId, SeveritySetting>> = {};
   const rawRules = pick('rules', raw.rules, isRecord, {});
+  const ruleIds = rules.map((rule) => rule.id);
   for (const [id, severity] of Object.entries(rawRules)) {
-    if (!(ruleIds as readonly string[]).includes(id)) problem(`cgo.rules: unknown rule "${id}" (${ruleIds.join(', ')})`);
+    if (!ruleIds.includes(id)) problem(`cgo.rules: unknown rule "${id}" (${ruleIds.join(', ')})`);
     else if (typeof severity !== 'string' || !severitySettings.includes(severity)) {
       problem(`cgo.rules.${id}: ${JSON.stringify(severity)} is not one of ${severitySettings.join(', ')}`);
-    } else rules[id as RuleId] = severity as SeveritySetting;
+    } else severities[id] = severity as SeveritySetting;
   }
   const pkgConfig = pick('pkgConfig', raw.pkgConfig, isRecord, {});
   const compiler = pick('compiler', raw.compiler, isRecord, {});
   const diagnostics = pick('diagnostics', raw.diagnostics, isRecord, {});
   return {
     enable: pick('enable', raw.enable, isBoolean, defaultSettings.enable),
-    rules,
+    rules: severities,
     goos: pick('goos', raw.goos, isString, defaultSettings.goos),
     goarch: pick('goarch', raw.goarch, isString, defaultSettings.goarch),
     goVersion: pick('goVersion', raw.goVersion, (v): v is string => isString(v) && (v.trim() === '' || isKnownGoVersion(v)), defaultSettings.goVersion),
@@ -92,9 +95,13 @@ export class Settings {
   private readonly byScope = new Map<string, Promise<CgoSettings>>();
   private pushed: CgoSettings = { ...defaultSettings };
 
-  /** `request` is undefined when the client does not support workspace/configuration. */
-  /** `inForce` is told the settings each scope gets, once per configuration change: the server logs them. */
+  /**
+   * `rules` is the registry the settings may name; `request` is undefined when the client does
+   * not support workspace/configuration; `inForce` is told the settings each scope gets, once
+   * per configuration change: the server logs them.
+   */
   constructor(
+    private readonly rules: readonly Rule[],
     private readonly request: ConfigurationRequest | undefined,
     private readonly warn: (message: string) => void,
     private readonly inForce: (scopeUri: string | undefined, settings: CgoSettings) => void = () => undefined,
@@ -108,7 +115,7 @@ export class Settings {
     if (!settings) {
       settings = request(scopeUri).then(
         (section) => {
-          const parsed = parseSettings(section, this.warn);
+          const parsed = parseSettings(section, this.rules, this.warn);
           this.inForce(scopeUri, parsed);
           return parsed;
         },
@@ -127,7 +134,7 @@ export class Settings {
     // Clients without workspace/configuration send the settings themselves: { cgo: {...} }.
     if (!this.request) {
       const settings: unknown = params.settings;
-      this.pushed = parseSettings(isRecord(settings) ? settings.cgo : undefined, this.warn);
+      this.pushed = parseSettings(isRecord(settings) ? settings.cgo : undefined, this.rules, this.warn);
       this.inForce(undefined, this.pushed);
     }
   }

@@ -12,6 +12,7 @@ import { Engine } from '../../server/src/cgo/engine';
 import type { Finding } from '../../server/src/cgo/findings';
 import { defaultGrammarDir, loadGrammars } from '../../server/src/cgo/grammars';
 import { PackageMemo } from '../../server/src/cgo/packageMemo';
+import { rules } from '../../server/src/rules';
 import { resolveTarget } from '../../server/src/cgo/target';
 import { OpenDocuments } from '../../server/src/documents';
 import { testEngine } from '../support/engine';
@@ -172,7 +173,7 @@ test('in a package, checks that keep per-file results (PackageMemo) give exactly
   const names = Object.keys(packageStart);
   await fc.assert(
     fc.asyncProperty(fc.array(packageEditArb, { minLength: 1, maxLength: 15 }), async (edits) => {
-      const fresh = new Engine(grammars);
+      const fresh = new Engine(grammars, rules);
       const documents = new OpenDocuments(engine.parseGo.bind(engine), (message) => assert.fail(message));
       const connection = new FakeConnection();
       documents.documents.listen(connection);

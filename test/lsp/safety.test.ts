@@ -17,6 +17,7 @@ import { Settings } from '../../server/src/settings';
 import { Workspace } from '../../server/src/workspace';
 import { FakeConnection } from '../support/fakeConnection';
 import { fileUri, packageDir, repoRoot, withServer, type LspClient } from '../support/lspClient';
+import { rules } from '../../server/src/rules';
 
 const onPosix = process.platform === 'win32' ? 'FIFOs, symbolic links and /proc are POSIX' : false;
 
@@ -107,7 +108,7 @@ for (const trusted of [true, false]) {
 test('a package whose Go parse is abandoned gets a diagnostic saying it was not checked', { timeout: 20_000 }, async () => {
   const grammars = await loadGrammars(defaultGrammarDir(__dirname));
   // No time at all to parse: every parse is abandoned, as a pathological file would be.
-  const hurried = new Engine(grammars, 0);
+  const hurried = new Engine(grammars, rules, 0);
   const parseGo = hurried.parseGo.bind(hurried);
   const errors: string[] = [];
   const log = { error: (message: string) => void errors.push(message), warn: () => undefined, info: () => undefined };
@@ -121,7 +122,7 @@ test('a package whose Go parse is abandoned gets a diagnostic saying it was not 
     hurried,
     documents,
     workspace,
-    new Settings(undefined, log.warn),
+    new Settings(rules, undefined, log.warn),
     {
       mode: 'push',
       publish: (uri, _version, diagnostics) => {

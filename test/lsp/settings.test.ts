@@ -1,37 +1,18 @@
 // cgo.* settings: read per resource through workspace/configuration (or from the
-// didChangeConfiguration payload without it); defaults equal package.json's.
+// didChangeConfiguration payload without it); test/unit/rule-parity.test.ts keeps the defaults
+// and the rules' settings equal to package.json's.
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import type { ConfigurationParams } from 'vscode-languageserver';
 import { defaultSettings, parseSettings } from '../../server/src/settings';
 import { articleAppGo } from '../support/goSources';
-import { fileUri, packageDir, repoRoot, withServer } from '../support/lspClient';
-
-test('the server defaults are package.json contributes.configuration defaults', () => {
-  const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
-    contributes: { configuration: { properties: Record<string, { default: unknown }> } };
-  };
-  const defaults = Object.fromEntries(Object.entries(manifest.contributes.configuration.properties).map(([key, value]) => [key, value.default]));
-  assert.deepEqual(defaults, {
-    'cgo.enable': defaultSettings.enable,
-    'cgo.rules': defaultSettings.rules,
-    'cgo.goos': defaultSettings.goos,
-    'cgo.goarch': defaultSettings.goarch,
-    'cgo.goVersion': defaultSettings.goVersion,
-    'cgo.pkgConfig.enable': defaultSettings.pkgConfig.enable,
-    'cgo.compiler.enable': defaultSettings.compiler.enable,
-    'cgo.diagnostics.scope': defaultSettings.diagnostics.scope,
-    // Read by the client, not the server.
-    'cgo.trace.server': 'off',
-  });
-});
+import { fileUri, packageDir, withServer } from '../support/lspClient';
+import { rules } from '../../server/src/rules';
 
 test('settings of the wrong shape fall back to the defaults, each with a message', () => {
   const problems: string[] = [];
-  const settings = parseSettings({ enable: 'yes', rules: { 'preamble-detached': 'warning', 'no-such-rule': 'off', 'rename-import-c': 'loud' }, goos: 1 }, (m) => problems.push(m));
+  const settings = parseSettings({ enable: 'yes', rules: { 'preamble-detached': 'warning', 'no-such-rule': 'off', 'rename-import-c': 'loud' }, goos: 1 }, rules, (m) => problems.push(m));
   assert.deepEqual(settings, { ...defaultSettings, rules: { 'preamble-detached': 'warning' } });
   assert.equal(problems.length, 4, problems.join('\n'));
 });

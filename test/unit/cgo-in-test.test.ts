@@ -6,63 +6,20 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { applyEdits } from '../../server/src/cgo/edits';
-import type { Finding, Fix } from '../../server/src/cgo/findings';
-import { resolveTarget } from '../../server/src/cgo/target';
-import { LineIndex } from '../../server/src/cgo/text';
-import { goWrapperName } from '../../server/src/rules/cgo-in-test';
-import { testEngine } from '../support/engine';
+import { cgoInTest as rule, goWrapperName } from '../../server/src/rules/cgo-in-test';
+import { renameImportC } from '../../server/src/rules/rename-import-c';
 import { goEnv, requireGo } from '../support/go';
 import { articleApiH as apiH } from '../support/goSources';
+import { fixed as fixedPackage, findings as findingsOf, ruleTester, type Files, type PackageCase } from '../support/ruleTester';
 
-const root = '/virtual';
-const dir = `${root}/app`;
-type Files = Record<string, string>;
-
-/** Findings of cgo-in-test for files of /virtual/app; `headers` are files relative to /virtual. */
-async function check(files: Files, headers: Files = {}, rule = 'cgo-in-test'): Promise<Finding[]> {
-  const engine = await testEngine();
-  const readText = (file: string): string | undefined => (file.startsWith(`${root}/`) ? headers[file.slice(root.length + 1)] : undefined);
-  const findings = engine.checkPackage(dir, Object.entries(files).map(([name, text]) => ({ path: `${dir}/${name}`, text })), {
-    target: resolveTarget('linux', 'amd64', {}),
-    readText,
-  });
-  return findings.filter((f) => f.rule === rule);
-}
-
-/** `file:line` (1-based) of each finding. */
-function where(findings: Finding[], files: Files): string[] {
-  return findings.map((f) => {
-    const name = f.file.slice(dir.length + 1);
-    return `${name}:${new LineIndex(files[name]).lineOf(f.start) + 1}`;
-  });
-}
-
-/** The package's files after a fix: edits applied, new files created. */
-function applyFix(files: Files, fix: Fix): Files {
-  const out: Files = { ...files };
-  for (const file of fix.newFiles ?? []) {
-    const name = file.slice(dir.length + 1);
-    assert.equal(files[name], undefined, `the fix creates ${name}, which exists`);
-    out[name] = '';
-  }
-  const byFile = new Map<string, Fix['edits']>();
-  for (const edit of fix.edits) byFile.set(edit.file, [...(byFile.get(edit.file) ?? []), edit]);
-  for (const [file, edits] of byFile) {
-    const name = file.slice(dir.length + 1);
-    assert.ok(out[name] !== undefined, `edit of unknown file ${name}`);
-    const { text, skipped } = applyEdits(out[name], edits);
-    assert.equal(skipped, 0, `overlapping edits in ${name}`);
-    out[name] = text;
-  }
-  return out;
-}
-
-function preferred(finding: Finding): Fix {
-  const fix = finding.fixes.find((f) => f.preferred);
-  assert.ok(fix, `no fix: ${finding.message}`);
-  return fix;
-}
+const dir = '/virtual/app';
+/** A case's package in /virtual/app, its headers (relative to /virtual) found through -I. */
+const pkg = (name: string, files: Files, headers: Files = {}): PackageCase => ({
+  name,
+  dir,
+  files,
+  elsewhere: Object.fromEntries(Object.entries(headers).map(([file, text]) => [`/virtual/${file}`, text])),
+});
 
 const wrappersComment = (test: string): string => `// Go wrappers of the C names ${test} uses: a _test.go file cannot import "C".`;
 
@@ -317,28 +274,29 @@ const cases: Case[] = [
   },
 ];
 
+/** Each finding sits on the "C" of the import (with its name, when it has one). */
+function importOfC(files: Files, at: string): string {
+  const [name, line] = at.split(':');
+  const text = files[name].split('\n')[Number(line) - 1];
+  return `${at}:${/\bc "C"/.test(text) ? 'c "C"' : /\. "C"/.test(text) ? '. "C"' : '"C"'}`;
+}
+
 for (const c of cases) {
   test(`cgo-in-test: ${c.name}`, async () => {
-    const findings = await check(c.files, c.headers);
-    assert.deepEqual(where(findings, c.files), c.at);
-    for (const f of findings) {
-      assert.match(f.message, new RegExp(`^use of cgo in test ${f.file.slice(dir.length + 1).replace('.', '\\.')} not supported: the go command refuses the whole package`));
-      assert.equal(c.files[f.file.slice(dir.length + 1)].slice(f.start, f.end).replace(/^c |^\. /, ''), '"C"');
-    }
-    if (c.noFix) {
-      for (const f of findings) {
-        assert.deepEqual(f.fixes, [], f.message);
-        assert.match(f.message, c.noFix);
-      }
-    }
-    if (!c.fixed) return;
-    const fix = preferred(findings[0]);
-    if (c.title) assert.equal(fix.title, c.title);
-    const after = applyFix(c.files, fix);
-    const changed = Object.fromEntries(Object.entries(after).filter(([name, text]) => c.files[name] !== text));
-    assert.deepEqual(changed, c.fixed);
-    // Fixed, the package has nothing left to report.
-    assert.deepEqual(await check(after, c.headers), []);
+    const base = pkg(c.name, c.files, c.headers);
+    if (c.at.length === 0) return ruleTester.run(rule, { valid: [base] });
+    const errors = c.at.map((at, i) => {
+      const file = at.split(':')[0].replace('.', '\\.');
+      const refused = `^use of cgo in test ${file} not supported: the go command refuses the whole package`;
+      return {
+        at: importOfC(c.files, at),
+        message: new RegExp(c.noFix ? `${refused}(?=[\\s\\S]*(?:${c.noFix.source}))` : refused),
+        ...(c.noFix ? { fixes: [] } : {}),
+        // Fixed, the package has nothing left to report.
+        ...(i === 0 && c.fixed ? { applying: { output: c.fixed }, ...(c.title ? { preferredFix: c.title } : {}) } : {}),
+      };
+    });
+    await ruleTester.run(rule, { invalid: [{ ...base, errors }] });
   });
 }
 
@@ -349,19 +307,15 @@ test('cgo-in-test: two tests fixed together never declare a name twice; a later 
     'b_test.go': 'package p\n\n// static int two(void) { return 2; }\nimport "C"\n\nfunc g() { _ = C.int(C.two()) }\n',
     'c_test.go': 'package p\n\nimport "C"\n\nfunc h() { C.free(nil) }\n',
   };
-  const findings = await check(files);
-  assert.deepEqual(where(findings, files), ['a_test.go:3', 'b_test.go:4', 'c_test.go:3']);
-  // a and b touch different files: cgo-lint --fix applies both in one round.
-  const both = applyFix(applyFix(files, preferred(findings[0])), preferred(findings[1]));
-  assert.equal(both['b_test.go'], 'package p\n\nfunc g() { _ = cInt2(cTwo()) }\n');
-  assert.match(both['b_cgo_helpers.go'], /\ntype cInt2 = C\.int\n/);
-  assert.match(both['a.go'], /\nfunc cFree\(ptr unsafe\.Pointer\) \{\n\tC\.free\(ptr\)\n\}\n\ntype cInt = C\.int\n$/);
-  // c's fix, computed again afterwards, calls the cFree a.go now has.
-  const [third] = await check(both);
-  const done = applyFix(both, preferred(third));
+  await ruleTester.run(rule, { invalid: [{ ...pkg('three tests', files), errors: ['a_test.go:3', 'b_test.go:4', 'c_test.go:3'] }] });
+  // a and b touch different files: cgo-lint --fix applies both in one round; c's fix, computed
+  // again in the next round, calls the cFree a.go has by then.
+  const done = await fixedPackage(rule, pkg('three tests', files));
+  assert.equal(done['b_test.go'], 'package p\n\nfunc g() { _ = cInt2(cTwo()) }\n');
+  assert.match(done['b_cgo_helpers.go'], /\ntype cInt2 = C\.int\n/);
+  assert.match(done['a.go'], /\nfunc cFree\(ptr unsafe\.Pointer\) \{\n\tC\.free\(ptr\)\n\}\n\ntype cInt = C\.int\n$/);
   assert.equal(done['c_test.go'], 'package p\n\nfunc h() { cFree(nil) }\n');
-  assert.equal(done['a.go'], both['a.go']);
-  assert.deepEqual(await check(done), []);
+  assert.deepEqual(await findingsOf(rule, pkg('fixed', done)), []);
 });
 
 test('cgo-in-test: import c "C" in a test is reported by both rules; either fix works', async () => {
@@ -369,11 +323,11 @@ test('cgo-in-test: import c "C" in a test is reported by both rules; either fix 
     'a.go': 'package p\n\n// static int one(void) { return 1; }\nimport "C"\n',
     'a_test.go': 'package p\n\nimport c "C"\n\nvar _ = c.one()\n',
   };
-  assert.deepEqual(where(await check(files, {}, 'rename-import-c'), files), ['a_test.go:3']);
-  const [finding] = await check(files);
-  const fixed = applyFix(files, preferred(finding));
-  assert.equal(fixed['a_test.go'], 'package p\n\nvar _ = cOne()\n');
-  assert.deepEqual(await check(fixed), []);
+  await ruleTester.run(renameImportC, { invalid: [{ ...pkg('rename-import-c', files), errors: ['a_test.go:3'] }] });
+  const fixedTest = 'package p\n\nvar _ = cOne()\n';
+  const done = await fixedPackage(rule, pkg('cgo-in-test', files));
+  assert.equal(done['a_test.go'], fixedTest);
+  assert.deepEqual(await findingsOf(rule, pkg('fixed', done)), []);
 });
 
 test('wrapper names', () => {
@@ -405,10 +359,10 @@ test('cgo-in-test: the C library table compiles as cgo sees it (go vet on the fi
       '\t_ = C.GoStringN(s, 1)\n\t_ = C.GoBytes(unsafe.Pointer(s), 1)\n\tb := C.CBytes([]byte("y"))\n' +
       '\tC.free(b)\n\tC.free(unsafe.Pointer(d))\n\tC.free(unsafe.Pointer(s))\n\tC.free(p)\n\tC.free(q)\n}\n\nvar _ = use\n',
   };
-  const [finding] = await check(files);
-  const fixed = applyFix(files, preferred(finding));
+  await ruleTester.run(rule, { invalid: [{ ...pkg('the C library', files), errors: ['lib_test.go:3'] }] });
+  const fixed = await fixedPackage(rule, pkg('the C library', files));
   assert.deepEqual(Object.keys(fixed).sort(), ['lib.go', 'lib_test.go']);
-  assert.deepEqual(await check(fixed), []);
+  assert.deepEqual(await findingsOf(rule, pkg('fixed', fixed)), []);
   if (!requireGo('cgo-in-test C library table')) return;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cgo-in-test-'));
   fs.writeFileSync(path.join(tmp, 'go.mod'), 'module example.com/lib\n\ngo 1.19\n');

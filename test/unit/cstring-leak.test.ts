@@ -1,29 +1,9 @@
 // cstring-leak on small functions: which allocations it reports (and where the path leaks),
 // where it stays silent because ownership may move or the flow is out of sight, and the exact
 // text its fix produces.
-import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Finding } from '../../server/src/cgo/findings';
-import { resolveTarget } from '../../server/src/cgo/target';
-import { LineIndex } from '../../server/src/cgo/text';
-import { testEngine } from '../support/engine';
-import { fixAll } from '../support/fixes';
-
-const dir = '/virtual/leak';
-const target = resolveTarget('linux', 'amd64', {});
-const rule = 'cstring-leak';
-
-async function check(source: string): Promise<Finding[]> {
-  const engine = await testEngine();
-  const findings = engine.checkPackage(dir, [{ path: `${dir}/a.go`, text: source }], { target, readText: () => undefined });
-  return findings.filter((f) => f.rule === rule);
-}
-
-/** `line:C.fn` of each finding. */
-function where(findings: Finding[], source: string): string[] {
-  const lines = new LineIndex(source);
-  return findings.map((f) => `${lines.lineOf(f.start) + 1}:${source.slice(f.start, f.end).replace(/\(.*$/s, '')}`);
-}
+import { cstringLeak as rule } from '../../server/src/rules/cstring-leak';
+import { ruleTester } from '../support/ruleTester';
 
 const head = 'package p\n\n// #include <stdlib.h>\n// #include <stdio.h>\n// void keep_take(char *s);\n// void result_text(char *s);\nimport "C"\n\nimport "unsafe"\n\nvar _ unsafe.Pointer\n\n';
 
@@ -35,67 +15,64 @@ test('cstring-leak: paths that leak are reported at the allocation', async () =>
     {
       name: 'never freed',
       body: 'func f(s string) {\n\tcs := C.CString(s)\n\tC.puts(cs)\n}\n',
-      where: ['14:C.CString'],
+      where: ['14:C.CString(…'],
       message: /not freed on the path through the end of the function \(line 16\).*defer C\.free\(unsafe\.Pointer\(cs\)\)/,
     },
     {
       name: 'early return before the free',
       body: 'func f(s string) int {\n\tcs := C.CString(s)\n\tif C.puts(cs) < 0 {\n\t\treturn -1\n\t}\n\tC.free(unsafe.Pointer(cs))\n\treturn 0\n}\n',
-      where: ['14:C.CString'],
+      where: ['14:C.CString(…'],
       message: /the return at line 16/,
     },
     {
       name: 'freed in the if branch only',
       body: 'func f(s string, ok bool) {\n\tp := C.malloc(8)\n\tif ok {\n\t\tC.free(p)\n\t}\n}\n',
-      where: ['14:C.malloc'],
+      where: ['14:C.malloc(…'],
     },
     {
       name: 'freed in one switch case, the others fall out',
       body: 'func f(s string, n int) {\n\tcs := C.CString(s)\n\tswitch n {\n\tcase 1:\n\t\tC.free(unsafe.Pointer(cs))\n\tdefault:\n\t\tC.puts(cs)\n\t}\n}\n',
-      where: ['14:C.CString'],
+      where: ['14:C.CString(…'],
     },
     {
       name: 'declared in a loop body, freed after a continue',
       body: 'func f(ss []string) {\n\tfor _, s := range ss {\n\t\tcs := C.CString(s)\n\t\tif s == "" {\n\t\t\tcontinue\n\t\t}\n\t\tC.free(unsafe.Pointer(cs))\n\t}\n}\n',
-      where: ['15:C.CString'],
+      where: ['15:C.CString(…'],
     },
     {
       name: 'return C.GoString(x) without a free',
       body: 'func f(s string) string {\n\tcs := C.CString(s)\n\treturn C.GoString(cs)\n}\n',
-      where: ['14:C.CString'],
+      where: ['14:C.CString(…'],
     },
     {
       name: 'a shadowing x freed in an inner block does not free the outer one',
       body: 'func f(a, b string) {\n\tx := C.CString(a)\n\tC.puts(x)\n\t{\n\t\tx := C.CString(b)\n\t\tC.free(unsafe.Pointer(x))\n\t}\n}\n',
-      where: ['14:C.CString'],
+      where: ['14:C.CString(…'],
     },
     {
       name: 'var with a type and a conversion',
       body: 'func f() {\n\tvar buf *C.char = (*C.char)(C.calloc(1, 64))\n\tC.puts(buf)\n}\n',
-      where: ['14:C.calloc'],
+      where: ['14:C.calloc(…'],
     },
     {
       name: 'assigned to a variable declared earlier, leaked after an if',
       body: 'func f(s string, v bool) {\n\tvar cs *C.char\n\tif v {\n\t\tC.puts(nil)\n\t}\n\tcs = C.CString(s)\n\tC.puts(cs)\n}\n',
-      where: ['18:C.CString'],
+      where: ['18:C.CString(…'],
     },
     {
       name: 'C.CBytes, leaked when a loop breaks out',
       body: 'func f(b []byte) {\n\tp := C.CBytes(b)\n\tfor {\n\t\tif C.puts((*C.char)(p)) > 0 {\n\t\t\tbreak\n\t\t}\n\t\tC.free(p)\n\t\treturn\n\t}\n}\n',
-      where: ['14:C.CBytes'],
+      where: ['14:C.CBytes(…'],
     },
     {
       name: 'a defer in a closure that frees something else',
       body: 'func f(a string) {\n\tcs := C.CString(a)\n\tother := C.CString(a)\n\tdefer func() { C.free(unsafe.Pointer(other)) }()\n\tC.puts(cs)\n}\n',
-      where: ['14:C.CString'],
+      where: ['14:C.CString(…'],
     },
   ];
-  for (const c of cases) {
-    const source = file(c.body);
-    const found = await check(source);
-    assert.deepEqual(where(found, source), c.where, c.name);
-    if (c.message) assert.match(found[0].message, c.message, c.name);
-  }
+  await ruleTester.run(rule, {
+    invalid: cases.map((c) => ({ name: c.name, files: { 'a.go': file(c.body) }, errors: c.where.map((at, i) => (i === 0 && c.message ? { at, message: c.message } : at)) })),
+  });
 });
 
 test('cstring-leak: silent when every path frees it or ownership may move', async () => {
@@ -133,10 +110,7 @@ test('cstring-leak: silent when every path frees it or ownership may move', asyn
     { name: 'infinite loop that frees before every return', body: 'func f(s string) {\n\tcs := C.CString(s)\n\tfor {\n\t\tif C.puts(cs) > 0 {\n\t\t\tbreak\n\t\t}\n\t}\n\tC.free(unsafe.Pointer(cs))\n}\n' },
     { name: 'os.Exit', body: 'func f(s string) {\n\tcs := C.CString(s)\n\tC.puts(cs)\n\tos.Exit(1)\n}\n' },
   ];
-  for (const c of cases) {
-    const source = file(c.body);
-    assert.deepEqual(where(await check(source), source), [], c.name);
-  }
+  await ruleTester.run(rule, { valid: cases.map((c) => ({ name: c.name, files: { 'a.go': file(c.body) } })) });
 });
 
 test('cstring-leak: the fix frees with a defer, adding <stdlib.h> and the unsafe import when missing', async () => {
@@ -162,18 +136,16 @@ test('cstring-leak: the fix frees with a defer, adding <stdlib.h> and the unsafe
       fixed: 'package p\r\n\r\n// #include <stdlib.h>\r\n// #include <stdio.h>\r\nimport "C"\r\n\r\nimport u "unsafe"\r\n\r\nvar _ u.Pointer\r\n\r\nfunc f() {\r\n    név := C.CString("héllo ✓")\r\n    defer C.free(u.Pointer(név))\r\n    C.puts(név)\r\n}\r\n',
     },
   ];
-  for (const c of cases) {
-    const found = await check(c.source);
-    assert.equal(found.length, 1, c.name);
-    assert.equal(fixAll(c.source, found), c.fixed, c.name);
-    assert.deepEqual(await check(c.fixed), [], `${c.name}: nothing left after the fix`);
-  }
+  // One finding each, at the allocation; nothing left after the fix.
+  await ruleTester.run(rule, { invalid: cases.map((c) => ({ name: c.name, files: { 'a.go': c.source }, errors: [`${allocationLine(c.source)}:C.…`], output: { 'a.go': c.fixed } })) });
 });
+
+/** The 1-based line of a source's one C allocation. */
+function allocationLine(source: string): number {
+  return source.slice(0, source.search(/C\.(CString|CBytes|malloc|calloc)\(/)).split('\n').length;
+}
 
 test('cstring-leak: no fix where some path already frees it (a defer would free twice)', async () => {
   const source = file('func f(s string) int {\n\tcs := C.CString(s)\n\tif C.puts(cs) < 0 {\n\t\treturn -1\n\t}\n\tC.free(unsafe.Pointer(cs))\n\treturn 0\n}\n');
-  const found = await check(source);
-  assert.equal(found.length, 1);
-  assert.deepEqual(found[0].fixes, []);
-  assert.match(found[0].message, /Free it on that path too/);
+  await ruleTester.run(rule, { invalid: [{ name: 'freed on one path', files: { 'a.go': source }, errors: [{ at: '14', message: /Free it on that path too/, fixes: [] }] }] });
 });

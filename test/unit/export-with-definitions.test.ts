@@ -1,35 +1,11 @@
 // export-with-definitions on small sources: which preamble definitions it reports in a file
 // with //export, and the exact text its fix produces.
-import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import type { Finding } from '../../server/src/cgo/findings';
-import { resolveTarget } from '../../server/src/cgo/target';
-import { LineIndex } from '../../server/src/cgo/text';
-import { testEngine } from '../support/engine';
-import { fixAll } from '../support/fixes';
-
-const target = resolveTarget('linux', 'amd64', {});
-const rule = 'export-with-definitions';
-
-/** Checks the .go files of one package; other files are what readText finds (headers), or real files when `dir` exists. */
-async function check(files: Record<string, string>, dir = '/virtual/exp'): Promise<Finding[]> {
-  const engine = await testEngine();
-  const goFiles = Object.entries(files).filter(([name]) => name.endsWith('.go'));
-  const readText = (file: string): string | undefined => (file.startsWith(`${dir}/`) ? files[file.slice(dir.length + 1)] : undefined);
-  const findings = engine.checkPackage(dir, goFiles.map(([name, text]) => ({ path: `${dir}/${name}`, text })), { target, readText });
-  return findings.filter((f) => f.rule === rule);
-}
-
-/** `name.go:line:text` of each finding. */
-function where(findings: Finding[], files: Record<string, string>): string[] {
-  return findings.map((f) => {
-    const name = path.basename(f.file);
-    return `${name}:${new LineIndex(files[name]).lineOf(f.start) + 1}:${files[name].slice(f.start, f.end)}`;
-  });
-}
+import { exportWithDefinitions as rule } from '../../server/src/rules/export-with-definitions';
+import { ruleTester } from '../support/ruleTester';
 
 const exported = '\n//export Hello\nfunc Hello() {}\n';
 
@@ -85,36 +61,41 @@ test('export-with-definitions: reported definitions and the fixed text', async (
       fixed: withExport(['#ifdef __linux__', 'static struct pt { int x, y; } origin = {0, 0};', '#endif', 'static inline int ox(void) { return origin.x; }']),
     },
   ];
-  for (const c of cases) {
-    const findings = await check({ 'a.go': c.source });
-    assert.deepEqual(where(findings, { 'a.go': c.source }), c.where, c.name);
-    if (c.title) assert.equal(findings[0].fixes[0]?.title, c.title, c.name);
-    if (c.fixed !== undefined) {
-      const fixed = fixAll(c.source, findings);
-      assert.equal(fixed, c.fixed, c.name);
-      assert.deepEqual(await check({ 'a.go': fixed }), [], `${c.name}: after the fix`);
-    }
-  }
+  await ruleTester.run(rule, {
+    invalid: cases.map((c) => ({
+      name: c.name,
+      files: { 'a.go': c.source },
+      errors: c.where.map((at, i) => (i === 0 && c.title ? { at, fixes: [c.title] } : at)),
+      output: c.fixed === undefined ? undefined : { 'a.go': c.fixed },
+    })),
+  });
 });
 
 test('export-with-definitions: the message names the //export functions and the link error', async () => {
   const source = withExport(['int twice(int x) { return 2 * x; }'], '\n//export Bye\nfunc Bye() {}\n');
-  const [finding] = await check({ 'a.go': source });
-  assert.match(finding.message, /^The function 'twice' is defined in the preamble of a file with \/\/export Hello, \/\/export Bye: /);
-  assert.match(finding.message, /"multiple definition of `twice'"/);
-  assert.match(finding.message, /Make it static inline/);
+  await ruleTester.run(rule, {
+    invalid: [
+      {
+        name: 'two exports',
+        files: { 'a.go': source },
+        errors: [{ at: '3', message: /^The function 'twice' is defined in the preamble of a file with \/\/export Hello, \/\/export Bye: (?=[\s\S]*"multiple definition of `twice'")(?=[\s\S]*Make it static inline)/ }],
+      },
+    ],
+  });
 });
 
 test('export-with-definitions: no automatic fix when something else needs the external symbol', async () => {
-  const cases: { name: string; files: Record<string, string>; reason: RegExp }[] = [
+  const cases: { name: string; files: Record<string, string>; at: string; reason: RegExp }[] = [
     {
       name: 'Go reads the variable',
       files: { 'a.go': withExport(['int counter = 1;'], '\nfunc F() int { return int(C.counter) }\n') },
+      at: 'a.go:3',
       reason: /Go code uses C\.counter.*declare it here as extern \(extern int counter;\)/,
     },
     {
       name: 'Go takes the function as a value',
       files: { 'a.go': withExport(['int fortytwo(void) { return 42; }'], '\nvar fp = C.fortytwo\n') },
+      at: 'a.go:3',
       reason: /takes C\.fortytwo as a value/,
     },
     {
@@ -123,30 +104,29 @@ test('export-with-definitions: no automatic fix when something else needs the ex
         'a.go': withExport(['int twice(int x) { return 2 * x; }']),
         'b.go': 'package p\n\n// int twice(int);\nimport "C"\n\nfunc G() int { return int(C.twice(1)) }\n',
       },
+      at: 'a.go:3',
       reason: /b\.go also refers to 'twice'/,
     },
     {
       name: 'a header the preamble includes declares it',
       files: { 'a.go': withExport(['#include "api.h"', 'int twice(int x) { return 2 * x; }']), 'api.h': 'int twice(int);\n' },
+      at: 'a.go:4',
       reason: /also appears in api\.h/,
     },
     {
       name: 'declared twice in the preamble',
       files: { 'a.go': withExport(['int twice(int);', 'int twice(int x) { return 2 * x; }']) },
+      at: 'a.go:4',
       reason: /declared more than once/,
     },
     {
       name: 'a declaration that also declares a function',
       files: { 'a.go': withExport(['int n = 1, get(void);']) },
+      at: 'a.go:3',
       reason: /also declares a function/,
     },
   ];
-  for (const c of cases) {
-    const findings = await check(c.files);
-    assert.equal(findings.length, 1, c.name);
-    assert.deepEqual(findings[0].fixes, [], c.name);
-    assert.match(findings[0].message, c.reason, c.name);
-  }
+  await ruleTester.run(rule, { invalid: cases.map((c) => ({ name: c.name, files: c.files, errors: [{ at: c.at, message: c.reason, fixes: [] }] })) });
 });
 
 test('export-with-definitions: a .c file of the package that uses the name blocks the fix', async () => {
@@ -154,17 +134,17 @@ test('export-with-definitions: a .c file of the package that uses the name block
   try {
     const files = { 'a.go': withExport(['int twice(int x) { return 2 * x; }']), 'use.c': 'int twice(int);\nint four(void) { return twice(2); }\n' };
     fs.writeFileSync(path.join(dir, 'use.c'), files['use.c']);
-    const [finding] = await check(files, dir);
-    assert.deepEqual(finding.fixes, []);
-    assert.match(finding.message, /use\.c also refers to 'twice'/);
     // A .c file that includes _cgo_export.h would get its own copy of a static variable.
     const variable = {
       'a.go': withExport(['int counter;', 'static inline int bump(void) { return ++counter; }']),
       'use.c': '#include "_cgo_export.h"\nvoid call(void) { Hello(); }\n',
     };
-    const [varFinding] = await check(variable, dir);
-    assert.deepEqual(varFinding.fixes, []);
-    assert.match(varFinding.message, /use\.c includes _cgo_export\.h/);
+    await ruleTester.run(rule, {
+      invalid: [
+        { name: 'use.c calls twice', dir, files, errors: [{ at: 'a.go:3', message: /use\.c also refers to 'twice'/, fixes: [] }] },
+        { name: 'use.c includes _cgo_export.h', dir, files: variable, errors: [{ at: 'a.go:3', message: /use\.c includes _cgo_export\.h/, fixes: [] }] },
+      ],
+    });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -176,10 +156,15 @@ test('export-with-definitions: definitions in an included project header are rep
     'helpers.h': '#ifndef HELPERS_H\n#define HELPERS_H\n#include "more.h"\nint twice(int x) { return 2 * x; }\nstatic inline int ok(void) { return 1; }\n#endif\n',
     'more.h': 'int shared_count;\nextern int declared_only;\n',
   };
-  const findings = await check(files);
-  assert.deepEqual(where(findings, files), ['a.go:4:#include "helpers.h"']);
-  assert.match(findings[0].message, /^"helpers\.h" \(and more\.h, which it includes\) defines 'twice', 'shared_count', and this file has \/\/export Hello/);
-  assert.deepEqual(findings[0].fixes, []);
+  await ruleTester.run(rule, {
+    invalid: [
+      {
+        name: 'helpers.h',
+        files,
+        errors: [{ at: 'a.go:4:#include "helpers.h"', message: /^"helpers\.h" \(and more\.h, which it includes\) defines 'twice', 'shared_count', and this file has \/\/export Hello/, fixes: [] }],
+      },
+    ],
+  });
 });
 
 test('export-with-definitions: not reported', async () => {
@@ -215,16 +200,18 @@ test('export-with-definitions: not reported', async () => {
     { name: 'a test file', files: { 'a_test.go': withExport(['int twice(int x) { return 2 * x; }']) } },
     { name: 'a header with only declarations', files: { 'a.go': withExport(['#include "api.h"']), 'api.h': 'int twice(int);\nextern int counter;\nstatic inline int one(void) { return 1; }\n' } },
   ];
-  for (const c of cases) assert.deepEqual(where(await check(c.files), c.files), [], c.name);
+  await ruleTester.run(rule, { valid: cases });
 });
 
 test('export-with-definitions: GNU89 inline and -fcommon follow the #cgo flags', async () => {
   const gnu89 = withExport(['#cgo CFLAGS: -std=gnu89', 'inline int twice(int x) { return 2 * x; }', 'extern inline int thrice(int x) { return 3 * x; }']);
-  const findings = await check({ 'a.go': gnu89 });
-  assert.deepEqual(where(findings, { 'a.go': gnu89 }), ['a.go:4:twice']);
-  assert.equal(fixAll(gnu89, findings), gnu89.replace('// inline int twice', '// static inline int twice'));
   const common = withExport(['#cgo CFLAGS: -fcommon', 'int tentative;', 'int initialized = 1;', 'static inline int sum(void) { return tentative + initialized; }']);
-  assert.deepEqual(where(await check({ 'a.go': common }), { 'a.go': common }), ['a.go:5:initialized']);
+  await ruleTester.run(rule, {
+    invalid: [
+      { name: 'gnu89', files: { 'a.go': gnu89 }, errors: ['a.go:4:twice'], output: { 'a.go': gnu89.replace('// inline int twice', '// static inline int twice') } },
+      { name: '-fcommon', files: { 'a.go': common }, errors: ['a.go:5:initialized'] },
+    ],
+  });
 });
 
 test('export-with-definitions: declarations written through macros, and branches not compiled, are not definitions', async () => {
@@ -241,11 +228,10 @@ test('export-with-definitions: declarations written through macros, and branches
     ]),
     'ext.h': '#ifndef EXT_H\n#define EXT_H\n#define EXT_EXTERN extern\n#endif\n',
   };
-  assert.deepEqual(where(await check(files), files), []);
   // A definition a macro writes is reported at the invocation, without a fix (no edit of the invocation makes it static).
   const written = { 'a.go': withExport(['#define DEFINE_COUNTER(name) int name = 0;', 'DEFINE_COUNTER(hits)']) };
-  const findings = await check(written);
-  assert.deepEqual(where(findings, written), ['a.go:4:DEFINE_COUNTER(hits)']);
-  assert.deepEqual(findings[0].fixes, []);
-  assert.match(findings[0].message, /A macro writes this definition/);
+  await ruleTester.run(rule, {
+    valid: [{ name: 'macros and branches', files }],
+    invalid: [{ name: 'a macro defines it', files: written, errors: [{ at: 'a.go:4:DEFINE_COUNTER(hits)', message: /A macro writes this definition/, fixes: [] }] }],
+  });
 });

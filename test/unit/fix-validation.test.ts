@@ -11,6 +11,7 @@ import type { Fix, TextEdit } from '../../server/src/cgo/findings';
 import { resolveTarget } from '../../server/src/cgo/target';
 import { checkJob, EngineOnDemand } from '../../server/src/packageChecks';
 import { testEngine } from '../support/engine';
+import { rules } from '../../server/src/rules';
 
 const target = resolveTarget('linux', 'amd64', {});
 const file = '/virtual/p/a.go';
@@ -110,7 +111,7 @@ test('cgo-lint names a package whose parse was abandoned: it is not checked, and
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cgo-timeout-'));
   const big = path.join(dir, 'a.go');
   fs.writeFileSync(big, `package p\n\n// void f(void);\nimport c "C"\n\n${'func g() { c.f() }\n'.repeat(20_000)}`);
-  const engines = new EngineOnDemand(0);
+  const engines = new EngineOnDemand(rules, 0);
   try {
     const checked = await checkJob(engines, { dir, shownAs: new Map([[big, 'p/a.go']]), only: undefined }, { goos: 'linux', goarch: 'amd64', goVersion: '1.26', severities: {} });
     assert.deepEqual(checked.findings, []);

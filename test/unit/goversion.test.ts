@@ -1,10 +1,11 @@
 // Which Go release the checks answer for, and what changes with it.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Finding } from '../../server/src/cgo/findings';
 import { goModFor, parseGoMinor, resolveGoVersion } from '../../server/src/cgo/goversion';
 import { resolveTarget } from '../../server/src/cgo/target';
-import { testEngine } from '../support/engine';
+import { rules } from '../../server/src/rules';
+import { invalidCgoDirective } from '../../server/src/rules/invalid-cgo-directive';
+import { ruleTester } from '../support/ruleTester';
 
 test('parseGoMinor reads the ways Go versions are written', () => {
   assert.equal(parseGoMinor('1.24'), 24);
@@ -48,12 +49,7 @@ test('resolveGoVersion: explicit, then the local go (switching to go.mod as the 
   assert.match(old.reason, /oldest release modelled/);
 });
 
-async function check(files: Record<string, string>, goMinor: number): Promise<Finding[]> {
-  const engine = await testEngine();
-  const dir = '/virtual/p';
-  const target = resolveTarget('linux', 'amd64', {}, goMinor);
-  return engine.checkPackage(dir, Object.entries(files).map(([name, text]) => ({ path: `${dir}/${name}`, text })), { target });
-}
+const go = (minor: number) => resolveTarget('linux', 'amd64', {}, minor);
 
 const noescape = `package p
 
@@ -69,30 +65,46 @@ func F() int { return int(C.twice(2)) }
 `;
 
 test('#cgo noescape/nocallback: invalid #cgo line before Go 1.22, refused by cmd/cgo in 1.22-1.23, fine from 1.24', async () => {
-  const messages = async (minor: number): Promise<string[]> => (await check({ 'a.go': noescape }, minor)).map((f) => `${f.rule}: ${f.message.split('". ')[0]}"`);
-  assert.deepEqual(await messages(19), [
-    'invalid-cgo-directive: go build fails: "a.go: invalid #cgo line: #cgo noescape twice"',
-    'invalid-cgo-directive: go build fails: "a.go: invalid #cgo line: #cgo nocallback twice"',
-  ]);
-  assert.deepEqual(await messages(23), [
-    'invalid-cgo-directive: go build fails: "cgo: #cgo noescape disabled until Go 1.23"',
-    'invalid-cgo-directive: go build fails: "cgo: #cgo nocallback disabled until Go 1.23"',
-  ]);
-  assert.deepEqual(await messages(24), []);
-  assert.deepEqual(await messages(26), []);
+  const files = { 'a.go': noescape };
+  await ruleTester.run(invalidCgoDirective, {
+    invalid: [
+      {
+        name: 'Go 1.19',
+        files,
+        target: go(19),
+        errors: [
+          { at: 'a.go:4', message: /^go build fails: "a\.go: invalid #cgo line: #cgo noescape twice"(\. |$)/ },
+          { at: 'a.go:5', message: /^go build fails: "a\.go: invalid #cgo line: #cgo nocallback twice"(\. |$)/ },
+        ],
+      },
+      {
+        name: 'Go 1.23',
+        files,
+        target: go(23),
+        errors: [
+          { at: 'a.go:4', message: /^go build fails: "cgo: #cgo noescape disabled until Go 1\.23"(\. |$)/ },
+          { at: 'a.go:5', message: /^go build fails: "cgo: #cgo nocallback disabled until Go 1\.23"(\. |$)/ },
+        ],
+      },
+    ],
+  });
+  await ruleTester.silent(rules, [19, 23].map((minor) => ({ name: `Go 1.${minor}`, files, target: go(minor) })), invalidCgoDirective);
+  await ruleTester.silent(rules, [24, 26].map((minor) => ({ name: `Go 1.${minor}`, files, target: go(minor) })));
 });
 
 test('#cgo noescape NAME that no Go code calls: "no matched C function" from Go 1.24', async () => {
   const source = noescape.replace('#cgo nocallback twice', '#cgo nocallback missing');
-  const findings = await check({ 'a.go': source }, 26);
-  assert.deepEqual(findings.map((f) => [f.rule, source.slice(f.start, f.end)]), [['invalid-cgo-directive', 'missing']]);
-  assert.match(findings[0].message, /^go build fails: "cgo: #cgo nocallback missing: no matched C function"/);
+  const c = { name: 'nocallback missing', files: { 'a.go': source }, target: go(26) };
+  await ruleTester.run(invalidCgoDirective, { invalid: [{ ...c, errors: [{ at: 'a.go:5:missing', message: /^go build fails: "cgo: #cgo nocallback missing: no matched C function"/ }] }] });
+  await ruleTester.silent(rules, [c], invalidCgoDirective);
 });
 
 test('a file the Go release does not build gets no finding (//go:build go1.24 under Go 1.19)', async () => {
   const gated = `//go:build go1.24\n\n${noescape}`;
-  assert.deepEqual(await check({ 'a.go': gated }, 19), []);
-  assert.deepEqual(await check({ 'a.go': gated }, 26), []);
   const other = `//go:build windows\n\n${noescape.replace('#cgo LDFLAGS: -lm', '#cgo LDFLAG: -lm')}`;
-  assert.deepEqual(await check({ 'a.go': other }, 26), []);
+  await ruleTester.silent(rules, [
+    { name: 'go1.24 file, Go 1.19', files: { 'a.go': gated }, target: go(19) },
+    { name: 'go1.24 file, Go 1.26', files: { 'a.go': gated }, target: go(26) },
+    { name: 'windows file', files: { 'a.go': other }, target: go(26) },
+  ]);
 });

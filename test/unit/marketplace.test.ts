@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { ruleIds } from '../../server/src/cgo/findings';
+import { ruleIds } from '../../server/src/rules';
 
 const repoRoot = path.join(__dirname, '..', '..', '..');
 const page = fs.readFileSync(path.join(repoRoot, 'docs', 'marketplace.md'), 'utf8');

@@ -1,33 +1,9 @@
 // missing-stdlib-include on small sources: which C.x uses it reports, and the exact text its
 // fix produces.
-import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Finding } from '../../server/src/cgo/findings';
 import { resolveTarget } from '../../server/src/cgo/target';
-import { LineIndex } from '../../server/src/cgo/text';
-import { testEngine } from '../support/engine';
-import { fixAll } from '../support/fixes';
-
-const dir = '/virtual/stdlib';
-const target = resolveTarget('linux', 'amd64', {});
-const rule = 'missing-stdlib-include';
-
-/** Checks .go files (and headers, read through readText) of one virtual package; only this rule's findings. */
-async function check(files: Record<string, string>, on = target): Promise<Finding[]> {
-  const engine = await testEngine();
-  const goFiles = Object.entries(files).filter(([name]) => name.endsWith('.go'));
-  const readText = (file: string): string | undefined => (file.startsWith(`${dir}/`) ? files[file.slice(dir.length + 1)] : undefined);
-  const findings = engine.checkPackage(dir, goFiles.map(([name, text]) => ({ path: `${dir}/${name}`, text })), { target: on, readText });
-  return findings.filter((f) => f.rule === rule);
-}
-
-/** `name.go:line:C.x` of each finding. */
-function where(findings: Finding[], files: Record<string, string>): string[] {
-  return findings.map((f) => {
-    const name = f.file.slice(dir.length + 1);
-    return `${name}:${new LineIndex(files[name]).lineOf(f.start) + 1}:${files[name].slice(f.start, f.end)}`;
-  });
-}
+import { missingStdlibInclude as rule } from '../../server/src/rules/missing-stdlib-include';
+import { ruleTester } from '../support/ruleTester';
 
 const freeUse = '\nimport "unsafe"\n\nfunc f(s string) {\n\tcs := C.CString(s)\n\tC.free(unsafe.Pointer(cs))\n}\n';
 
@@ -96,23 +72,25 @@ test('missing-stdlib-include: reported uses and the fixed text', async () => {
       fixed: `package p\r\n\r\n// #include <stdlib.h>\r\n// #include <stdio.h>\r\nimport "C"\r\n${freeUse.replace(/\n/g, '\r\n')}`,
     },
   ];
-  for (const c of cases) {
-    const findings = await check({ 'a.go': c.source });
-    assert.deepEqual(where(findings, { 'a.go': c.source }), c.where, c.name);
-    for (const f of findings) assert.equal(f.fixes[0]?.title, 'Add #include <stdlib.h>', c.name);
-    const fixed = fixAll(c.source, findings);
-    assert.equal(fixed, c.fixed, c.name);
-    assert.deepEqual(await check({ 'a.go': fixed }), [], `${c.name}: after the fix`);
-  }
+  await ruleTester.run(rule, {
+    invalid: cases.map((c) => ({ name: c.name, files: { 'a.go': c.source }, errors: c.where, fixTitles: ['Add #include <stdlib.h>'], output: { 'a.go': c.fixed } })),
+  });
 });
 
 test('missing-stdlib-include: the message carries the words of the chosen Go\'s cgo', async () => {
   const source = `package p\n\n// #include <stdio.h>\nimport "C"\n${freeUse}`;
-  const [finding] = await check({ 'a.go': source });
-  assert.match(finding.message, /^cgo fails: could not determine what C\.free refers to\. free is declared in <stdlib\.h>/);
-  assert.doesNotMatch(finding.message, /resolve per file/);
-  const [old] = await check({ 'a.go': source }, resolveTarget('linux', 'amd64', {}, 23));
-  assert.match(old.message, /^cgo fails: could not determine kind of name for C\.free\. free is declared in <stdlib\.h>/);
+  await ruleTester.run(rule, {
+    invalid: [
+      // Alone in its package: no word of a sibling's include.
+      { name: 'Go 1.26', files: { 'a.go': source }, errors: [{ at: 'a.go:10', message: /^cgo fails: could not determine what C\.free refers to\. free is declared in <stdlib\.h>(?![\s\S]*resolve per file)/ }] },
+      {
+        name: 'Go 1.23',
+        files: { 'a.go': source },
+        target: resolveTarget('linux', 'amd64', {}, 23),
+        errors: [{ at: 'a.go:10', message: /^cgo fails: could not determine kind of name for C\.free\. free is declared in <stdlib\.h>/ }],
+      },
+    ],
+  });
 });
 
 test('missing-stdlib-include: a sibling file\'s include does not count, and the message says why', async () => {
@@ -120,9 +98,7 @@ test('missing-stdlib-include: a sibling file\'s include does not count, and the 
     'a.go': `package p\n\n// #include <stdio.h>\nimport "C"\n${freeUse}`,
     'b.go': 'package p\n\n// #include <stdlib.h>\nimport "C"\n\nfunc g() { C.srand(1) }\n',
   };
-  const findings = await check(files);
-  assert.deepEqual(where(findings, files), ['a.go:10:C.free']);
-  assert.match(findings[0].message, /b\.go includes it, but C names resolve per file/);
+  await ruleTester.run(rule, { invalid: [{ name: 'sibling', files, errors: [{ at: 'a.go:10:C.free', message: /b\.go includes it, but C names resolve per file/ }] }] });
 });
 
 test('missing-stdlib-include: project headers are followed, and one that does not include <stdlib.h> does not help', async () => {
@@ -131,9 +107,9 @@ test('missing-stdlib-include: project headers are followed, and one that does no
     'inc/util.h': '#include "deeper.h"\nint util(void);\n',
     'inc/deeper.h': '#include <stdio.h>\n#include <string.h>\n',
   };
-  const findings = await check(files);
-  assert.deepEqual(where(findings, files), ['a.go:11:C.free']);
-  assert.equal(fixAll(files['a.go'], findings), files['a.go'].replace('// #include <util.h>', '// #include <stdlib.h>\n// #include <util.h>'));
+  await ruleTester.run(rule, {
+    invalid: [{ name: 'headers', files, errors: ['a.go:11:C.free'], output: { 'a.go': files['a.go'].replace('// #include <util.h>', '// #include <stdlib.h>\n// #include <util.h>') } }],
+  });
 });
 
 test('missing-stdlib-include: not reported', async () => {
@@ -161,18 +137,22 @@ test('missing-stdlib-include: not reported', async () => {
     { name: 'not a cgo file', files: { 'a.go': 'package p\n\ntype t struct{ free func() }\n\nvar C t\n\nfunc f() { C.free() }\n' } },
     { name: 'other C names', files: { 'a.go': 'package p\n\n// #include <stdio.h>\nimport "C"\n\nfunc f() { C.puts(nil) }\n' } },
   ];
-  for (const c of cases) assert.deepEqual(where(await check(c.files), c.files), [], c.name);
+  await ruleTester.run(rule, { valid: cases });
 });
 
 test('missing-stdlib-include: includes follow the preprocessor (prose lines, branches for the target)', async () => {
   // The cgo-pains article's NOTE line right above the #include: the header is still read.
   const prose = { 'a.go': `package p\n\n// NOTE: Do not use -Wall.\n// #include "api.h"\nimport "C"\n${freeUse}`, 'api.h': '#pragma once\n#include <stdlib.h>\n' };
-  assert.deepEqual(where(await check(prose), prose), []);
   // <stdlib.h> only in a branch linux does not compile: C.free fails there.
   const windowsOnly = { 'a.go': `package p\n\n// #ifdef _WIN32\n// #include <stdlib.h>\n// #endif\nimport "C"\n${freeUse}` };
-  assert.deepEqual(where(await check(windowsOnly), windowsOnly), ['a.go:12:C.free']);
-  assert.deepEqual(where(await check(windowsOnly, resolveTarget('windows', 'amd64', {})), windowsOnly), []);
   // Under a condition only a system header could decide, the include may be compiled: silence.
   const undecided = { 'a.go': `package p\n\n// #include <stdio.h>\n// #ifdef HAVE_STDLIB\n// #include <stdlib.h>\n// #endif\nimport "C"\n${freeUse}` };
-  assert.deepEqual(where(await check(undecided), undecided), []);
+  await ruleTester.run(rule, {
+    valid: [
+      { name: 'prose above the include', files: prose },
+      { name: 'windows compiles the branch', files: windowsOnly, target: resolveTarget('windows', 'amd64', {}) },
+      { name: 'undecided', files: undecided },
+    ],
+    invalid: [{ name: 'linux skips the branch', files: windowsOnly, errors: ['a.go:12:C.free'] }],
+  });
 });

@@ -1,6 +1,6 @@
 // The engine's caches across edits: whatever a cache kept from earlier versions of a file, the
-// result must be what a cold engine finds. "Cold" is a fresh copy of the engine's modules,
-// whose module-level caches (preambles, C syntax reports, kept C trees) start empty.
+// result must be what a cold engine finds. "Cold" is a fresh copy of the engine's modules and a
+// new engine, whose caches (preambles, C syntax reports, kept C trees) start empty.
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
@@ -10,6 +10,7 @@ import type * as EngineModule from '../../server/src/cgo/engine';
 import { GoTokens } from '../../server/src/cgo/golex';
 import { findImportsOfC } from '../../server/src/cgo/preamble';
 import type * as PreambleModule from '../../server/src/cgo/preamble';
+import type * as RulesModule from '../../server/src/rules';
 import { resolveTarget } from '../../server/src/cgo/target';
 import { LineIndex } from '../../server/src/cgo/text';
 import { testEngine } from '../support/engine';
@@ -123,7 +124,10 @@ test('checkPackage after a sequence of edits reports what a cold engine reports'
   const check = (e: EngineModule.Engine, text: string) => e.checkPackage(dir, [{ path: `${dir}/a.go`, text }], { target, readText: () => undefined });
   const warm = [...texts, ...texts].map((text) => check(engine, text));
   const cold = [...texts, ...texts].map((text) => {
-    const coldEngine = new (fresh<typeof EngineModule>('cgo/engine').Engine)(grammars);
+    const { Engine } = fresh<typeof EngineModule>('cgo/engine');
+    // Loaded after the fresh engine, so the rules use its fresh modules too.
+    const { rules } = require(path.join(srcRoot, 'rules')) as typeof RulesModule;
+    const coldEngine = new Engine(grammars, rules);
     try {
       return check(coldEngine, text);
     } finally {

@@ -2,25 +2,12 @@
 // preamble-comment-bleed reports on C that tree-sitter-c cannot parse but gcc builds.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { applyEdits } from '../../server/src/cgo/edits';
-import type { Finding } from '../../server/src/cgo/findings';
 import { lexC, proseKind } from '../../server/src/cgo/prose';
-import { resolveTarget } from '../../server/src/cgo/target';
-import { LineIndex } from '../../server/src/cgo/text';
-import { testEngine } from '../support/engine';
+import { rules } from '../../server/src/rules';
+import { preambleCommentBleed as rule } from '../../server/src/rules/preamble-comment-bleed';
+import { ruleTester, type PackageCase } from '../support/ruleTester';
 
-const dir = '/virtual/prose';
-const target = resolveTarget('linux', 'amd64', {});
-
-async function bleed(text: string): Promise<Finding[]> {
-  const engine = await testEngine();
-  return engine.checkPackage(dir, [{ path: `${dir}/a.go`, text }], { target }).filter((f) => f.rule === 'preamble-comment-bleed');
-}
-
-function lines(text: string, findings: Finding[]): number[] {
-  const index = new LineIndex(text);
-  return findings.map((f) => index.lineOf(f.start) + 1);
-}
+const one = (source: string): PackageCase => ({ name: JSON.stringify(source), files: { 'a.go': source } });
 
 function goFile(preamble: string[], body = ''): string {
   return `package p\n\n${preamble.map((l) => (l === '' ? '//' : `// ${l}`)).join('\n')}\nimport "C"\n${body}`;
@@ -140,7 +127,7 @@ test('preamble-comment-bleed: C that gcc builds and tree-sitter-c does not parse
     goFile(['#if 0', 'Old notes that gcc never reads.', '#endif', 'int x;']),
     goFile(['#ifdef __cplusplus', 'Notes for C++ readers only.', '#endif']),
   ];
-  for (const source of sources) assert.deepEqual(lines(source, await bleed(source)), [], source);
+  await ruleTester.run(rule, { valid: sources.map(one) });
 });
 
 test('preamble-comment-bleed: one finding per prose line, the lines after it judged on their own', async () => {
@@ -154,43 +141,40 @@ test('preamble-comment-bleed: one finding per prose line, the lines after it jud
     'static int thrice(int x) { return 3 * x; }',
     'Keep thrice in sync with the Go version.',
   ]);
-  assert.deepEqual(lines(source, await bleed(source)), [5, 9]);
+  await ruleTester.run(rule, { invalid: [{ ...one(source), errors: ['5', '9'] }] });
 });
 
 test('preamble-comment-bleed: the fix comments out only the prose line, and keeps CRLF and inline comments', async () => {
   const source = 'package p\r\n\r\n// #include <stdlib.h>\r\n// NOTE: keep in sync // with the Go side\r\n// static int one(void) { return 1; }\r\nimport "C"\r\n';
-  const [finding] = await bleed(source);
-  assert.equal(source.slice(finding.start, finding.end), 'NOTE: keep in sync // with the Go side');
-  const fixed = applyEdits(source, finding.fixes.find((f) => f.preferred)!.edits).text;
-  assert.equal(fixed, source.replace('// NOTE', '// // NOTE'));
-  assert.deepEqual(await bleed(fixed), []);
+  await ruleTester.run(rule, { invalid: [{ ...one(source), errors: [{ at: '4:NOTE: keep in sync // with the Go side', applying: { output: { 'a.go': source.replace('// NOTE', '// // NOTE') } } }] }] });
 });
 
 test('preamble-comment-bleed: a prose line ending in a backslash is wrapped in /* */, never given a // that swallows the next line', async () => {
   const source = goFile(['#include <stdlib.h>', 'Paths use the Windows separator \\', 'static int twice(int x) { return 2 * x; }']);
-  const findings = await bleed(source);
-  assert.deepEqual(lines(source, findings), [4]);
-  const fixed = applyEdits(source, findings[0].fixes.find((f) => f.preferred)!.edits).text;
-  assert.ok(fixed.includes('// /* Paths use the Windows separator \\ */\n// static int twice'), fixed);
-  assert.deepEqual(await bleed(fixed), []);
+  const fixed = source.replace('// Paths use the Windows separator \\\n', '// /* Paths use the Windows separator \\ */\n');
   // In a /* */ preamble no `*/` can be written: no comment fix at all.
   const block = 'package p\n\n/*\n#include <stdlib.h>\nPaths use the Windows separator \\\nstatic int twice(int x) { return 2 * x; }\n*/\nimport "C"\n';
-  const [blockFinding] = await bleed(block);
-  assert.deepEqual(blockFinding.fixes.map((f) => f.title), []);
+  await ruleTester.run(rule, {
+    invalid: [
+      { ...one(source), errors: [{ at: '4', applying: { output: { 'a.go': fixed } } }] },
+      { ...one(block), errors: [{ at: '5', fixes: [] }] },
+    ],
+  });
 });
 
 test('preamble-comment-bleed: "the build fails" only where no #if or macro can hide the line', async () => {
   const plain = goFile(['NOTE: Do not use -Wall.', 'int x;']);
-  const [certain] = await bleed(plain);
-  assert.match(certain.message, /, so the build fails here/);
   const underIf = goFile(['#ifdef LEGACY', 'NOTE: Do not use -Wall.', '#endif', 'int x;']);
-  const [uncertain] = await bleed(underIf);
-  assert.match(uncertain.message, /unless a macro or an #if hides it, the build fails/);
+  await ruleTester.run(rule, {
+    invalid: [
+      { ...one(plain), errors: [{ at: '3', message: /, so the build fails here/ }] },
+      { ...one(underIf), errors: [{ at: '4', message: /unless a macro or an #if hides it, the build fails/ }] },
+    ],
+  });
 });
 
 test('preamble-comment-bleed: C names and includes after a prose line are still read', async () => {
-  const engine = await testEngine();
   const source = goFile(['NOTE: Do not use -Wall.', '#include <stdlib.h>', 'static int twice(int x) { return 2 * x; }'], '\nimport "unsafe"\n\nfunc f(p unsafe.Pointer) int { C.free(p); return int(C.twice(2)) }\n');
-  const findings = engine.checkPackage(dir, [{ path: `${dir}/a.go`, text: source }], { target });
-  assert.deepEqual(findings.map((f) => `${f.rule}@${new LineIndex(source).lineOf(f.start) + 1}`), ['preamble-comment-bleed@3']);
+  await ruleTester.run(rule, { invalid: [{ ...one(source), errors: ['3'] }] });
+  await ruleTester.silent(rules, [one(source)], rule);
 });

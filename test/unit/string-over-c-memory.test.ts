@@ -7,18 +7,11 @@ import { test } from 'node:test';
 import type { Finding } from '../../server/src/cgo/findings';
 import { resolveTarget } from '../../server/src/cgo/target';
 import { LineIndex } from '../../server/src/cgo/text';
-import { testEngine } from '../support/engine';
-import { fixAll } from '../support/fixes';
+import { stringOverCMemory as rule } from '../../server/src/rules/string-over-c-memory';
+import { fixed, findings as findingsOf, type PackageCase } from '../support/ruleTester';
 
-const dir = '/virtual/strings';
-const rule = 'string-over-c-memory';
-
-async function check(source: string, goMinor = 26): Promise<Finding[]> {
-  const engine = await testEngine();
-  const target = resolveTarget('linux', 'amd64', {}, goMinor);
-  const findings = engine.checkPackage(dir, [{ path: `${dir}/a.go`, text: source }], { target, readText: () => undefined });
-  return findings.filter((f) => f.rule === rule);
-}
+const one = (source: string, goMinor = 26): PackageCase => ({ name: source, files: { 'a.go': source }, target: resolveTarget('linux', 'amd64', {}, goMinor) });
+const check = (source: string, goMinor?: number): Promise<Finding[]> => findingsOf(rule, one(source, goMinor));
 
 function lines(findings: Finding[], source: string): number[] {
   const index = new LineIndex(source);
@@ -191,7 +184,7 @@ test('string-over-c-memory: the fix copies with C.GoStringN, given a *C.char and
     const source = file(c.body);
     const found = await check(source);
     assert.equal(found.length, 1, c.name);
-    assert.equal(fixAll(source, found), file(c.fixed), c.name);
+    assert.equal((await fixed(rule, one(source)))['a.go'], file(c.fixed), c.name);
     assert.deepEqual(await check(file(c.fixed)), [], `${c.name}: silent after the fix`);
   }
 });

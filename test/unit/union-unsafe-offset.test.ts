@@ -1,41 +1,30 @@
 // union-unsafe-offset: where it reports, what it says, and the exact text its fixes produce.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { applyEdits } from '../../server/src/cgo/edits';
 import type { Finding } from '../../server/src/cgo/findings';
 import { resolveTarget } from '../../server/src/cgo/target';
 import { LineIndex } from '../../server/src/cgo/text';
-import { testEngine } from '../support/engine';
+import { unionUnsafeOffset as rule } from '../../server/src/rules/union-unsafe-offset';
 import { articleApiH } from '../support/goSources';
+import { fixed, findings as findingsOf, ruleTester, type PackageCase } from '../support/ruleTester';
 
-const dir = '/virtual/app';
 const apiH = `${articleApiH}\nAnimal *animal_new(void);\n`;
-const headers: Record<string, string> = {
-  '/virtual/c/api.h': apiH,
-  '/virtual/c/packed.h': '#include "api.h"\ntypedef struct __attribute__((packed)) { char c; int i; } P;\n',
-  '/virtual/c/pragma.h': '#include "pack1.h"\n#include "api.h"\n',
-  '/virtual/c/pack1.h': '#pragma pack(push, 1)\n',
-};
-
-async function check(source: string, goarch = 'amd64'): Promise<Finding[]> {
-  const engine = await testEngine();
-  const findings = engine.checkPackage(dir, [{ path: `${dir}/app.go`, text: source }], {
-    target: resolveTarget('linux', goarch, {}),
-    readText: (file) => headers[file],
-  });
-  return findings.filter((f) => f.rule === 'union-unsafe-offset');
-}
-
-/** Applies the first preferred fix and checks again, as `cgo-lint --fix` does, until none is left. */
-async function fixAll(source: string): Promise<string> {
-  let text = source;
-  for (let round = 0; round < 10; round++) {
-    const fix = (await check(text)).map((f) => f.fixes.find((x) => x.preferred)).find((x) => x);
-    if (!fix) return text;
-    text = applyEdits(text, fix.edits).text;
-  }
-  assert.fail('fixes do not settle');
-}
+/** The package /virtual/app (one file, app.go) and its headers in /virtual/c. */
+const app = (source: string, goarch = 'amd64'): PackageCase => ({
+  name: source,
+  dir: '/virtual/app',
+  files: { 'app.go': source },
+  target: resolveTarget('linux', goarch, {}),
+  elsewhere: {
+    '/virtual/c/api.h': apiH,
+    '/virtual/c/packed.h': '#include "api.h"\ntypedef struct __attribute__((packed)) { char c; int i; } P;\n',
+    '/virtual/c/pragma.h': '#include "pack1.h"\n#include "api.h"\n',
+    '/virtual/c/pack1.h': '#pragma pack(push, 1)\n',
+  },
+});
+const check = (source: string, goarch?: string): Promise<Finding[]> => findingsOf(rule, app(source, goarch));
+/** app.go after cgo-lint --fix. */
+const fixAll = async (source: string): Promise<string> => (await fixed(rule, app(source)))['app.go'];
 
 function lines(findings: Finding[], source: string): number[] {
   const index = new LineIndex(source);
@@ -341,10 +330,7 @@ test('silence: Go values, C scalars, unknown layouts, unknown offsets, reassigne
     // A name declared twice in the function: which one is meant is not followed.
     '\tcat := C.animal_make_cat()\n\t{\n\t\tcat := [4]int{}\n\t\t_ = cat\n\t}\n\tfmt.Println(*(*C.uint64_t)(unsafe.Add(unsafe.Pointer(&cat), 16)))\n',
   ];
-  for (const body of bodies) {
-    const source = `${head}\nfunc DoStuff() {\n${body}}\n`;
-    assert.deepEqual(await check(source), [], body);
-  }
+  await ruleTester.run(rule, { valid: bodies.map((body) => app(`${head}\nfunc DoStuff() {\n${body}}\n`)) });
   // Layout attributes anywhere in what the file reads: nothing is trusted.
   const packed = head.replace('<api.h>', '<packed.h>') + '\nfunc DoStuff() {\n\tcat := C.animal_make_cat()\n\tfmt.Println(*(*C.uint64_t)(unsafe.Add(unsafe.Pointer(&cat), 16)))\n}\n';
   assert.deepEqual(await check(packed), []);

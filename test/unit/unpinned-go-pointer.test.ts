@@ -7,9 +7,14 @@ import type { Finding } from '../../server/src/cgo/findings';
 import { resolveTarget } from '../../server/src/cgo/target';
 import { LineIndex } from '../../server/src/cgo/text';
 import { testEngine } from '../support/engine';
-import { fixAll } from '../support/fixes';
+import { applyEdits } from '../../server/src/cgo/edits';
 
 const dir = '/virtual/unpinned';
+
+/** The preferred fix of every finding applied at once, as cgo-lint --fix's first round does. */
+function fixAll(text: string, found: Finding[]): string {
+  return applyEdits(text, found.flatMap((f) => f.fixes.find((x) => x.preferred)?.edits ?? [])).text;
+}
 const rule = 'unpinned-go-pointer';
 
 async function check(source: string, goMinor = 26, more: { path: string; text: string }[] = []): Promise<Finding[]> {

@@ -4,43 +4,18 @@
 // 1.25: from Go 1.26 cgo's generated code has no unused _cgo_a, and the rule is silent.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { applyEdits } from '../../server/src/cgo/edits';
-import type { Finding } from '../../server/src/cgo/findings';
+import { Engine } from '../../server/src/cgo/engine';
 import { resolveTarget } from '../../server/src/cgo/target';
-import { LineIndex } from '../../server/src/cgo/text';
+import { wallFalsePositive as rule } from '../../server/src/rules/wall-false-positive';
 import { testEngine } from '../support/engine';
+import { ruleTester, type Files, type InvalidCase, type PackageCase } from '../support/ruleTester';
 
-const dir = '/virtual/p';
 const target = resolveTarget('linux', 'amd64', {}, 25);
+const invalid = (...cases: InvalidCase[]) => ruleTester.run(rule, { invalid: cases.map((c) => ({ target, ...c })) });
+const valid = (...cases: PackageCase[]) => ruleTester.run(rule, { valid: cases.map((c) => ({ target, ...c })) });
 
-type Files = Record<string, string>;
-
-async function check(files: Files, on = target): Promise<Finding[]> {
-  const engine = await testEngine();
-  const findings = await engine.checkPackage(dir, Object.entries(files).map(([name, text]) => ({ path: `${dir}/${name}`, text })), { target: on });
-  return findings.filter((f) => f.rule === 'wall-false-positive');
-}
-
-/** `severity@file:line:text` of each finding. */
-function where(findings: Finding[], files: Files): string[] {
-  return findings.map((f) => {
-    const name = f.file.slice(dir.length + 1);
-    const text = files[name];
-    return `${f.severity}@${name}:${new LineIndex(text).lineOf(f.start) + 1}:${text.slice(f.start, f.end)}`;
-  });
-}
-
-/** Applies a finding's fix (the preferred one, or the one titled) to the files it edits. */
-function applyFix(files: Files, finding: Finding, title?: string): Files {
-  const fix = title ? finding.fixes.find((f) => f.title === title) : finding.fixes.find((f) => f.preferred);
-  assert.ok(fix, `no fix ${title ?? '(preferred)'} among ${finding.fixes.map((f) => f.title).join(', ')}`);
-  const out = { ...files };
-  for (const name of Object.keys(files)) {
-    const edits = fix.edits.filter((e) => e.file === `${dir}/${name}`);
-    if (edits.length) out[name] = applyEdits(files[name], edits).text;
-  }
-  return out;
-}
+/** The text with its third line (the #cgo line of pkg()) replaced. */
+const withLine3 = (text: string, line: string): string => text.split('\n').map((l, i) => (i === 2 ? line : l)).join('\n');
 
 /** A one-file package: a #cgo line, C declarations, and a body for func F. */
 function pkg(cgoLine: string, c: string, body: string): string {
@@ -73,22 +48,21 @@ import "C"
 };
 
 test("wall-false-positive: the article's -Wall and void initial_setup();", async () => {
-  const findings = await check(article);
-  assert.deepEqual(where(findings, article), ['warning@app.go:3:-Wall']);
-  const [finding] = findings;
-  assert.match(finding.message, /unused variable '_cgo_a' \[-Wunused-variable\]/);
-  assert.match(finding.message, /initial_setup \(called at app\.go:9\)/);
-  assert.deepEqual(finding.fixes.map((f) => [f.title, f.preferred]), [
-    ['Add -Wno-unused-variable after -Wall', true],
-    ['Remove -Wall', false],
-  ]);
-  const added = applyFix(article, finding);
-  assert.equal(added['app.go'], article['app.go'].replace('-Wall -g', '-Wall -Wno-unused-variable -g'));
-  assert.equal(added['cfuncs.go'], article['cfuncs.go']);
-  assert.deepEqual(await check(added), []);
-  const removed = applyFix(article, finding, 'Remove -Wall');
-  assert.equal(removed['app.go'], article['app.go'].replace('-Wall -g', '-g'));
-  assert.deepEqual(await check(removed), []);
+  await invalid({
+    name: 'the article',
+    files: article,
+    errors: [
+      {
+        at: 'warning@app.go:3:-Wall',
+        message: /unused variable '_cgo_a' \[-Wunused-variable\][\s\S]*initial_setup \(called at app\.go:9\)|initial_setup \(called at app\.go:9\)[\s\S]*unused variable '_cgo_a' \[-Wunused-variable\]/,
+        fixes: ['Add -Wno-unused-variable after -Wall', 'Remove -Wall'],
+        preferredFix: 'Add -Wno-unused-variable after -Wall',
+        applying: { output: { 'app.go': article['app.go'].replace('-Wall -g', '-Wall -Wno-unused-variable -g') } },
+      },
+    ],
+    output: { 'app.go': article['app.go'].replace('-Wall -g', '-Wall -Wno-unused-variable -g') },
+  });
+  await invalid({ name: 'the article, -Wall removed', files: article, errors: [{ at: 'warning@app.go:3:-Wall', applying: { title: 'Remove -Wall', output: { 'app.go': article['app.go'].replace('-Wall -g', '-g') } } }] });
 });
 
 test('wall-false-positive: severity, range and fixed line per flag combination', async () => {
@@ -138,31 +112,36 @@ test('wall-false-positive: severity, range and fixed line per flag combination',
     { name: '-Wextra', source: pkg('#cgo CFLAGS: -Wextra', voidVoid, 'C.f()'), expect: [] },
     { name: '-Wall in CXXFLAGS', source: pkg('#cgo CXXFLAGS: -Wall', voidVoid, 'C.f()'), expect: [] },
   ];
-  for (const c of cases) {
-    const files = { 'a.go': c.source };
-    const findings = await check(files);
-    assert.deepEqual(where(findings, files), c.expect.map((e) => e.replace('@', '@a.go:')), c.name);
-    if (c.message) assert.match(findings[0].message, c.message, c.name);
-    const preferred = findings[0]?.fixes.find((f) => f.preferred);
-    if (findings[0]?.severity === 'information') assert.equal(preferred, undefined, `${c.name}: no automatic fix for information`);
-    if (c.fixed !== undefined) {
-      const fixed = applyFix(files, findings[0])['a.go'];
-      assert.equal(fixed.split('\n')[2], c.fixed, c.name);
-      if (!/-Wall -Werror=unused-variable|-Wunused-variable -Wno-unused/.test(c.source)) assert.deepEqual(await check({ 'a.go': fixed }), [], `${c.name}: after the fix`);
-    }
-  }
+  const at = (e: string): string => e.replace('@', '@a.go:');
+  await valid(...cases.filter((c) => c.expect.length === 0).map((c) => ({ name: c.name, files: { 'a.go': c.source } })));
+  await invalid(
+    ...cases
+      .filter((c) => c.expect.length > 0)
+      .map((c) => ({
+        name: c.name,
+        files: { 'a.go': c.source },
+        errors: c.expect.map((e, i) => ({
+          at: at(e),
+          ...(i === 0 && c.message ? { message: c.message } : {}),
+          // No automatic fix for information.
+          ...(e.startsWith('information@') ? { preferredFix: null } : {}),
+          ...(i === 0 && c.fixed !== undefined
+            ? // Fixing -Werror=unused-variable leaves the -Wall warning for the next round.
+              { applying: { output: { 'a.go': withLine3(c.source, c.fixed) }, left: /-Wall -Werror=unused-variable/.test(c.source) ? ['warning@a.go:3:-Wall'] : [] } }
+            : {}),
+        })),
+      })),
+  );
 });
 
 test('wall-false-positive: a fix that needs two rounds (-Wall and -Werror=unused-variable)', async () => {
-  let files: Files = { 'a.go': pkg('#cgo CFLAGS: -Wall -Werror=unused-variable', voidVoid, 'C.f()') };
-  const lines: string[] = [];
-  for (let round = 0; round < 5; round++) {
-    const [first] = await check(files);
-    if (!first) break;
-    files = applyFix(files, first);
-    lines.push(files['a.go'].split('\n')[2]);
-  }
-  assert.deepEqual(lines, ['// #cgo CFLAGS: -Wall', '// #cgo CFLAGS: -Wall -Wno-unused-variable']);
+  const source = pkg('#cgo CFLAGS: -Wall -Werror=unused-variable', voidVoid, 'C.f()');
+  await invalid({
+    name: 'two rounds',
+    files: { 'a.go': source },
+    errors: [{ at: 'error@a.go:3:-Werror=unused-variable', applying: { output: { 'a.go': withLine3(source, '// #cgo CFLAGS: -Wall') }, left: ['warning@a.go:3:-Wall'] } }],
+    output: { 'a.go': withLine3(source, '// #cgo CFLAGS: -Wall -Wno-unused-variable') },
+  });
 });
 
 test('wall-false-positive: -Wall in one file, the calls in others', async () => {
@@ -171,12 +150,17 @@ test('wall-false-positive: -Wall in one file, the calls in others', async () => 
     'b.go': 'package p\n\n// void reset(void);\n// int count(void);\nimport "C"\n\nfunc B() int {\n\tC.reset()\n\treturn int(C.count())\n}\n',
     'c.go': 'package p\n\n/*\nvoid reset(void) {}\nint count(void) { return 0; }\nvoid init_c();\n*/\nimport "C"\n\nfunc init() {\n\tC.init_c()\n\tC.reset()\n}\n',
   };
-  const findings = await check(files);
-  assert.deepEqual(where(findings, files), ['warning@flags.go:3:-Wall']);
-  assert.match(findings[0].message, /init_c \(called at c\.go:11\), reset \(called at b\.go:8, c\.go:12\)\. The flag applies to every file of the package\./);
-  const fixed = applyFix(files, findings[0]);
-  assert.equal(fixed['flags.go'], 'package p\n\n// #cgo CFLAGS: -Wall -Wno-unused-variable\nimport "C"\n');
-  assert.deepEqual(await check(fixed), []);
+  await invalid({
+    name: 'calls in other files',
+    files,
+    errors: [
+      {
+        at: 'warning@flags.go:3:-Wall',
+        message: /init_c \(called at c\.go:11\), reset \(called at b\.go:8, c\.go:12\)\. The flag applies to every file of the package\./,
+        applying: { output: { 'flags.go': 'package p\n\n// #cgo CFLAGS: -Wall -Wno-unused-variable\nimport "C"\n' } },
+      },
+    ],
+  });
 });
 
 test('wall-false-positive: -Wall in two files: one finding on each', async () => {
@@ -184,10 +168,9 @@ test('wall-false-positive: -Wall in two files: one finding on each', async () =>
     'a.go': pkg('#cgo CFLAGS: -Wall', voidVoid, 'C.f()'),
     'b.go': 'package p\n\n// #cgo CFLAGS: -O2 -Wall\nimport "C"\n',
   };
-  assert.deepEqual(where(await check(files), files), ['warning@a.go:3:-Wall', 'warning@b.go:3:-Wall']);
   // Either fix alone settles the package: -Wno-unused-variable wins over -Wall whatever the order.
-  const [first] = await check(files);
-  assert.deepEqual(await check(applyFix(files, first)), []);
+  const settled = (name: string) => ({ [name]: files[name].replace('-Wall', '-Wall -Wno-unused-variable') });
+  await invalid({ name: 'two files', files, errors: [{ at: 'warning@a.go:3:-Wall', applying: { output: settled('a.go') } }, { at: 'warning@b.go:3:-Wall', applying: { output: settled('b.go') } }] });
 });
 
 test('wall-false-positive: files the build does not use', async () => {
@@ -218,57 +201,63 @@ test('wall-false-positive: files the build does not use', async () => {
       expect: [],
     },
   ];
-  for (const c of cases) assert.deepEqual(where(await check(c.files), c.files), c.expect, c.name);
+  await valid(...cases.filter((c) => c.expect.length === 0));
+  await invalid(...cases.filter((c) => c.expect.length > 0).map((c) => ({ name: c.name, files: c.files, errors: c.expect })));
 });
 
 test('wall-false-positive: ranges and removal in block comments, with CRLF and tabs', async () => {
   const source = 'package p\r\n\r\n/*\r\n#cgo CFLAGS:\t-Wall\r\nvoid f(void) {}\r\n*/\r\nimport "C"\r\n\r\nfunc F() { C.f() }\r\n';
-  const files = { 'a.go': source };
-  const findings = await check(files);
-  assert.deepEqual(where(findings, files), ['warning@a.go:4:-Wall']);
-  assert.equal(applyFix(files, findings[0])['a.go'], source.replace('\t-Wall\r\n', '\t-Wall -Wno-unused-variable\r\n'));
-  assert.equal(applyFix(files, findings[0], 'Remove -Wall')['a.go'], source.replace('\t-Wall\r\n', '\r\n'));
+  await invalid(
+    { name: 'block comment, added', files: { 'a.go': source }, errors: [{ at: 'warning@a.go:4:-Wall', applying: { output: { 'a.go': source.replace('\t-Wall\r\n', '\t-Wall -Wno-unused-variable\r\n') } } }] },
+    { name: 'block comment, removed', files: { 'a.go': source }, errors: [{ at: 'warning@a.go:4:-Wall', applying: { title: 'Remove -Wall', output: { 'a.go': source.replace('\t-Wall\r\n', '\r\n') } } }] },
+  );
   // Removal takes the space after the argument when there is one, else the one before.
   const removals: [string, string][] = [
     ['#cgo CFLAGS: -Wall -g', '// #cgo CFLAGS: -g'],
     ['#cgo CFLAGS: -g -Wall', '// #cgo CFLAGS: -g'],
     ['#cgo CFLAGS: -Wall', '// #cgo CFLAGS:'],
   ];
-  for (const [cgo, want] of removals) {
-    const one = { 'a.go': pkg(cgo, voidVoid, 'C.f()') };
-    const [finding] = await check(one);
-    assert.equal(applyFix(one, finding, 'Remove -Wall')['a.go'].split('\n')[2], want, cgo);
-  }
+  await invalid(
+    ...removals.map(([cgo, want]) => {
+      const source = pkg(cgo, voidVoid, 'C.f()');
+      return { name: cgo, files: { 'a.go': source }, errors: [{ at: 'warning@a.go:3:-Wall', applying: { title: 'Remove -Wall', output: { 'a.go': withLine3(source, want) } } }] };
+    }),
+  );
 });
 
 test('wall-false-positive: non-ASCII text before the argument', async () => {
   const source = 'package p\n\n// #cgo CFLAGS: -DNAME=é𝄞 -Wall\n// void f(void);\nimport "C"\n\nfunc F() { C.f() }\n';
-  const files = { 'a.go': source };
-  const findings = await check(files);
-  assert.deepEqual(where(findings, files), ['warning@a.go:3:-Wall']);
-  assert.equal(applyFix(files, findings[0])['a.go'], source.replace('-Wall', '-Wall -Wno-unused-variable'));
+  await invalid({ name: 'non-ASCII', files: { 'a.go': source }, errors: [{ at: 'warning@a.go:3:-Wall', applying: { output: { 'a.go': source.replace('-Wall', '-Wall -Wno-unused-variable') } } }] });
 });
 
 test('wall-false-positive: calls written with comments between their tokens count; a file whose calls all pass arguments is not parsed', async () => {
   const spaced = { 'a.go': pkg('#cgo CFLAGS: -Wall', voidVoid, 'C /* the package */ . f ( /* nothing */ )') };
-  assert.deepEqual(where(await check(spaced), spaced), ['warning@a.go:3:-Wall']);
+  await invalid({ name: 'comments between tokens', files: spaced, errors: ['warning@a.go:3:-Wall'] });
 
-  const engine = await testEngine();
+  // Counting the parses needs the tree hook of the engine itself.
+  const engine = new Engine(grammarsOf(await testEngine()), [rule]);
   const text = pkg('#cgo CFLAGS: -Wall', 'static int g(int x) { return x; }', '_ = C.g(C.int(1))');
   let parses = 0;
   const tree = () => {
     parses++;
     return engine.parseGo(text);
   };
-  const findings = engine.checkPackage(dir, [{ path: `${dir}/a.go`, text, tree }], { target }).filter((f) => f.rule === 'wall-false-positive');
-  // No call can trigger the warning: the finding is the information one, and no Go parse was needed.
-  assert.deepEqual(findings.map((f) => f.severity), ['information']);
-  assert.equal(parses, 0);
+  try {
+    const findings = engine.checkPackage('/virtual/p', [{ path: '/virtual/p/a.go', text, tree }], { target }).filter((f) => f.rule === rule.id);
+    // No call can trigger the warning: the finding is the information one, and no Go parse was needed.
+    assert.deepEqual(findings.map((f) => f.severity), ['information']);
+    assert.equal(parses, 0);
+  } finally {
+    engine.dispose();
+  }
 });
+
+function grammarsOf(engine: Engine) {
+  return { go: engine.goParser.language!, c: engine.cParser.language! };
+}
 
 test('wall-false-positive: silent from Go 1.26, whose generated code declares _cgo_a only where it is used', async () => {
   const files = { 'a.go': pkg('#cgo CFLAGS: -Wall -Werror', voidVoid, 'C.f()') };
-  assert.equal((await check(files)).length, 1);
-  assert.deepEqual(await check(files, resolveTarget('linux', 'amd64', {}, 26)), []);
-  assert.deepEqual(await check(files, resolveTarget('linux', 'amd64', {}, 27)), []);
+  await invalid({ name: 'Go 1.25', files, errors: ['error@a.go:3:-Wall'] });
+  await valid({ name: 'Go 1.26', files, target: resolveTarget('linux', 'amd64', {}, 26) }, { name: 'Go 1.27', files, target: resolveTarget('linux', 'amd64', {}, 27) });
 });

@@ -7,7 +7,7 @@ import { cText } from './directives';
 import { commonEnds, diffEdit, type CommonEnds } from './edits';
 import type { Preamble } from './preamble';
 import { lexC, proseKind, type LexedLine, type ProseKind } from './prose';
-import { TextKeyedCache } from './textCache';
+import { BoundedCache, TextKeyedCache } from './cache';
 import { lastAtOrBefore } from './text';
 
 /** Top-level C constructs that are fine at file scope. */
@@ -168,7 +168,7 @@ function brokenLinesOf(text: string, problems: Problem[]): number[] {
 
 /** Where the parse of a C text breaks: one parse, from the text's predecessor when there is one. */
 function problemsOfText(parser: Parser, text: string): Problem[] {
-  const known = recentTrees.find((entry) => entry.text === text && entry.tree.language === parser.language && entry.problems);
+  const known = keptTree(parser, text);
   if (known?.problems) return known.problems;
   const parsed = parseReusing(parser, text);
   if (!parsed) return [];
@@ -205,8 +205,6 @@ export interface ProseReport {
   blanked: string;
 }
 
-const proseReports = new TextKeyedCache<ProseReport>(4 * 1024 * 1024);
-
 /**
  * The lines of a C text that read as natural language where the C parse breaks.
  * `blockLines[i]`: line i comes from a `/* *\/` comment (where `*` decoration is possible and a
@@ -214,7 +212,7 @@ const proseReports = new TextKeyedCache<ProseReport>(4 * 1024 * 1024);
  */
 export function findProseLines(parser: Parser, text: string, blockLines: readonly boolean[] = []): ProseReport {
   const key = blockLines.includes(true) ? `${text}\u0000${blockLines.map(Number).join('')}` : text;
-  return proseReports.get(key, () => scanProse(parser, text, (line) => blockLines[line] ?? false));
+  return syntaxOf(parser).prose.get(key, () => scanProse(parser, text, (line) => blockLines[line] ?? false));
 }
 
 /** The prose lines of a preamble, as the C compiler sees it (#cgo lines blanked). */
@@ -318,27 +316,56 @@ interface KeptTree {
 }
 
 /**
- * Trees of recently parsed texts, most recent last. The next version of a text (a preamble
- * after a keystroke) is parsed incrementally from its predecessor's tree, whose place it takes:
- * a one-character edit of a long preamble then costs a small reparse, not a full one.
+ * What one parser has read lately (the engine's C parser; kept per parser, as a tree belongs
+ * to its language): the trees of recently parsed texts, most recent last, and the prose found
+ * in them. The next version of a text (a preamble after a keystroke) is parsed incrementally
+ * from its predecessor's tree, whose place it takes: a one-character edit of a long preamble
+ * then costs a small reparse, not a full one. The parser's owner frees it all with disposeCSyntax.
  */
-const recentTrees: KeptTree[] = [];
+interface CSyntax {
+  trees: BoundedCache<string, KeptTree>;
+  prose: TextKeyedCache<ProseReport>;
+}
+
+const syntaxByParser = new WeakMap<Parser, CSyntax>();
 const maxRecentTrees = 8;
 
+function syntaxOf(parser: Parser): CSyntax {
+  let syntax = syntaxByParser.get(parser);
+  if (!syntax) {
+    syntax = { trees: new BoundedCache({ maxWeight: maxRecentTrees, release: (kept) => kept.tree.delete() }), prose: new TextKeyedCache(4 * 1024 * 1024) };
+    syntaxByParser.set(parser, syntax);
+  }
+  return syntax;
+}
+
+/** Frees the trees and reports kept for a parser (before the parser itself is deleted). */
+export function disposeCSyntax(parser: Parser): void {
+  const syntax = syntaxByParser.get(parser);
+  syntax?.trees.dispose();
+  syntax?.prose.dispose();
+  syntaxByParser.delete(parser);
+}
+
+/** The kept tree of this very text, now the most recent. */
+function keptTree(parser: Parser, text: string): KeptTree | undefined {
+  return syntaxOf(parser).trees.peek(text);
+}
+
 /**
- * A tree of `text`, owned by recentTrees; and when its predecessor's problems were read, those,
+ * A tree of `text`, owned by the parser's kept trees; and when its predecessor's problems were read, those,
  * the edit from it and the ranges where the two trees differ (elsewhere the problems are the same).
  */
 function parseReusing(parser: Parser, text: string): { entry: KeptTree; previous: { problems: Problem[]; edit: Edit; changed: Range[] } | undefined } | undefined {
-  let base: { index: number; ends: CommonEnds } | undefined;
-  recentTrees.forEach((entry, index) => {
-    if (entry.tree.language !== parser.language) return;
-    const ends = commonEnds(entry.text, text);
-    if (ends.prefix + ends.suffix > (base ? base.ends.prefix + base.ends.suffix : 0)) base = { index, ends };
-  });
+  const trees = syntaxOf(parser).trees;
+  let base: { text: string; ends: CommonEnds } | undefined;
+  for (const [kept] of trees) {
+    const ends = commonEnds(kept, text);
+    if (ends.prefix + ends.suffix > (base ? base.ends.prefix + base.ends.suffix : 0)) base = { text: kept, ends };
+  }
   // Only a predecessor helps: a text sharing little would be reparsed almost whole anyway.
   const useBase = base && (base.ends.prefix + base.ends.suffix) * 2 >= text.length;
-  const previous = useBase ? recentTrees.splice(base!.index, 1)[0] : undefined;
+  const previous = useBase ? trees.take(base!.text) : undefined;
   const edit = previous ? diffEdit(previous.text, text, base!.ends) : undefined;
   if (edit) previous!.tree.edit(edit);
   let tree: Tree | null;
@@ -351,8 +378,7 @@ function parseReusing(parser: Parser, text: string): { entry: KeptTree; previous
   }
   if (!tree) return undefined;
   const entry: KeptTree = { text, tree, problems: undefined };
-  recentTrees.push(entry);
-  if (recentTrees.length > maxRecentTrees) recentTrees.shift()!.tree.delete();
+  trees.set(text, entry);
   return { entry, previous: known };
 }
 
@@ -362,12 +388,8 @@ function parseReusing(parser: Parser, text: string): { entry: KeptTree; previous
  * closest one and kept. The tree belongs to the cache: `use` must not keep it.
  */
 export function withCTree<T>(parser: Parser, text: string, use: (tree: Tree) => T): T | undefined {
-  const index = recentTrees.findIndex((entry) => entry.text === text && entry.tree.language === parser.language);
-  if (index >= 0) {
-    const [entry] = recentTrees.splice(index, 1);
-    recentTrees.push(entry);
-    return use(entry.tree);
-  }
+  const kept = keptTree(parser, text);
+  if (kept) return use(kept.tree);
   const parsed = parseReusing(parser, text);
   return parsed && use(parsed.entry.tree);
 }

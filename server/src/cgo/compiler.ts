@@ -34,7 +34,7 @@ import type { CgoFile, CgoPackage, PackageFlags } from './package';
 import type { PkgConfig, ProcessRun } from './pkgconfig';
 import { toSource, toSourceEnd, type Preamble } from './preamble';
 import { LineIndex } from './text';
-import { TextKeyedCache } from './textCache';
+import { TextKeyedCache } from './cache';
 
 /** cmd/cgo's builtinProlog (out.go; identical in Go 1.19.8 and 1.26.8): what every preamble is compiled after. */
 const builtinProlog = `

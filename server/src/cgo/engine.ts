@@ -6,14 +6,17 @@ import type { Finding, RuleId, SeveritySetting } from './findings';
 import type { Grammars } from './grammars';
 import type { CppConfig } from './cpp';
 import { fixProblem } from './edits';
+import { goGetenv, type Getenv } from './goGetenv';
 import { buildFileScope, buildFileView, cppConfig, readTextFromDisk, type FileView, type ReadText } from './headers';
 import { buildCgoFile, packageFlags, type CgoFile, type CgoPackage, type PackageFlags } from './package';
 import type { PackageMemo } from './packageMemo';
 import { applySuppressions, ignoreInsert } from './suppression';
+import { disposeCSyntax } from './c';
+import { BoundedCache } from './cache';
 import type { CScope } from './cdecl';
+import type { Rule, RuleContext, RuleFinding } from './rule';
+import { stdlibIncludeFor } from './stdlibHeaders';
 import { SystemHeaders, type SystemConfig } from './systemHeaders';
-import { rules } from '../rules';
-import type { RuleContext, RuleFinding } from '../rules/rule';
 
 /** A Go parse that ran past its time limit and was abandoned. */
 export class ParseTimeoutError extends Error {
@@ -40,6 +43,8 @@ export interface CheckOptions {
   severities?: Partial<Record<RuleId, SeveritySetting>>;
   /** How headers are read; the LSP passes one that prefers open buffers. Default: the disk. */
   readText?: ReadText;
+  /** How go command settings are read (RuleContext.getenv). Default: this process's environment, then its `go env -w` file, read once per check. */
+  getenv?: Getenv;
   /**
    * Hears of each fix a rule offered that fixProblem refuses: a bug in the rule. The fix is
    * dropped from its finding, never applied.
@@ -82,20 +87,25 @@ export class Engine {
   readonly cParser: Parser;
   /** A second Go parser for parses done a slice at a time, so they never disturb goParser's. */
   private backgroundParser: Parser | undefined;
-  private readonly views = new Map<string, CachedView>();
-  /** How many views are kept: enough for the files a user works on, and for every cgo file of the package checked last. */
-  private viewsKept = minViewsKept;
+  /** Enough for the files a user works on, and for every cgo file of the package checked last; the least recently used go first. */
+  private readonly views = new BoundedCache<string, CachedView>({ maxWeight: minViewsKept });
   /** The declarations of system headers, shared by every file and package. */
   readonly systemHeaders = new SystemHeaders();
+  /** The ids of the rules this engine runs: what suppression comments may name. */
+  readonly ruleIds: readonly RuleId[];
 
   /**
+   * @param rules the rules checkPackage runs, in the order their findings are reported for the
+   *   same place: the registry (rules/index.ts) in the server and the CLI, one rule in its tests.
    * @param parseTimeoutMs how long one Go parse may take before it is abandoned; a hand-written
    *   file parses in milliseconds, so hitting it means pathological input, not a slow machine.
    */
   constructor(
     grammars: Grammars,
+    readonly rules: readonly Rule[],
     private readonly parseTimeoutMs = 3000,
   ) {
+    this.ruleIds = rules.map((rule) => rule.id);
     this.goParser = new Parser();
     this.goParser.setLanguage(grammars.go);
     this.cParser = new Parser();
@@ -169,11 +179,11 @@ export class Engine {
       memo?.keepOnly(new Set(files.map((file) => file.path)));
       const readText = options.readText ?? readTextFromDisk;
       this.keepViewsFor(files);
-      const ctx = this.ruleContext({ dir, target: options.target, files }, readText);
+      const ctx = this.ruleContext({ dir, target: options.target, files }, readText, options.getenv ?? goGetenv(process.env));
       // With a memo, the file-scoped rules' findings per file: kept, or run on that file alone.
       const perFile: ReadonlyMap<string, RuleFinding[]>[] = [];
       if (memo) {
-        const fileScoped = rules.filter((rule) => rule.scope === 'file' && options.severities?.[rule.id] !== 'off');
+        const fileScoped = this.rules.filter((rule) => rule.scope === 'file' && options.severities?.[rule.id] !== 'off');
         const flags = JSON.stringify(ctx.flags());
         for (const file of files) {
           const inputs = { flags, view: file.imports.length > 0 ? ctx.preprocessed(file) : undefined };
@@ -196,7 +206,7 @@ export class Engine {
       // reads it (its facts, like #cgo flags, are already left out by the package model).
       const excluded = new Set(files.filter((file) => !file.included).map((file) => file.path));
       const fileByPath = new Map(files.map((file) => [file.path, file]));
-      for (const rule of rules) {
+      for (const rule of this.rules) {
         const setting = options.severities?.[rule.id];
         if (setting === 'off') continue;
         const found = memo && rule.scope === 'file' ? perFile.flatMap((byRule) => byRule.get(rule.id) ?? []) : rule.check(ctx);
@@ -218,7 +228,7 @@ export class Engine {
           });
         }
       }
-      return applySuppressions(files, findings, options.severities, options.target).sort((a, b) => (a.file === b.file ? a.start - b.start : a.file < b.file ? -1 : 1));
+      return applySuppressions(files, findings, this.ruleIds, options.severities, options.target).sort((a, b) => (a.file === b.file ? a.start - b.start : a.file < b.file ? -1 : 1));
     } finally {
       for (const tree of owned) tree.delete();
     }
@@ -226,7 +236,7 @@ export class Engine {
 
   /** Keeps a view per cgo file of the package: read in file order, a smaller LRU cache would keep none of them. */
   private keepViewsFor(files: CgoFile[]): void {
-    this.viewsKept = Math.max(minViewsKept, files.filter((file) => file.imports.length > 0).length);
+    this.views.resize(Math.max(minViewsKept, files.filter((file) => file.imports.length > 0).length));
   }
 
   /** A source's model; trees the engine parses for it go to `owned`, to be freed after the check. */
@@ -247,7 +257,7 @@ export class Engine {
   }
 
   /** The check's context; each file is read once per check, however many preambles include it. */
-  private ruleContext(pkg: CgoPackage, readAnew: ReadText): RuleContext {
+  private ruleContext(pkg: CgoPackage, readAnew: ReadText, getenv: Getenv): RuleContext {
     const read = new Map<string, string | undefined>();
     const readText: ReadText = (file) => {
       if (!read.has(file)) read.set(file, readAnew(file));
@@ -261,6 +271,7 @@ export class Engine {
       pkg,
       cParser: this.cParser,
       readText,
+      getenv,
       flags: () => (flags ??= packageFlags(pkg)),
       preprocessed: (file) => {
         let view = views.get(file);
@@ -271,6 +282,7 @@ export class Engine {
         return view;
       },
       includes: (file) => ctx.preprocessed(file).walk,
+      stdlibIncludeFor: (file, name) => stdlibIncludeFor(ctx, file, name),
       systemScope: (file) => this.systemScope(file, (config ??= cppConfig(pkg, ctx.flags())), readText),
       cScope: (file) => {
         let scope = scopes.get(file);
@@ -335,7 +347,7 @@ export class Engine {
 
   private cachedView(file: CgoFile, config: CppConfig, readText: ReadText): CachedView {
     const key = JSON.stringify([config.dirs, config.flags, config.target.goos, config.target.goarch, file.imports.map((imp) => (imp.preamble ? [imp.preamble.offsets.at(0), imp.preamble.text] : ''))]);
-    const cached = this.views.get(file.path);
+    const cached = this.views.peek(file.path);
     if (cached && cached.key === key && [...cached.looked].every(([path, text]) => readText(path) === text)) return cached;
     // The preambles' offsets count (the view's include sites are .go offsets), and so does every
     // path looked at, found or not: a header created later must show up.
@@ -347,14 +359,14 @@ export class Engine {
       return text;
     };
     const entry: CachedView = { key, looked, result: buildFileView(file, config, recording, this.cParser) };
-    this.views.delete(file.path);
     this.views.set(file.path, entry);
-    // The oldest go first.
-    if (this.views.size > this.viewsKept) this.views.delete(this.views.keys().next().value as string);
     return entry;
   }
 
+  /** Frees the parsers and everything cached with them (the C trees kept for incremental parses). */
   dispose(): void {
+    this.views.dispose();
+    disposeCSyntax(this.cParser);
     this.goParser.delete();
     this.backgroundParser?.delete();
     this.cParser.delete();

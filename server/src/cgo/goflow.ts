@@ -4,7 +4,7 @@
 // name of "unsafe". Rules stop following a value the moment its flow leaves what they can see:
 // such code throws OutOfSight, and the rule says nothing.
 import type { Node } from 'web-tree-sitter';
-import { importDeclarations } from './goimports';
+import { unsafeImport } from './goimports';
 
 /** The flow left what a rule can see: say nothing about this value. */
 export class OutOfSight extends Error {}
@@ -19,16 +19,13 @@ export interface LocalBinding {
   declaration: Node | undefined;
 }
 
-/** The name the file imports "unsafe" as; undefined when it does not import it; null for `.` or `_`. */
+/**
+ * The name the file imports "unsafe" as (goimports' unsafeImport); undefined when no spec
+ * names it; null for a `.` import, through which a bare Pointer(p) cannot be told from another.
+ */
 export function unsafeImportName(text: string): string | undefined | null {
-  for (const { specs } of importDeclarations(text)) {
-    for (const { name, path } of specs) {
-      if (path.text !== '"unsafe"' && path.text !== '`unsafe`') continue;
-      if (name?.text === '.' || name?.text === '_') return null;
-      return name?.text ?? 'unsafe';
-    }
-  }
-  return undefined;
+  const unsafe = unsafeImport(text);
+  return unsafe.dotted ? null : unsafe.named?.name;
 }
 
 export function isCSelector(node: Node): boolean {

@@ -1,9 +1,11 @@
-// The import declarations of a Go file, found by scanning its head. go/parser reads imports
-// only between the package clause and the first other declaration (an import after that is a
-// syntax error), so nothing past them is looked at and no syntax tree is needed: a keystroke
-// in a function body costs no Go parse. Spans are those of go/ast (and of tree-sitter-go):
+// The import declarations of a Go file, found by scanning its head with the one Go scanner
+// (golex.ts). go/parser reads imports only between the package clause and the first other
+// declaration (an import after that is a syntax error), so nothing past them is looked at and
+// no syntax tree is needed: a keystroke in a function body costs no Go parse. Spans are those of go/ast (and of tree-sitter-go):
 // a declaration runs from `import` to its last spec or its `)`, a spec from its name (or path)
 // to the end of its path.
+
+import { GoScanner, type GoTokenKind } from './golex';
 
 export interface Span {
   start: number;
@@ -25,88 +27,6 @@ export interface ImportDeclSyntax {
   specs: ImportSpecSyntax[];
 }
 
-type TokenKind = 'identifier' | 'string' | '(' | ')' | ';' | '.' | 'other' | 'end';
-
-interface Token extends Span {
-  kind: TokenKind;
-  text: string;
-}
-
-/** The tokens of Go source without comments; a newline that ends a statement counts as `;`. */
-class HeadScanner {
-  private position: number;
-  /** Whether the last token ends a statement at a line break (go/scanner's insertSemi, for what imports hold). */
-  private semicolonAtNewline = false;
-
-  constructor(private readonly text: string) {
-    // go/scanner skips a byte order mark at the start of the file.
-    this.position = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  }
-
-  next(): Token {
-    const text = this.text;
-    const n = text.length;
-    let i = this.position;
-    for (;;) {
-      const ch = text.charCodeAt(i);
-      if (i < n && (ch === 32 || ch === 9 || ch === 13)) {
-        i++;
-      } else if (i < n && ch === 10) {
-        if (this.semicolonAtNewline) return this.token(';', i, i + 1);
-        i++;
-      } else if (ch === 47 /* / */ && text.charCodeAt(i + 1) === 47) {
-        const lineBreak = text.indexOf('\n', i);
-        i = lineBreak < 0 ? n : lineBreak;
-      } else if (ch === 47 && text.charCodeAt(i + 1) === 42 /* * */) {
-        const close = text.indexOf('*/', i + 2);
-        const end = close < 0 ? n : close + 2;
-        // A block comment spanning lines acts like a newline.
-        if (this.semicolonAtNewline && text.slice(i, end).includes('\n')) return this.token(';', i, i);
-        i = end;
-      } else break;
-    }
-    if (i >= n) return this.token('end', n, n);
-    const ch = text.charCodeAt(i);
-    if (ch === 34 /* " */) {
-      let j = i + 1;
-      while (j < n) {
-        const c = text.charCodeAt(j);
-        if (c === 92 /* \ */) j += 2;
-        else if (c === 34) {
-          j++;
-          break;
-        } else if (c === 10) break;
-        else j++;
-      }
-      return this.token('string', i, Math.min(j, n));
-    }
-    if (ch === 96 /* ` */) {
-      const close = text.indexOf('`', i + 1);
-      return this.token('string', i, close < 0 ? n : close + 1);
-    }
-    if (isIdentifierChar(ch)) {
-      let j = i + 1;
-      while (j < n && isIdentifierChar(text.charCodeAt(j))) j++;
-      return this.token('identifier', i, j);
-    }
-    const single = text[i];
-    return this.token(single === '(' || single === ')' || single === ';' || single === '.' ? single : 'other', i, i + 1);
-  }
-
-  private token(kind: TokenKind, start: number, end: number): Token {
-    const text = this.text.slice(start, end);
-    this.position = end;
-    // Keywords end no statement: `import` and `package` may stand alone on their line.
-    this.semicolonAtNewline = (kind === 'identifier' && text !== 'import' && text !== 'package') || kind === 'string' || kind === ')';
-    return { kind, start, end, text };
-  }
-}
-
-/** Letters, digits and `_`; any non-ASCII character counts as a letter (go/scanner's isLetter for what files hold). */
-function isIdentifierChar(ch: number): boolean {
-  return (ch >= 97 && ch <= 122) || (ch >= 65 && ch <= 90) || (ch >= 48 && ch <= 57) || ch === 95 || ch >= 0x80;
-}
-
 /**
  * The file's import declarations, in order. A declaration go/parser would reject (a group
  * left open, a spec without a path) ends the scan, as the build fails there anyway.
@@ -124,53 +44,64 @@ export function importsEndWithin(head: string): boolean {
   return stoppedAt.kind !== 'end' && stoppedAt.end < head.length;
 }
 
-function scanImports(text: string): { decls: ImportDeclSyntax[]; stoppedAt: Token } {
-  const scanner = new HeadScanner(text);
+interface ImportScan {
+  decls: ImportDeclSyntax[];
+  /** The token the scan stopped at. */
+  stoppedAt: { kind: GoTokenKind; end: number };
+}
+
+function scanImports(text: string): ImportScan {
+  const scanner = new GoScanner(text);
   const result: ImportDeclSyntax[] = [];
-  let token = scanner.next();
+  // Read through a call: each next() changes it, which TypeScript's narrowing would not see.
+  const kind = (): GoTokenKind => scanner.kind;
+  const stopped = (): ImportScan => ({ decls: result, stoppedAt: { kind: scanner.kind, end: scanner.end } });
+  const spanText = (): Span & { text: string } => ({ start: scanner.start, end: scanner.end, text: scanner.tokenText });
+  const isWord = (word: string): boolean => kind() === 'identifier' && scanner.end - scanner.start === word.length && text.startsWith(word, scanner.start);
+  scanner.next();
   const skipSemicolons = (): void => {
-    while (token.kind === ';') token = scanner.next();
+    while (kind() === ';') scanner.next();
   };
   skipSemicolons();
-  if (token.kind === 'identifier' && token.text === 'package') {
-    token = scanner.next();
-    if (token.kind === 'identifier') token = scanner.next();
+  if (isWord('package')) {
+    scanner.next();
+    if (kind() === 'identifier') scanner.next();
   }
   /** `[name] "path"` at the current token, consumed; undefined when the tokens are not a spec. */
   const readSpec = (): ImportSpecSyntax | undefined => {
     let name: ImportSpecSyntax['name'];
-    if (token.kind === 'identifier' || token.kind === '.') {
-      name = { start: token.start, end: token.end, text: token.text };
-      token = scanner.next();
+    if (kind() === 'identifier' || kind() === '.') {
+      name = spanText();
+      scanner.next();
     }
-    if (token.kind !== 'string') return undefined;
-    const path = { start: token.start, end: token.end, text: token.text };
-    token = scanner.next();
+    if (kind() !== 'string') return undefined;
+    const path = spanText();
+    scanner.next();
     return { spec: { start: name?.start ?? path.start, end: path.end }, name, path };
   };
   for (;;) {
     skipSemicolons();
-    if (token.kind !== 'identifier' || token.text !== 'import') return { decls: result, stoppedAt: token };
-    const declStart = token.start;
-    token = scanner.next();
-    if (token.kind !== '(') {
+    if (!isWord('import')) return stopped();
+    const declStart = scanner.start;
+    scanner.next();
+    if (kind() !== '(') {
       const spec = readSpec();
-      if (!spec) return { decls: result, stoppedAt: token };
+      if (!spec) return stopped();
       result.push({ decl: { start: declStart, end: spec.spec.end }, specList: undefined, specs: [spec] });
       continue;
     }
-    const listStart = token.start;
-    token = scanner.next();
+    const listStart = scanner.start;
+    scanner.next();
     const specs: ImportSpecSyntax[] = [];
     for (;;) {
       skipSemicolons();
-      if (token.kind === ')') break;
+      if (kind() === ')') break;
       const spec = readSpec();
-      if (!spec) return { decls: result, stoppedAt: token };
+      if (!spec) return stopped();
       specs.push(spec);
     }
-    result.push({ decl: { start: declStart, end: token.end }, specList: { start: listStart, end: token.end }, specs });
-    token = scanner.next();
+    result.push({ decl: { start: declStart, end: scanner.end }, specList: { start: listStart, end: scanner.end }, specs });
+    scanner.next();
   }
 }
 
@@ -212,4 +143,33 @@ export function addImportInsertion(text: string, importPath: string, eol: string
   const last = decls[decls.length - 1];
   if (!last) return undefined;
   return { at: last.decl.end, newText: `${eol}${eol}import "${importPath}"` };
+}
+
+export interface NamedImport {
+  /** The name uses are qualified with. */
+  name: string;
+  spec: ImportSpecSyntax;
+  decl: ImportDeclSyntax;
+}
+
+/** How a file imports package unsafe. Go lets one file import it more than once, under other names. */
+export interface UnsafeImport {
+  /** The first spec that imports it under a name (`"unsafe"`, `u "unsafe"`): uses read `name.Pointer`. */
+  named: NamedImport | undefined;
+  /** Whether a spec imports it with `.`: then `Pointer` may stand alone, and uses cannot all be told. */
+  dotted: boolean;
+}
+
+/** The file's imports of "unsafe" (or `unsafe`: the path is compared unquoted, as go/build does). */
+export function unsafeImport(text: string): UnsafeImport {
+  const found: UnsafeImport = { named: undefined, dotted: false };
+  for (const decl of importDeclarations(text)) {
+    for (const spec of decl.specs) {
+      if (spec.path.text !== '"unsafe"' && spec.path.text !== '`unsafe`') continue;
+      const name = spec.name?.text;
+      if (name === '.') found.dotted = true;
+      else if (name !== '_') found.named ??= { name: name ?? 'unsafe', spec, decl };
+    }
+  }
+  return found;
 }

@@ -54,3 +54,49 @@ export function goUsesOfC(file: CgoFile): GoCUse[] {
   }
   return uses.sort((a, b) => a.start - b.start);
 }
+
+/** Go's integer types, by name. */
+export const goIntegerTypes: ReadonlySet<string> = new Set(['int8', 'uint8', 'byte', 'int16', 'uint16', 'int32', 'uint32', 'rune', 'int64', 'uint64', 'int', 'uint', 'uintptr']);
+
+export function unparen(node: Node | null): Node | null {
+  let n = node;
+  while (n && (n.type === 'parenthesized_expression' || n.type === 'parenthesized_type')) n = n.namedChildren.find((c) => c?.type !== 'comment') ?? null;
+  return n;
+}
+
+/** An integer constant expression of literals: `8`, `0x10`, `4 + 4`, `uintptr(8)`. */
+export function constValue(node: Node | null | undefined): number | undefined {
+  const n = unparen(node ?? null);
+  if (!n) return undefined;
+  switch (n.type) {
+    case 'int_literal': {
+      const t = n.text.replace(/_/g, '').toLowerCase();
+      const v = t.startsWith('0x') ? parseInt(t.slice(2), 16) : t.startsWith('0b') ? parseInt(t.slice(2), 2) : t.startsWith('0o') ? parseInt(t.slice(2), 8) : /^0\d/.test(t) ? parseInt(t.slice(1), 8) : Number(t);
+      return Number.isSafeInteger(v) ? v : undefined;
+    }
+    case 'unary_expression': {
+      const v = constValue(n.childForFieldName('operand'));
+      const op = n.childForFieldName('operator')?.text;
+      return v === undefined ? undefined : op === '-' ? -v : op === '+' ? v : undefined;
+    }
+    case 'binary_expression': {
+      const l = constValue(n.childForFieldName('left'));
+      const r = constValue(n.childForFieldName('right'));
+      if (l === undefined || r === undefined) return undefined;
+      switch (n.childForFieldName('operator')?.text) {
+        case '+': return l + r;
+        case '-': return l - r;
+        case '*': return l * r;
+        case '<<': return r < 32 ? l * 2 ** r : undefined;
+        default: return undefined;
+      }
+    }
+    case 'call_expression': {
+      const fn = n.childForFieldName('function');
+      const args = n.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => !!a) ?? [];
+      return fn?.type === 'identifier' && goIntegerTypes.has(fn.text) && args.length === 1 ? constValue(args[0]) : undefined;
+    }
+    default:
+      return undefined;
+  }
+}

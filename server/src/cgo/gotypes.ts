@@ -17,6 +17,7 @@
 //   - a function returning void has no result.
 // Every mapping here is checked against the real toolchain in test/unit/gotypes.test.ts.
 import type { CScope, CType } from './cdecl';
+import { goKeywords } from './golex';
 
 export type GoTypeResult = { ok: true; text: string; usesUnsafe: boolean } | { ok: false; reason: string };
 
@@ -182,11 +183,6 @@ export interface GoSignature {
   result: string | undefined;
   usesUnsafe: boolean;
 }
-
-const goKeywords = new Set([
-  'break', 'case', 'chan', 'const', 'continue', 'default', 'defer', 'else', 'fallthrough', 'for', 'func', 'go', 'goto',
-  'if', 'import', 'interface', 'map', 'package', 'range', 'return', 'select', 'struct', 'switch', 'type', 'var',
-]);
 
 /**
  * The Go signature of `C.f` for a C function type: parameter names from C where they make

@@ -15,6 +15,7 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import { pkgConfigProblems } from './flags';
 import { goGetenv } from './goGetenv';
+import { BoundedCache } from './cache';
 
 export type PkgConfigResult =
   | { ok: true; command: string; cflags: string[]; libs: string[] }
@@ -55,10 +56,8 @@ interface CacheEntry {
   expires: number;
 }
 
-const maxCacheEntries = 200;
-
 export class PkgConfig {
-  private readonly cache = new Map<string, CacheEntry>();
+  private readonly cache = new BoundedCache<string, CacheEntry>({ maxWeight: 200 });
   private readonly timeoutMs: number;
   private readonly failureTtlMs: number;
   private readonly env: NodeJS.ProcessEnv;
@@ -94,12 +93,10 @@ export class PkgConfig {
     }
     const key = JSON.stringify([command, this.env.PKG_CONFIG_PATH ?? null, options, names]);
     const now = this.now();
-    const cached = this.cache.get(key);
+    const cached = this.cache.peek(key);
     if (cached && cached.expires > now) return cached.result;
     const entry: CacheEntry = { result: this.run(command, options, names, cwd), expires: Infinity };
-    this.cache.delete(key);
     this.cache.set(key, entry);
-    while (this.cache.size > maxCacheEntries) this.cache.delete(this.cache.keys().next().value as string);
     void entry.result.then((result) => {
       if (!result.ok) entry.expires = this.now() + this.failureTtlMs;
     });

@@ -7,7 +7,7 @@
 // the slashes plus "\n", a `/* */` comment its inner text. go/scanner drops carriage returns.
 import { CommentGroup, GoTokens } from './golex';
 import { importDeclarations, type Span } from './goimports';
-import { TextKeyedCache } from './textCache';
+import { TextKeyedCache } from './cache';
 import { lastAtOrBefore } from './text';
 
 export type { Span } from './goimports';

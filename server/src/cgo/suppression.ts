@@ -12,7 +12,7 @@
 // A `//cgo-lint:ignore` line inside a preamble is C text the compiler rejects: it is not a
 // suppression, and preamble-comment-bleed reports it.
 import type { GoComment } from './golex';
-import { ruleIds, suppressionCode, type Finding, type Fix, type RuleId, type SeveritySetting, type SuppressionInsert } from './findings';
+import { suppressionCode, type Finding, type Fix, type RuleId, type SeveritySetting, type SuppressionInsert } from './findings';
 import type { CgoFile } from './package';
 import type { BuildTarget } from './constraints';
 
@@ -34,11 +34,13 @@ const cCommentPattern = /^\s*(?:\/\/\s*(cgo-lint:.*?)|\/\*\s*(cgo-lint:.*?)\s*\*
 
 /**
  * The findings with suppressed ones taken out and the suppressions' own hints added.
- * `severities` tells which rules ran: a suppression of a rule turned off is not unused.
+ * `ruleIds` are the rules the engine ran (a suppression naming another is unknown); `severities`
+ * tells which of them were on: a suppression of a rule turned off is not unused.
  */
 export function applySuppressions(
   files: readonly CgoFile[],
   findings: Finding[],
+  ruleIds: readonly RuleId[],
   severities: Partial<Record<RuleId, SeveritySetting>> | undefined,
   target: BuildTarget,
 ): Finding[] {
@@ -47,7 +49,7 @@ export function applySuppressions(
   for (const file of files) {
     // Most files have none: the whole-file lex is paid only by those that spell it.
     if (!file.text.includes('cgo-lint:')) continue;
-    const directives = readDirectives(file, hints);
+    const directives = readDirectives(file, ruleIds, hints);
     if (directives.length > 0) byFile.set(file.path, directives);
   }
   if (byFile.size === 0) return hints.length > 0 ? [...findings, ...hints] : findings;
@@ -59,11 +61,11 @@ export function applySuppressions(
     const line = lineOf.get(finding.file)?.lineOf(finding.start);
     let suppressed = false;
     for (const directive of directives) {
-      if (!directive.rules.includes(finding.rule as RuleId)) continue;
+      if (!directive.rules.includes(finding.rule)) continue;
       // The line above, or the finding's own line: a finding on a comment group (preamble-detached)
       // starts at its first comment, which the suppression written above it has become.
       if (directive.fileWide || directive.line + 1 === line || directive.line === line) {
-        directive.used.add(finding.rule as RuleId);
+        directive.used.add(finding.rule);
         suppressed = true;
       }
     }
@@ -93,12 +95,12 @@ export function applySuppressions(
   return [...kept, ...hints];
 }
 
-function readDirectives(file: CgoFile, hints: Finding[]): Directive[] {
+function readDirectives(file: CgoFile, ruleIds: readonly RuleId[], hints: Finding[]): Directive[] {
   const inPreamble = new Set<number>();
   for (const imp of file.imports) for (const comment of imp.preamble?.group.comments ?? []) inPreamble.add(comment.start);
   const directives: Directive[] = [];
   const read = (text: string, start: number, removal: Directive['removal']): void => {
-    const directive = parseDirective(file, text, start, removal, hints);
+    const directive = parseDirective(file, text, start, removal, ruleIds, hints);
     if (directive) directives.push(directive);
   };
   for (const comment of file.tokens.allComments()) {
@@ -159,7 +161,7 @@ function blockLines(file: CgoFile, comment: GoComment): { text: string; start: n
   return lines;
 }
 
-function parseDirective(file: CgoFile, text: string, start: number, removal: Directive['removal'], hints: Finding[]): Directive | undefined {
+function parseDirective(file: CgoFile, text: string, start: number, removal: Directive['removal'], ruleIds: readonly RuleId[], hints: Finding[]): Directive | undefined {
   const trimmed = text.trimEnd();
   const end = start + trimmed.length;
   const hint = (message: string): undefined => {
@@ -178,7 +180,7 @@ function parseDirective(file: CgoFile, text: string, start: number, removal: Dir
   const reason = (words[2] ?? '').trim();
   const rules: RuleId[] = [];
   for (const id of named) {
-    if ((ruleIds as readonly string[]).includes(id)) rules.push(id as RuleId);
+    if (ruleIds.includes(id)) rules.push(id);
     else hint(`Unknown rule "${id}" in cgo-lint:${verb}; the rules are ${ruleIds.join(', ')}.`);
   }
   if (reason === '') {

@@ -17,7 +17,7 @@ import type { Reported } from '../cgo/findings';
 import { importDeclarations } from '../cgo/goimports';
 import type { LocalGo } from '../cgo/goversion';
 import { resolveTarget, targetProblem } from '../cgo/target';
-import { packageTarget } from './definition';
+import { packageTarget } from './documentView';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { OpenDocuments } from '../documents';
 import type { CgoSettings, Settings } from '../settings';

@@ -6,7 +6,8 @@ import { CompletionItemKind, type CompletionItem, type CompletionList, type Comp
 import { declarationHead, type CDecl, type CScope } from '../cgo/cdecl';
 import { cgoBasicTypeNames, cgoBuiltinFunctions } from '../cgo/gotypes';
 import { cgoBasicTypeDocs, cgoHelperDocs } from './cgoDocs';
-import { relativeName, withView, type DocumentView, type FeatureServices } from './definition';
+import { relativeName } from './cReferences';
+import { withView, type DocumentView, type FeatureServices } from './documentView';
 
 /** Go code nodes where `C.` is not a selector: comments and literals. */
 const notCode = new Set(['comment', 'interpreted_string_literal', 'raw_string_literal', 'rune_literal', 'interpreted_string_literal_content', 'raw_string_literal_content']);

@@ -14,6 +14,7 @@ import { cgoVerbs, directiveErrorMessage, type CgoDirective, type CgoVerb } from
 import { flagAllowlist } from '../cgo/flagAllowlist';
 import { compilerFlagProblems, linkerFlagProblems, pkgConfigOptionProblems } from '../cgo/flags';
 import { goGetenv } from '../cgo/goGetenv';
+import { goFields } from '../cgo/goctypes';
 import { cNameOf, cgoBuiltinFunctions, goSignature, goType } from '../cgo/gotypes';
 import { layoutOf, namedMembers, scalarSize, type LayoutTarget } from '../cgo/layout';
 import type { CgoFile, CgoImport } from '../cgo/package';
@@ -32,20 +33,15 @@ import {
 import {
   cReferenceAt,
   declarationSpan,
-  goFields,
   includeAt,
-  preambleAt,
-  rangeIn,
   referenceSpan,
   relativeName,
   resolveCName,
   spanLink,
   tagSpan,
-  withView,
   type CReference,
-  type DocumentView,
-  type FeatureServices,
-} from './definition';
+} from './cReferences';
+import { preambleAt, rangeIn, withView, type DocumentView, type FeatureServices } from './documentView';
 
 /** A pkg-config run the hover would like to show, decided while the view was alive. */
 interface PkgConfigRequest {

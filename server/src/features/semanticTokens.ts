@@ -11,7 +11,7 @@ import { TextKeyedCache } from '../cgo/textCache';
 import { cText } from '../cgo/directives';
 import type { CgoFile } from '../cgo/package';
 import type { Preamble } from '../cgo/preamble';
-import { withFileView, type FeatureServices } from './definition';
+import { withFileView, type FeatureServices } from './documentView';
 
 export const tokenTypes = ['keyword', 'type', 'function', 'macro', 'string', 'number', 'comment', 'variable', 'property', 'parameter', 'enumMember'] as const;
 export const tokenModifiers = ['declaration'] as const;

@@ -4,7 +4,7 @@
 // Only the headers open files include are read, one header at a time, a moment after the last
 // open or edit; later requests find them in the engine's cache (cgo/systemHeaders.ts). No
 // process is started: the headers are read from disk.
-import { withView, type FeatureServices } from './definition';
+import { withView, type FeatureServices } from './documentView';
 
 export class SystemHeaderIndexer {
   private readonly pending = new Set<string>();

@@ -18,9 +18,10 @@ import type { Node } from 'web-tree-sitter';
 import { CScope, DeclarationReader, type CDecl, type CType } from '../cgo/cdecl';
 import { knownArch, knownOS } from '../cgo/constraints';
 import type { Fix, TextEdit } from '../cgo/findings';
+import { unsafeImport } from '../cgo/goimports';
 import { cgoBasicTypeNames, cgoBuiltinFunctions, goSignature, goType, type GoSignature, type GoTypeOptions } from '../cgo/gotypes';
 import type { CgoFile, CgoImport } from '../cgo/package';
-import type { Rule, RuleContext, RuleFinding } from './rule';
+import type { Rule, RuleContext, RuleFinding } from '../cgo/rule';
 import { declaresName } from '../cgo/gosyntax';
 
 export const cgoInTest: Rule = {
@@ -500,7 +501,7 @@ class FixPlanner {
   /** How package unsafe is named in a target file (existing import), else `unsafe`. */
   private unsafeNameIn(target: Target): string {
     if (target === 'helper') return 'unsafe';
-    return unsafeImport(target)?.name ?? 'unsafe';
+    return unsafeImport(target.text).named?.name ?? 'unsafe';
   }
 
   // --- edits --------------------------------------------------------------------------------
@@ -562,7 +563,7 @@ class FixPlanner {
     insertion += `${eol}${wrappersComment(testBase)}${eol}`;
     for (const wrapper of wrappers) insertion += eol + withEol(wrapper.text, eol) + eol;
     const edits: TextEdit[] = [{ file: file.path, start: text.length, end: text.length, newText: insertion }];
-    if (wrappers.some((w) => w.usesUnsafe) && !unsafeImport(file)) {
+    if (wrappers.some((w) => w.usesUnsafe) && !unsafeImport(file.text).named) {
       const last = file.imports[file.imports.length - 1];
       edits.push({ file: file.path, start: last.decl.end, end: last.decl.end, newText: `${eol}import "unsafe"` });
     }
@@ -630,16 +631,6 @@ function isErrnoCall(call: Node): boolean {
   if (statement?.type !== 'short_var_declaration' && statement?.type !== 'assignment_statement') return false;
   if (statement.childForFieldName('right')?.id !== list.id) return false;
   return statement.childForFieldName('left')?.namedChildCount === 2;
-}
-
-function unsafeImport(file: CgoFile): { name: string } | undefined {
-  for (const spec of file.tree.rootNode.descendantsOfType('import_spec')) {
-    if (!spec || spec.childForFieldName('path')?.text !== '"unsafe"') continue;
-    const name = spec.childForFieldName('name')?.text;
-    if (name === '_' || name === '.') continue;
-    return { name: name ?? 'unsafe' };
-  }
-  return undefined;
 }
 
 /** A macro cgo takes as a constant: literals and operators over them, casts, enum constants, other such macros. */

@@ -29,8 +29,7 @@ import { importDeclarations } from '../cgo/goimports';
 import { cName, declares, enclosingFunction, enclosingFuncLiteral, IdentifierIndex, isCSelector, type LocalBinding, OutOfSight, outerConversion, refersToBinding, stripConversions, unsafeImportName } from '../cgo/goflow';
 import { goGap } from '../cgo/gosyntax';
 import type { CgoFile } from '../cgo/package';
-import { stdlibIncludeFor } from './missing-stdlib-include';
-import type { Rule, RuleContext, RuleFinding } from './rule';
+import type { Rule, RuleContext, RuleFinding } from '../cgo/rule';
 
 const allocators = new Set(['CString', 'CBytes', 'malloc', 'calloc']);
 
@@ -483,7 +482,7 @@ function deferFreeFix(ctx: RuleContext, file: CgoFile, alloc: Allocation): Fix |
   const edits: TextEdit[] = [
     nextLine === undefined ? { file: file.path, start: text.length, end: text.length, newText: `${eol}${line}` } : { file: file.path, start: nextLine, end: nextLine, newText: `${line}${eol}` },
   ];
-  const include = stdlibIncludeFor(ctx, file, 'free');
+  const include = ctx.stdlibIncludeFor(file, 'free');
   if (include === null) return undefined;
   if (include) edits.push(include);
   if (alloc.unsafeName === undefined) {

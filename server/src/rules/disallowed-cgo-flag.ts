@@ -6,9 +6,9 @@
 // making relative -I/-L paths absolute), so a flag that takes the next argument may find it on a
 // later #cgo line; each problem is mapped back to the argument it comes from.
 //
-// $CGO_<VERB>_ALLOW and $CGO_<VERB>_DISALLOW are read as the go command reads them (cfg.Getenv):
-// this process's environment (the editor's or the shell's that runs cgo-lint), else the file
-// `go env -w` writes ($GOENV, default ~/.config/go/env).
+// $CGO_<VERB>_ALLOW and $CGO_<VERB>_DISALLOW are read as the go command reads them (cfg.Getenv,
+// RuleContext.getenv): this process's environment (the editor's or the shell's that runs
+// cgo-lint), else the file `go env -w` writes ($GOENV, default ~/.config/go/env).
 import { makePathsAbsolute, type CgoDirective, type CgoVerb } from '../cgo/directives';
 import {
   compilerFlagProblems,
@@ -19,12 +19,11 @@ import {
   type FlagProblem,
 } from '../cgo/flags';
 import { flagAllowlist } from '../cgo/flagAllowlist';
-import { goGetenv, type Getenv } from '../cgo/goGetenv';
 import { newestGoMinor } from '../cgo/goversion';
 import { quoteMeta } from '../cgo/goregexp';
 import type { CgoFile, CgoImport } from '../cgo/package';
 import { toSource, type Preamble } from '../cgo/preamble';
-import type { Rule, RuleContext, RuleFinding } from './rule';
+import type { Rule, RuleContext, RuleFinding } from '../cgo/rule';
 
 /** Where one argument of the package's combined flags comes from. */
 interface Origin {
@@ -39,15 +38,6 @@ interface VerbArgs {
   origins: Origin[];
 }
 
-let environment: () => Getenv = () => goGetenv(process.env);
-
-/** Replaces where CGO_*_ALLOW/DISALLOW come from (tests); returns the previous source. */
-export function setFlagEnvironment(source: () => Getenv): () => Getenv {
-  const previous = environment;
-  environment = source;
-  return previous;
-}
-
 export const disallowedCgoFlag: Rule = {
   id: 'disallowed-cgo-flag',
   defaultSeverity: 'error',
@@ -58,7 +48,7 @@ export const disallowedCgoFlag: Rule = {
     if (imports.length === 0) return [];
     const findings: RuleFinding[] = [];
     const goMinor = ctx.pkg.target.goMinor;
-    const getenv = environment();
+    const getenv = ctx.getenv;
 
     // exec.go, getPkgConfigFlags (runs before CFlags): the package names, then (Go 1.24+) the options.
     const pc = args['pkg-config'];

@@ -23,8 +23,8 @@ import type { IncludeWalk } from '../cgo/headers';
 import type { CgoFile, PackageFlags } from '../cgo/package';
 import { toSource, toSourceEnd, type Preamble } from '../cgo/preamble';
 import { mentions } from '../cgo/text';
-import { TextKeyedCache } from '../cgo/textCache';
-import type { Rule, RuleContext, RuleFinding } from './rule';
+import { TextKeyedCache } from '../cgo/cache';
+import type { Rule, RuleContext, RuleFinding } from '../cgo/rule';
 
 export const exportWithDefinitions: Rule = {
   id: 'export-with-definitions',

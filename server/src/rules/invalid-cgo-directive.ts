@@ -7,7 +7,7 @@ import { cgoVerbs, directiveErrorMessage, type CgoAnnotation, type CgoDirective 
 import type { Fix } from '../cgo/findings';
 import type { CgoFile } from '../cgo/package';
 import { toSource, toSourceEnd, type Preamble } from '../cgo/preamble';
-import type { Rule, RuleFinding } from './rule';
+import type { Rule, RuleFinding } from '../cgo/rule';
 
 export const invalidCgoDirective: Rule = {
   id: 'invalid-cgo-directive',

@@ -8,7 +8,7 @@
 // So code that built for years stops building on an upgrade; the finding says which release.
 import type { Node } from 'web-tree-sitter';
 import type { CgoFile } from '../cgo/package';
-import type { Rule, RuleFinding } from './rule';
+import type { Rule, RuleFinding } from '../cgo/rule';
 
 /** The first Go releases that refuse each form (see above). */
 const refusesDirectReceiver = 21;

@@ -5,7 +5,7 @@ import { findPreambleProse, type ProseLine } from '../cgo/c';
 import type { Fix, TextEdit } from '../cgo/findings';
 import type { CgoFile } from '../cgo/package';
 import { toSource, toSourceEnd, type Preamble } from '../cgo/preamble';
-import type { Rule, RuleFinding } from './rule';
+import type { Rule, RuleFinding } from '../cgo/rule';
 
 export const preambleCommentBleed: Rule = {
   id: 'preamble-comment-bleed',

@@ -12,7 +12,7 @@ import { unknownCNameError } from '../cgo/goversion';
 import { goUsesOfC } from '../cgo/gosyntax';
 import { cgoBasicTypeNames, cgoBuiltinFunctions } from '../cgo/gotypes';
 import type { IgnoredComment, PreambleLine } from '../cgo/preamble';
-import type { Rule, RuleFinding } from './rule';
+import type { Rule, RuleFinding } from '../cgo/rule';
 
 export const preambleDetached: Rule = {
   id: 'preamble-detached',

@@ -2,7 +2,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Fix, TextEdit } from '../cgo/findings';
 import type { CgoFile, CgoImport } from '../cgo/package';
-import type { Rule, RuleFinding } from './rule';
+import type { Rule, RuleFinding } from '../cgo/rule';
 import { declaresName } from '../cgo/gosyntax';
 
 export const renameImportC: Rule = {

@@ -25,7 +25,7 @@ import type { CScope, CType } from '../cgo/cdecl';
 import type { Fix } from '../cgo/findings';
 import { cName, enclosingFunction, enclosingFuncLiteral, IdentifierIndex, isPointerConversion, type LocalBinding, OutOfSight, refersToBinding, declares, declaresInHeader, unsafeImportName } from '../cgo/goflow';
 import type { CgoFile } from '../cgo/package';
-import type { Rule, RuleContext, RuleFinding } from './rule';
+import type { Rule, RuleContext, RuleFinding } from '../cgo/rule';
 
 /** unsafe.String is new in Go 1.20 (src/unsafe/unsafe.go). */
 const firstGoMinorWithUnsafeString = 20;

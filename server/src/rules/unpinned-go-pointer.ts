@@ -28,7 +28,7 @@ import type { Fix, TextEdit } from '../cgo/findings';
 import { addImportInsertion, importedName } from '../cgo/goimports';
 import { GoShapes, GoTypeDeclarations, isPointerConversion, mayHoldPointers, pointerSlots, storedValue, type GoShape, type PointerKind, type PointerSlot, type StoredValue, type ValueContext } from '../cgo/gopointers';
 import type { CgoFile } from '../cgo/package';
-import type { Rule, RuleContext, RuleFinding } from './rule';
+import type { Rule, RuleContext, RuleFinding } from '../cgo/rule';
 
 /** runtime.Pinner is new in Go 1.21 (runtime/pinner.go); so are "unpinned" in the panic and pinned memory passing the check. */
 const pinnerSince = 21;

@@ -20,7 +20,7 @@ import type { Fix, Severity, TextEdit } from '../cgo/findings';
 import { goGap } from '../cgo/gosyntax';
 import type { CgoFile } from '../cgo/package';
 import { toSource, type Preamble } from '../cgo/preamble';
-import type { Rule, RuleContext, RuleFinding } from './rule';
+import type { Rule, RuleContext, RuleFinding } from '../cgo/rule';
 
 export const wallFalsePositive: Rule = {
   id: 'wall-false-positive',

@@ -1,14 +1,17 @@
-// The shape of a rule: it reads the package model and reports findings with their fixes.
-// Rules know nothing of LSP or of the CLI.
+// The shape of a rule, as the engine runs it: it reads the package model through its context
+// and reports findings with their fixes. Rules know nothing of LSP or of the CLI, and nothing
+// of each other: the engine is handed them (rules/index.ts is the registry), as go/analysis
+// hands Analyzers to a driver, and what several rules need is a fact served by the context.
 import type { Parser } from 'web-tree-sitter';
-import type { CScope } from '../cgo/cdecl';
-import type { Finding, RuleId, Severity, ToolchainStep } from '../cgo/findings';
-import type { FileView, IncludeWalk, ReadText } from '../cgo/headers';
-import type { CgoFile, CgoPackage, PackageFlags } from '../cgo/package';
+import type { CScope } from './cdecl';
+import type { Finding, RuleId, Severity, TextEdit, ToolchainStep } from './findings';
+import type { Getenv } from './goGetenv';
+import type { FileView, IncludeWalk, ReadText } from './headers';
+import type { CgoFile, CgoPackage, PackageFlags } from './package';
 
 export type RuleFinding = Omit<Finding, 'rule' | 'severity'> & { severity?: Severity };
 
-/** What a rule may look at; the costly parts are computed on first use and shared by all rules. */
+/** What a rule may look at; every fact is computed on first use, once per package check, and shared by all rules. */
 export interface RuleContext {
   pkg: CgoPackage;
   cParser: Parser;
@@ -26,8 +29,16 @@ export interface RuleContext {
   preprocessed(file: CgoFile): FileView;
   /** The headers a file's preambles include for the target (compiled branches only), project and system. */
   includes(file: CgoFile): IncludeWalk;
+  /**
+   * For a fix that adds a use of `C.<name>` (a <stdlib.h> name) to a file: the edit adding
+   * `#include <stdlib.h>`, undefined when the file already sees the name or may (cgo/stdlibHeaders.ts),
+   * null when the include is needed but no edit can add it.
+   */
+  stdlibIncludeFor(file: CgoFile, name: string): TextEdit | undefined | null;
   /** Current text of any file (open editor buffers win over disk). */
   readText: ReadText;
+  /** A go command setting ($CGO_CFLAGS_ALLOW, …) as cfg.Getenv reads it: the environment, else the `go env -w` file. */
+  getenv: Getenv;
 }
 
 export interface Rule {
