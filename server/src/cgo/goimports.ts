@@ -105,6 +105,46 @@ function scanImports(text: string): ImportScan {
   }
 }
 
+/** How the file imports `importPath` (quoted, as written): the name to use, null for `.` or `_`, undefined when it does not. */
+export function importedName(text: string, importPath: string): string | null | undefined {
+  for (const { specs } of importDeclarations(text)) {
+    for (const { name, path } of specs) {
+      if (path.text.slice(1, -1) !== importPath) continue;
+      if (name?.text === '.' || name?.text === '_') return null;
+      return name?.text ?? importPath.slice(importPath.lastIndexOf('/') + 1);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The insertion that imports `importPath`: a spec in the file's first grouped import without
+ * "C" (in sorted place, indented like its specs), else a declaration after the last import
+ * declaration; undefined when the file has no import to stand next to.
+ */
+export function addImportInsertion(text: string, importPath: string, eol: string): { at: number; newText: string } | undefined {
+  const decls = importDeclarations(text);
+  const group = decls.find((d) => d.specList && d.specs.length > 0 && !d.specs.some((s) => s.path.text === '"C"'));
+  if (group) {
+    // Before the first spec that sorts after it (as gofmt keeps a sorted group), else last.
+    const quoted = `"${importPath}"`;
+    const next = group.specs.find((s) => s.path.text > quoted);
+    if (next) {
+      const lineStart = text.lastIndexOf('\n', next.spec.start - 1) + 1;
+      const indent = text.slice(lineStart, next.spec.start);
+      if (/^[ \t]*$/.test(indent)) return { at: lineStart, newText: `${indent}${quoted}${eol}` };
+    }
+    const last = group.specs[group.specs.length - 1];
+    const lineStart = text.lastIndexOf('\n', last.spec.start - 1) + 1;
+    const indent = text.slice(lineStart, last.spec.start);
+    if (!/^[ \t]*$/.test(indent)) return undefined;
+    return { at: last.spec.end, newText: `${eol}${indent}"${importPath}"` };
+  }
+  const last = decls[decls.length - 1];
+  if (!last) return undefined;
+  return { at: last.decl.end, newText: `${eol}${eol}import "${importPath}"` };
+}
+
 export interface NamedImport {
   /** The name uses are qualified with. */
   name: string;

@@ -15,9 +15,10 @@ import { staleCgoInput } from './stale-cgo-input';
 import { stringOverCMemory } from './string-over-c-memory';
 import type { Rule } from '../cgo/rule';
 import { unionUnsafeOffset } from './union-unsafe-offset';
+import { unpinnedGoPointer } from './unpinned-go-pointer';
 import { wallFalsePositive } from './wall-false-positive';
 
-export const rules: readonly Rule[] = [preambleCommentBleed, preambleDetached, invalidCgoDirective, disallowedCgoFlag, renameImportC, cgoInTest, wallFalsePositive, exportWithDefinitions, missingStdlibInclude, unionUnsafeOffset, methodOnCType, cstringLeak, stringOverCMemory, cgoDisabledForTarget, staleCgoInput];
+export const rules: readonly Rule[] = [preambleCommentBleed, preambleDetached, invalidCgoDirective, disallowedCgoFlag, renameImportC, cgoInTest, wallFalsePositive, exportWithDefinitions, missingStdlibInclude, unionUnsafeOffset, methodOnCType, cstringLeak, stringOverCMemory, unpinnedGoPointer, cgoDisabledForTarget, staleCgoInput];
 
 export const ruleIds: readonly string[] = rules.map((rule) => rule.id);
 
