@@ -14,6 +14,7 @@
 // neither is a Go pointer to the check, so only values made at run time count.
 import type { Node } from 'web-tree-sitter';
 import type { CScope, CType } from './cdecl';
+import { isPointerConversion } from './goflow';
 
 /** cgoFormatErr's names for the kinds (Go 1.26.8). */
 export type PointerKind = 'pointer' | 'unsafe pointer' | 'slice' | 'string' | 'func' | 'interface' | 'map' | 'channel';
@@ -324,11 +325,3 @@ function addressBase(node: Node | null): { kind: 'variable' | 'element'; node: N
   return { kind, node: n, fields };
 }
 
-/** `unsafe.Pointer` or a parenthesized pointer type `(*T)`, as a conversion's function. */
-export function isPointerConversion(fn: Node | null, unsafeName: string | undefined): boolean {
-  if (!fn) return false;
-  if (fn.type === 'selector_expression') return unsafeName !== undefined && fn.childForFieldName('operand')?.text === unsafeName && fn.childForFieldName('field')?.text === 'Pointer';
-  if (fn.type !== 'parenthesized_expression') return false;
-  const inner = fn.namedChildren[0];
-  return (inner?.type === 'unary_expression' && inner.childForFieldName('operator')?.text === '*') || inner?.type === 'pointer_type';
-}

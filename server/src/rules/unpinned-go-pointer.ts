@@ -26,7 +26,8 @@ import type { Node } from 'web-tree-sitter';
 import type { CScope, CType } from '../cgo/cdecl';
 import type { Fix, TextEdit } from '../cgo/findings';
 import { addImportInsertion, importedName } from '../cgo/goimports';
-import { GoShapes, GoTypeDeclarations, isPointerConversion, mayHoldPointers, pointerSlots, storedValue, type GoShape, type PointerKind, type PointerSlot, type StoredValue, type ValueContext } from '../cgo/gopointers';
+import { isPointerConversion } from '../cgo/goflow';
+import { GoShapes, GoTypeDeclarations, mayHoldPointers, pointerSlots, storedValue, type GoShape, type PointerKind, type PointerSlot, type StoredValue, type ValueContext } from '../cgo/gopointers';
 import type { CgoFile } from '../cgo/package';
 import type { Rule, RuleContext, RuleFinding } from '../cgo/rule';
 
