@@ -8,6 +8,9 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { applyEdits, fixProblem } from '../../server/src/cgo/edits';
 import type { Fix, TextEdit } from '../../server/src/cgo/findings';
+import { Engine } from '../../server/src/cgo/engine';
+import { defaultGrammarDir, loadGrammars } from '../../server/src/cgo/grammars';
+import type { Rule } from '../../server/src/cgo/rule';
 import { resolveTarget } from '../../server/src/cgo/target';
 import { checkJob, EngineOnDemand } from '../../server/src/packageChecks';
 import { testEngine } from '../support/engine';
@@ -70,6 +73,38 @@ test('applyEdits throws on an edit that does not fit the text instead of writing
   assert.throws(() => applyEdits('abc', [{ start: 2, end: 1, newText: '' }]), RangeError);
   assert.throws(() => applyEdits('abc', [{ start: 0, end: 4, newText: '' }]), RangeError);
   assert.equal(applyEdits('abc', [{ start: 1, end: 2, newText: 'X' }]).text, 'aXc');
+});
+
+test('a rule that offers a broken fix: the engine drops that fix, keeps the finding and its sound fixes, and reports the bug', async () => {
+  // A rule written for this test, handed to the engine alone, as the registry is in the server.
+  const text = 'package main\n\n// int one(void) { return 1; }\nimport "C"\n\nfunc main() { println(C.one()) }\n';
+  const at = text.indexOf('import');
+  const buggy: Rule = {
+    id: 'buggy-rule',
+    defaultSeverity: 'warning',
+    summary: 'offers an inverted edit and a sound one',
+    check: ({ pkg }) =>
+      pkg.files.map((f) => ({
+        file: f.path,
+        start: at,
+        end: at + 'import'.length,
+        message: 'a finding',
+        fixes: [
+          { title: 'Inverted', preferred: true, edits: [{ file: f.path, start: at + 6, end: at, newText: '' }] },
+          { title: 'Sound', preferred: false, edits: [{ file: f.path, start: at, end: at, newText: '\n' }] },
+        ],
+      })),
+  };
+  const engine = new Engine(await loadGrammars(defaultGrammarDir(__dirname)), [buggy]);
+  try {
+    const bugs: string[] = [];
+    const findings = engine.checkPackage('/virtual/p', [{ path: file, text }], { target, onInvalidFix: (message) => bugs.push(message) });
+    assert.deepEqual(findings.map((f) => [f.rule, f.message, f.fixes.map((x) => x.title)]), [['buggy-rule', 'a finding', ['Sound']]]);
+    assert.equal(bugs.length, 1);
+    assert.match(bugs[0], /^bug: buggy-rule offered the fix "Inverted", dropped: /);
+  } finally {
+    engine.dispose();
+  }
 });
 
 test('a prose line ending in a backslash gets a /* */ fix that fixProblem accepts, never a // one', async () => {
