@@ -48,7 +48,7 @@ export interface ExpectedFinding {
   message?: RegExp;
   /** The titles of its fixes, in order. */
   fixes?: string[];
-  /** The title of its preferred fix (the one cgo-lint --fix applies); null: it has none. */
+  /** The title of its one preferred fix (the one cgo-lint --fix applies; no other is preferred); null: it has none. */
   preferredFix?: string | null;
   /**
    * One fix applied alone, as a quick fix in the editor is (default: the preferred one): the
@@ -196,7 +196,10 @@ async function assertInvalid(rule: Rule, c: InvalidCase): Promise<void> {
       const finding = actual[i];
       if (e.message) assert.match(finding.message, e.message, `${c.name}: the message of ${e.at}`);
       if (e.fixes) assert.deepEqual(finding.fixes.map((fix) => fix.title), e.fixes, `${c.name}: the fixes of ${e.at}`);
-      if (e.preferredFix !== undefined) assert.equal(finding.fixes.find((fix) => fix.preferred)?.title ?? null, e.preferredFix, `${c.name}: the preferred fix of ${e.at}`);
+      if (e.preferredFix !== undefined) {
+        const preferred = finding.fixes.filter((fix) => fix.preferred).map((fix) => fix.title);
+        assert.deepEqual(preferred, e.preferredFix === null ? [] : [e.preferredFix], `${c.name}: the preferred fix of ${e.at}`);
+      }
       if (e.applying) {
         const wanted = e.applying.title;
         const fix = finding.fixes.find((f) => (wanted === undefined ? f.preferred : f.title === wanted));

@@ -8,7 +8,13 @@ import { test } from 'node:test';
 import { hostTarget, type BuildTarget } from '../../server/src/cgo/constraints';
 import { goGetenv } from '../../server/src/cgo/goGetenv';
 import { cgoDefault, cgoSupported, onPath, resolvePackageTarget, resolveTarget } from '../../server/src/cgo/target';
-import { testEngine } from '../support/engine';
+import { rules } from '../../server/src/rules';
+import { cgoDisabledForTarget as rule } from '../../server/src/rules/cgo-disabled-for-target';
+import { cgoInTest } from '../../server/src/rules/cgo-in-test';
+import { invalidCgoDirective } from '../../server/src/rules/invalid-cgo-directive';
+import { renameImportC } from '../../server/src/rules/rename-import-c';
+import type { Rule } from '../../server/src/cgo/rule';
+import { ruleTester, type PackageCase } from '../support/ruleTester';
 
 const host = hostTarget();
 /** A target that is not the host: the go command cross-compiles to it. */
@@ -104,49 +110,79 @@ function crossTarget(goMinor = 26): BuildTarget {
   return { ...resolveTarget(other.goos, other.goarch, {}, goMinor), cgoEnabled: false, cgoOff: { reason: 'cross-compiling', host: `${host.goos}/${host.goarch}` } };
 }
 
-async function check(files: Record<string, string>, target: BuildTarget): Promise<{ rule: string; where: string; message: string }[]> {
-  const engine = await testEngine();
-  const findings = engine.checkPackage(dir, Object.entries(files).map(([name, text]) => ({ path: `${dir}/${name}`, text })), { target });
-  return findings.map((f) => {
-    const name = f.file.slice(dir.length + 1);
-    return { rule: f.rule, where: `${name}:${files[name].slice(0, f.start).split('\n').length}`, message: f.message };
-  });
+/** No rule of the registry but `speaking` reports anything on these packages. */
+function othersSilent(cases: PackageCase[], ...speaking: Rule[]): Promise<void> {
+  return ruleTester.silent(
+    rules.filter((r) => !speaking.includes(r)),
+    cases,
+  );
 }
 
 test('cgo-disabled-for-target: on import "C" of a file cgo-off leaves out; only the #cgo lines go/build reads are still judged', async () => {
-  const found = await check({ 'main.go': cgoOnly }, crossTarget());
-  assert.deepEqual(found.map((f) => `${f.rule} ${f.where}`), ['invalid-cgo-directive main.go:3', 'cgo-disabled-for-target main.go:4']);
-  const message = found.find((f) => f.rule === 'cgo-disabled-for-target')!.message;
-  assert.match(message, /cgo is off for linux\/(arm64|amd64): the go command turns cgo off when cross-compiling/);
-  assert.match(message, /"build constraints exclude all Go files in \/virtual\/app"/);
-  assert.match(message, /CGO_ENABLED=1 CC="zig cc --target=(aarch64|x86_64)-linux-gnu" GOOS=linux/);
-  assert.match(message, /CC=(aarch64|x86_64)-linux-gnu-gcc/);
+  const off: PackageCase = { name: 'cross-compiling', dir, files: { 'main.go': cgoOnly }, target: crossTarget() };
+  await ruleTester.run(rule, {
+    invalid: [
+      {
+        ...off,
+        errors: [
+          {
+            at: 'main.go:4',
+            message:
+              /cgo is off for linux\/(arm64|amd64): the go command turns cgo off when cross-compiling[\s\S]*"build constraints exclude all Go files in \/virtual\/app"[\s\S]*CGO_ENABLED=1 CC="zig cc --target=(aarch64|x86_64)-linux-gnu" GOOS=linux[\s\S]*CC=(aarch64|x86_64)-linux-gnu-gcc/,
+          },
+        ],
+      },
+    ],
+  });
+  await ruleTester.run(invalidCgoDirective, { invalid: [{ ...off, errors: ['main.go:3'] }] });
+  await othersSilent([off], rule, invalidCgoDirective);
   // The same files with cgo on: rename-import-c speaks, this rule does not.
-  const on = await check({ 'main.go': cgoOnly }, resolveTarget(other.goos, other.goarch, {}, 26));
-  assert.deepEqual(on.map((f) => `${f.rule} ${f.where}`).sort(), ['invalid-cgo-directive main.go:3', 'rename-import-c main.go:6']);
+  const on: PackageCase = { name: 'cgo on', dir, files: { 'main.go': cgoOnly }, target: resolveTarget(other.goos, other.goarch, {}, 26) };
+  await ruleTester.run(invalidCgoDirective, { invalid: [{ ...on, errors: ['main.go:3'] }] });
+  await ruleTester.run(renameImportC, { invalid: [{ ...on, errors: ['main.go:6'] }] });
+  await othersSilent([on], invalidCgoDirective, renameImportC);
 });
 
 test('cgo-disabled-for-target: a !cgo file left in the package changes what go build does; a cgo-tagged file is not built at all', async () => {
-  const files = {
-    'a.go': 'package p\n\n// static int one(void) { return 1; }\nimport "C"\n\nfunc One() int { return int(C.one()) }\n',
-    'b.go': '//go:build !cgo\n\npackage p\n\nfunc One() int { return 1 }\n',
-    'c.go': '//go:build cgo\n\npackage p\n\nimport "C"\n',
+  const c: PackageCase = {
+    name: 'a !cgo file and a cgo file',
+    dir,
+    files: {
+      'a.go': 'package p\n\n// static int one(void) { return 1; }\nimport "C"\n\nfunc One() int { return int(C.one()) }\n',
+      'b.go': '//go:build !cgo\n\npackage p\n\nfunc One() int { return 1 }\n',
+      'c.go': '//go:build cgo\n\npackage p\n\nimport "C"\n',
+    },
+    target: crossTarget(),
   };
-  const found = await check(files, crossTarget());
-  assert.deepEqual(found.map((f) => `${f.rule} ${f.where}`), ['cgo-disabled-for-target a.go:4']);
-  assert.match(found[0].message, /builds the package from its other files, without this one/);
+  await ruleTester.run(rule, { invalid: [{ ...c, errors: [{ at: 'a.go:4', message: /builds the package from its other files, without this one/ }] }] });
+  await othersSilent([c], rule);
 });
 
 test('cgo-disabled-for-target: silent for CGO_ENABLED=0 set on purpose and for test files', async () => {
-  const target: BuildTarget = { ...resolveTarget(host.goos, host.goarch, {}, 26), cgoEnabled: false, cgoOff: { reason: 'CGO_ENABLED=0' } };
-  assert.deepEqual(await check({ 'main.go': 'package main\n\nimport "C"\n\nfunc main() {}\n' }, target), []);
-  const test = await check({ 'a.go': 'package p\n', 'a_test.go': 'package p\n\nimport "C"\n' }, crossTarget());
-  assert.deepEqual(test.map((f) => `${f.rule} ${f.where}`), ['cgo-in-test a_test.go:3']);
+  const onPurpose: PackageCase = {
+    name: 'CGO_ENABLED=0',
+    dir,
+    files: { 'main.go': 'package main\n\nimport "C"\n\nfunc main() {}\n' },
+    target: { ...resolveTarget(host.goos, host.goarch, {}, 26), cgoEnabled: false, cgoOff: { reason: 'CGO_ENABLED=0' } },
+  };
+  await ruleTester.run(rule, { valid: [onPurpose] });
+  await othersSilent([onPurpose], rule);
+  const testFile: PackageCase = { name: 'a test file', dir, files: { 'a.go': 'package p\n', 'a_test.go': 'package p\n\nimport "C"\n' }, target: crossTarget() };
+  await ruleTester.run(rule, { valid: [testFile] });
+  await ruleTester.run(cgoInTest, { invalid: [{ ...testFile, errors: ['a_test.go:3'] }] });
+  await othersSilent([testFile], cgoInTest);
 });
 
 test('cgo-disabled-for-target: no C compiler names the compiler and the Go release', async () => {
-  const target: BuildTarget = { ...resolveTarget(host.goos, host.goarch, {}, 26), cgoEnabled: false, cgoOff: { reason: 'no C compiler', compiler: 'gcc' } };
-  const [finding] = await check({ 'main.go': 'package main\n\nimport "C"\n\nfunc main() {}\n' }, target);
-  assert.match(finding.message, /^cgo is off: Go 1\.26 turns cgo off when CC is unset and gcc is not on PATH/);
-  assert.match(finding.message, /Install gcc, or set CC/);
+  await ruleTester.run(rule, {
+    invalid: [
+      {
+        name: 'no gcc',
+        dir,
+        files: { 'main.go': 'package main\n\nimport "C"\n\nfunc main() {}\n' },
+        target: { ...resolveTarget(host.goos, host.goarch, {}, 26), cgoEnabled: false, cgoOff: { reason: 'no C compiler', compiler: 'gcc' } },
+        errors: [{ at: '3', message: /^cgo is off: Go 1\.26 turns cgo off when CC is unset and gcc is not on PATH[\s\S]*Install gcc, or set CC/ }],
+      },
+    ],
+  });
 });

@@ -5,10 +5,10 @@
 // listed (`reported`): the others hold the Go pointer where the rule does not look (an exported
 // function's result, a global, a string made at run time, a deferred call, `&p.f` of a pointer
 // variable, unsafe.SliceData, a union).
-import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { resolveTarget } from '../../server/src/cgo/target';
-import { testEngine } from '../support/engine';
+import { unpinnedGoPointer as rule } from '../../server/src/rules/unpinned-go-pointer';
+import { ruleTester, type Files } from '../support/ruleTester';
 
 interface PtrTest {
   name: string;
@@ -19,6 +19,10 @@ interface PtrTest {
   body: string;
   panics: boolean;
   reported?: boolean;
+  /** Where the rule reports a reported case: the argument of the C call on the body's line. */
+  argument?: string;
+  /** The kind of Go memory Go 1.26's check names in its panic (runtime/cgocall.go cgoCheckArg). */
+  kind?: string;
 }
 
 const ptrTests: PtrTest[] = [
@@ -27,14 +31,18 @@ const ptrTests: PtrTest[] = [
     "c": "typedef struct s1 { int *p; } s1; void f1(s1 *ps) {}",
     "body": "C.f1(&C.s1{new(C.int)})",
     "panics": true,
-    "reported": true
+    "reported": true,
+    "argument": "&C.s1{new(C.int)}",
+    "kind": "pointer"
   },
   {
     "name": "ptr2",
     "c": "typedef struct s2 { int *p; } s2; void f2(s2 *ps) {}",
     "body": "p := &C.s2{new(C.int)}; C.f2(p)",
     "panics": true,
-    "reported": true
+    "reported": true,
+    "argument": "p",
+    "kind": "pointer"
   },
   {
     "name": "ok1",
@@ -72,7 +80,9 @@ const ptrTests: PtrTest[] = [
       "unsafe"
     ],
     "panics": true,
-    "reported": true
+    "reported": true,
+    "argument": "&s[0]",
+    "kind": "unsafe pointer"
   },
   {
     "name": "sliceptr2",
@@ -82,7 +92,9 @@ const ptrTests: PtrTest[] = [
       "unsafe"
     ],
     "panics": true,
-    "reported": true
+    "reported": true,
+    "argument": "&s[0]",
+    "kind": "unsafe pointer"
   },
   {
     "name": "sliceok2",
@@ -428,7 +440,9 @@ const ptrTests: PtrTest[] = [
       "unsafe"
     ],
     "panics": true,
-    "reported": true
+    "reported": true,
+    "argument": "unsafe.Pointer(&m)",
+    "kind": "map"
   },
   {
     "name": "retmap",
@@ -441,28 +455,38 @@ const ptrTests: PtrTest[] = [
   }
 ];
 
+/** The panic go run prints for a reported case (runtime/cgocall.go of Go 1.19 and 1.26.8). */
+function panicOf(t: PtrTest, goMinor: number): RegExp {
+  const text = goMinor >= 26 ? `argument of cgo function has Go pointer to unpinned Go ${t.kind}` : 'cgo argument has Go pointer to Go pointer';
+  return new RegExp(`"panic: runtime error: ${text}"`);
+}
+
 /** The package ptr_test.go's buildPtrTests writes for one case (cgo2.go for //export support). */
-function packageOf(t: PtrTest, dir: string): { path: string; text: string }[] {
+function packageOf(t: PtrTest): Files {
   const imports = (t.imports ?? []).map((i) => `import "${i}"\n`).join('');
   const fn = `${t.support ?? ''}\nfunc ${t.name}() {\n${t.body}\n}\n`;
   if ((t.support ?? '').includes('//export')) {
-    return [
-      { path: `${dir}/cgo1.go`, text: `package main\n\n/*\n${t.c1 ?? ''}\n*/\nimport "C"\n\nfunc main() { ${t.name}() }\n` },
-      { path: `${dir}/cgo2.go`, text: `package main\n\n/*\n${t.c}\n*/\nimport "C"\n\n${imports}${fn}` },
-    ];
+    return {
+      'cgo1.go': `package main\n\n/*\n${t.c1 ?? ''}\n*/\nimport "C"\n\nfunc main() { ${t.name}() }\n`,
+      'cgo2.go': `package main\n\n/*\n${t.c}\n*/\nimport "C"\n\n${imports}${fn}`,
+    };
   }
-  return [{ path: `${dir}/cgo1.go`, text: `package main\n\n/*\n${t.c}\n${t.c1 ?? ''}\n*/\nimport "C"\n\n${imports}${fn}\nfunc main() { ${t.name}() }\n` }];
+  return { 'cgo1.go': `package main\n\n/*\n${t.c}\n${t.c1 ?? ''}\n*/\nimport "C"\n\n${imports}${fn}\nfunc main() { ${t.name}() }\n` };
 }
 
 test('unpinned-go-pointer: silent on every case of Go\'s ptr_test.go that go run passes, reports the panics it can see', async () => {
-  const engine = await testEngine();
   for (const goMinor of [19, 26]) {
     const target = resolveTarget('linux', 'amd64', {}, goMinor);
-    for (const t of ptrTests) {
-      const dir = `/virtual/ptrtest/${t.name}`;
-      const findings = engine.checkPackage(dir, packageOf(t, dir), { target, readText: () => undefined }).filter((f) => f.rule === 'unpinned-go-pointer');
-      const want = t.panics && t.reported === true ? 1 : 0;
-      assert.equal(findings.length, want, `${t.name} (go1.${goMinor}): ${findings.map((f) => f.message).join('; ') || 'no finding'}`);
-    }
+    const cases = ptrTests.map((t) => ({ name: `${t.name} (go1.${goMinor})`, dir: `/virtual/ptrtest/${t.name}`, files: packageOf(t), target }));
+    const reported = (t: PtrTest): boolean => t.panics && t.reported === true;
+    await ruleTester.run(rule, {
+      valid: cases.filter((_, i) => !reported(ptrTests[i])),
+      invalid: cases.flatMap((c, i) => {
+        const t = ptrTests[i];
+        if (!reported(t)) return [];
+        const line = c.files['cgo1.go'].split('\n').indexOf(t.body) + 1;
+        return [{ ...c, errors: [{ at: `cgo1.go:${line}:${t.argument}`, message: panicOf(t, goMinor) }] }];
+      }),
+    });
   }
 });

@@ -1,33 +1,16 @@
 // unpinned-go-pointer on small functions: which C calls it reports (only where go run's pointer
 // check surely panics), the runtime's text for each Go release, where it stays silent because
 // the value or the type is out of sight, and the exact text of its fix.
-import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Finding } from '../../server/src/cgo/findings';
 import { resolveTarget } from '../../server/src/cgo/target';
-import { LineIndex } from '../../server/src/cgo/text';
-import { testEngine } from '../support/engine';
-import { applyEdits } from '../../server/src/cgo/edits';
+import { unpinnedGoPointer as rule } from '../../server/src/rules/unpinned-go-pointer';
+import { ruleTester, type Files, type PackageCase } from '../support/ruleTester';
 
 const dir = '/virtual/unpinned';
 
-/** The preferred fix of every finding applied at once, as cgo-lint --fix's first round does. */
-function fixAll(text: string, found: Finding[]): string {
-  return applyEdits(text, found.flatMap((f) => f.fixes.find((x) => x.preferred)?.edits ?? [])).text;
-}
-const rule = 'unpinned-go-pointer';
-
-async function check(source: string, goMinor = 26, more: { path: string; text: string }[] = []): Promise<Finding[]> {
-  const engine = await testEngine();
-  const target = resolveTarget('linux', 'amd64', {}, goMinor);
-  const findings = engine.checkPackage(dir, [{ path: `${dir}/a.go`, text: source }, ...more], { target, readText: () => undefined });
-  return findings.filter((f) => f.rule === rule);
-}
-
-/** `line:argument` of each finding. */
-function where(findings: Finding[], source: string): string[] {
-  const lines = new LineIndex(source);
-  return findings.map((f) => `${lines.lineOf(f.start) + 1}:${source.slice(f.start, f.end)}`);
+/** The package of `source` as a.go (and `more` files), checked for linux/amd64 of Go 1.goMinor. */
+function pkg(name: string, source: string, goMinor = 26, more: Files = {}): PackageCase {
+  return { name, dir, files: { 'a.go': source, ...more }, target: resolveTarget('linux', 'amd64', {}, goMinor) };
 }
 
 const head = `package p
@@ -63,84 +46,82 @@ type config struct {
 
 /** A file whose body is `body` (line 30 is its first line). */
 const file = (body: string): string => head + body;
+/** The same file after the fix added the runtime import (the body's lines move down by two). */
+const pinned = (body: string): string => file(body).replace('import "unsafe"\n', 'import "unsafe"\n\nimport "runtime"\n');
 
 test('unpinned-go-pointer: Go memory holding a Go pointer, given to C, is reported at the argument', async () => {
-  const cases: { name: string; body: string; where: string[]; message?: RegExp }[] = [
+  const cases: { name: string; body: string; where: string; message?: RegExp }[] = [
     {
       name: 'a C struct field set to a Go buffer',
       body: 'func f(n int) int {\n\tbuf := make([]byte, n)\n\tvar req C.struct_request\n\treq.buf = (*C.char)(unsafe.Pointer(&buf[0]))\n\treturn int(C.submit(&req))\n}\n',
-      where: ['34:&req'],
+      where: '34:&req',
       message: /"panic: runtime error: argument of cgo function has Go pointer to unpinned Go pointer".*C\.submit is given &req.*req\.buf holds a Go pointer \(line 33\)/,
     },
     {
       name: 'an unsafe.Pointer field set to &x: the 1.26 text names the kind',
       body: 'func f() int {\n\tx := 1\n\treq := C.struct_request{data: unsafe.Pointer(&x)}\n\treturn int(C.submit(&req))\n}\n',
-      where: ['33:&req'],
+      where: '33:&req',
       message: /unpinned Go unsafe pointer"/,
     },
     {
       name: 'a Go struct of the package through unsafe.Pointer',
       body: 'func f() int {\n\ttail := node{value: 2}\n\thead := node{value: 1, next: &tail}\n\treturn int(C.take(unsafe.Pointer(&head)))\n}\n',
-      where: ['33:unsafe.Pointer(&head)'],
+      where: '33:unsafe.Pointer(&head)',
     },
     {
       name: '&ptrs[0] of pointers to Go variables',
       body: 'func f() int {\n\ta, b := C.int(1), C.int(2)\n\tptrs := []*C.int{&a, &b}\n\treturn int(C.sum_all(&ptrs[0], 2))\n}\n',
-      where: ['33:&ptrs[0]'],
+      where: '33:&ptrs[0]',
       message: /given &ptrs\[…\] \(every element of ptrs is checked\).*ptrs\[0\] holds a Go pointer/,
     },
     {
       name: 'an element stored on the way to the call',
       body: 'func f() int {\n\tx := C.int(1)\n\tptrs := make([]*C.int, 2)\n\tptrs[1] = &x\n\treturn int(C.sum_all(&ptrs[0], 2))\n}\n',
-      where: ['34:&ptrs[0]'],
+      where: '34:&ptrs[0]',
     },
     {
       name: 'a map field, nil: refused whatever its value',
       body: 'func f() int {\n\tvar cfg config\n\treturn int(C.take(unsafe.Pointer(&cfg)))\n}\n',
-      where: ['32:unsafe.Pointer(&cfg)'],
+      where: '32:unsafe.Pointer(&cfg)',
       message: /unpinned Go map".*cfg\.extra is a map, which the check refuses whatever its value/,
     },
     {
       name: 'a map field of a parameter: the type alone decides',
       body: 'func f(cfg config) int {\n\treturn int(C.take(unsafe.Pointer(&cfg)))\n}\n',
-      where: ['31:unsafe.Pointer(&cfg)'],
+      where: '31:unsafe.Pointer(&cfg)',
     },
     {
       name: 'a pointer variable from new, by address',
       body: 'func f() int {\n\tp := new(int)\n\treturn int(C.take(unsafe.Pointer(&p)))\n}\n',
-      where: ['32:unsafe.Pointer(&p)'],
+      where: '32:unsafe.Pointer(&p)',
     },
     {
       name: 'an interface field holding &x, and an array field element: 1.26 names the interface',
       body: 'type holder struct {\n\tn  C.int\n\tv  any\n\tps [2]*int\n}\n\nfunc f() int {\n\tx := 1\n\tvar h holder\n\th.v = &x\n\th.ps[1] = &x\n\treturn int(C.take(unsafe.Pointer(&h)))\n}\n',
-      where: ['41:unsafe.Pointer(&h)'],
+      where: '41:unsafe.Pointer(&h)',
       message: /unpinned Go interface".*h\.v holds a Go pointer \(line 39\)/,
     },
     {
       name: 'a literal given directly, its fields in order',
       body: 'func f() int {\n\tx := 1\n\treturn int(C.submit(&C.struct_request{nil, 0, unsafe.Pointer(&x)}))\n}\n',
-      where: ['32:&C.struct_request{nil, 0, unsafe.Pointer(&x)}'],
+      where: '32:&C.struct_request{nil, 0, unsafe.Pointer(&x)}',
       message: /its field data holds a Go pointer/,
     },
     {
       name: 'a pointer to a fresh C struct, given as it is: the object is scanned, every word a "pointer"',
       body: 'func f() int {\n\tx := 1\n\treq := &C.struct_request{len: 1}\n\treq.data = unsafe.Pointer(&x)\n\treturn int(C.submit(req))\n}\n',
-      where: ['34:req'],
+      where: '34:req',
       message: /unpinned Go pointer".*given req, a pointer to a Go object that the check scans whole, and req\.data holds a Go pointer \(line 33\)/,
     },
     {
       name: 'in a loop, the store before the call in the same round',
       body: 'func f(n int) {\n\tfor i := 0; i < n; i++ {\n\t\tx := i\n\t\tvar req C.struct_request\n\t\treq.data = unsafe.Pointer(&x)\n\t\tC.submit(&req)\n\t}\n}\n',
-      where: ['35:&req'],
+      where: '35:&req',
     },
   ];
-  for (const c of cases) {
-    const source = file(c.body);
-    const found = await check(source);
-    assert.deepEqual(where(found, source), c.where, c.name);
-    if (c.message) assert.match(found[0].message, c.message, c.name);
-    for (const f of found) assert.equal(f.severity, 'error', c.name);
-  }
+  await ruleTester.run(rule, {
+    invalid: cases.map((c) => ({ ...pkg(c.name, file(c.body)), errors: [{ at: `error@${c.where}`, message: c.message }] })),
+  });
 });
 
 test('unpinned-go-pointer: the message quotes the panic of the chosen Go release', async () => {
@@ -153,12 +134,13 @@ test('unpinned-go-pointer: the message quotes the panic of the chosen Go release
     [26, /"panic: runtime error: argument of cgo function has Go pointer to unpinned Go unsafe pointer"/],
     [27, /"panic: runtime error: argument of cgo function has Go pointer to unpinned Go unsafe pointer"/],
   ];
-  for (const [minor, message] of texts) {
-    const [finding] = await check(source, minor);
-    assert.match(finding.message, message, `go1.${minor}`);
-    // runtime.Pinner exists since Go 1.21: no fix before.
-    assert.equal(finding.fixes.length, minor >= 21 ? 1 : 0, `go1.${minor} fixes`);
-  }
+  await ruleTester.run(rule, {
+    invalid: texts.map(([minor, message]) => ({
+      ...pkg(`go1.${minor}`, source, minor),
+      // runtime.Pinner exists since Go 1.21: no fix before.
+      errors: [{ at: '33:&req', message, fixes: minor >= 21 ? ['Pin req.data with a runtime.Pinner for the call'] : [] }],
+    })),
+  });
 });
 
 test('unpinned-go-pointer: silent where the check passes or the value is out of sight', async () => {
@@ -188,56 +170,69 @@ test('unpinned-go-pointer: silent where the check passes or the value is out of 
     { name: 'go statement', body: 'func f() {\n\tx := 1\n\treq := C.struct_request{data: unsafe.Pointer(&x)}\n\tgo C.submit(&req)\n}\n' },
     { name: 'a name declared twice', body: 'func f(ok bool) int {\n\tx := 1\n\treq := C.struct_request{data: unsafe.Pointer(&x)}\n\tif ok {\n\t\treq := C.struct_request{}\n\t\t_ = req\n\t}\n\treturn int(C.submit(&req))\n}\n' },
   ];
-  for (const c of cases) {
-    const source = file(c.body);
-    assert.deepEqual(where(await check(source), source), [], c.name);
-  }
+  await ruleTester.run(rule, { valid: cases.map((c) => pkg(c.name, file(c.body))) });
 });
 
 test('unpinned-go-pointer: //go:debug cgocheck=0 turns the check, and the rule, off', async () => {
   const source = file('func f() int {\n\tx := 1\n\treq := C.struct_request{data: unsafe.Pointer(&x)}\n\treturn int(C.submit(&req))\n}\n');
-  assert.equal((await check(source)).length, 1);
-  assert.deepEqual(await check(source, 26, [{ path: `${dir}/main.go`, text: '//go:debug cgocheck=0\n\npackage p\n' }]), []);
+  await ruleTester.run(rule, {
+    valid: [pkg('cgocheck=0', source, 26, { 'main.go': '//go:debug cgocheck=0\n\npackage p\n' })],
+    invalid: [{ ...pkg('the check on', source), errors: ['33:&req'] }],
+  });
 });
 
 test('unpinned-go-pointer: the fix pins every Go pointer before the statement and adds the runtime import', async () => {
-  const source = file('func f() int {\n\ta, b := C.int(1), C.int(2)\n\tptrs := []*C.int{&a, &b}\n\treturn int(C.sum_all(&ptrs[0], 2))\n}\n');
-  const [finding] = await check(source);
-  assert.equal(finding.fixes[0].title, 'Pin ptrs[0], ptrs[1] with a runtime.Pinner for the call');
-  const fixed = fixAll(source, [finding]);
-  assert.ok(fixed.includes('import "unsafe"\n\nimport "runtime"\n'), fixed);
-  assert.ok(
-    fixed.includes('\tptrs := []*C.int{&a, &b}\n\tvar pinner runtime.Pinner\n\tdefer pinner.Unpin()\n\tpinner.Pin(ptrs[0])\n\tpinner.Pin(ptrs[1])\n\treturn int(C.sum_all(&ptrs[0], 2))\n'),
-    fixed,
-  );
-  assert.deepEqual(await check(fixed), [], 'nothing left after the fix');
-  const fields = file('type holder struct {\n\tn  C.int\n\tv  any\n\tps [2]*int\n}\n\nfunc f() int {\n\tx := 1\n\tvar h holder\n\th.v = &x\n\th.ps[1] = &x\n\treturn int(C.take(unsafe.Pointer(&h)))\n}\n');
-  const [both] = await check(fields);
-  assert.equal(both.fixes[0].title, 'Pin h.v, h.ps[1] with a runtime.Pinner for the call');
-  assert.ok(fixAll(fields, [both]).includes('\tpinner.Pin(h.v)\n\tpinner.Pin(h.ps[1])\n\treturn int(C.take(unsafe.Pointer(&h)))\n'));
+  const elements = pinned('func f() int {\n\ta, b := C.int(1), C.int(2)\n\tptrs := []*C.int{&a, &b}\n\tvar pinner runtime.Pinner\n\tdefer pinner.Unpin()\n\tpinner.Pin(ptrs[0])\n\tpinner.Pin(ptrs[1])\n\treturn int(C.sum_all(&ptrs[0], 2))\n}\n');
+  const fields = pinned('type holder struct {\n\tn  C.int\n\tv  any\n\tps [2]*int\n}\n\nfunc f() int {\n\tx := 1\n\tvar h holder\n\th.v = &x\n\th.ps[1] = &x\n\tvar pinner runtime.Pinner\n\tdefer pinner.Unpin()\n\tpinner.Pin(h.v)\n\tpinner.Pin(h.ps[1])\n\treturn int(C.take(unsafe.Pointer(&h)))\n}\n');
+  await ruleTester.run(rule, {
+    invalid: [
+      {
+        ...pkg('two elements', file('func f() int {\n\ta, b := C.int(1), C.int(2)\n\tptrs := []*C.int{&a, &b}\n\treturn int(C.sum_all(&ptrs[0], 2))\n}\n')),
+        errors: [{ at: '33:&ptrs[0]', fixes: ['Pin ptrs[0], ptrs[1] with a runtime.Pinner for the call'], applying: { output: { 'a.go': elements } } }],
+        output: { 'a.go': elements },
+      },
+      {
+        ...pkg('two fields', file('type holder struct {\n\tn  C.int\n\tv  any\n\tps [2]*int\n}\n\nfunc f() int {\n\tx := 1\n\tvar h holder\n\th.v = &x\n\th.ps[1] = &x\n\treturn int(C.take(unsafe.Pointer(&h)))\n}\n')),
+        errors: [{ at: '41:unsafe.Pointer(&h)', fixes: ['Pin h.v, h.ps[1] with a runtime.Pinner for the call'], applying: { output: { 'a.go': fields } } }],
+        output: { 'a.go': fields },
+      },
+    ],
+  });
 });
 
 test('unpinned-go-pointer: the fix uses a renamed runtime import, a free name, and keeps CRLF', async () => {
-  const source = file('func f() int {\n\tpinner := 0\n\t_ = pinner\n\tx := 1\n\treq := C.struct_request{data: unsafe.Pointer(&x)}\n\treturn int(C.submit(&req))\n}\n')
-    .replace('import "unsafe"', 'import (\n\trt "runtime"\n\t"unsafe"\n)\n\nvar _ = rt.NumCPU')
-    .replace(/\n/g, '\r\n');
-  const [finding] = await check(source);
-  const fixed = fixAll(source, [finding]);
-  assert.ok(fixed.includes('\tvar pinner2 rt.Pinner\r\n\tdefer pinner2.Unpin()\r\n\tpinner2.Pin(req.data)\r\n\treturn int(C.submit(&req))'), fixed);
-  assert.ok(!fixed.includes('"runtime"\r\n\t"runtime"'), fixed);
+  const renamed = (body: string): string =>
+    file(body)
+      .replace('import "unsafe"', 'import (\n\trt "runtime"\n\t"unsafe"\n)\n\nvar _ = rt.NumCPU')
+      .replace(/\n/g, '\r\n');
+  const fixedText = renamed('func f() int {\n\tpinner := 0\n\t_ = pinner\n\tx := 1\n\treq := C.struct_request{data: unsafe.Pointer(&x)}\n\tvar pinner2 rt.Pinner\n\tdefer pinner2.Unpin()\n\tpinner2.Pin(req.data)\n\treturn int(C.submit(&req))\n}\n');
+  await ruleTester.run(rule, {
+    invalid: [
+      {
+        ...pkg('rt, pinner taken, CRLF', renamed('func f() int {\n\tpinner := 0\n\t_ = pinner\n\tx := 1\n\treq := C.struct_request{data: unsafe.Pointer(&x)}\n\treturn int(C.submit(&req))\n}\n')),
+        errors: [{ at: '40:&req', applying: { output: { 'a.go': fixedText } } }],
+        output: { 'a.go': fixedText },
+      },
+    ],
+  });
 });
 
 test('unpinned-go-pointer: no fix for a map field, nor where pinning one pointer would not be enough', async () => {
-  const map = file('func f() int {\n\tvar cfg config\n\treturn int(C.take(unsafe.Pointer(&cfg)))\n}\n');
-  assert.deepEqual((await check(map))[0].fixes, []);
-  const unknownField = file('func f(p unsafe.Pointer) int {\n\tx := 1\n\treq := C.struct_request{data: unsafe.Pointer(&x)}\n\treq.buf = (*C.char)(p)\n\treturn int(C.submit(&req))\n}\n');
-  const [finding] = await check(unknownField);
-  // req.buf may hold a Go pointer the rule cannot see: pinning req.data alone would not do.
-  assert.deepEqual(finding.fixes, []);
-  // The check scans what a pinned pointer points into: a string there is another Go pointer.
-  const pointee = file('func f(name string) int {\n\tlabel := "a:" + name\n\treq := C.struct_request{data: unsafe.Pointer(&label)}\n\treturn int(C.submit(&req))\n}\n');
-  const [deep] = await check(pointee);
-  assert.deepEqual(deep.fixes, []);
+  await ruleTester.run(rule, {
+    invalid: [
+      { ...pkg('a map field', file('func f() int {\n\tvar cfg config\n\treturn int(C.take(unsafe.Pointer(&cfg)))\n}\n')), errors: [{ at: '32:unsafe.Pointer(&cfg)', fixes: [] }] },
+      // req.buf may hold a Go pointer the rule cannot see: pinning req.data alone would not do.
+      {
+        ...pkg('a field of unknown value', file('func f(p unsafe.Pointer) int {\n\tx := 1\n\treq := C.struct_request{data: unsafe.Pointer(&x)}\n\treq.buf = (*C.char)(p)\n\treturn int(C.submit(&req))\n}\n')),
+        errors: [{ at: '34:&req', fixes: [] }],
+      },
+      // The check scans what a pinned pointer points into: a string there is another Go pointer.
+      {
+        ...pkg('a string behind the pointer', file('func f(name string) int {\n\tlabel := "a:" + name\n\treq := C.struct_request{data: unsafe.Pointer(&label)}\n\treturn int(C.submit(&req))\n}\n')),
+        errors: [{ at: '33:&req', fixes: [] }],
+      },
+    ],
+  });
 });
 
 test('unpinned-go-pointer: a []byte behind a const C field is copied to C memory: the one fix before Go 1.21, the second after', async () => {
@@ -262,21 +257,16 @@ func f(n int) int {
 }
 `;
   const copied = source.replace('\treq.buf = (*C.char)(unsafe.Pointer(&buf[0]))\n', '\treq.buf = (*C.char)(C.CBytes(buf))\n\tdefer C.free(unsafe.Pointer(req.buf))\n');
-  const [old] = await check(source, 19);
-  assert.deepEqual(old.fixes.map((f) => [f.title, f.preferred]), [['Copy buf to C memory for req.buf (C.CBytes), freed with a defer', true]]);
-  assert.equal(fixAll(source, [old]), copied);
-  assert.deepEqual(await check(copied, 19), [], 'C memory passes the check');
-  const [current] = await check(source, 26);
-  assert.deepEqual(
-    current.fixes.map((f) => [f.title, f.preferred]),
-    [
-      ['Pin req.buf with a runtime.Pinner for the call', true],
-      ['Copy buf to C memory for req.buf (C.CBytes), freed with a defer', false],
+  const copy = 'Copy buf to C memory for req.buf (C.CBytes), freed with a defer';
+  await ruleTester.run(rule, {
+    // C memory passes the check.
+    valid: [pkg('copied (go1.19)', copied, 19)],
+    invalid: [
+      { ...pkg('go1.19', source, 19), errors: [{ at: '18:&req', fixes: [copy], preferredFix: copy, applying: { output: { 'a.go': copied } } }], output: { 'a.go': copied } },
+      { ...pkg('go1.26', source, 26), errors: [{ at: '18:&req', fixes: ['Pin req.buf with a runtime.Pinner for the call', copy], preferredFix: 'Pin req.buf with a runtime.Pinner for the call' }] },
+      // Not for a field C may write through, nor when buf is written between the store and the call.
+      { ...pkg('a writable field', source.replace('const char *buf', 'char *buf'), 19), errors: [{ at: '18:&req', fixes: [] }] },
+      { ...pkg('buf written before the call', source.replace('\treq.len = C.size_t(len(buf))\n', '\tbuf[0] = 1\n'), 19), errors: [{ at: '18:&req', fixes: [] }] },
     ],
-  );
-  // Not for a field C may write through, nor when buf is written between the store and the call.
-  const [writable] = await check(source.replace('const char *buf', 'char *buf'), 19);
-  assert.deepEqual(writable.fixes, []);
-  const [touched] = await check(source.replace('\treq.len = C.size_t(len(buf))\n', '\tbuf[0] = 1\n'), 19);
-  assert.deepEqual(touched.fixes, []);
+  });
 });
