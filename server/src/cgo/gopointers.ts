@@ -15,6 +15,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { CScope, CType } from './cdecl';
 import { isPointerConversion } from './goflow';
+import { goFields } from './goctypes';
 
 /** cgoFormatErr's names for the kinds (Go 1.26.8). */
 export type PointerKind = 'pointer' | 'unsafe pointer' | 'slice' | 'string' | 'func' | 'interface' | 'map' | 'channel';
@@ -42,11 +43,6 @@ const unknown: GoShape = { kind: 'unknown' };
 const goScalars = new Set([
   'bool', 'byte', 'rune', 'int', 'int8', 'int16', 'int32', 'int64', 'uint', 'uint8', 'uint16', 'uint32', 'uint64', 'uintptr',
   'float32', 'float64', 'complex64', 'complex128',
-]);
-
-const goKeywords = new Set([
-  'break', 'case', 'chan', 'const', 'continue', 'default', 'defer', 'else', 'fallthrough', 'for', 'func', 'go', 'goto',
-  'if', 'import', 'interface', 'map', 'package', 'range', 'return', 'select', 'struct', 'switch', 'type', 'var',
 ]);
 
 /** The package's own type declarations by name, read once from the syntax trees of its files. */
@@ -189,11 +185,10 @@ export class GoShapes {
         if (t.union) return scalar;
         if (!t.fields) return unknown;
         const fields: { name: string; shape: GoShape }[] = [];
-        for (const f of t.fields) {
-          // cmd/cgo leaves bit fields out of the Go struct; an anonymous member is not followed.
-          if (f.bitWidth !== undefined) continue;
-          if (!f.name) return unknown;
-          fields.push({ name: goKeywords.has(f.name) ? `_${f.name}` : f.name, shape: this.ofC(f.type, depth + 1) });
+        // cmd/cgo's Go fields (bit fields left out); an anonymous member is not followed.
+        for (const { goName, field, anonymous } of goFields(t)) {
+          if (anonymous) return unknown;
+          fields.push({ name: goName, shape: this.ofC(field.type, depth + 1) });
         }
         return { kind: 'struct', fields };
       }
