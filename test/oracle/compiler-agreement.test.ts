@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadCases, type Case } from './cases';
-import { goToolchains, type Toolchain } from '../support/go';
+import { goToolchains, oracleToolchains, type Toolchain } from '../support/go';
 import { goAvailable, run, Scratch } from './support';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
@@ -97,8 +97,7 @@ if (!goAvailable()) {
   test('compiler agreement: go toolchain on PATH (skipped: go not found)', () => {});
 } else {
   const cases = loadCases(FIXTURES).filter((c) => FILTER.length === 0 || FILTER.some((f) => c.id.includes(f)));
-  const wanted = (process.env.ORACLE_GO ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
-  const toolchains = goToolchains().found.filter((t) => wanted.length === 0 || wanted.some((w) => t.version.startsWith(`go${w}`)));
+  const toolchains = oracleToolchains(goToolchains().found);
   for (const toolchain of toolchains) {
     test(`compiler agreement: ${toolchain.version}`, { concurrency: 2 }, async (t) => {
       if (!(await gccAvailable)) {

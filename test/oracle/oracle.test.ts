@@ -12,9 +12,10 @@
 //       cgo-lint and expect no diagnostic at all.
 // Fixtures are never written: everything happens in copies under a scratch directory that also
 // holds a shared GOCACHE, HOME and GOPATH (see support.ts for the hermetic go environment).
-// Every case runs under each toolchain of goToolchains() (the current Go, Go 1.19, and Go
-// 1.27.3 where fetched), with cgo-lint told that release (--go 1.N), against the case as it
-// holds for that release (case.json "versions").
+// Every case runs under each toolchain of oracleToolchains() (the current Go and Go 1.19 in npm
+// test; Go 1.27.3 from the module cache in `npm run test:go1.27`, a CI step of its own), with
+// cgo-lint told that release (--go 1.N), against the case as it holds for that release
+// (case.json "versions").
 //
 // Environment knobs:
 //   ORACLE_TOOLCHAIN_ONLY=1  run step (a) only: checks the fixtures against the toolchain
@@ -23,7 +24,7 @@
 //   ORACLE_KEEP_TMP=1        keep the scratch directory (its path is printed).
 //   ORACLE_CLI=path.js       check another cgo-lint build instead of dist/cli.js (e.g. a stub
 //                            that replays case.json, to test this runner itself).
-//   ORACLE_GO=1.19           only the toolchains of these releases (comma-separated).
+//   ORACLE_GO=1.19,1.27      the toolchains of these releases (comma-separated) instead.
 //   CI=true                  a missing `go` or Go 1.19 is a failure instead of a skip.
 // Without `go` on PATH the suite prints one line, `SKIPPED: go not found`, and passes.
 import { test } from 'node:test';
@@ -31,7 +32,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type Case, type CaseSpec, caseEnv, goArgs, loadCases, reportedLocations, runs, specFor, valgrindArgs } from './cases';
-import { goToolchains, type Toolchain } from '../support/go';
+import { goToolchains, oracleToolchains, type Toolchain } from '../support/go';
 import { goAvailable, listFiles, run, type RunResult, Scratch } from './support';
 
 // out/test/oracle -> repository root.
@@ -86,8 +87,7 @@ if (!goAvailable()) {
   });
 
   const { found, required } = goToolchains();
-  const wanted = (process.env.ORACLE_GO ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
-  const toolchains = found.filter((t) => wanted.length === 0 || wanted.some((w) => t.version.startsWith(`go${w}`)));
+  const toolchains = oracleToolchains(found);
   for (const missing of required.filter((r) => !r.found)) {
     if (process.env.CI === 'true') {
       test(`oracle: ${missing.go} runs`, () => assert.fail(`${missing.go} not found, and CI=true: the oracle proves every fixture on it (apt-get install golang-1.19-go)`));

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { goToolchains, type Toolchain } from '../support/go';
+import { goToolchains, oracleToolchains, type Toolchain } from '../support/go';
 import { goAvailable, run, Scratch } from './support';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
@@ -72,8 +72,7 @@ async function prove(toolchain: Toolchain, scratch: Scratch): Promise<void> {
 
 if (goAvailable()) {
   const { found } = goToolchains();
-  const wanted = (process.env.ORACLE_GO ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
-  for (const toolchain of found.filter((t) => wanted.length === 0 || wanted.some((w) => t.version.startsWith(`go${w}`)))) {
+  for (const toolchain of oracleToolchains(found)) {
     test(`stale-cgo-input: ${toolchain.version} keeps a rebuilt archive and a changed header until go build -a`, { timeout: 300_000 }, async () => {
       assert.ok(fs.existsSync(CLI), `${CLI} not found: build it first (npm run build)`);
       const scratch = new Scratch();

@@ -42,6 +42,8 @@ export interface Toolchain {
   version: string;
   /** N of Go 1.N: what cgo-lint is told with --go. */
   minor: number;
+  /** Not one a CI run must have (Go 1.27.3 from the module cache): proven in a step of its own. */
+  extra: boolean;
 }
 
 /** GOVERSION of a go binary (never switching toolchains), or undefined when it does not run. */
@@ -69,9 +71,22 @@ export function goToolchains(): { found: Toolchain[]; required: { go: string; fo
     const version = goVersionOf(candidate.go);
     const minor = version ? Number(/^go1\.(\d+)/.exec(version)?.[1]) : NaN;
     const usable = version !== undefined && Number.isInteger(minor) && !found.some((t) => t.version === version);
-    if (usable) found.push({ go: candidate.go, version, minor });
+    if (usable) found.push({ go: candidate.go, version, minor, extra: !candidate.required });
     if (candidate.required) required.push({ go: candidate.go, found: usable });
   }
   return { found, required };
 }
 
+
+/**
+ * The toolchains the oracle suites prove fixtures on: those ORACLE_GO names (`1.19,1.27`: Go
+ * releases, comma-separated), else the required ones (the current Go and Go 1.19). `.ci/run`
+ * runs the extra Go 1.27.3 in a step of its own (npm run test:go1.27), which keeps npm test
+ * within its ten minutes.
+ */
+export function oracleToolchains(found: readonly Toolchain[]): Toolchain[] {
+  const wanted = (process.env.ORACLE_GO ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const missing = wanted.filter((w) => !found.some((t) => t.version.startsWith(`go${w}`)));
+  if (missing.length > 0 && process.env.CI === 'true') throw new Error(`ORACLE_GO names Go ${missing.join(', ')}, not found, and CI=true (.ci/run fetches Go 1.27.3 into the module cache)`);
+  return found.filter((t) => (wanted.length === 0 ? !t.extra : wanted.some((w) => t.version.startsWith(`go${w}`))));
+}
