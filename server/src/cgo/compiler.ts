@@ -26,7 +26,7 @@ import { hostTarget, type BuildTarget } from './constraints';
 import { cText } from './directives';
 import type { CompilerFinding, CompilerSource, RelatedLocation } from './findings';
 import { goGetenv } from './goGetenv';
-import { cNameOf } from './gotypes';
+import { cNameOf, isCgoOwnFunction } from './gotypes';
 import { readRegularFile } from './files';
 import { parseSearchList } from './sysdirs';
 import { includeDirs, maxHeaderBytes } from './cpp';
@@ -68,12 +68,11 @@ static const char *_GoStringPtr(_GoString_ s) { return s.p; }
  */
 const usesFile = 'cgo-lint-uses';
 const generatedFiles = new Set(['cgo-builtin-prolog', 'cgo-generated-wrapper', 'cgo-dwarf-inference', 'cgo-gcc-prolog', usesFile, '<stdin>']);
-/** cgo's own names and the ones it rewrites (C.malloc is _CMalloc): nothing of the preamble's. */
-const cgoNames = new Set(['CString', 'CBytes', 'GoString', 'GoStringN', 'GoBytes', 'malloc']);
 const cSelector = /\bC(?:\s|\/\/[^\n]*|\/\*(?:[^*]|\*(?!\/))*\*\/)*\.\s*([A-Za-z_]\w*)(\s*\()?/g;
 /** The C spelling of a `C.name` (cmd/cgo's Name.C), undefined for cgo's own names. */
 function cSpelling(name: string): string | undefined {
-  if (cgoNames.has(name) || name.startsWith('sizeof_')) return undefined;
+  // cgo's own names and the ones it rewrites: nothing of the preamble's.
+  if (isCgoOwnFunction(name) || name.startsWith('sizeof_')) return undefined;
   return cNameOf(name);
 }
 

@@ -83,6 +83,14 @@ export const cgoBuiltinFunctions: Readonly<Record<string, CgoBuiltinFunction>> =
   GoBytes: { params: [{ name: 'p', type: 'unsafe.Pointer' }, { name: 'n', type: 'C.int' }], result: '[]byte', usesUnsafe: true },
 };
 
+/**
+ * The functions `C.x` names without any preamble declaration: cgo's own, and C.malloc, which
+ * cmd/cgo (ast.go, 1.19 and 1.26) rewrites to its own _CMalloc.
+ */
+export function isCgoOwnFunction(goName: string): boolean {
+  return goName in cgoBuiltinFunctions || goName === 'malloc';
+}
+
 /** cmd/cgo's cname: the C spelling of the name after `C.` (`uint` → `unsigned int`, `struct_s` → `struct s`). */
 export function cNameOf(goName: string): string {
   const mapped = nameToC.get(goName);

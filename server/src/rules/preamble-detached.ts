@@ -10,7 +10,7 @@ import type { Fix } from '../cgo/findings';
 import type { CgoFile, CgoImport } from '../cgo/package';
 import { unknownCNameError } from '../cgo/goversion';
 import { goUsesOfC } from '../cgo/gosyntax';
-import { cgoBasicTypeNames, cgoBuiltinFunctions } from '../cgo/gotypes';
+import { cgoBasicTypeNames, isCgoOwnFunction } from '../cgo/gotypes';
 import type { IgnoredComment, PreambleLine } from '../cgo/preamble';
 import type { Rule, RuleFinding } from '../cgo/rule';
 
@@ -46,9 +46,9 @@ export const preambleDetached: Rule = {
  */
 function needsPreamble(file: CgoFile, imp: CgoImport): boolean {
   if (imp.preamble) return false;
-  // cmd/cgo (ast.go, 1.19 and 1.26) turns C.malloc into its own _CMalloc; sizeof_T of a basic type needs no declaration either.
+  // sizeof_T of a basic type needs no declaration either.
   const provided = (name: string): boolean =>
-    cgoBasicTypeNames.includes(name) || name in cgoBuiltinFunctions || name === 'malloc' || (name.startsWith('sizeof_') && cgoBasicTypeNames.includes(name.slice('sizeof_'.length)));
+    cgoBasicTypeNames.includes(name) || isCgoOwnFunction(name) || (name.startsWith('sizeof_') && cgoBasicTypeNames.includes(name.slice('sizeof_'.length)));
   return goUsesOfC(file).some((use) => !provided(use.name));
 }
 
