@@ -304,7 +304,8 @@ function namesOf(stmt: Node, ident: Node): Node[] {
   return holder ? holder.childrenForFieldName('name').filter((n): n is Node => !!n) : [ident];
 }
 
-function enclosingFunction(node: Node): Node | null {
+/** The innermost function declaration, method declaration or func literal around the node. */
+export function enclosingFunction(node: Node): Node | null {
   for (let n = node.parent; n; n = n.parent) if (functionTypes.includes(n.type)) return n;
   return null;
 }
