@@ -62,8 +62,8 @@ export class GoBindings {
   /** Declaring (and redeclaring) identifiers by start offset. */
   private readonly declaring = new Map<number, Binding>();
   private readonly redeclaring = new Set<number>();
-  /** Local declarations of each name (every `:=` name, and `=` range/receive variables too) by top-level function. */
-  private readonly localDeclarations = new Map<string, Map<number, number>>();
+  /** The identifiers of each name's local declarations, in source order: every `:=` name (a redeclaration too), and `=` range/receive variables. */
+  private readonly localDeclarations = new Map<string, Node[]>();
   private identifiers: Map<string, Node[]> | undefined;
 
   constructor(private readonly root: Node) {}
@@ -96,10 +96,27 @@ export class GoBindings {
     if (!b) return undefined;
     let top: Node | null = null;
     for (let n: Node | null = use.parent; n; n = n.parent) if (n.type === 'function_declaration' || n.type === 'method_declaration') top = n;
-    const count = top ? (this.localDeclarations.get(name)?.get(top.id) ?? 0) : 0;
+    const count = top ? this.localDeclarationsIn(top, name).length : 0;
     if (count > 1) return undefined;
     if (count === 1) return top && b.function && b.body.equals(top) ? b : undefined;
     return b.function === null && b.kind === 'var' ? b : undefined;
+  }
+
+  /**
+   * The declaration of `name` in the function `fn` (its func literals included), when the
+   * function declares that name once and it is a binding (not a `:=` redeclaration, nor a
+   * range or receive `=`).
+   */
+  soleDeclarationIn(fn: Node, name: string): Binding | undefined {
+    const found = this.localDeclarationsIn(fn, name);
+    if (found.length !== 1 || this.redeclaring.has(found[0].startIndex)) return undefined;
+    const b = this.declaring.get(found[0].startIndex);
+    return b?.name === name ? b : undefined;
+  }
+
+  private localDeclarationsIn(fn: Node, name: string): Node[] {
+    this.index();
+    return (this.localDeclarations.get(name) ?? []).filter((id) => fn.startIndex <= id.startIndex && id.endIndex <= fn.endIndex);
   }
 
   /** Whether the identifier declares again, with `:=`, a name of its own scope: an assignment. */
@@ -260,13 +277,12 @@ export class GoBindings {
     if (!this.byScope.has(scoped)) this.byScope.set(scoped, b);
   }
 
-  /** Counts a local declaration of the name for certainBindingOf (package-level ones are not local). */
+  /** Notes a local declaration of the name, for certainBindingOf and soleDeclarationIn (package-level ones are not local). */
   private countLocal(ident: Node, fn: Node | null): void {
     if (!fn) return;
-    const top = topLevelFunction(fn);
-    let byTop = this.localDeclarations.get(ident.text);
-    if (!byTop) this.localDeclarations.set(ident.text, (byTop = new Map()));
-    byTop.set(top.id, (byTop.get(top.id) ?? 0) + 1);
+    const list = this.localDeclarations.get(ident.text);
+    if (list) list.push(ident);
+    else this.localDeclarations.set(ident.text, [ident]);
   }
 }
 
