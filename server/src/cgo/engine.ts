@@ -82,6 +82,9 @@ interface CachedView {
 
 const minViewsKept = 256;
 
+/** The facts a check serves every rule alike. */
+type SharedContext = Omit<RuleContext, 'kept'>;
+
 export class Engine {
   readonly goParser: Parser;
   readonly cParser: Parser;
@@ -91,6 +94,8 @@ export class Engine {
   private readonly views = new BoundedCache<string, CachedView>({ maxWeight: minViewsKept });
   /** The declarations of system headers, shared by every file and package. */
   readonly systemHeaders = new SystemHeaders();
+  /** What each rule keeps across checks (RuleContext.kept), by rule id and name. */
+  private readonly keptByRule = new Map<string, object>();
   /** The ids of the rules this engine runs: what suppression comments may name. */
   readonly ruleIds: readonly RuleId[];
 
@@ -192,7 +197,7 @@ export class Engine {
           // a few dozen ms: a step each.
           if (stale.length > 0) yield;
           for (const rule of stale) {
-            memo.keep(file, rule.id, rule.check({ ...ctx, pkg: { ...ctx.pkg, files: [file] } }));
+            memo.keep(file, rule.id, rule.check({ ...this.contextFor(rule, ctx), pkg: { ...ctx.pkg, files: [file] } }));
             yield;
           }
           perFile.push(memo.kept(file));
@@ -210,7 +215,7 @@ export class Engine {
       for (const rule of this.rules) {
         const setting = options.severities?.[rule.id];
         if (setting === 'off') continue;
-        const found = memo && rule.scope === 'file' ? perFile.flatMap((byRule) => byRule.get(rule.id) ?? []) : rule.check(ctx);
+        const found = memo && rule.scope === 'file' ? perFile.flatMap((byRule) => byRule.get(rule.id) ?? []) : rule.check(this.contextFor(rule, ctx));
         for (const finding of found) {
           if (excluded.has(finding.file)) continue;
           if (ignoredWithoutCgo.has(finding.file) && !rule.judgesFilesWithoutCgo) continue;
@@ -258,8 +263,21 @@ export class Engine {
     return options.memo ? options.memo.model(source.path, source.text, tree, options.target) : buildCgoFile(source.path, source.text, tree, options.target);
   }
 
+  /** The check's context as one rule sees it: what it keeps is its own. */
+  private contextFor(rule: Rule, ctx: SharedContext): RuleContext {
+    return {
+      ...ctx,
+      kept: <T extends object>(name: string, create: () => T): T => {
+        const key = `${rule.id}\0${name}`;
+        let kept = this.keptByRule.get(key) as T | undefined;
+        if (!kept) this.keptByRule.set(key, (kept = create()));
+        return kept;
+      },
+    };
+  }
+
   /** The check's context; each file is read once per check, however many preambles include it. */
-  private ruleContext(pkg: CgoPackage, readAnew: ReadText, getenv: Getenv): RuleContext {
+  private ruleContext(pkg: CgoPackage, readAnew: ReadText, getenv: Getenv): SharedContext {
     const read = new Map<string, string | undefined>();
     const readText: ReadText = (file) => {
       if (!read.has(file)) read.set(file, readAnew(file));
@@ -269,7 +287,7 @@ export class Engine {
     let config: CppConfig | undefined;
     const views = new Map<CgoFile, FileView>();
     const scopes = new Map<CgoFile, CScope>();
-    const ctx: RuleContext = {
+    const ctx: SharedContext = {
       pkg,
       cParser: this.cParser,
       readText,
@@ -368,6 +386,8 @@ export class Engine {
   /** Frees the parsers and everything cached with them (the C trees kept for incremental parses). */
   dispose(): void {
     this.views.dispose();
+    for (const kept of this.keptByRule.values()) (kept as { dispose?: () => void }).dispose?.();
+    this.keptByRule.clear();
     disposeCSyntax(this.cParser);
     this.goParser.delete();
     this.backgroundParser?.delete();

@@ -39,6 +39,12 @@ export interface RuleContext {
   readText: ReadText;
   /** A go command setting ($CGO_CFLAGS_ALLOW, …) as cfg.Getenv reads it: the environment, else the `go env -w` file. */
   getenv: Getenv;
+  /**
+   * What this rule keeps across checks, by name (what it read from texts that did not change
+   * since): made by `create` on first use, seen by no other rule, owned by the engine and
+   * disposed with it (a BoundedCache, say).
+   */
+  kept<T extends object>(name: string, create: () => T): T;
 }
 
 export interface Rule {
