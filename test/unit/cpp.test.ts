@@ -215,7 +215,7 @@ test('the C scope reads the preprocessed preamble: declarations map back to the 
   const tree = engine.parseGo(source);
   try {
     const target = resolveTarget('linux', 'amd64', {});
-    const file = buildCgoFile(goFile, source, tree, target);
+    const file = buildCgoFile(goFile, source, tree, target, engine.preambles);
     const { scope, walk } = engine.fileScope(file, { dirs: [dir], flags: [], target }, () => undefined);
     assert.equal(scope.names.has('only_windows'), false);
     const counter = scope.names.get('counter')!;

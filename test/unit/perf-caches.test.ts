@@ -8,8 +8,7 @@ import { findProseLines } from '../../server/src/cgo/c';
 import type * as CModule from '../../server/src/cgo/c';
 import type * as EngineModule from '../../server/src/cgo/engine';
 import { GoTokens } from '../../server/src/cgo/golex';
-import { findImportsOfC } from '../../server/src/cgo/preamble';
-import type * as PreambleModule from '../../server/src/cgo/preamble';
+import { findImportsOfC, PreambleCache } from '../../server/src/cgo/preamble';
 import type * as RulesModule from '../../server/src/rules';
 import { resolveTarget } from '../../server/src/cgo/target';
 import { LineIndex } from '../../server/src/cgo/text';
@@ -99,11 +98,11 @@ const goEdits: [string, string][] = [
 
 test('preambles reused across edits are the preambles of a cold run', async () => {
   const texts = versions(goFile(cLines, body), goEdits);
-  const importsOf = (text: string, find: typeof findImportsOfC) => find(new GoTokens(new LineIndex(text)));
-  const warm = [...texts, ...texts].map((text) => importsOf(text, findImportsOfC));
-  const cold = [...texts, ...texts].map((text) => importsOf(text, fresh<typeof PreambleModule>('cgo/preamble').findImportsOfC));
-  // As data: the fresh module's OffsetMap is another class than the cached one's.
-  assert.deepEqual(JSON.parse(JSON.stringify(warm)), JSON.parse(JSON.stringify(cold)));
+  const importsOf = (text: string, preambles: PreambleCache) => findImportsOfC(new GoTokens(new LineIndex(text)), preambles);
+  const kept = new PreambleCache();
+  const warm = [...texts, ...texts].map((text) => importsOf(text, kept));
+  const cold = [...texts, ...texts].map((text) => importsOf(text, new PreambleCache()));
+  assert.deepEqual(warm, cold);
 });
 
 test('checkPackage after a sequence of edits reports what a cold engine reports', async () => {

@@ -9,6 +9,7 @@ import { fixProblem } from './edits';
 import { goGetenv, type Getenv } from './goGetenv';
 import { buildFileScope, buildFileView, cppConfig, readTextFromDisk, type FileView, type ReadText } from './headers';
 import { buildCgoFile, packageFlags, type CgoFile, type CgoPackage, type PackageFlags } from './package';
+import { PreambleCache } from './preamble';
 import type { PackageMemo } from './packageMemo';
 import { applySuppressions, ignoreInsert } from './suppression';
 import { disposeCSyntax } from './c';
@@ -92,6 +93,8 @@ export class Engine {
   private backgroundParser: Parser | undefined;
   /** Enough for the files a user works on, and for every cgo file of the package checked last; the least recently used go first. */
   private readonly views = new BoundedCache<string, CachedView>({ maxWeight: minViewsKept });
+  /** The preambles of the files modelled lately (by the checks and the editor features), by comment text. */
+  readonly preambles = new PreambleCache();
   /** The declarations of system headers, shared by every file and package. */
   readonly systemHeaders = new SystemHeaders();
   /** What each rule keeps across checks (RuleContext.kept), by rule id and name. */
@@ -260,7 +263,7 @@ export class Engine {
         owned.push(parsed);
         return parsed;
       });
-    return options.memo ? options.memo.model(source.path, source.text, tree, options.target) : buildCgoFile(source.path, source.text, tree, options.target);
+    return options.memo ? options.memo.model(source.path, source.text, tree, options.target, this.preambles) : buildCgoFile(source.path, source.text, tree, options.target, this.preambles);
   }
 
   /** The check's context as one rule sees it: what it keeps is its own. */
@@ -386,6 +389,7 @@ export class Engine {
   /** Frees the parsers and everything cached with them (the C trees kept for incremental parses). */
   dispose(): void {
     this.views.dispose();
+    this.preambles.dispose();
     for (const kept of this.keptByRule.values()) (kept as { dispose?: () => void }).dispose?.();
     this.keptByRule.clear();
     disposeCSyntax(this.cParser);
