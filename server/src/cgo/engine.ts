@@ -18,6 +18,7 @@ import type { CScope } from './cdecl';
 import type { Rule, RuleContext, RuleFinding } from './rule';
 import { stdlibIncludeFor } from './stdlibHeaders';
 import { SystemHeaders, type SystemConfig } from './systemHeaders';
+import { PredefinedMacros } from './predefined';
 
 /** A Go parse that ran past its time limit and was abandoned. */
 export class ParseTimeoutError extends Error {
@@ -95,8 +96,10 @@ export class Engine {
   private readonly views = new BoundedCache<string, CachedView>({ maxWeight: minViewsKept });
   /** The preambles of the files modelled lately (by the checks and the editor features), by comment text. */
   readonly preambles = new PreambleCache();
+  /** The macros the C compiler predefines, per target and flags. */
+  private readonly predefined = new PredefinedMacros();
   /** The declarations of system headers, shared by every file and package. */
-  readonly systemHeaders = new SystemHeaders();
+  readonly systemHeaders = new SystemHeaders(this.predefined);
   /** What each rule keeps across checks (RuleContext.kept), by rule id and name. */
   private readonly keptByRule = new Map<string, object>();
   /** The ids of the rules this engine runs: what suppression comments may name. */
@@ -381,7 +384,7 @@ export class Engine {
       looked.set(candidate, text);
       return text;
     };
-    const entry: CachedView = { key, looked, result: buildFileView(file, config, recording, this.cParser) };
+    const entry: CachedView = { key, looked, result: buildFileView(file, config, recording, this.cParser, this.predefined) };
     this.views.set(file.path, entry);
     return entry;
   }
@@ -390,6 +393,7 @@ export class Engine {
   dispose(): void {
     this.views.dispose();
     this.preambles.dispose();
+    this.predefined.dispose();
     for (const kept of this.keptByRule.values()) (kept as { dispose?: () => void }).dispose?.();
     this.keptByRule.clear();
     disposeCSyntax(this.cParser);

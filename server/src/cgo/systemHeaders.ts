@@ -15,6 +15,7 @@ import type { Parser } from 'web-tree-sitter';
 import { CScope } from './cdecl';
 import { preprocess, readTextFromDisk, type CppConfig, type Macro, type ReadText } from './cpp';
 import { unitByUnitScope, type FileView } from './headers';
+import type { PredefinedMacros } from './predefined';
 import { standardIncludeDirs } from './sysdirs';
 
 /** One system header's declarations and the files they were read from. */
@@ -61,7 +62,10 @@ export class SystemHeaders {
   /** The compiler's search list (trusted workspaces), else the standard directories. */
   private compilerDirs: string[] | undefined;
 
-  constructor(private readonly readText: ReadText = readTextFromDisk) {}
+  constructor(
+    private readonly predefined: PredefinedMacros,
+    private readonly readText: ReadText = readTextFromDisk,
+  ) {}
 
   /** The search list the C compiler printed; undefined goes back to the standard directories. */
   useCompilerSearchList(dirs: string[] | undefined): void {
@@ -208,7 +212,7 @@ export class SystemHeaders {
       this.headers.set(key, { scope: undefined, stamps: [], checkedAt: now });
       return true;
     }
-    const view = preprocess([{ file, text }], { dirs: config.dirs, flags: config.flags, target: config.target, closedWorld: true }, recording);
+    const view = preprocess([{ file, text }], { dirs: config.dirs, flags: config.flags, target: config.target, closedWorld: true }, recording, this.predefined);
     const fileView: FileView = { view, preambles: [], walk: { headers: [], system: [], unknown: view.incomplete } };
     const read = [...texts].filter(([, found]) => found !== undefined).map(([f]) => f);
     this.jobs.set(key, { reader: unitByUnitScope(fileView, parser), read });
