@@ -394,6 +394,7 @@ export class Engine {
     this.views.dispose();
     this.preambles.dispose();
     this.predefined.dispose();
+    this.systemHeaders.dispose();
     for (const kept of this.keptByRule.values()) (kept as { dispose?: () => void }).dispose?.();
     this.keptByRule.clear();
     disposeCSyntax(this.cParser);
