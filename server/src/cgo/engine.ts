@@ -6,6 +6,7 @@ import type { Finding, RuleId, SeveritySetting } from './findings';
 import type { Grammars } from './grammars';
 import type { CppConfig } from './cpp';
 import { fixProblem } from './edits';
+import { FlagChecks } from './flags';
 import { goGetenv, type Getenv } from './goGetenv';
 import { buildFileScope, buildFileView, cppConfig, readTextFromDisk, type FileView, type ReadText } from './headers';
 import { buildCgoFile, packageFlags, type CgoFile, type CgoPackage, type PackageFlags } from './package';
@@ -98,6 +99,8 @@ export class Engine {
   readonly preambles = new PreambleCache();
   /** The macros the C compiler predefines, per target and flags. */
   private readonly predefined = new PredefinedMacros();
+  /** The go command's flag checks, with the allowlists' patterns compiled as they are needed. */
+  readonly flagChecks = new FlagChecks();
   /** The declarations of system headers, shared by every file and package. */
   readonly systemHeaders = new SystemHeaders(this.predefined);
   /** What each rule keeps across checks (RuleContext.kept), by rule id and name. */
@@ -298,6 +301,7 @@ export class Engine {
       cParser: this.cParser,
       readText,
       getenv,
+      flagChecks: this.flagChecks,
       flags: () => (flags ??= packageFlags(pkg)),
       preprocessed: (file) => {
         let view = views.get(file);
@@ -395,6 +399,7 @@ export class Engine {
     this.preambles.dispose();
     this.predefined.dispose();
     this.systemHeaders.dispose();
+    this.flagChecks.dispose();
     for (const kept of this.keptByRule.values()) (kept as { dispose?: () => void }).dispose?.();
     this.keptByRule.clear();
     disposeCSyntax(this.cParser);
