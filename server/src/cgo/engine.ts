@@ -393,6 +393,18 @@ export class Engine {
     return entry;
   }
 
+  /** How many entries each cache this engine owns holds: what dispose frees. */
+  cacheSizes(): Record<'views' | 'preambles' | 'predefinedMacros' | 'systemHeaders' | 'flagChecks' | 'keptByRules', number> {
+    return {
+      views: this.views.size,
+      preambles: this.preambles.size,
+      predefinedMacros: this.predefined.size,
+      systemHeaders: this.systemHeaders.size,
+      flagChecks: this.flagChecks.size,
+      keptByRules: this.keptByRule.size,
+    };
+  }
+
   /** Frees the parsers and everything cached with them (the C trees kept for incremental parses). */
   dispose(): void {
     this.views.dispose();

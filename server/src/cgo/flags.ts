@@ -269,6 +269,11 @@ export class FlagChecks {
     return check.problems.map((problem) => ({ ...problem, index: at[problem.index] }));
   }
 
+  /** Releases' lists and compiled regexps kept. */
+  get size(): number {
+    return this.listsByMinor.size + this.regexps.size;
+  }
+
   dispose(): void {
     this.listsByMinor.dispose();
     this.regexps.dispose();

@@ -820,6 +820,11 @@ export class GoRegexps {
     return re;
   }
 
+  /** Regexps and Unicode tables kept. */
+  get size(): number {
+    return this.compiled.size + this.tables.size;
+  }
+
   dispose(): void {
     this.compiled.dispose();
     this.tables.dispose();

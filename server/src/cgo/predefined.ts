@@ -89,6 +89,11 @@ export class PredefinedMacros {
     return this.byTargetAndFlags.get(JSON.stringify([target.goos, target.goarch, flags]), () => computePredefined(target, flags));
   }
 
+  /** Answers kept. */
+  get size(): number {
+    return this.byTargetAndFlags.size;
+  }
+
   dispose(): void {
     this.byTargetAndFlags.dispose();
   }

@@ -80,6 +80,11 @@ export class SystemHeaders {
     this.forget();
   }
 
+  /** Headers and merged scopes kept. */
+  get size(): number {
+    return this.headers.size + this.merged.size;
+  }
+
   /** Frees what was read: the engine is done with it. */
   dispose(): void {
     this.forget();
