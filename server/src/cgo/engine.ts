@@ -405,7 +405,7 @@ export class Engine {
     };
   }
 
-  /** Frees the parsers and everything cached with them (the C trees kept for incremental parses). */
+  /** Frees the parsers and every cache the engine owns (the C trees kept for incremental parses among them). */
   dispose(): void {
     this.views.dispose();
     this.preambles.dispose();
