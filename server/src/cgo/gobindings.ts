@@ -11,7 +11,9 @@
 //   cstring-leak and string-over-c-memory, which stop at what they cannot follow);
 // - certainBindingOf: only where no other declaration of the name in the same top-level
 //   function could be meant (union-unsafe-offset rewrites code: it must never act on the wrong
-//   variable, and a name declared twice is given up, whatever the scopes say).
+//   variable, and a name declared twice is given up, whatever the scopes say);
+// - soleDeclarationIn: the one declaration of a name in a function, wherever it is used
+//   (unpinned-go-pointer, which reads a variable's stores straight through its function).
 import type { Node } from 'web-tree-sitter';
 import { unparen } from './gosyntax';
 
