@@ -1,12 +1,15 @@
 // The one tracker of child processes: what it started dies with it, the children those started
-// included (gcc's cc1, go build's cgo and gcc), on dispose, on a time limit and on cancel.
+// included (gcc's cc1, go build's cgo and gcc), on dispose, on a time limit and on cancel; and
+// cgo-lint's compiles, its worker threads' included, end with it on Ctrl+C and SIGTERM.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { Worker } from 'node:worker_threads';
 import { ChildProcesses } from '../../server/src/cgo/processes';
-import { alive, waitUntilGone } from '../support/processes';
+import { alive, compilesStarted, realGcc, realGo, slowToolchain, waitUntilGone } from '../support/processes';
 
 const skip = process.platform === 'win32' ? 'the command is a shell script' : false;
 
@@ -63,15 +66,24 @@ test('a time limit or a cancel kills the child with its group', { skip, timeout:
 
 test('a worker thread\'s tracker joins the owner\'s: the owner kills its children too', { skip, timeout: 20_000 }, async () => {
   const owner = new ChildProcesses();
-  const joined = new ChildProcesses(owner.groups);
   const { command, pids } = parentOfSleeper();
-  const run = joined.run(command, [], { env: process.env, timeoutMs: 60_000 });
-  const started = await startedPids(pids);
-  owner.killAll();
-  await run;
-  await waitUntilGone(started);
-  // The owner's kill of a group does not stop the joined tracker from starting more.
-  assert.equal((await joined.run('true', [], { env: process.env, timeoutMs: 5000 })).kind, 'exited');
+  // As cgo-lint's worker threads do: a tracker of their own on the owner's table of groups.
+  const code = `
+    const { workerData, parentPort } = require('node:worker_threads');
+    const { ChildProcesses } = require(workerData.module);
+    const joined = new ChildProcesses(new Int32Array(workerData.groups));
+    joined.run(workerData.command, [], { env: process.env, timeoutMs: 60_000 }).then((result) => parentPort.postMessage(result.kind));
+  `;
+  const worker = new Worker(code, { eval: true, workerData: { module: require.resolve('../../server/src/cgo/processes'), groups: owner.groups.buffer, command } });
+  const ended = new Promise((resolve) => worker.once('message', resolve));
+  try {
+    const started = await startedPids(pids);
+    owner.killAll();
+    await waitUntilGone(started);
+    assert.equal(await ended, 'exited');
+  } finally {
+    await worker.terminate();
+  }
 });
 
 test('stdin, stdout, stderr and the exit status; a missing command is not-found', { skip, timeout: 20_000 }, async () => {
@@ -82,3 +94,29 @@ test('stdin, stdout, stderr and the exit status; a missing command is not-found'
   assert.equal(big.kind === 'exited' && big.truncated, true);
   assert.equal((await processes.run('cgo-test-no-such-command', [], { env: process.env, timeoutMs: 5000 })).kind, 'not-found');
 });
+
+const cli = path.resolve(__dirname, '..', '..', '..', 'dist', 'cli.js');
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  test(`cgo-lint on ${signal}: its running compiles end with it`, { skip: skip || (!realGcc || !realGo ? 'needs gcc and go on PATH' : false), timeout: 30_000 }, async () => {
+    const { env, pids } = slowToolchain();
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cgo-procs-cli-'));
+    process.on('exit', () => fs.rmSync(root, { recursive: true, force: true }));
+    const names = ['a', 'b'];
+    for (const name of names) {
+      fs.mkdirSync(path.join(root, name));
+      fs.writeFileSync(path.join(root, name, `${name}.go`), `package ${name}\n\n// static int answer(void) { return 42; }\nimport "C"\n\nvar _ = C.answer\n`);
+    }
+    const run = spawn(process.execPath, [cli, ...names], { cwd: root, env: { ...process.env, ...env, GOOS: '', GOARCH: '' }, stdio: 'ignore' });
+    const exited = new Promise<number | null>((resolve) => run.on('exit', (code) => resolve(code)));
+    try {
+      const running = await compilesStarted(pids, 2);
+      assert.ok(running.every(alive));
+      run.kill(signal);
+      assert.equal(await exited, signal === 'SIGINT' ? 130 : 143);
+      await waitUntilGone(running);
+    } finally {
+      run.kill('SIGKILL');
+    }
+  });
+}
