@@ -31,7 +31,7 @@ import { completion } from './features/completion';
 import { definition } from './features/definition';
 import type { FeatureServices } from './features/documentView';
 import { hover } from './features/hover';
-import { semanticTokens, semanticTokensLegend } from './features/semanticTokens';
+import { SemanticTokenProvider, semanticTokensLegend } from './features/semanticTokens';
 import { SystemHeaderIndexer } from './features/systemIndex';
 import { WorkspaceDiagnostics, type Progress } from './features/workspaceDiagnostics';
 import { rules } from './rules';
@@ -75,7 +75,8 @@ let started = 'cgo language server started';
  * cgo/trustGranted notification; other clients say nothing, which counts as trusted.
  */
 let trusted = true;
-let disposeSystemIndex: (() => void) | undefined;
+/** Frees what the editor features keep (created with the services, freed with them). */
+let disposeFeatures: (() => void) | undefined;
 
 connection.onInitialize(async (params): Promise<InitializeResult> => {
   const options = (params.initializationOptions ?? {}) as { debounceMs?: unknown; goplsRuns?: unknown; ignoreCommand?: unknown };
@@ -185,11 +186,15 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
   documents.documents.onDidOpen((e) => systemIndex.touched(e.document.uri));
   documents.onDidChange((document) => systemIndex.touched(document.uri));
   documents.documents.onDidClose((e) => systemIndex.closed(e.document.uri));
-  disposeSystemIndex = () => systemIndex.dispose();
+  const semanticTokens = new SemanticTokenProvider(features);
+  disposeFeatures = () => {
+    systemIndex.dispose();
+    semanticTokens.dispose();
+  };
   connection.onHover((request) => hover(features, request));
   connection.onDefinition((request) => definition(features, request));
   connection.onCompletion((request) => completion(features, request));
-  connection.languages.semanticTokens.on((request) => semanticTokens(features, request));
+  connection.languages.semanticTokens.on((request) => semanticTokens.full(request));
 
   connection.onCodeAction((request) =>
     quickFixes(request, {
@@ -274,7 +279,7 @@ connection.onDidChangeConfiguration((params) => {
 connection.onShutdown(() => {
   processes.dispose();
   if (!services) return;
-  disposeSystemIndex?.();
+  disposeFeatures?.();
   services.workspaceDiagnostics.dispose();
   services.analyzer.dispose();
   services.workspace.dispose();

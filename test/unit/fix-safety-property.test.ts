@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { cText } from '../../server/src/cgo/directives';
 import { applyEdits } from '../../server/src/cgo/edits';
 import { GoTokens } from '../../server/src/cgo/golex';
-import { findImportsOfC } from '../../server/src/cgo/preamble';
+import { findImportsOfC, PreambleCache } from '../../server/src/cgo/preamble';
 import { resolveTarget } from '../../server/src/cgo/target';
 import { LineIndex } from '../../server/src/cgo/text';
 import { testEngine } from '../support/engine';
@@ -91,7 +91,7 @@ function goFile({ pieces, prose: note, block, blankLineBefore, crlf }: Spec): st
 
 /** Whether gcc compiles the C that cgo would hand it for each import "C" of the file. */
 function compiles(text: string): boolean {
-  const preambles = findImportsOfC(new GoTokens(new LineIndex(text))).flatMap((imp) => (imp.preamble ? [cText(imp.preamble)] : []));
+  const preambles = findImportsOfC(new GoTokens(new LineIndex(text)), new PreambleCache()).flatMap((imp) => (imp.preamble ? [cText(imp.preamble)] : []));
   const language = text.includes(objectiveCFlag) ? 'objective-c' : 'c';
   const result = spawnSync('gcc', ['-fsyntax-only', '-x', language, '-'], { input: `${preambles.join('\n')}\n`, encoding: 'utf8' });
   return result.status === 0;
@@ -107,7 +107,7 @@ test('every fix offered on generated cgo files keeps the Go file parsing and nev
       tree.delete();
     }
   };
-  const importsOfC = (text: string): number => findImportsOfC(new GoTokens(new LineIndex(text))).length;
+  const importsOfC = (text: string): number => findImportsOfC(new GoTokens(new LineIndex(text)), engine.preambles).length;
   const tried = new Map<string, number>();
   let objectiveCFixed = 0;
   fc.assert(

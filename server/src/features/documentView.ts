@@ -77,7 +77,7 @@ export async function withView<T>(services: FeatureServices, uri: string, body: 
   if (!document || !settings.enable || !mayImportC(document.getText())) return undefined;
   const loaded = services.workspace.load(key);
   const { target, goVersion } = packageTarget(settings, loaded.dir, loaded.readText, services.goEnv.current());
-  const files = loaded.files.map((source) => cgoFileOf(source, target));
+  const files = loaded.files.map((source) => cgoFileOf(services.engine, source, target));
   const file = files[loaded.files.findIndex((source) => source.uri === uri)];
   if (!file) return undefined;
   const pkg: CgoPackage = { dir: loaded.dir, target, files };
@@ -123,7 +123,7 @@ export async function withFileView<T>(services: FeatureServices, uri: string, bo
   const text = document.getText();
   const source: PackageFile = { path: pathOfUri(uri) ?? uri, uri, text, tree: () => services.documents.treeOf(document), version: document.version };
   const dir = path.dirname(source.path);
-  return guarded(services, uri, () => body(cgoFileOf(source, targetOf(settings, dir, services.workspace.readText(), services.goEnv.current())), document));
+  return guarded(services, uri, () => body(cgoFileOf(services.engine, source, targetOf(settings, dir, services.workspace.readText(), services.goEnv.current())), document));
 }
 
 /**
@@ -153,14 +153,14 @@ function remember<V>(map: Map<string, V>, key: string, value: V): void {
   while (map.size > maxCached) map.delete(map.keys().next().value as string);
 }
 
-function cgoFileOf(source: PackageFile, target: BuildTarget): CgoFile {
+function cgoFileOf(engine: Engine, source: PackageFile, target: BuildTarget): CgoFile {
   const targetKey = JSON.stringify(target);
   // Untitled buffers share no path: key them by URI.
   const key = path.isAbsolute(source.path) ? source.path : source.uri;
   const cached = cgoFiles.get(key);
   // The model depends only on the text (and the target); the tree of this moment is swapped in.
   if (cached && cached.text === source.text && cached.targetKey === targetKey) return withTree(cached.file, source.tree);
-  const file = buildCgoFile(source.path, source.text, source.tree, target);
+  const file = buildCgoFile(source.path, source.text, source.tree, target, engine.preambles);
   remember(cgoFiles, key, { text: source.text, targetKey, file });
   return file;
 }
