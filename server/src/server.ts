@@ -62,6 +62,9 @@ interface Services {
 }
 let services: Services | undefined;
 let watchFiles = false;
+/** The workspace folders, and whether the client has taken the watchers of their .go and .h files. */
+let watchedFolders: string[] = [];
+let fileWatchers = false;
 /** The client tells of workspace folders added and removed. */
 let workspaceFoldersChange = false;
 /** What the first line in the output channel says. */
@@ -109,7 +112,7 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
   );
   const progressShown = capabilities.window?.workDoneProgress === true;
   const workspaceDiagnostics = new WorkspaceDiagnostics({
-    folders: workspaceFolderPaths(params),
+    folders: (watchedFolders = workspaceFolderPaths(params)),
     settings,
     clientPulls: pull,
     isOpen: (file) => workspace.openDocumentsOf(path.dirname(file)).some((document) => document.uri.startsWith('file:') && fileURLToPath(document.uri) === file),
@@ -229,12 +232,20 @@ connection.onInitialized(() => {
     connection.workspace.onDidChangeWorkspaceFolders((event) => {
       const paths = (folders: { uri: string }[]): string[] => folders.filter((f) => f.uri.startsWith('file:')).map((f) => fileURLToPath(f.uri));
       services?.workspaceDiagnostics.foldersChanged(paths(event.added), paths(event.removed));
+      const removed = new Set(paths(event.removed));
+      watchedFolders = [...watchedFolders.filter((folder) => !removed.has(folder)), ...paths(event.added)];
+      if (fileWatchers) services?.workspace.watchFolders(watchedFolders);
     });
   }
   // Closed files and headers edited by other tools (git checkout, go generate) change what open files see.
   if (!watchFiles) return;
   connection.client
     .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.go' }, { globPattern: '**/*.h' }] })
+    // From now on the client tells of .go files changed in the workspace folders: none of them is statted by the clock.
+    .then(() => {
+      fileWatchers = true;
+      services?.workspace.watchFolders(watchedFolders);
+    })
     .catch((error: unknown) => log.warn(`cannot watch .go and .h files: ${String(error)}`));
 });
 

@@ -347,6 +347,8 @@ export class Analyzer implements BackgroundChecks {
     // Taken before the wait: a configuration change during it makes these results stale.
     const generation = this.settingsGeneration;
     const settings = await this.settings.get(this.workspace.scopeUriOf(key));
+    // Closed files changed on disk since their last stat are read again by the load below.
+    await this.workspace.refresh(key);
     if (this.disposed) return {};
     // From here to the end, synchronous but for the turns the check takes between its steps, after
     // each of which it gives up if an edit came: the texts, trees and versions belong together.
