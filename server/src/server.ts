@@ -28,7 +28,7 @@ import { CompilerRuns } from './features/compilerRuns';
 import { quickFixes } from './features/codeActions';
 import { completion } from './features/completion';
 import { definition } from './features/definition';
-import type { FeatureServices } from './features/documentView';
+import { FileModels, type FeatureServices } from './features/documentView';
 import { hover } from './features/hover';
 import { semanticTokens, semanticTokensLegend } from './features/semanticTokens';
 import { SystemHeaderIndexer } from './features/systemIndex';
@@ -74,7 +74,8 @@ let started = 'cgo language server started';
  * cgo/trustGranted notification; other clients say nothing, which counts as trusted.
  */
 let trusted = true;
-let disposeSystemIndex: (() => void) | undefined;
+/** Frees what the editor features keep (the system-header indexer, the file models). */
+let disposeFeatures: (() => void) | undefined;
 
 connection.onInitialize(async (params): Promise<InitializeResult> => {
   const options = (params.initializationOptions ?? {}) as { debounceMs?: unknown; goplsRuns?: unknown; ignoreCommand?: unknown };
@@ -169,6 +170,7 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
 
   const features: FeatureServices = {
     engine,
+    models: new FileModels(),
     documents,
     workspace,
     settings,
@@ -181,7 +183,10 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
   documents.documents.onDidOpen((e) => systemIndex.touched(e.document.uri));
   documents.onDidChange((document) => systemIndex.touched(document.uri));
   documents.documents.onDidClose((e) => systemIndex.closed(e.document.uri));
-  disposeSystemIndex = () => systemIndex.dispose();
+  disposeFeatures = () => {
+    systemIndex.dispose();
+    features.models.dispose();
+  };
   connection.onHover((request) => hover(features, request));
   connection.onDefinition((request) => definition(features, request));
   connection.onCompletion((request) => completion(features, request));
@@ -277,7 +282,7 @@ connection.onDidChangeConfiguration((params) => {
 
 connection.onShutdown(() => {
   if (!services) return;
-  disposeSystemIndex?.();
+  disposeFeatures?.();
   services.workspaceDiagnostics.dispose();
   services.analyzer.dispose();
   services.workspace.dispose();

@@ -22,6 +22,10 @@ interface FileMemo {
   target: string;
   /** Built with no tree: each check sees it through withTree over that check's tree. */
   model: CgoFile;
+  /** The model over the tree (or the way to it) of the last check; the same while the caller hands the same one. */
+  retreed?: { tree: Tree | (() => Tree); file: CgoFile };
+  /** The check that last modelled the file (startCheck). */
+  seen: number;
   inputs: FileInputs | undefined;
   /** Per file-scoped rule id, its findings on this file for `inputs`. */
   findings: Map<string, { file: string }[]>;
@@ -34,6 +38,20 @@ const noTree = (): Tree => {
 export class PackageMemo {
   private readonly files = new Map<string, FileMemo>();
   private lastTarget: { target: BuildTarget; key: string } | undefined;
+  private check = 0;
+  private seenInCheck = 0;
+
+  /** A check begins: the files it models are the package's (forgetUnseen). */
+  startCheck(): void {
+    this.check++;
+    this.seenInCheck = 0;
+  }
+
+  /** Forgets the files that the check begun last did not model: they are no longer in the package. */
+  forgetUnseen(): void {
+    if (this.files.size === this.seenInCheck) return;
+    for (const [path, memo] of this.files) if (memo.seen !== this.check) this.files.delete(path);
+  }
 
   /** Whether the model of this file is kept. */
   knows(path: string, text: string, target: BuildTarget): boolean {
@@ -46,10 +64,15 @@ export class PackageMemo {
     const targetKey = this.targetKey(target);
     let memo = this.files.get(path);
     if (!memo || memo.text !== text || memo.target !== targetKey) {
-      memo = { text, target: targetKey, model: buildCgoFile(path, text, noTree, target), inputs: undefined, findings: new Map() };
+      memo = { text, target: targetKey, model: buildCgoFile(path, text, noTree, target), seen: 0, inputs: undefined, findings: new Map() };
       this.files.set(path, memo);
     }
-    return withTree(memo.model, tree);
+    if (memo.seen !== this.check) {
+      memo.seen = this.check;
+      this.seenInCheck++;
+    }
+    if (memo.retreed?.tree !== tree) memo.retreed = { tree, file: withTree(memo.model, tree) };
+    return memo.retreed.file;
   }
 
   private targetKey(target: BuildTarget): string {
@@ -57,10 +80,6 @@ export class PackageMemo {
     return this.lastTarget.key;
   }
 
-  /** Forgets the files that are no longer in the package. */
-  keepOnly(paths: Set<string>): void {
-    for (const path of this.files.keys()) if (!paths.has(path)) this.files.delete(path);
-  }
 
   /**
    * The file-scoped rules whose findings on a file are not kept for these inputs (all of them
@@ -80,6 +99,12 @@ export class PackageMemo {
     const elsewhere = findings.find((finding) => finding.file !== file.path);
     if (elsewhere) throw new Error(`bug: ${ruleId} is file-scoped but reported on ${elsewhere.file} when given ${file.path} alone`);
     this.memoOf(file).findings.set(ruleId, findings);
+  }
+
+  /** Whether any file-scoped rule's findings kept for a file are not empty. */
+  hasFindings(file: CgoFile): boolean {
+    for (const findings of this.memoOf(file).findings.values()) if (findings.length > 0) return true;
+    return false;
   }
 
   /** The findings kept for a file, per file-scoped rule id. */
