@@ -31,6 +31,8 @@ interface FileMemo {
   findings: Map<string, { file: string }[]>;
 }
 
+const noRules: readonly never[] = [];
+
 const noTree = (): Tree => {
   throw new Error('bug: a kept file model read a tree of an earlier check');
 };
@@ -85,13 +87,16 @@ export class PackageMemo {
    * The file-scoped rules whose findings on a file are not kept for these inputs (all of them
    * when the inputs changed: what was kept is dropped).
    */
-  staleRules<R extends { id: string }>(file: CgoFile, inputs: FileInputs, fileScoped: readonly R[]): R[] {
+  staleRules<R extends { id: string }>(file: CgoFile, inputs: FileInputs, fileScoped: readonly R[]): readonly R[] {
     const memo = this.memoOf(file);
     if (!memo.inputs || memo.inputs.flags !== inputs.flags || memo.inputs.view !== inputs.view) {
       memo.inputs = inputs;
       memo.findings.clear();
     }
-    return fileScoped.filter((rule) => !memo.findings.has(rule.id));
+    // Allocates nothing in the common case, none stale: a check of a 5,000-file package asks for every file.
+    let stale: R[] | undefined;
+    for (const rule of fileScoped) if (!memo.findings.has(rule.id)) (stale ??= []).push(rule);
+    return stale ?? noRules;
   }
 
   /** Keeps a file-scoped rule's findings on a file, run on that file alone. */
