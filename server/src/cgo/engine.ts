@@ -193,7 +193,9 @@ export class Engine {
         const fileScoped = this.rules.filter((rule) => rule.scope === 'file' && options.severities?.[rule.id] !== 'off');
         const flags = JSON.stringify(ctx.flags());
         for (const file of files) {
-          const inputs = { flags, view: file.imports.length > 0 ? ctx.preprocessed(file) : undefined };
+          // cgo reads no C of a file without import "C": the package's flags do not change its findings.
+          const cgo = file.imports.length > 0;
+          const inputs = { flags: cgo ? flags : '', view: cgo ? ctx.preprocessed(file) : undefined };
           const stale = memo.staleRules(file, inputs, fileScoped);
           // Reading its view anew can take as long as a rule, and one rule on a 12,000-line file
           // a few dozen ms: a step each.

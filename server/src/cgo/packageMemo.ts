@@ -11,7 +11,7 @@ import { buildCgoFile, withTree, type CgoFile } from './package';
 
 /** What a file-scoped rule's findings on a file depend on, besides the file's model. */
 export interface FileInputs {
-  /** The package's #cgo flags, as a key. */
+  /** The package's #cgo flags, as a key; empty for a file without import "C" (cgo reads none of its C). */
   flags: string;
   /** The file's preprocessed view (kept by the engine while nothing it read changes); undefined without import "C". */
   view: object | undefined;
