@@ -140,22 +140,31 @@ export class Workspace {
   }
 
   /**
-   * Stats the package's closed files again when their stats are no longer trusted (no file
-   * watcher covers the package and a second has passed), a slice at a time: what changed on
-   * disk is read by the next load, and requests are answered meanwhile.
+   * Brings what is known of the package's closed files up to date before a check, a slice at a
+   * time so that requests are answered meanwhile: a first listing reads every file, a listing
+   * an event marked is listed again (its new files read), and when the stats are no longer
+   * trusted (no file watcher covers the package and a second has passed) every closed file is
+   * statted and read again if it changed. The load that follows finds all of it cached.
    */
   async refresh(packageKey: string): Promise<void> {
-    const listing = this.listings.get(packageKey);
-    if (!listing || this.watched(packageKey) || performance.now() - listing.at < trustListingMs) return;
-    listing.at = performance.now();
-    const current = this.relist(packageKey, listing);
+    if (!path.isAbsolute(packageKey)) return;
+    const known = this.listings.get(packageKey);
+    const restat = known !== undefined && !this.watched(packageKey) && performance.now() - known.at >= trustListingMs;
+    if (known && !restat && !known.relist) return;
+    const started = performance.now();
+    const listing = this.relist(packageKey, known ?? { at: started, paths: [], has: new Set(), relist: true });
+    if (restat) listing.at = started;
     const open = new Set(this.openDocumentsOf(packageKey).map((document) => this.goFilePath(document.uri)));
     let sliceStart = performance.now();
-    for (const file of current.paths) {
-      if (!open.has(file)) this.restat(file);
+    for (const file of listing.paths) {
+      if (!open.has(file)) {
+        if (restat) this.restat(file);
+        if (!this.disk.has(file)) this.readClosed(file);
+      }
       if (performance.now() - sliceStart < statSliceMs) continue;
       await new Promise((resolve) => setImmediate(resolve));
-      if (this.listings.get(packageKey) !== current) return;
+      // Forgotten or listed again meanwhile: that one is in force now.
+      if (this.listings.get(packageKey) !== listing) return;
       sliceStart = performance.now();
     }
   }
