@@ -82,7 +82,6 @@ export class PackageMemo {
     return this.lastTarget.key;
   }
 
-
   /**
    * The file-scoped rules whose findings on a file are not kept for these inputs (all of them
    * when the inputs changed: what was kept is dropped).
