@@ -77,8 +77,8 @@ interface StoredResult extends DocumentResult {
 
 /** How long the server must have had nothing to do before it parses trees ahead of time. */
 const quietMs = 300;
-/** How long a slice of a check's per-file work may run before requests get their turn. */
-const sliceMs = 10;
+/** How long a slice of a check's work may run before requests get their turn: a request may wait this long plus one step. */
+const sliceMs = 5;
 /** Checks shorter than this never show "analysing": a keystroke's check would only flicker. */
 const analysingShownAfterMs = 250;
 
