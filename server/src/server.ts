@@ -30,7 +30,7 @@ import { completion } from './features/completion';
 import { definition } from './features/definition';
 import { FileModels, type FeatureServices } from './features/documentView';
 import { hover } from './features/hover';
-import { semanticTokens, semanticTokensLegend } from './features/semanticTokens';
+import { SemanticTokenProvider, semanticTokensLegend } from './features/semanticTokens';
 import { SystemHeaderIndexer } from './features/systemIndex';
 import { WorkspaceDiagnostics, type Progress } from './features/workspaceDiagnostics';
 import { rules } from './rules';
@@ -74,7 +74,7 @@ let started = 'cgo language server started';
  * cgo/trustGranted notification; other clients say nothing, which counts as trusted.
  */
 let trusted = true;
-/** Frees what the editor features keep (the system-header indexer, the file models). */
+/** Frees what the editor features keep (created with the services, freed with them). */
 let disposeFeatures: (() => void) | undefined;
 
 connection.onInitialize(async (params): Promise<InitializeResult> => {
@@ -170,7 +170,7 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
 
   const features: FeatureServices = {
     engine,
-    models: new FileModels(),
+    models: new FileModels(engine.preambles),
     documents,
     workspace,
     settings,
@@ -183,14 +183,16 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
   documents.documents.onDidOpen((e) => systemIndex.touched(e.document.uri));
   documents.onDidChange((document) => systemIndex.touched(document.uri));
   documents.documents.onDidClose((e) => systemIndex.closed(e.document.uri));
+  const semanticTokens = new SemanticTokenProvider(features);
   disposeFeatures = () => {
     systemIndex.dispose();
+    semanticTokens.dispose();
     features.models.dispose();
   };
   connection.onHover((request) => hover(features, request));
   connection.onDefinition((request) => definition(features, request));
   connection.onCompletion((request) => completion(features, request));
-  connection.languages.semanticTokens.on((request) => semanticTokens(features, request));
+  connection.languages.semanticTokens.on((request) => semanticTokens.full(request));
 
   connection.onCodeAction((request) =>
     quickFixes(request, {

@@ -190,15 +190,25 @@ export interface LintResult {
   ms: number;
 }
 
-function lint(args: string[], dirs: string[]): Ran {
-  return run(process.execPath, [CLI, ...args, ...outermost(dirs)], REPO);
+function lint(args: string[], dirs: string[], env: NodeJS.ProcessEnv = {}): Ran {
+  return run(process.execPath, [CLI, ...args, ...outermost(dirs)], REPO, env);
 }
 
-/** cgo-lint --format json over the gate's packages, in place. */
-export function lintGate(packages: GatePackage[]): LintResult {
+/**
+ * Another target the gate's code is released for. No C compiler builds for it here, so only
+ * the rules judge; CGO_ENABLED=1 as a user building for it natively has it.
+ */
+export interface OtherTarget {
+  goos: string;
+  goarch: string;
+}
+
+/** cgo-lint --format json over the gate's packages, in place, for the host or another target. */
+export function lintGate(packages: GatePackage[], other?: OtherTarget): LintResult {
   const gateFiles = new Set(packages.flatMap((p) => p.goFiles));
   const started = performance.now();
-  const ran = lint(['--format', 'json'], packages.map((p) => p.dir));
+  const args = other ? ['--no-cc', '--goos', other.goos, '--goarch', other.goarch] : [];
+  const ran = lint(['--format', 'json', ...args], packages.map((p) => p.dir), other ? { CGO_ENABLED: '1' } : {});
   const ms = performance.now() - started;
   if (ran.status !== 0 && ran.status !== 1) throw new Error(`cgo-lint exited with ${ran.status}:\n${tail(ran.stderr)}`);
   const all = JSON.parse(ran.stdout) as Finding[];

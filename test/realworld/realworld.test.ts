@@ -1,5 +1,6 @@
 // The real-world gate (design.md, "Real code is the judge"): on the installed toolchain's own cgo
-// packages and on real cgo modules that build here, cgo-lint reports no error or warning, and
+// packages and on real cgo modules that build here, cgo-lint reports no error or warning (nor for
+// darwin and windows, which the same code is released for), and
 // `cgo-lint --fix` changes nothing, and every code action the server offers on a sample of its
 // files keeps `go build` green (codeActions.ts). Under CI=true a missing toolchain, a failed download or a
 // module that does not build is a failure; elsewhere the suite prints one SKIPPED line.
@@ -40,6 +41,23 @@ if (!collected.ok) {
       .join('\n');
     assert.equal(result.findings.length, 0, `${result.findings.length} findings on code that builds (npm run realworld lists them all):\n${summary}\nfirst ones:\n${sample}`);
   });
+
+  // The same released code builds on the other ports its modules support: darwin's files hold
+  // Objective-C (`-x objective-c`), windows' their own #cgo lines and headers.
+  for (const other of [
+    { goos: 'darwin', goarch: 'arm64' },
+    { goos: 'windows', goarch: 'amd64' },
+  ]) {
+    test(`real-world gate: no error or warning for ${other.goos}/${other.goarch} either (rules only, no compiler)`, () => {
+      const result = lintGate(packages, other);
+      console.log(`real-world gate: cgo-lint for ${other.goos}/${other.goarch} read ${result.files} files in ${(result.ms / 1000).toFixed(1)} s`);
+      const sample = result.findings
+        .slice(0, 20)
+        .map((f) => `  ${shortPath(f.file)}:${f.line}:${f.column}: ${f.severity}: ${f.message} [${f.rule}]`)
+        .join('\n');
+      assert.equal(result.findings.length, 0, `${result.findings.length} findings on code released for ${other.goos}/${other.goarch}:\n${sample}`);
+    });
+  }
 
   test('real-world gate: cgo-lint --fix changes nothing', () => {
     const result = fixGate(packages);

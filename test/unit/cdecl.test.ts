@@ -61,7 +61,7 @@ test('declarations of the preamble and of headers found through -I${SRCDIR}', as
   const tree = engine.parseGo(appGo);
   try {
     const target = resolveTarget('linux', 'amd64', {});
-    const file = buildCgoFile(goFile, appGo, tree, target);
+    const file = buildCgoFile(goFile, appGo, tree, target, engine.preambles);
     const pkg = { dir: path.dirname(goFile), target, files: [file] };
     const config = cppConfig(pkg, packageFlags(pkg));
     assert.deepEqual(config.dirs, [path.join(root, 'app'), path.join(root, 'c')]);
@@ -104,7 +104,7 @@ test('declarators read inside out', async () => {
   const source = 'package p\n\n// int *a[3]; float (*fp)[4]; const char *const names[2]; typedef int (*cb)(int, ...);\nimport "C"\n';
   const tree = engine.parseGo(source);
   try {
-    const file = buildCgoFile('/virtual/p/a.go', source, tree, resolveTarget('linux', 'amd64', {}));
+    const file = buildCgoFile('/virtual/p/a.go', source, tree, resolveTarget('linux', 'amd64', {}), engine.preambles);
     const { scope } = engine.fileScope(file, { dirs: [], flags: [], target: resolveTarget('linux', 'amd64', {}) }, () => undefined);
     assert.equal(typeToC(scope.names.get('a')!.type!, 'a'), 'int *a[3]');
     assert.equal(typeToC(scope.names.get('fp')!.type!, 'fp'), 'float (*fp)[4]');

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { preprocess, type CppConfig, type PreprocessedView, type ReadText } from '../../server/src/cgo/cpp';
+import { PredefinedMacros } from '../../server/src/cgo/predefined';
 import { buildCgoFile } from '../../server/src/cgo/package';
 import { resolveTarget } from '../../server/src/cgo/target';
 import { testEngine } from '../support/engine';
@@ -26,8 +27,10 @@ function files(contents: Record<string, string> = {}): ReadText & { asked: strin
   return read;
 }
 
+const predefined = new PredefinedMacros();
+
 function run(preamble: string, options: { config?: CppConfig; files?: ReadText } = {}): PreprocessedView {
-  return preprocess([{ file: goFile, text: preamble }], options.config ?? config(), options.files ?? files());
+  return preprocess([{ file: goFile, text: preamble }], options.config ?? config(), options.files ?? files(), predefined);
 }
 
 /** The compiled code lines of the first reading's preamble, without blank lines. */
@@ -215,7 +218,7 @@ test('the C scope reads the preprocessed preamble: declarations map back to the 
   const tree = engine.parseGo(source);
   try {
     const target = resolveTarget('linux', 'amd64', {});
-    const file = buildCgoFile(goFile, source, tree, target);
+    const file = buildCgoFile(goFile, source, tree, target, engine.preambles);
     const { scope, walk } = engine.fileScope(file, { dirs: [dir], flags: [], target }, () => undefined);
     assert.equal(scope.names.has('only_windows'), false);
     const counter = scope.names.get('counter')!;

@@ -8,20 +8,20 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { flagAllowlist } from '../../server/src/cgo/flagAllowlist';
-import {
-  checkCompilerFlags as checkCompilerFlagsOf,
-  checkCompilerFlagsForInternalLink as checkCompilerFlagsForInternalLinkOf,
-  checkLinkerFlags as checkLinkerFlagsOf,
-  checkPkgConfigNames,
-  compilerFlagProblems as compilerFlagProblemsOf,
-  linkerFlagProblems as linkerFlagProblemsOf,
-  pkgConfigOptionProblems,
-  pkgConfigProblems,
-  safeArg,
-  type FlagEnv,
-} from '../../server/src/cgo/flags';
+import { checkPkgConfigNames, FlagChecks, pkgConfigProblems, safeArg, type FlagEnv } from '../../server/src/cgo/flags';
 import { goEnvFile, goGetenv, parseGoEnvFile } from '../../server/src/cgo/goGetenv';
-import { compileGoRegexp, findString, GoRegexpError, quoteMeta } from '../../server/src/cgo/goregexp';
+import { findString, GoRegexpError, GoRegexps, quoteMeta } from '../../server/src/cgo/goregexp';
+
+// What an engine owns: the checks with the patterns they compiled, and Go regexps alone.
+const checks = new FlagChecks();
+const regexps = new GoRegexps();
+const compileGoRegexp = (expr: string): RegExp => regexps.compile(expr);
+const checkCompilerFlagsOf = checks.checkCompilerFlags.bind(checks);
+const checkLinkerFlagsOf = checks.checkLinkerFlags.bind(checks);
+const checkCompilerFlagsForInternalLinkOf = checks.checkCompilerFlagsForInternalLink.bind(checks);
+const compilerFlagProblemsOf = checks.compilerFlagProblems.bind(checks);
+const linkerFlagProblemsOf = checks.linkerFlagProblems.bind(checks);
+const pkgConfigOptionProblems = checks.pkgConfigOptionProblems.bind(checks);
 
 // The tests ported from Go 1.19.8 check Go 1.19's model.
 const checkCompilerFlags = (name: string, source: string, list: string[], env?: FlagEnv) => checkCompilerFlagsOf(19, name, source, list, env);

@@ -131,7 +131,7 @@ async function scopeOf(source: string): Promise<CScope> {
   const goSource = `package p\n\n/*\n${source}*/\nimport "C"\n`;
   const tree = engine.parseGo(goSource);
   try {
-    const file = buildCgoFile('/virtual/p/a.go', goSource, tree, resolveTarget('linux', 'amd64', {}));
+    const file = buildCgoFile('/virtual/p/a.go', goSource, tree, resolveTarget('linux', 'amd64', {}), engine.preambles);
     return engine.fileScope(file, { dirs: [], flags: [], target: resolveTarget('linux', 'amd64', {}) }, () => undefined).scope;
   } finally {
     tree.delete();

@@ -1,16 +1,16 @@
 // The engine's caches across edits: whatever a cache kept from earlier versions of a file, the
-// result must be what a cold engine finds. "Cold" is a fresh copy of the engine's modules and a
-// new engine, whose caches (preambles, C syntax reports, kept C trees) start empty.
+// result must be what a cold engine finds. "Cold" is a new engine: it owns every cache
+// (preambles, views, C syntax reports, kept C trees, system headers, flag checks, what rules
+// keep), which start empty and which its dispose frees.
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { findProseLines } from '../../server/src/cgo/c';
 import type * as CModule from '../../server/src/cgo/c';
-import type * as EngineModule from '../../server/src/cgo/engine';
+import { Engine } from '../../server/src/cgo/engine';
 import { GoTokens } from '../../server/src/cgo/golex';
-import { findImportsOfC } from '../../server/src/cgo/preamble';
-import type * as PreambleModule from '../../server/src/cgo/preamble';
-import type * as RulesModule from '../../server/src/rules';
+import { findImportsOfC, PreambleCache } from '../../server/src/cgo/preamble';
+import { rules } from '../../server/src/rules';
 import { resolveTarget } from '../../server/src/cgo/target';
 import { LineIndex } from '../../server/src/cgo/text';
 import { testEngine } from '../support/engine';
@@ -99,11 +99,11 @@ const goEdits: [string, string][] = [
 
 test('preambles reused across edits are the preambles of a cold run', async () => {
   const texts = versions(goFile(cLines, body), goEdits);
-  const importsOf = (text: string, find: typeof findImportsOfC) => find(new GoTokens(new LineIndex(text)));
-  const warm = [...texts, ...texts].map((text) => importsOf(text, findImportsOfC));
-  const cold = [...texts, ...texts].map((text) => importsOf(text, fresh<typeof PreambleModule>('cgo/preamble').findImportsOfC));
-  // As data: the fresh module's OffsetMap is another class than the cached one's.
-  assert.deepEqual(JSON.parse(JSON.stringify(warm)), JSON.parse(JSON.stringify(cold)));
+  const importsOf = (text: string, preambles: PreambleCache) => findImportsOfC(new GoTokens(new LineIndex(text)), preambles);
+  const kept = new PreambleCache();
+  const warm = [...texts, ...texts].map((text) => importsOf(text, kept));
+  const cold = [...texts, ...texts].map((text) => importsOf(text, new PreambleCache()));
+  assert.deepEqual(warm, cold);
 });
 
 test('checkPackage after a sequence of edits reports what a cold engine reports', async () => {
@@ -121,12 +121,10 @@ test('checkPackage after a sequence of edits reports what a cold engine reports'
     ['//export Exported\n', ''],
     ['// static int f1(', '// #include <stdlib.h>\n// static int f1('],
   ]);
-  const check = (e: EngineModule.Engine, text: string) => e.checkPackage(dir, [{ path: `${dir}/a.go`, text }], { target, readText: () => undefined });
+  const check = (e: Engine, text: string) => e.checkPackage(dir, [{ path: `${dir}/a.go`, text }], { target, readText: () => undefined });
   const warm = [...texts, ...texts].map((text) => check(engine, text));
   const cold = [...texts, ...texts].map((text) => {
-    const { Engine } = fresh<typeof EngineModule>('cgo/engine');
-    // Loaded after the fresh engine, so the rules use its fresh modules too.
-    const { rules } = require(path.join(srcRoot, 'rules')) as typeof RulesModule;
+    // The engine owns every cache (its preambles, views, system headers, flag checks, what rules keep): a new one starts cold.
     const coldEngine = new Engine(grammars, rules);
     try {
       return check(coldEngine, text);
@@ -188,4 +186,27 @@ test('an edit in a function body parses neither Go nor C; an edit in the preambl
   } finally {
     engine.cParser.parse = parseC;
   }
+});
+
+test("an engine's checks fill only caches it owns, and its dispose empties them all", async () => {
+  const shared = await testEngine();
+  const engine = new Engine({ go: shared.goParser.language!, c: shared.cParser.language! }, rules);
+  const dir = '/virtual/owned';
+  // A flag refused, a definition in a file with //export, and a call of a function a system header declares (-Wall's rule reads it).
+  const preamble = ['#cgo CFLAGS: -Wall -fplugin=x.so', '#include <stdlib.h>', 'int defined_here(void) { return 1; }'];
+  const text = goFile(preamble, 'import "unsafe"\n\n//export Exported\nfunc Exported() {}\n\nfunc release(p unsafe.Pointer) {\n\tC.free(p)\n\tC.abort()\n}\n');
+  // Go 1.19: its cgo output still has the variable -Wall warns about.
+  const findings = engine.checkPackage(dir, [{ path: `${dir}/a.go`, text }], { target: resolveTarget('linux', 'amd64', {}, 19) });
+  assert.deepEqual([...new Set(findings.map((f) => f.rule))].sort(), ['disallowed-cgo-flag', 'export-with-definitions', 'wall-false-positive']);
+  const filled = engine.cacheSizes();
+  for (const [cache, size] of Object.entries(filled)) assert.ok(size > 0, `${cache} holds nothing after a check: ${JSON.stringify(filled)}`);
+  // Another engine shares none of it.
+  const other = new Engine({ go: shared.goParser.language!, c: shared.cParser.language! }, rules);
+  try {
+    assert.ok(Object.values(other.cacheSizes()).every((size) => size === 0), JSON.stringify(other.cacheSizes()));
+  } finally {
+    other.dispose();
+  }
+  engine.dispose();
+  assert.ok(Object.values(engine.cacheSizes()).every((size) => size === 0), JSON.stringify(engine.cacheSizes()));
 });

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { GoTokens } from '../../server/src/cgo/golex';
-import { findImportsOfC, toSource } from '../../server/src/cgo/preamble';
+import { findImportsOfC, PreambleCache, toSource } from '../../server/src/cgo/preamble';
 import { buildCgoFile, withTree } from '../../server/src/cgo/package';
 import { resolveTarget } from '../../server/src/cgo/target';
 import { LineIndex } from '../../server/src/cgo/text';
@@ -18,7 +18,7 @@ const sources = [
 
 test('every preamble character maps back to the same character in the .go file', () => {
   for (const source of sources) {
-    const imports = findImportsOfC(new GoTokens(new LineIndex(source)));
+    const imports = findImportsOfC(new GoTokens(new LineIndex(source)), new PreambleCache());
     assert.ok(imports.length > 0 && imports.every((imp) => imp.preamble), JSON.stringify(source));
     for (const imp of imports) {
       const preamble = imp.preamble!;
@@ -54,7 +54,7 @@ test('a file model moved onto a new tree reads nothing through its old, freed tr
   const engine = await testEngine();
   const text = 'package app\n\n// #include <stdio.h>\nimport "C"\n';
   const old = engine.parseGo(text);
-  const file = buildCgoFile('/virtual/app/a.go', text, old, resolveTarget('linux', 'amd64', {}));
+  const file = buildCgoFile('/virtual/app/a.go', text, old, resolveTarget('linux', 'amd64', {}), engine.preambles);
   old.delete();
   const current = engine.parseGo(text);
   try {

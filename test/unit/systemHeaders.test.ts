@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { hostTarget } from '../../server/src/cgo/constraints';
 import type { ReadText } from '../../server/src/cgo/cpp';
+import { PredefinedMacros } from '../../server/src/cgo/predefined';
 import { parseSearchList, standardIncludeDirs } from '../../server/src/cgo/sysdirs';
 import { SystemHeaders } from '../../server/src/cgo/systemHeaders';
 import { testEngine } from '../support/engine';
@@ -73,7 +74,7 @@ const sysFiles = {
 test('a system header read on its own: #include_next, the package\'s and the preamble\'s reserved macros, one reading', async () => {
   const engine = await testEngine();
   const read = memory(sysFiles);
-  const headers = new SystemHeaders(read);
+  const headers = new SystemHeaders(new PredefinedMacros(), read);
   headers.useCompilerSearchList(['/sys/gcc', '/sys/usr']);
   const project = { dirs: ['/pkg'], flags: [], target: host };
   // Asked only for what was read before (completion never waits): nothing yet, and nothing is read.
@@ -99,7 +100,7 @@ test('a system header read on its own: #include_next, the package\'s and the pre
 });
 
 test('-isystem and -idirafter of the package go before and after the search list; -nostdinc drops it', () => {
-  const headers = new SystemHeaders(memory({}));
+  const headers = new SystemHeaders(new PredefinedMacros(), memory({}));
   headers.useCompilerSearchList(['/sys/usr']);
   assert.deepEqual(headers.searchList(host, ['-isystem', 'vendor/inc', '-idirafter/late', '-O2'], '/pkg'), ['/pkg/vendor/inc', '/sys/usr', '/late']);
   assert.deepEqual(headers.searchList(host, ['-nostdinc', '-isystem/only'], '/pkg'), ['/only']);
@@ -112,7 +113,7 @@ test('a system header that never ends when read (a FIFO) is not read', { skip: p
     fs.writeFileSync(path.join(dir, 'ok.h'), '#include <fifo.h>\nextern int fine;\n');
     const made = spawnSync('mkfifo', [path.join(dir, 'fifo.h')]);
     if (made.status !== 0) return;
-    const headers = new SystemHeaders();
+    const headers = new SystemHeaders(new PredefinedMacros());
     headers.useCompilerSearchList([dir]);
     const scope = headers.scopeOf(['ok.h', 'fifo.h'], headers.configFor({ dirs: [], flags: [], target: host }, dir, undefined), engine.cParser);
     assert.deepEqual([...scope.names.keys()], ['fine']);

@@ -114,7 +114,7 @@ async function agree(t: TestContext, toolchain: Toolchain): Promise<void> {
       const names = Object.keys(c.files).sort();
       const trees = names.map((name) => engine.parseGo(c.files[name]));
       try {
-        const files = names.map((name, k) => buildCgoFile(path.join(dir, name), c.files[name], trees[k], target));
+        const files = names.map((name, k) => buildCgoFile(path.join(dir, name), c.files[name], trees[k], target, engine.preambles));
         const ours = files.flatMap((f) => f.imports.map((imp) => ({ file: path.basename(f.path), text: imp.preamble?.text ?? '' })));
         assert.deepEqual(ours, (expected.preambles ?? []).map((p) => ({ file: p.file, text: p.text })), 'preambles');
         const flags = packageFlags({ dir, target, files });

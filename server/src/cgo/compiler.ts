@@ -197,6 +197,11 @@ export function compileUnits(pkg: CgoPackage, flags: PackageFlags, compiler: CCo
   const units: CompileUnit[] = [];
   const projectDirs = includeDirs(pkg.dir, flags);
   const args = [
+    // C unless the user's flags say otherwise: cmd/cgo's gccCmd (gcc.go, Go 1.26.8 and 1.19.8)
+    // puts -xc before p.GccOptions, so `#cgo CFLAGS: -x objective-c` makes the preamble
+    // Objective-C in every compile of the build.
+    '-x',
+    'c',
     '-I',
     pkg.dir,
     ...(target.goos === 'windows' ? ['-mthreads'] : ['-fPIC', '-pthread']),
@@ -211,8 +216,6 @@ export function compileUnits(pkg: CgoPackage, flags: PackageFlags, compiler: CCo
     '-S',
     '-o',
     os.devNull,
-    '-x',
-    'c',
     '-fdiagnostics-color=never',
     ...(compiler.kind === 'clang'
       ? ['-fno-caret-diagnostics', '-ferror-limit=0', '-Qunused-arguments', '-fno-builtin']

@@ -14,7 +14,7 @@
 import * as path from 'node:path';
 import type { BuildTarget } from './constraints';
 import { readRegularFile } from './files';
-import { predefinedMacros, targetMacroNames, type PredefinedValue } from './predefined';
+import { targetMacroNames, type PredefinedMacros, type PredefinedValue } from './predefined';
 import { lastAtOrBefore } from './text';
 
 /** Reads a file's current text: open editor buffers first, then the disk. */
@@ -719,8 +719,9 @@ class Reading {
     /** Which candidate branch of each undecided group this variant takes. */
     private readonly choice: number,
     budget: number,
+    predefined: PredefinedMacros,
   ) {
-    this.macros = initialMacros(config);
+    this.macros = initialMacros(config, predefined);
     this.sourceMacros = [...this.macros.values()].some((macro) => macro.origin === 'flag');
     this.expander = new Expander(this.macros, (macro) => macro.origin !== 'predefined', budget);
     this.conditionExpander = new Expander(this.macros, () => true, budget);
@@ -1202,11 +1203,11 @@ function parseIncludeName(source: string, hash: number, end: number): { name: st
 }
 
 /** Predefined macros, then the -D and -U flags in order. */
-function initialMacros(config: CppConfig): Map<string, Macro> {
+function initialMacros(config: CppConfig, predefinedMacros: PredefinedMacros): Map<string, Macro> {
   const macros = new Map<string, Macro>();
   const predefined = (name: string, value: PredefinedValue, origin: Macro['origin']): void =>
     void macros.set(name, { name, params: undefined, variadic: false, body: value, file: undefined, start: 0, origin });
-  for (const [name, value] of predefinedMacros(config.target, config.flags)) predefined(name, value, 'predefined');
+  for (const [name, value] of predefinedMacros.of(config.target, config.flags)) predefined(name, value, 'predefined');
   const flags = config.flags;
   for (let i = 0; i < flags.length; i++) {
     let flag = flags[i];
@@ -1229,9 +1230,9 @@ function initialMacros(config: CppConfig): Map<string, Macro> {
 /**
  * The preprocessor's view of a file's preambles (given in order, as cmd/cgo joins them). Cost
  * is linear in the text read, times the variants (at most maxVariants); expansions produce at
- * most a few times the source's size.
+ * most a few times the source's size. `predefined` is the engine's.
  */
-export function preprocess(inputs: CppInput[], config: CppConfig, readText: ReadText): PreprocessedView {
+export function preprocess(inputs: CppInput[], config: CppConfig, readText: ReadText, predefined: PredefinedMacros): PreprocessedView {
   const sourceSize = inputs.reduce((sum, input) => sum + input.text.length, 0);
   const budget = 4 * sourceSize + 1024 * 1024;
   const view: PreprocessedView = { variants: [], includes: [], skippedIncludes: [], headers: [], headerTexts: new Map(), incomplete: false, undecided: false };
@@ -1239,7 +1240,7 @@ export function preprocess(inputs: CppInput[], config: CppConfig, readText: Read
   const seenIncludes = new Set<string>();
   let wanted = 1;
   for (let choice = 0; choice < Math.min(wanted, config.closedWorld ? 1 : maxVariants); choice++) {
-    const reading = new Reading(config, readText, choice, budget);
+    const reading = new Reading(config, readText, choice, budget, predefined);
     reading.readPreambles(inputs);
     wanted = Math.max(wanted, reading.maxCandidates);
     view.undecided ||= reading.undecided;

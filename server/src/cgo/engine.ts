@@ -6,9 +6,11 @@ import type { Finding, RuleId, SeveritySetting } from './findings';
 import type { Grammars } from './grammars';
 import type { CppConfig } from './cpp';
 import { fixProblem } from './edits';
+import { FlagChecks } from './flags';
 import { goGetenv, type Getenv } from './goGetenv';
 import { buildFileScope, buildFileView, cppConfig, readTextFromDisk, type FileView, type ReadText } from './headers';
 import { buildCgoFile, packageFlags, type CgoFile, type CgoImport, type CgoPackage, type PackageFlags } from './package';
+import { PreambleCache } from './preamble';
 import type { PackageMemo } from './packageMemo';
 import { applySuppressions, ignoreInsert } from './suppression';
 import { disposeCSyntax } from './c';
@@ -17,6 +19,7 @@ import type { CScope } from './cdecl';
 import type { Rule, RuleContext, RuleFinding } from './rule';
 import { stdlibIncludeFor } from './stdlibHeaders';
 import { SystemHeaders, type SystemConfig } from './systemHeaders';
+import { PredefinedMacros } from './predefined';
 
 /** A Go parse that ran past its time limit and was abandoned. */
 export class ParseTimeoutError extends Error {
@@ -86,6 +89,9 @@ interface CachedView {
 
 const minViewsKept = 256;
 
+/** The facts a check serves every rule alike. */
+type SharedContext = Omit<RuleContext, 'kept'>;
+
 export class Engine {
   readonly goParser: Parser;
   readonly cParser: Parser;
@@ -95,8 +101,16 @@ export class Engine {
   private readonly views = new BoundedCache<string, CachedView>({ maxWeight: minViewsKept });
   /** Each preprocessor configuration's key, computed once per check (one configuration) rather than per file. */
   private readonly configKeys = new WeakMap<CppConfig, string>();
+  /** The preambles of the files modelled lately (by the checks and the editor features), by comment text. */
+  readonly preambles = new PreambleCache();
+  /** The macros the C compiler predefines, per target and flags. */
+  private readonly predefined = new PredefinedMacros();
+  /** The go command's flag checks, with the allowlists' patterns compiled as they are needed. */
+  readonly flagChecks = new FlagChecks();
   /** The declarations of system headers, shared by every file and package. */
-  readonly systemHeaders = new SystemHeaders();
+  readonly systemHeaders = new SystemHeaders(this.predefined);
+  /** What each rule keeps across checks (RuleContext.kept), by rule id and name. */
+  private readonly keptByRule = new Map<string, object>();
   /** The ids of the rules this engine runs: what suppression comments may name. */
   readonly ruleIds: readonly RuleId[];
 
@@ -201,7 +215,7 @@ export class Engine {
           // a few dozen ms: a step each.
           if (stale.length > 0) yield;
           for (const rule of stale) {
-            memo.keep(file, rule.id, rule.check({ ...ctx, pkg: { ...ctx.pkg, files: [file] } }));
+            memo.keep(file, rule.id, rule.check({ ...this.contextFor(rule, ctx), pkg: { ...ctx.pkg, files: [file] } }));
             yield;
           }
           if (memo.hasFindings(file)) perFile.push(memo.kept(file));
@@ -216,7 +230,7 @@ export class Engine {
       for (const rule of this.rules) {
         const setting = options.severities?.[rule.id];
         if (setting === 'off') continue;
-        const found = memo && rule.scope === 'file' ? perFile.flatMap((byRule) => byRule.get(rule.id) ?? []) : rule.check(ctx);
+        const found = memo && rule.scope === 'file' ? perFile.flatMap((byRule) => byRule.get(rule.id) ?? []) : rule.check(this.contextFor(rule, ctx));
         for (const finding of found) {
           const file = fileOf(finding.file);
           // A file the target and Go release do not build is judged by nobody: the go command never
@@ -267,11 +281,24 @@ export class Engine {
         owned.push(parsed);
         return parsed;
       });
-    return options.memo ? options.memo.model(source.path, source.text, tree, options.target) : buildCgoFile(source.path, source.text, tree, options.target);
+    return options.memo ? options.memo.model(source.path, source.text, tree, options.target, this.preambles) : buildCgoFile(source.path, source.text, tree, options.target, this.preambles);
+  }
+
+  /** The check's context as one rule sees it: what it keeps is its own. */
+  private contextFor(rule: Rule, ctx: SharedContext): RuleContext {
+    return {
+      ...ctx,
+      kept: <T extends object>(name: string, create: () => T): T => {
+        const key = `${rule.id}\0${name}`;
+        let kept = this.keptByRule.get(key) as T | undefined;
+        if (!kept) this.keptByRule.set(key, (kept = create()));
+        return kept;
+      },
+    };
   }
 
   /** The check's context; each file is read once per check, however many preambles include it. */
-  private ruleContext(pkg: CgoPackage, readAnew: ReadText, getenv: Getenv): RuleContext {
+  private ruleContext(pkg: CgoPackage, readAnew: ReadText, getenv: Getenv): SharedContext {
     const read = new Map<string, string | undefined>();
     const readText: ReadText = (file) => {
       if (!read.has(file)) read.set(file, readAnew(file));
@@ -281,11 +308,12 @@ export class Engine {
     let config: CppConfig | undefined;
     const views = new Map<CgoFile, FileView>();
     const scopes = new Map<CgoFile, CScope>();
-    const ctx: RuleContext = {
+    const ctx: SharedContext = {
       pkg,
       cParser: this.cParser,
       readText,
       getenv,
+      flagChecks: this.flagChecks,
       flags: () => (flags ??= packageFlags(pkg)),
       preprocessed: (file) => {
         let view = views.get(file);
@@ -377,14 +405,32 @@ export class Engine {
       looked.set(candidate, text);
       return text;
     };
-    const entry: CachedView = { config: configKey, preambles: preambles(), imports: file.imports, looked, result: buildFileView(file, config, recording, this.cParser) };
+    const entry: CachedView = { config: configKey, preambles: preambles(), imports: file.imports, looked, result: buildFileView(file, config, recording, this.cParser, this.predefined) };
     this.views.set(file.path, entry);
     return entry;
   }
 
-  /** Frees the parsers and everything cached with them (the C trees kept for incremental parses). */
+  /** How many entries each cache this engine owns holds: what dispose frees. */
+  cacheSizes(): Record<'views' | 'preambles' | 'predefinedMacros' | 'systemHeaders' | 'flagChecks' | 'keptByRules', number> {
+    return {
+      views: this.views.size,
+      preambles: this.preambles.size,
+      predefinedMacros: this.predefined.size,
+      systemHeaders: this.systemHeaders.size,
+      flagChecks: this.flagChecks.size,
+      keptByRules: this.keptByRule.size,
+    };
+  }
+
+  /** Frees the parsers and every cache the engine owns (the C trees kept for incremental parses among them). */
   dispose(): void {
     this.views.dispose();
+    this.preambles.dispose();
+    this.predefined.dispose();
+    this.systemHeaders.dispose();
+    this.flagChecks.dispose();
+    for (const kept of this.keptByRule.values()) (kept as { dispose?: () => void }).dispose?.();
+    this.keptByRule.clear();
     disposeCSyntax(this.cParser);
     this.goParser.delete();
     this.backgroundParser?.delete();

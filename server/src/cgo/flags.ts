@@ -9,21 +9,25 @@
 // cfg.Getenv (where $CGO_<NAME>_ALLOW / _DISALLOW come from) in goGetenv.ts.
 import { flagAllowlist, type FlagAllowlist } from './flagAllowlist';
 import type { Getenv } from './goGetenv';
-import { compileGoRegexp, findString, GoRegexpError } from './goregexp';
+import { BoundedCache } from './cache';
+import { findString, GoRegexpError, GoRegexps } from './goregexp';
 
 /**
  * A pattern compiled on first use, each on its own like cmd/go's lazyregexp: a flag is
  * usually allowed by one of the first patterns, and compiling all two hundred would cost
- * more than a whole check of a small package. compileGoRegexp caches by source, so a pattern
+ * more than a whole check of a small package. GoRegexps keeps them by source, so a pattern
  * that several releases share is compiled once.
  */
 class LazyRegExp {
   private compiled: RegExp | undefined;
 
-  constructor(private readonly source: string) {}
+  constructor(
+    private readonly source: string,
+    private readonly regexps: GoRegexps,
+  ) {}
 
   get regexp(): RegExp {
-    return (this.compiled ??= compileGoRegexp(this.source));
+    return (this.compiled ??= this.regexps.compile(this.source));
   }
 }
 
@@ -34,25 +38,6 @@ interface CheckLists {
   linker: readonly LazyRegExp[];
   invalidLinker: readonly LazyRegExp[];
   pkgConfig: readonly LazyRegExp[];
-}
-
-const checkListsByMinor = new Map<number, CheckLists>();
-
-function checkLists(goMinor: number): CheckLists {
-  const allowlist = flagAllowlist(goMinor);
-  let lists = checkListsByMinor.get(allowlist.goMinor);
-  if (!lists) {
-    const lazy = (sources: readonly string[]): LazyRegExp[] => sources.map((source) => new LazyRegExp(source));
-    lists = {
-      allowlist,
-      compiler: lazy(allowlist.compilerFlags),
-      linker: lazy(allowlist.linkerFlags),
-      invalidLinker: lazy(allowlist.invalidLinkerFlags),
-      pkgConfig: lazy(allowlist.pkgConfigFlags),
-    };
-    checkListsByMinor.set(allowlist.goMinor, lists);
-  }
-  return lists;
 }
 
 /** Where the overrides come from: a function like cfg.Getenv, or plain variables like process.env. */
@@ -106,7 +91,7 @@ function matchesWhole(res: readonly LazyRegExp[], arg: string): boolean {
  * is checked on its own, as it would be once the flag is removed). `env` undefined means
  * checkOverrides false.
  */
-function checkFlags(name: string, source: string, list: readonly string[], rules: FlagRules, env: FlagEnv | undefined): FlagCheck {
+function checkFlags(regexps: GoRegexps, name: string, source: string, list: readonly string[], rules: FlagRules, env: FlagEnv | undefined): FlagCheck {
   const { allowlist, invalid, valid, validNext } = rules;
   const see = `(see ${allowlist.invalidFlagURL})`;
   // Let users override rules with $CGO_CFLAGS_ALLOW, $CGO_CFLAGS_DISALLOW, etc.
@@ -118,7 +103,7 @@ function checkFlags(name: string, source: string, list: readonly string[], rules
       const value = getenv(`CGO_${name}_${which}`);
       if (value === '') continue;
       try {
-        const r = compileGoRegexp(value);
+        const r = regexps.compile(value);
         if (which === 'ALLOW') allow = r;
         else disallow = r;
       } catch (e) {
@@ -192,52 +177,107 @@ function checkFlags(name: string, source: string, list: readonly string[], rules
   return { error: problems[0]?.message, envError: undefined, problems };
 }
 
-function compilerRules(goMinor: number): FlagRules {
-  const lists = checkLists(goMinor);
+function compilerRules(lists: CheckLists): FlagRules {
   return { allowlist: lists.allowlist, invalid: [], valid: lists.compiler, validNext: lists.allowlist.compilerFlagsWithNextArg };
 }
 
-function linkerRules(goMinor: number): FlagRules {
-  const lists = checkLists(goMinor);
+function linkerRules(lists: CheckLists): FlagRules {
   return { allowlist: lists.allowlist, invalid: lists.invalidLinker, valid: lists.linker, validNext: lists.allowlist.linkerFlagsWithNextArg };
 }
 
-/** The check of compiler flags (CPPFLAGS, CFLAGS, CXXFLAGS, FFLAGS) of Go 1.<goMinor>, with every problem. */
-export function compilerFlagProblems(goMinor: number, name: string, source: string, list: readonly string[], env: FlagEnv = {}): FlagCheck {
-  return checkFlags(name, source, list, compilerRules(goMinor), env);
-}
-
-/** The check of linker flags (LDFLAGS) of Go 1.<goMinor>, with every problem. */
-export function linkerFlagProblems(goMinor: number, name: string, source: string, list: readonly string[], env: FlagEnv = {}): FlagCheck {
-  return checkFlags(name, source, list, linkerRules(goMinor), env);
-}
-
-/** checkCompilerFlags: the go command's error, or undefined. */
-export function checkCompilerFlags(goMinor: number, name: string, source: string, list: readonly string[], env: FlagEnv = {}): string | undefined {
-  return compilerFlagProblems(goMinor, name, source, list, env).error;
-}
-
-/** checkLinkerFlags: the go command's error, or undefined. */
-export function checkLinkerFlags(goMinor: number, name: string, source: string, list: readonly string[], env: FlagEnv = {}): string | undefined {
-  return linkerFlagProblems(goMinor, name, source, list, env).error;
-}
-
 /**
- * checkCompilerFlagsForInternalLink: an error when the flags may not be fully supported by
- * internal linking (the go command then links externally); no environment overrides.
+ * The go command's checks of flags for each Go minor, with the allowlist patterns compiled as
+ * they are first needed: one per engine, which disposes it with itself.
  */
-export function checkCompilerFlagsForInternalLink(goMinor: number, name: string, source: string, list: readonly string[]): string | undefined {
-  const rules = compilerRules(goMinor);
-  const err = checkFlags(name, source, list, rules, undefined).error;
-  if (err !== undefined) return err;
-  // Currently the only flag on the allow list that causes problems
-  // for the linker is "-flto"; check for it manually here.
-  // Go 1.27: also -static/--static, which some toolchains accept as a compiler flag.
-  for (const fl of list) {
-    if (fl.startsWith('-flto')) return `flag ${JSON.stringify(fl)} triggers external linking`;
-    if (rules.allowlist.staticNeedsExternalLink && (fl === '-static' || fl === '--static')) return `flag ${JSON.stringify(fl)} triggers external linking`;
+export class FlagChecks {
+  private readonly regexps = new GoRegexps();
+  /** By the allowlist's Go minor: one per release there is, a few dozen at most. */
+  private readonly listsByMinor = new BoundedCache<number, CheckLists>({ maxWeight: 64 });
+
+  /** One release's lists as checkFlags takes them. */
+  private lists(goMinor: number): CheckLists {
+    const allowlist = flagAllowlist(goMinor);
+    return this.listsByMinor.get(allowlist.goMinor, () => {
+      const lazy = (sources: readonly string[]): LazyRegExp[] => sources.map((source) => new LazyRegExp(source, this.regexps));
+      return {
+        allowlist,
+        compiler: lazy(allowlist.compilerFlags),
+        linker: lazy(allowlist.linkerFlags),
+        invalidLinker: lazy(allowlist.invalidLinkerFlags),
+        pkgConfig: lazy(allowlist.pkgConfigFlags),
+      };
+    });
   }
-  return undefined;
+
+  /** The check of compiler flags (CPPFLAGS, CFLAGS, CXXFLAGS, FFLAGS) of Go 1.<goMinor>, with every problem. */
+  compilerFlagProblems(goMinor: number, name: string, source: string, list: readonly string[], env: FlagEnv = {}): FlagCheck {
+    return checkFlags(this.regexps, name, source, list, compilerRules(this.lists(goMinor)), env);
+  }
+
+  /** The check of linker flags (LDFLAGS) of Go 1.<goMinor>, with every problem. */
+  linkerFlagProblems(goMinor: number, name: string, source: string, list: readonly string[], env: FlagEnv = {}): FlagCheck {
+    return checkFlags(this.regexps, name, source, list, linkerRules(this.lists(goMinor)), env);
+  }
+
+  /** checkCompilerFlags: the go command's error, or undefined. */
+  checkCompilerFlags(goMinor: number, name: string, source: string, list: readonly string[], env: FlagEnv = {}): string | undefined {
+    return this.compilerFlagProblems(goMinor, name, source, list, env).error;
+  }
+
+  /** checkLinkerFlags: the go command's error, or undefined. */
+  checkLinkerFlags(goMinor: number, name: string, source: string, list: readonly string[], env: FlagEnv = {}): string | undefined {
+    return this.linkerFlagProblems(goMinor, name, source, list, env).error;
+  }
+
+  /**
+   * checkCompilerFlagsForInternalLink: an error when the flags may not be fully supported by
+   * internal linking (the go command then links externally); no environment overrides.
+   */
+  checkCompilerFlagsForInternalLink(goMinor: number, name: string, source: string, list: readonly string[]): string | undefined {
+    const rules = compilerRules(this.lists(goMinor));
+    const err = checkFlags(this.regexps, name, source, list, rules, undefined).error;
+    if (err !== undefined) return err;
+    // Currently the only flag on the allow list that causes problems
+    // for the linker is "-flto"; check for it manually here.
+    // Go 1.27: also -static/--static, which some toolchains accept as a compiler flag.
+    for (const fl of list) {
+      if (fl.startsWith('-flto')) return `flag ${JSON.stringify(fl)} triggers external linking`;
+      if (rules.allowlist.staticNeedsExternalLink && (fl === '-static' || fl === '--static')) return `flag ${JSON.stringify(fl)} triggers external linking`;
+    }
+    return undefined;
+  }
+
+  /**
+   * getPkgConfigFlags' check of the pkg-config options (the arguments that start with "--", "--"
+   * itself dropped), made after the package names: none before Go 1.24; in 1.24 as compiler
+   * flags ("invalid flag in pkg-config --cflags: …", $CGO_CFLAGS_ALLOW/_DISALLOW apply); since
+   * 1.25 against validPkgConfigFlags ("invalid flag in pkg-config: …", no overrides). Problem
+   * indexes are those of `args`. An invalid $CGO_CFLAGS_ALLOW/_DISALLOW is left to the CFLAGS
+   * check, which reports the same error.
+   */
+  pkgConfigOptionProblems(goMinor: number, args: readonly string[], env: FlagEnv = {}): FlagProblem[] {
+    const lists = this.lists(goMinor);
+    const { pkgConfigOptions } = lists.allowlist;
+    if (pkgConfigOptions === 'unchecked') return [];
+    const at: number[] = [];
+    for (const [index, arg] of args.entries()) if (arg !== '--' && arg.startsWith('--')) at.push(index);
+    const options = at.map((index) => args[index]);
+    const check =
+      pkgConfigOptions === 'compiler-flags'
+        ? checkFlags(this.regexps, 'CFLAGS', 'pkg-config --cflags', options, compilerRules(lists), env)
+        : checkFlags(this.regexps, '', 'pkg-config', options, { allowlist: lists.allowlist, invalid: [], valid: lists.pkgConfig, validNext: [] }, undefined);
+    return check.problems.map((problem) => ({ ...problem, index: at[problem.index] }));
+  }
+
+  /** Releases' lists and compiled regexps kept. */
+  get size(): number {
+    return this.listsByMinor.size + this.regexps.size;
+  }
+
+  dispose(): void {
+    this.listsByMinor.dispose();
+    this.regexps.dispose();
+  }
 }
 
 /** Which check the go command applies to the #cgo flags of each verb (exec.go, CFlags), in its order. */
@@ -288,28 +328,4 @@ export function pkgConfigProblems(args: readonly string[]): PkgConfigProblem[] {
 /** The go command's pkg-config name error, or undefined. */
 export function checkPkgConfigNames(args: readonly string[]): string | undefined {
   return pkgConfigProblems(args)[0]?.message;
-}
-
-// ---------------------------------------------------------------------------------------------
-
-/**
- * getPkgConfigFlags' check of the pkg-config options (the arguments that start with "--", "--"
- * itself dropped), made after the package names: none before Go 1.24; in 1.24 as compiler
- * flags ("invalid flag in pkg-config --cflags: …", $CGO_CFLAGS_ALLOW/_DISALLOW apply); since
- * 1.25 against validPkgConfigFlags ("invalid flag in pkg-config: …", no overrides). Problem
- * indexes are those of `args`. An invalid $CGO_CFLAGS_ALLOW/_DISALLOW is left to the CFLAGS
- * check, which reports the same error.
- */
-export function pkgConfigOptionProblems(goMinor: number, args: readonly string[], env: FlagEnv = {}): FlagProblem[] {
-  const lists = checkLists(goMinor);
-  const { pkgConfigOptions } = lists.allowlist;
-  if (pkgConfigOptions === 'unchecked') return [];
-  const at: number[] = [];
-  for (const [index, arg] of args.entries()) if (arg !== '--' && arg.startsWith('--')) at.push(index);
-  const options = at.map((index) => args[index]);
-  const check =
-    pkgConfigOptions === 'compiler-flags'
-      ? checkFlags('CFLAGS', 'pkg-config --cflags', options, compilerRules(goMinor), env)
-      : checkFlags('', 'pkg-config', options, { allowlist: lists.allowlist, invalid: [], valid: lists.pkgConfig, validNext: [] }, undefined);
-  return check.problems.map((problem) => ({ ...problem, index: at[problem.index] }));
 }

@@ -14,6 +14,8 @@
 // differently by RE2 and by backtracking (e.g. `(|a)*`). Unicode tables come from the
 // JavaScript engine (Go 1.19 has Unicode 13.0.0).
 
+import { BoundedCache } from './cache';
+
 /** A parse error with regexp/syntax's text: "error parsing regexp: CODE: `EXPR`". */
 export class GoRegexpError extends Error {
   constructor(
@@ -112,10 +114,8 @@ const goScripts = new Set(
     'Warang_Citi Yezidi Yi Zanabazar_Square').split(' '),
 );
 
-const tableCache = new Map<string, Runes>();
-
-/** unicodeTable: the code points of a Go category or script (enumerated once per name). */
-function unicodeTable(name: string): Runes | undefined {
+/** unicodeTable: the code points of a Go category or script (enumerated once per name, kept in `tables`). */
+function unicodeTable(name: string, tables: BoundedCache<string, Runes>): Runes | undefined {
   if (name === 'Any') return [0, maxRune];
   let source: string;
   // Go's "C" is Cc|Cf|Co|Cs; JavaScript's \p{C} also holds the unassigned code points.
@@ -123,9 +123,8 @@ function unicodeTable(name: string): Runes | undefined {
   else if (goCategories.has(name)) source = `\\p{${name}}`;
   else if (goScripts.has(name)) source = `\\p{Script=${name}}`;
   else return undefined;
-  let table = tableCache.get(name);
-  if (!table) {
-    table = [];
+  return tables.get(name, () => {
+    const table: Runes = [];
     let re: RegExp;
     try {
       re = new RegExp(`^${source}$`, 'u');
@@ -141,11 +140,14 @@ function unicodeTable(name: string): Runes | undefined {
         start = -1;
       }
     }
-    tableCache.set(name, table);
-  }
-  return table;
+    return table;
+  });
 }
 
+/**
+ * Built once for the process on first use: constant data of the JavaScript engine's Unicode
+ * version (as a table of Go's unicode package), not a cache of inputs.
+ */
 let foldOrbits: Map<number, number[]> | undefined;
 
 /**
@@ -324,7 +326,10 @@ class GoRegexpParser {
   /** Where the previous token started when it was a repetition operator, else -1. */
   private lastRepeat = -1;
 
-  constructor(private readonly src: string) {}
+  constructor(
+    private readonly src: string,
+    private readonly tables: BoundedCache<string, Runes>,
+  ) {}
 
   parse(): string {
     const js = this.alternation(0);
@@ -722,7 +727,7 @@ class GoRegexpParser {
       sign = -sign;
       name = name.slice(1);
     }
-    const tab = unicodeTable(name);
+    const tab = unicodeTable(name, this.tables);
     if (!tab) throw new GoRegexpError(ErrInvalidCharRange, seq);
     this.pos = end;
     if (!(this.flags & FoldCase)) return sign > 0 ? appendClass(r, tab) : appendNegatedClass(r, tab);
@@ -791,22 +796,39 @@ class GoRegexpParser {
   }
 }
 
-const compiled = new Map<string, RegExp | GoRegexpError>();
+/** Go regexps compiled, with the Unicode tables they use: one per engine (its FlagChecks), freed with it. */
+export class GoRegexps {
+  /**
+   * By source: the allowlists of every release (a pattern several releases share is compiled
+   * once) and the user's $CGO_<NAME>_ALLOW/_DISALLOW values.
+   */
+  private readonly compiled = new BoundedCache<string, RegExp | GoRegexpError>({ maxWeight: 4096 });
+  /** By Unicode category or script name: more than there are names, so none is enumerated twice. */
+  private readonly tables = new BoundedCache<string, Runes>({ maxWeight: 1024 });
 
-/** regexp.Compile: the Go regexp as an equivalent JavaScript RegExp; throws GoRegexpError. */
-export function compileGoRegexp(expr: string): RegExp {
-  let re = compiled.get(expr);
-  if (!re) {
-    try {
-      re = new RegExp(new GoRegexpParser(expr).parse(), 'u');
-    } catch (e) {
-      if (!(e instanceof GoRegexpError)) throw e;
-      re = e;
-    }
-    compiled.set(expr, re);
+  /** regexp.Compile: the Go regexp as an equivalent JavaScript RegExp; throws GoRegexpError. */
+  compile(expr: string): RegExp {
+    const re = this.compiled.get(expr, () => {
+      try {
+        return new RegExp(new GoRegexpParser(expr, this.tables).parse(), 'u');
+      } catch (e) {
+        if (!(e instanceof GoRegexpError)) throw e;
+        return e;
+      }
+    });
+    if (re instanceof GoRegexpError) throw re;
+    return re;
   }
-  if (re instanceof GoRegexpError) throw re;
-  return re;
+
+  /** Regexps and Unicode tables kept. */
+  get size(): number {
+    return this.compiled.size + this.tables.size;
+  }
+
+  dispose(): void {
+    this.compiled.dispose();
+    this.tables.dispose();
+  }
 }
 
 /** Regexp.FindString: the text of the leftmost match, "" when there is none. */

@@ -7,6 +7,7 @@ import { findPreambleProse, withCTree } from './c';
 import { CScope, DeclarationReader, evalConstant, type CSourceMap } from './cdecl';
 import { includeDirs, preprocess, type CppConfig, type IncludeDirective, type PreprocessedUnit, type PreprocessedView, type ReadText } from './cpp';
 import type { CgoFile, CgoPackage, PackageFlags } from './package';
+import type { PredefinedMacros } from './predefined';
 import { toSource, toSourceEnd, type Preamble } from './preamble';
 
 export { includeDirs, readTextFromDisk, type ReadText } from './cpp';
@@ -42,13 +43,14 @@ export interface FileView {
   walk: IncludeWalk;
 }
 
-export function buildFileView(file: CgoFile, config: CppConfig, readText: ReadText, parser: Parser): FileView {
+export function buildFileView(file: CgoFile, config: CppConfig, readText: ReadText, parser: Parser, predefined: PredefinedMacros): FileView {
   const preambles = file.imports.flatMap((imp) => (imp.preamble ? [imp.preamble] : []));
   const view = preprocess(
     // Prose lines blanked (preamble-comment-bleed's finding), so that the C after one is read as C.
     preambles.map((preamble) => ({ file: file.path, text: findPreambleProse(parser, preamble).blanked })),
     config,
     readText,
+    predefined,
   );
   return { view, preambles, walk: includeWalk(view, preambles) };
 }

@@ -5,7 +5,7 @@ import type { Tree } from 'web-tree-sitter';
 import { fileIncluded, type BuildTarget } from './constraints';
 import { cgoVerbs, makePathsAbsolute, parseDirectives, type CgoDirective, type CgoVerb } from './directives';
 import { GoTokens } from './golex';
-import { findImportsOfC, type ImportC } from './preamble';
+import { findImportsOfC, type ImportC, type PreambleCache } from './preamble';
 import { LineIndex } from './text';
 
 export interface CgoImport extends ImportC {
@@ -45,9 +45,10 @@ export interface CgoPackage {
 /**
  * The model of one .go file. A file whose text never spells "C" cannot import it (cmd/cgo only
  * takes the literal "C"): it is neither lexed nor parsed unless a rule asks for its tree, which
- * keeps a large package of plain Go files cheap.
+ * keeps a large package of plain Go files cheap. Preambles come from (and go to) `preambles`,
+ * the engine's.
  */
-export function buildCgoFile(filePath: string, text: string, tree: Tree | (() => Tree), target: BuildTarget): CgoFile {
+export function buildCgoFile(filePath: string, text: string, tree: Tree | (() => Tree), target: BuildTarget, preambles: PreambleCache): CgoFile {
   const lines = new LineIndex(text);
   let parsed = typeof tree === 'function' ? undefined : tree;
   let tokens: GoTokens | undefined;
@@ -56,7 +57,7 @@ export function buildCgoFile(filePath: string, text: string, tree: Tree | (() =>
   const dir = path.dirname(filePath);
   let included: boolean | undefined;
   const imports = text.includes('"C"')
-    ? findImportsOfC(tokensOf()).map((imp) => ({
+    ? findImportsOfC(tokensOf(), preambles).map((imp) => ({
         ...imp,
         directives: imp.preamble ? parseDirectives(imp.preamble, dir, target) : [],
       }))

@@ -8,6 +8,7 @@
 import type { Tree } from 'web-tree-sitter';
 import type { BuildTarget } from './constraints';
 import { buildCgoFile, withTree, type CgoFile } from './package';
+import type { PreambleCache } from './preamble';
 
 /** What a file-scoped rule's findings on a file depend on, besides the file's model. */
 export interface FileInputs {
@@ -61,12 +62,12 @@ export class PackageMemo {
     return memo !== undefined && memo.text === text && memo.target === this.targetKey(target);
   }
 
-  /** The model of a file for this check: the kept one while its text and the target stay. */
-  model(path: string, text: string, tree: Tree | (() => Tree), target: BuildTarget): CgoFile {
+  /** The model of a file for this check: the kept one while its text and the target stay; else built with the engine's preambles. */
+  model(path: string, text: string, tree: Tree | (() => Tree), target: BuildTarget, preambles: PreambleCache): CgoFile {
     const targetKey = this.targetKey(target);
     let memo = this.files.get(path);
     if (!memo || memo.text !== text || memo.target !== targetKey) {
-      memo = { text, target: targetKey, model: buildCgoFile(path, text, noTree, target), seen: 0, inputs: undefined, findings: new Map() };
+      memo = { text, target: targetKey, model: buildCgoFile(path, text, noTree, target, preambles), seen: 0, inputs: undefined, findings: new Map() };
       this.files.set(path, memo);
     }
     if (memo.seen !== this.check) {

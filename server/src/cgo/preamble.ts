@@ -111,11 +111,16 @@ export interface ImportC {
 
 /**
  * Preambles by the comment text they come from and its offset: most checks follow an edit
- * somewhere else in the file. Only the group (its lines) is taken from the current file.
+ * somewhere else in the file. Only the group (its lines) is taken from the current file. One
+ * per engine, shared by every file it models.
  */
-const preambles = new TextKeyedCache<Preamble>(1024 * 1024);
+export class PreambleCache extends TextKeyedCache<Preamble> {
+  constructor() {
+    super(1024 * 1024);
+  }
+}
 
-export function buildPreamble(text: string, group: CommentGroup): Preamble {
+function buildPreamble(text: string, group: CommentGroup, preambles: PreambleCache): Preamble {
   const first = group.comments[0];
   const key = `${first.start}:${text.slice(first.start, group.comments[group.comments.length - 1].end)}`;
   const known = preambles.get(key, () => readPreamble(text, group));
@@ -208,7 +213,7 @@ export function toSourceEnd(preamble: Preamble, endIndex: number): number {
 }
 
 /** Every `import "C"` of a Go file, with the comment cgo takes as its preamble. */
-export function findImportsOfC(tokens: GoTokens): ImportC[] {
+export function findImportsOfC(tokens: GoTokens, preambles: PreambleCache): ImportC[] {
   const text = tokens.lines.text;
   const result: ImportC[] = [];
   for (const decl of importDeclarations(text)) {
@@ -221,7 +226,7 @@ export function findImportsOfC(tokens: GoTokens): ImportC[] {
       let group: CommentGroup | undefined = specDoc?.lead;
       if (!group && specs.length === 1) group = declDoc.lead;
       else if (declDoc.lead && specs.length > 1) {
-        ignored.push({ group: declDoc.lead, reason: 'grouped-import', nextStart: decl.decl.start, preamble: buildPreamble(text, declDoc.lead) });
+        ignored.push({ group: declDoc.lead, reason: 'grouped-import', nextStart: decl.decl.start, preamble: buildPreamble(text, declDoc.lead, preambles) });
       }
       // Comment groups above the spec (inside the parentheses) or else above the declaration
       // that a blank line cuts off from what follows them.
@@ -230,7 +235,7 @@ export function findImportsOfC(tokens: GoTokens): ImportC[] {
       above.groups.forEach((candidate, i) => {
         if (candidate === above.lead) return;
         const nextStart = i + 1 < above.groups.length ? above.groups[i + 1].comments[0].start : anchor;
-        ignored.push({ group: candidate, reason: 'blank-line', nextStart, preamble: buildPreamble(text, candidate) });
+        ignored.push({ group: candidate, reason: 'blank-line', nextStart, preamble: buildPreamble(text, candidate, preambles) });
       });
       result.push({
         decl: decl.decl,
@@ -239,7 +244,7 @@ export function findImportsOfC(tokens: GoTokens): ImportC[] {
         spec,
         path: { start: path.start, end: path.end },
         name,
-        preamble: group ? buildPreamble(text, group) : undefined,
+        preamble: group ? buildPreamble(text, group, preambles) : undefined,
         ignored,
       });
     }

@@ -8,6 +8,7 @@
 // clang lib/Basic/Targets/OSTargets.h for darwin, ios and android, whose C compiler is clang):
 // check one with `<cross-cc> -dM -E - </dev/null`. Values a target defines but that vary with the
 // compiler release (`__FreeBSD__`, clang's `__clang_major__`) are "defined, value unknown".
+import { BoundedCache } from './cache';
 import type { BuildTarget } from './constraints';
 
 /** A predefined macro's value; `undefined` when it is defined but its value is not known. */
@@ -80,19 +81,23 @@ function stdcVersion(std: string): string | undefined {
  * The macros predefined for a target, adjusted by the package's compiler flags (`-std=`,
  * `-x objective-c`, `-ansi`); `-D`/`-U` are applied by the preprocessor itself.
  */
-export function predefinedMacros(target: Pick<BuildTarget, 'goos' | 'goarch'>, flags: readonly string[]): ReadonlyMap<string, PredefinedValue> {
-  // Asked for every reading of every file: the answer for a target and flags is kept.
-  const key = JSON.stringify([target.goos, target.goarch, flags]);
-  let known = predefinedCache.get(key);
-  if (!known) {
-    known = computePredefined(target, flags);
-    predefinedCache.set(key, known);
-    if (predefinedCache.size > 64) predefinedCache.delete(predefinedCache.keys().next().value as string);
-  }
-  return known;
-}
+export class PredefinedMacros {
+  /** Asked for every reading of every file: the answer for a target and flags is kept. One per engine. */
+  private readonly byTargetAndFlags = new BoundedCache<string, ReadonlyMap<string, PredefinedValue>>({ maxWeight: 64 });
 
-const predefinedCache = new Map<string, ReadonlyMap<string, PredefinedValue>>();
+  of(target: Pick<BuildTarget, 'goos' | 'goarch'>, flags: readonly string[]): ReadonlyMap<string, PredefinedValue> {
+    return this.byTargetAndFlags.get(JSON.stringify([target.goos, target.goarch, flags]), () => computePredefined(target, flags));
+  }
+
+  /** Answers kept. */
+  get size(): number {
+    return this.byTargetAndFlags.size;
+  }
+
+  dispose(): void {
+    this.byTargetAndFlags.dispose();
+  }
+}
 
 function computePredefined(target: Pick<BuildTarget, 'goos' | 'goarch'>, flags: readonly string[]): Map<string, PredefinedValue> {
   const macros = new Map<string, PredefinedValue>();
@@ -161,14 +166,15 @@ let allNames: Set<string> | undefined;
 
 /**
  * Every name some target, compiler or mode predefines: on a target that does not define one, it
- * is known to be undefined (no header of a C library defines `_WIN32` or `__x86_64__`).
+ * is known to be undefined (no header of a C library defines `_WIN32` or `__x86_64__`). Constant
+ * data, derived once from this file's tables: not a cache, nothing to free.
  */
 export function targetMacroNames(): ReadonlySet<string> {
   if (!allNames) {
     allNames = new Set([...Object.keys(clangVersion), ...otherCompilerNames]);
     for (const goos of Object.keys(osMacros)) {
       for (const goarch of Object.keys(archMacros)) {
-        for (const flags of [[], ['-std=c99', '-x', 'objective-c']]) for (const name of predefinedMacros({ goos, goarch }, flags).keys()) allNames.add(name);
+        for (const flags of [[], ['-std=c99', '-x', 'objective-c']]) for (const name of computePredefined({ goos, goarch }, flags).keys()) allNames.add(name);
       }
     }
   }

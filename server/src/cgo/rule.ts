@@ -6,6 +6,7 @@ import type { Parser } from 'web-tree-sitter';
 import type { CScope } from './cdecl';
 import type { Finding, RuleId, Severity, TextEdit, ToolchainStep } from './findings';
 import type { Getenv } from './goGetenv';
+import type { FlagChecks } from './flags';
 import type { FileView, IncludeWalk, ReadText } from './headers';
 import type { CgoFile, CgoPackage, PackageFlags } from './package';
 
@@ -39,6 +40,14 @@ export interface RuleContext {
   readText: ReadText;
   /** A go command setting ($CGO_CFLAGS_ALLOW, …) as cfg.Getenv reads it: the environment, else the `go env -w` file. */
   getenv: Getenv;
+  /** The go command's checks of #cgo flags and pkg-config arguments, per Go release (the engine's, with the patterns it compiled). */
+  flagChecks: FlagChecks;
+  /**
+   * What this rule keeps across checks, by name (what it read from texts that did not change
+   * since): made by `create` on first use, seen by no other rule, owned by the engine and
+   * disposed with it (a BoundedCache, say).
+   */
+  kept<T extends object>(name: string, create: () => T): T;
 }
 
 export interface Rule {

@@ -12,9 +12,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Parser } from 'web-tree-sitter';
+import { BoundedCache } from './cache';
 import { CScope } from './cdecl';
 import { preprocess, readTextFromDisk, type CppConfig, type Macro, type ReadText } from './cpp';
 import { unitByUnitScope, type FileView } from './headers';
+import type { PredefinedMacros } from './predefined';
 import { standardIncludeDirs } from './sysdirs';
 
 /** One system header's declarations and the files they were read from. */
@@ -49,26 +51,49 @@ function mtimeOf(file: string): number {
   }
 }
 
+/**
+ * The system headers read for one engine (which owns it and disposes it with itself): shared
+ * by every file and package it checks or shows.
+ */
 export class SystemHeaders {
-  private readonly headers = new Map<string, HeaderEntry>();
+  /** Per header and configuration; enough for the headers of the packages a user works on, the least recently used going first. */
+  private readonly headers = new BoundedCache<string, HeaderEntry>({ maxWeight: 256 });
   /** Per list of headers and configuration, their declarations merged in include order. */
-  private readonly merged = new Map<string, { scope: CScope; parts: CScope[] }>();
-  /** Headers being read a step at a time (readOne), by key. */
+  private readonly merged = new BoundedCache<string, { scope: CScope; parts: CScope[] }>({ maxWeight: 64 });
+  /** Headers being read a step at a time (readOne), by key: work in progress, each gone once read. */
   private readonly jobs = new Map<string, { reader: ReturnType<typeof unitByUnitScope>; read: string[] }>();
-  /** Files looked at lately, found or not, and since when. */
+  /** Files looked at since filesReadAt, found or not: one read per file within recheckMs, then all forgotten. */
   private readonly files = new Map<string, string | undefined>();
   private filesReadAt = 0;
   /** The compiler's search list (trusted workspaces), else the standard directories. */
   private compilerDirs: string[] | undefined;
 
-  constructor(private readonly readText: ReadText = readTextFromDisk) {}
+  constructor(
+    private readonly predefined: PredefinedMacros,
+    private readonly readText: ReadText = readTextFromDisk,
+  ) {}
 
   /** The search list the C compiler printed; undefined goes back to the standard directories. */
   useCompilerSearchList(dirs: string[] | undefined): void {
     if (JSON.stringify(dirs) === JSON.stringify(this.compilerDirs)) return;
     this.compilerDirs = dirs;
-    this.headers.clear();
-    this.merged.clear();
+    this.forget();
+  }
+
+  /** Headers and merged scopes kept. */
+  get size(): number {
+    return this.headers.size + this.merged.size;
+  }
+
+  /** Frees what was read: the engine is done with it. */
+  dispose(): void {
+    this.forget();
+  }
+
+  /** Forgets every header read (and being read); reading on asks again. */
+  private forget(): void {
+    this.headers.dispose();
+    this.merged.dispose();
     this.files.clear();
     this.jobs.clear();
   }
@@ -122,20 +147,14 @@ export class SystemHeaders {
     const scopes = found.filter((scope): scope is CScope => scope !== undefined && scope !== 'unread');
     if (scopes.length === 1) return scopes[0];
     const key = JSON.stringify([configKey, unique]);
-    const known = this.merged.get(key);
-    if (known && known.parts.length === scopes.length && known.parts.every((part, i) => part === scopes[i])) {
-      this.merged.delete(key);
-      this.merged.set(key, known);
-      return known.scope;
-    }
+    const known = this.merged.peek(key);
+    if (known && known.parts.length === scopes.length && known.parts.every((part, i) => part === scopes[i])) return known.scope;
     const scope = new CScope();
     for (const from of scopes) {
       for (const decl of from.names.values()) scope.add(decl);
       for (const tag of from.tags.values()) scope.addTag(tag);
     }
-    this.merged.delete(key);
     this.merged.set(key, { scope, parts: scopes });
-    if (this.merged.size > 64) this.merged.delete(this.merged.keys().next().value as string);
     return scope;
   }
 
@@ -156,7 +175,7 @@ export class SystemHeaders {
 
   private headerScope(name: string, config: SystemConfig, configKey: string, parser: Parser, ifRead: boolean): CScope | undefined | 'unread' {
     const key = `${name}\0${configKey}`;
-    const known = this.headers.get(key);
+    const known = this.headers.peek(key);
     const now = Date.now();
     if (known) {
       if (now - known.checkedAt < recheckMs) return known.scope;
@@ -169,7 +188,7 @@ export class SystemHeaders {
     }
     if (ifRead) return 'unread';
     while (!this.advance(key, name, config, parser));
-    return this.headers.get(key)?.scope;
+    return this.headers.peek(key)?.scope;
   }
 
   /**
@@ -182,10 +201,7 @@ export class SystemHeaders {
     if (job) {
       if (job.reader.step()) return false;
       this.jobs.delete(key);
-      this.headers.delete(key);
       this.headers.set(key, { scope: job.reader.scope, stamps: job.read.map((f) => ({ file: f, mtimeMs: mtimeOf(f) })), checkedAt: now });
-      // Enough for the headers of the packages a user works on; the oldest go first.
-      if (this.headers.size > 256) this.headers.delete(this.headers.keys().next().value as string);
       return true;
     }
     // Each file once for a while: the include reader asks for a header when it looks for it
@@ -208,7 +224,7 @@ export class SystemHeaders {
       this.headers.set(key, { scope: undefined, stamps: [], checkedAt: now });
       return true;
     }
-    const view = preprocess([{ file, text }], { dirs: config.dirs, flags: config.flags, target: config.target, closedWorld: true }, recording);
+    const view = preprocess([{ file, text }], { dirs: config.dirs, flags: config.flags, target: config.target, closedWorld: true }, recording, this.predefined);
     const fileView: FileView = { view, preambles: [], walk: { headers: [], system: [], unknown: view.incomplete } };
     const read = [...texts].filter(([, found]) => found !== undefined).map(([f]) => f);
     this.jobs.set(key, { reader: unitByUnitScope(fileView, parser), read });

@@ -18,7 +18,7 @@ import type { CppConfig } from '../cgo/cpp';
 import { cppConfig, type ReadText } from '../cgo/headers';
 import { buildCgoFile, packageFlags, withTree, type CgoFile, type CgoImport, type CgoPackage, type PackageFlags } from '../cgo/package';
 import type { PkgConfig } from '../cgo/pkgconfig';
-import type { Preamble } from '../cgo/preamble';
+import type { Preamble, PreambleCache } from '../cgo/preamble';
 import type { GoVersion, LocalGo } from '../cgo/goversion';
 import { resolvePackageTarget, targetProblem } from '../cgo/target';
 import type { OpenDocuments } from '../documents';
@@ -169,6 +169,9 @@ interface KeptModel {
 export class FileModels {
   private readonly models = new BoundedCache<string, KeptModel>({ maxWeight: minModelsKept });
 
+  /** @param preambles the engine's preambles by comment text, which the checks share. */
+  constructor(private readonly preambles: PreambleCache) {}
+
   /** Keeps a model for every file of a package: read in file order, a smaller LRU cache would keep none of them. */
   keepFor(files: number): void {
     this.models.resize(Math.max(minModelsKept, files));
@@ -183,7 +186,7 @@ export class FileModels {
       if (kept.retreed.tree !== source.tree) kept.retreed = { tree: source.tree, file: withTree(kept.file, source.tree) };
       return kept.retreed.file;
     }
-    const file = buildCgoFile(source.path, source.text, source.tree, target);
+    const file = buildCgoFile(source.path, source.text, source.tree, target, this.preambles);
     this.models.set(key, { text: source.text, targetKey, file, retreed: { tree: source.tree, file } });
     return file;
   }

@@ -12,7 +12,7 @@ import { declarationHead, typeToC } from '../cgo/cdecl';
 import { matchAuto, type BuildTarget } from '../cgo/constraints';
 import { cgoVerbs, directiveErrorMessage, type CgoDirective, type CgoVerb } from '../cgo/directives';
 import { flagAllowlist } from '../cgo/flagAllowlist';
-import { compilerFlagProblems, linkerFlagProblems, pkgConfigOptionProblems } from '../cgo/flags';
+import type { FlagChecks } from '../cgo/flags';
 import { goGetenv } from '../cgo/goGetenv';
 import { goFields } from '../cgo/goctypes';
 import { cNameOf, cgoBuiltinFunctions, goSignature, goType } from '../cgo/gotypes';
@@ -243,7 +243,7 @@ function argumentHover(services: FeatureServices, view: DocumentView, directive:
   const parts = [`**\`${arg.raw}\`** in \`#cgo ${verb}\``, doc.text];
   if (arg.raw.includes('${SRCDIR}')) parts.push(`\`\${SRCDIR}\` is the package directory: \`${view.pkg.dir}\` → \`${arg.value}\``);
   if (doc.path) parts.push(pathLine(view, doc.path.value, doc.path.kind));
-  const verdict = allowVerdict(view.target.goMinor, verb, values, index);
+  const verdict = allowVerdict(services.engine.flagChecks, view.target.goMinor, verb, values, index);
   if (verdict) parts.push(verdict);
   for (const note of doc.notes) parts.push(`ℹ ${note}`);
   if (!directive.active) parts.push(`This line is **inactive** for ${targetName(view.target)}: its conditions do not match.`);
@@ -270,11 +270,11 @@ function pathLine(view: DocumentView, value: string, kind: 'dir' | 'file'): stri
   return `Path: ${shown} — ${state}`;
 }
 
-function allowVerdict(goMinor: number, verb: CgoVerb, values: string[], index: number): string | undefined {
-  if (verb === 'pkg-config') return pkgConfigOptionVerdict(goMinor, values, index);
+function allowVerdict(checks: FlagChecks, goMinor: number, verb: CgoVerb, values: string[], index: number): string | undefined {
+  if (verb === 'pkg-config') return pkgConfigOptionVerdict(checks, goMinor, values, index);
   const getenv = goGetenv();
   const check =
-    verb === 'LDFLAGS' ? linkerFlagProblems(goMinor, verb, `#cgo ${verb}`, values, getenv) : compilerFlagProblems(goMinor, verb, `#cgo ${verb}`, values, getenv);
+    verb === 'LDFLAGS' ? checks.linkerFlagProblems(goMinor, verb, `#cgo ${verb}`, values, getenv) : checks.compilerFlagProblems(goMinor, verb, `#cgo ${verb}`, values, getenv);
   if (check.envError) return `⚠ The go command checks no flag: ${check.envError}`;
   const problem = check.problems.find((p) => p.index === index || (p.kind === 'bad-next-arg' && p.index + 1 === index));
   if (!problem) return "✓ Allowed by the go command's `#cgo` flag allowlist.";
@@ -286,10 +286,10 @@ function allowVerdict(goMinor: number, verb: CgoVerb, values: string[], index: n
 // ---------------------------------------------------------------------------------------------
 
 /** Go 1.24+ checks the "--…" options of #cgo pkg-config before it runs pkg-config. */
-function pkgConfigOptionVerdict(goMinor: number, values: string[], index: number): string | undefined {
+function pkgConfigOptionVerdict(checks: FlagChecks, goMinor: number, values: string[], index: number): string | undefined {
   const arg = values[index];
   if (arg === '--' || !arg.startsWith('--') || flagAllowlist(goMinor).pkgConfigOptions === 'unchecked') return undefined;
-  const problem = pkgConfigOptionProblems(goMinor, values, goGetenv()).find((p) => p.index === index);
+  const problem = checks.pkgConfigOptionProblems(goMinor, values, goGetenv()).find((p) => p.index === index);
   if (problem) return `✗ The go command (Go 1.${goMinor}) refuses this pkg-config option: \`${problem.message}\`.`;
   return `✓ Go 1.${goMinor} allows this pkg-config option.`;
 }
@@ -316,8 +316,8 @@ async function pkgConfigSection(services: FeatureServices, request: PkgConfigReq
     const lines = [`**\`${command}\`**`, codeBlock(`CPPFLAGS += ${quoteArgs(result.cflags) || '(nothing)'}\nLDFLAGS  += ${quoteArgs(result.libs) || '(nothing)'}`, 'sh')];
     const getenv = goGetenv();
     const refused = [
-      compilerFlagProblems(request.goMinor, 'CFLAGS', 'pkg-config --cflags', result.cflags, getenv).error,
-      linkerFlagProblems(request.goMinor, 'LDFLAGS', 'pkg-config --libs', result.libs, getenv).error,
+      services.engine.flagChecks.compilerFlagProblems(request.goMinor, 'CFLAGS', 'pkg-config --cflags', result.cflags, getenv).error,
+      services.engine.flagChecks.linkerFlagProblems(request.goMinor, 'LDFLAGS', 'pkg-config --libs', result.libs, getenv).error,
     ].filter((e): e is string => e !== undefined);
     for (const error of refused) lines.push(`✗ The go command refuses this output: \`${error}\``);
     return lines.join('\n\n');

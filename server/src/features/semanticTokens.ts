@@ -5,9 +5,9 @@
 // `#cgo` lines, which the C compiler never sees, get tokens of their own.
 import { SemanticTokensBuilder, type SemanticTokens, type SemanticTokensLegend, type SemanticTokensParams } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Parser, Tree } from 'web-tree-sitter';
+import type { Tree } from 'web-tree-sitter';
 import { withCTree } from '../cgo/c';
-import { TextKeyedCache } from '../cgo/textCache';
+import { TextKeyedCache } from '../cgo/cache';
 import { cText } from '../cgo/directives';
 import type { CgoFile } from '../cgo/package';
 import type { Preamble } from '../cgo/preamble';
@@ -30,29 +30,47 @@ interface Token {
   declaration: boolean;
 }
 
-/**
- * Null when the file has no preamble tokens: VS Code takes the first provider's non-null
- * result, so another server's tokens for Go code (gopls) are then used.
- */
-export async function semanticTokens(services: FeatureServices, params: SemanticTokensParams): Promise<SemanticTokens | null> {
-  const tokens = await withFileView(services, params.textDocument.uri, (file, document) => fileTokens(services.engine.cParser, file, document));
-  return tokens && tokens.data.length > 0 ? tokens : null;
-}
+/** The semantic tokens of the server's documents, with the C tokens of the preamble texts it read lately. */
+export class SemanticTokenProvider {
+  /** C tokens by text: a keystroke in the Go code changes no preamble. */
+  private readonly tokensByText = new TextKeyedCache<Token[]>(2 * 1024 * 1024);
 
-export function fileTokens(parser: Parser, file: CgoFile, document: TextDocument): SemanticTokens {
-  const builder = new SemanticTokensBuilder();
-  for (const imp of file.imports) {
-    const preamble = imp.preamble;
-    if (!preamble) continue;
-    // Both lists are in text order: merged, not sorted again (a long preamble has tens of thousands).
-    const directives = directiveTokens(imp.directives).sort((a, b) => a.start - b.start);
-    const c = cTokens(parser, cText(preamble));
-    for (let i = 0, j = 0; i < directives.length || j < c.length; ) {
-      const token = j >= c.length || (i < directives.length && directives[i].start <= c[j].start) ? directives[i++] : c[j++];
-      push(builder, document, preamble, token);
-    }
+  constructor(private readonly services: FeatureServices) {}
+
+  /**
+   * Null when the file has no preamble tokens: VS Code takes the first provider's non-null
+   * result, so another server's tokens for Go code (gopls) are then used.
+   */
+  async full(params: SemanticTokensParams): Promise<SemanticTokens | null> {
+    const tokens = await withFileView(this.services, params.textDocument.uri, (file, document) => this.fileTokens(file, document));
+    return tokens && tokens.data.length > 0 ? tokens : null;
   }
-  return builder.build();
+
+  private fileTokens(file: CgoFile, document: TextDocument): SemanticTokens {
+    const builder = new SemanticTokensBuilder();
+    for (const imp of file.imports) {
+      const preamble = imp.preamble;
+      if (!preamble) continue;
+      // Both lists are in text order: merged, not sorted again (a long preamble has tens of thousands).
+      const directives = directiveTokens(imp.directives).sort((a, b) => a.start - b.start);
+      const c = this.cTokens(cText(preamble));
+      for (let i = 0, j = 0; i < directives.length || j < c.length; ) {
+        const token = j >= c.length || (i < directives.length && directives[i].start <= c[j].start) ? directives[i++] : c[j++];
+        push(builder, document, preamble, token);
+      }
+    }
+    return builder.build();
+  }
+
+  /** Tokens of C text (indices into it), from its tree-sitter-c tree, in text order. */
+  private cTokens(text: string): Token[] {
+    const parser = this.services.engine.cParser;
+    return this.tokensByText.get(text, () => (withCTree(parser, text, (tree) => collectTokens(tree, text)) ?? []).sort((a, b) => a.start - b.start));
+  }
+
+  dispose(): void {
+    this.tokensByText.dispose();
+  }
 }
 
 /** Pushes a token, split where the preamble's characters stop being consecutive in the file. */
@@ -103,14 +121,6 @@ const whole: Record<string, TokenType> = {
   false: 'keyword',
   null: 'keyword',
 };
-
-/** C tokens by text: a keystroke in the Go code changes no preamble. */
-const tokensByText = new TextKeyedCache<Token[]>(2 * 1024 * 1024);
-
-/** Tokens of C text (indices into it), from its tree-sitter-c tree, in text order. */
-function cTokens(parser: Parser, text: string): Token[] {
-  return tokensByText.get(text, () => (withCTree(parser, text, (tree) => collectTokens(tree, text)) ?? []).sort((a, b) => a.start - b.start));
-}
 
 /** An identifier that is a macro if the text #defines its name (anywhere), else `token`. */
 interface NameUse {

@@ -10,14 +10,7 @@
 // RuleContext.getenv): this process's environment (the editor's or the shell's that runs
 // cgo-lint), else the file `go env -w` writes ($GOENV, default ~/.config/go/env).
 import { makePathsAbsolute, type CgoDirective, type CgoVerb } from '../cgo/directives';
-import {
-  compilerFlagProblems,
-  flagVerbs,
-  linkerFlagProblems,
-  pkgConfigOptionProblems,
-  pkgConfigProblems,
-  type FlagProblem,
-} from '../cgo/flags';
+import { flagVerbs, pkgConfigProblems, type FlagChecks, type FlagProblem } from '../cgo/flags';
 import { flagAllowlist } from '../cgo/flagAllowlist';
 import { newestGoMinor } from '../cgo/goversion';
 import { quoteMeta } from '../cgo/goregexp';
@@ -56,7 +49,7 @@ export const disallowedCgoFlag: Rule = {
       const origin = pc.origins[problem.index];
       findings.push(finding(origin, problem.message, pkgConfigAdvice(pc.values[problem.index])));
     }
-    for (const problem of pkgConfigOptionProblems(goMinor, pc.values, getenv)) {
+    for (const problem of ctx.flagChecks.pkgConfigOptionProblems(goMinor, pc.values, getenv)) {
       findings.push(finding(pc.origins[problem.index], problem.message, pkgConfigOptionAdvice(goMinor, pc.values[problem.index], problem)));
     }
 
@@ -64,7 +57,7 @@ export const disallowedCgoFlag: Rule = {
     for (const { verb, linker } of flagVerbs) {
       const { values, origins } = args[verb];
       const source = `#cgo ${verb}`;
-      const check = (linker ? linkerFlagProblems : compilerFlagProblems)(goMinor, verb, source, values, getenv);
+      const check = linker ? ctx.flagChecks.linkerFlagProblems(goMinor, verb, source, values, getenv) : ctx.flagChecks.compilerFlagProblems(goMinor, verb, source, values, getenv);
       if (check.envError) {
         findings.push(envFinding(check.envError, origins[0], imports[0]));
         continue;
@@ -72,7 +65,7 @@ export const disallowedCgoFlag: Rule = {
       for (const problem of check.problems) {
         // A refused pair ("-I -foo") is reported on the flag; the argument is checked on its own too.
         const origin = origins[problem.index];
-        findings.push(finding(origin, problem.message, flagAdvice(goMinor, verb, values, problem)));
+        findings.push(finding(origin, problem.message, flagAdvice(ctx.flagChecks, goMinor, verb, values, problem)));
       }
     }
     return findings;
@@ -125,14 +118,14 @@ function finding(origin: Origin, toolMessage: string, advice: string): RuleFindi
   };
 }
 
-function flagAdvice(goMinor: number, verb: string, values: string[], problem: FlagProblem): string {
+function flagAdvice(checks: FlagChecks, goMinor: number, verb: string, values: string[], problem: FlagProblem): string {
   const arg = values[problem.index];
   switch (problem.kind) {
     case 'disallowed':
       if (problem.byDisallow) return `$CGO_${verb}_DISALLOW in the environment matches it.`;
       return (
         `The go command takes only allowlisted flags from #cgo lines${allowlistPage(goMinor)}. ` +
-        allowedSince(goMinor, verb, arg) +
+        allowedSince(checks, goMinor, verb, arg) +
         `If the flag is needed, set CGO_${verb}_ALLOW='${quoteMeta(arg)}' (a Go regexp that must match the whole flag) ` +
         `where go runs, or pass the flag in the CGO_${verb} environment variable instead, which is not checked.`
       );
@@ -156,11 +149,11 @@ function pkgConfigAdvice(name: string): string {
 }
 
 /** "Go 1.N and later allow it. " when every release from a newer one on allows the flag alone. */
-function allowedSince(goMinor: number, verb: string, arg: string): string {
-  const check = verb === 'LDFLAGS' ? linkerFlagProblems : compilerFlagProblems;
+function allowedSince(checks: FlagChecks, goMinor: number, verb: string, arg: string): string {
+  const check = (minor: number) => (verb === 'LDFLAGS' ? checks.linkerFlagProblems(minor, verb, `#cgo ${verb}`, [arg]) : checks.compilerFlagProblems(minor, verb, `#cgo ${verb}`, [arg]));
   let since: number | undefined;
   for (let minor = newestGoMinor; minor > goMinor; minor--) {
-    if (check(minor, verb, `#cgo ${verb}`, [arg]).problems.length > 0) break;
+    if (check(minor).problems.length > 0) break;
     since = minor;
   }
   return since === undefined ? '' : `Go 1.${since} and later allow it (this check is for Go 1.${goMinor}). `;

@@ -37,13 +37,13 @@ export const exportWithDefinitions: Rule = {
     for (const file of ctx.pkg.files) {
       // //export only means something in a file that imports "C".
       if (file.isTest || file.imports.length === 0 || !file.text.includes('//export ')) continue;
-      const exports = exportComments(file);
+      const exports = exportComments(ctx, file);
       if (exports.length === 0) continue;
       const exported = describeExports(exports);
       const { view, preambles, walk } = ctx.preprocessed(file);
       const units = view.variants[0]?.units ?? [];
       preambles.forEach((preamble, index) => {
-        const unit = readUnit(ctx.cParser, units[index], semantics);
+        const unit = readUnit(ctx, units[index], semantics);
         for (const group of groupByItem(unit.definitions)) {
           const fix = staticFix(file, preamble, group, unit, walk, pkgFacts);
           for (const def of group) findings.push(report(file, preamble, def, exported, fix));
@@ -52,7 +52,7 @@ export const exportWithDefinitions: Rule = {
       // Definitions in project headers the preamble includes, reported at that #include.
       const bySite = new Map<number, { site: IncludeWalk['headers'][number]['via']; names: string[]; headers: string[] }>();
       for (const header of walk.headers) {
-        const defs = readUnit(ctx.cParser, header.unit, semantics).definitions;
+        const defs = readUnit(ctx, header.unit, semantics).definitions;
         if (defs.length === 0) continue;
         const entry = bySite.get(header.via.start) ?? { site: header.via, names: [], headers: [] };
         entry.names.push(...defs.map((d) => d.name).filter((n) => !entry.names.includes(n)));
@@ -85,11 +85,10 @@ interface ExportComment {
   name: string;
 }
 
-/** By file text: a keystroke in one file of a package must not walk the Go code of every //export file again. */
-const exportsByText = new TextKeyedCache<ExportComment[]>(4 * 1024 * 1024);
-
 /** `//export Name` lines in the doc comments of the file's functions, as cmd/cgo's saveExport finds them. */
-function exportComments(file: CgoFile): ExportComment[] {
+function exportComments(ctx: RuleContext, file: CgoFile): ExportComment[] {
+  // By file text: a keystroke in one file of a package must not walk the Go code of every //export file again.
+  const exportsByText = ctx.kept('exports', () => new TextKeyedCache<ExportComment[]>(4 * 1024 * 1024));
   return exportsByText.get(file.text, () => readExportComments(file));
 }
 
@@ -169,22 +168,19 @@ const linkageItems = new Set(['linkage_specification', 'declaration_list']);
  * The external definitions of what gcc compiles of a preamble or a header, and how often each
  * name is declared. Code under a condition the preprocessor could not decide is not judged.
  */
-function readUnit(parser: Parser, source: PreprocessedUnit | undefined, semantics: InlineSemantics): Unit {
+function readUnit(ctx: RuleContext, source: PreprocessedUnit | undefined, semantics: InlineSemantics): Unit {
   if (!source) return { definitions: [], declarationCount: new Map() };
+  // Units read, per preprocessed unit: the engine keeps a file's view, and so its units, while
+  // nothing it read changes, and a keystroke elsewhere in a package must not parse every
+  // //export file's preamble again.
+  const readUnits = ctx.kept('units', () => new WeakMap<PreprocessedUnit, { semantics: string; unit: Unit }>());
   const key = JSON.stringify(semantics);
   const known = readUnits.get(source);
   if (known?.semantics === key) return known.unit;
-  const unit = parseUnit(parser, source, semantics);
+  const unit = parseUnit(ctx.cParser, source, semantics);
   readUnits.set(source, { semantics: key, unit });
   return unit;
 }
-
-/**
- * Units read, per preprocessed unit: the engine keeps a file's view, and so its units, while
- * nothing it read changes, and a keystroke elsewhere in a package must not parse every
- * //export file's preamble again.
- */
-const readUnits = new WeakMap<PreprocessedUnit, { semantics: string; unit: Unit }>();
 
 function parseUnit(parser: Parser, source: PreprocessedUnit, semantics: InlineSemantics): Unit {
   const unit: Unit = { definitions: [], declarationCount: new Map() };
