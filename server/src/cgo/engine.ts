@@ -392,7 +392,7 @@ export class Engine {
     if (configKey === undefined) this.configKeys.set(config, (configKey = JSON.stringify([config.dirs, config.flags, config.target.goos, config.target.goarch])));
     const cached = this.views.peek(file.path);
     const preambles = (): string => JSON.stringify(file.imports.map((imp) => (imp.preamble ? [imp.preamble.offsets.at(0), imp.preamble.text] : '')));
-    if (cached && cached.config === configKey && (cached.imports === file.imports || cached.preambles === preambles()) && [...cached.looked].every(([path, text]) => readText(path) === text)) {
+    if (cached && cached.config === configKey && (cached.imports === file.imports || cached.preambles === preambles()) && this.sameAsLooked(cached, readText)) {
       cached.imports = file.imports;
       return cached;
     }
@@ -420,6 +420,12 @@ export class Engine {
       flagChecks: this.flagChecks.size,
       keptByRules: this.keptByRule.size,
     };
+  }
+
+  /** Whether every path the view looked at reads as it did. */
+  private sameAsLooked(view: CachedView, readText: ReadText): boolean {
+    for (const [path, text] of view.looked) if (readText(path) !== text) return false;
+    return true;
   }
 
   /** Frees the parsers and every cache the engine owns (the C trees kept for incremental parses among them). */

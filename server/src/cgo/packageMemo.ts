@@ -30,6 +30,8 @@ interface FileMemo {
   inputs: FileInputs | undefined;
   /** Per file-scoped rule id, its findings on this file for `inputs`. */
   findings: Map<string, { file: string }[]>;
+  /** Whether any of those is not empty. */
+  anyFindings: boolean;
 }
 
 const noRules: readonly never[] = [];
@@ -67,7 +69,7 @@ export class PackageMemo {
     const targetKey = this.targetKey(target);
     let memo = this.files.get(path);
     if (!memo || memo.text !== text || memo.target !== targetKey) {
-      memo = { text, target: targetKey, model: buildCgoFile(path, text, noTree, target, preambles), seen: 0, inputs: undefined, findings: new Map() };
+      memo = { text, target: targetKey, model: buildCgoFile(path, text, noTree, target, preambles), seen: 0, inputs: undefined, findings: new Map(), anyFindings: false };
       this.files.set(path, memo);
     }
     if (memo.seen !== this.check) {
@@ -92,6 +94,7 @@ export class PackageMemo {
     if (!memo.inputs || memo.inputs.flags !== inputs.flags || memo.inputs.view !== inputs.view) {
       memo.inputs = inputs;
       memo.findings.clear();
+      memo.anyFindings = false;
     }
     // Allocates nothing in the common case, none stale: a check of a 5,000-file package asks for every file.
     let stale: R[] | undefined;
@@ -103,13 +106,14 @@ export class PackageMemo {
   keep(file: CgoFile, ruleId: string, findings: { file: string }[]): void {
     const elsewhere = findings.find((finding) => finding.file !== file.path);
     if (elsewhere) throw new Error(`bug: ${ruleId} is file-scoped but reported on ${elsewhere.file} when given ${file.path} alone`);
-    this.memoOf(file).findings.set(ruleId, findings);
+    const memo = this.memoOf(file);
+    memo.findings.set(ruleId, findings);
+    if (findings.length > 0) memo.anyFindings = true;
   }
 
   /** Whether any file-scoped rule's findings kept for a file are not empty. */
   hasFindings(file: CgoFile): boolean {
-    for (const findings of this.memoOf(file).findings.values()) if (findings.length > 0) return true;
-    return false;
+    return this.memoOf(file).anyFindings;
   }
 
   /** The findings kept for a file, per file-scoped rule id. */
