@@ -99,8 +99,8 @@ export class Engine {
   private backgroundParser: Parser | undefined;
   /** Enough for the files a user works on, and for every cgo file of the package checked last; the least recently used go first. */
   private readonly views = new BoundedCache<string, CachedView>({ maxWeight: minViewsKept });
-  /** Each preprocessor configuration's key, computed once per check (one configuration) rather than per file. */
-  private readonly configKeys = new WeakMap<CppConfig, string>();
+  /** The last preprocessor configuration's key: a check has one configuration, computed once rather than per file. */
+  private lastConfig: { config: CppConfig; key: string } | undefined;
   /** The preambles of the files modelled lately (by the checks and the editor features), by comment text. */
   readonly preambles = new PreambleCache();
   /** The macros the C compiler predefines, per target and flags. */
@@ -388,8 +388,8 @@ export class Engine {
   }
 
   private cachedView(file: CgoFile, config: CppConfig, readText: ReadText): CachedView {
-    let configKey = this.configKeys.get(config);
-    if (configKey === undefined) this.configKeys.set(config, (configKey = JSON.stringify([config.dirs, config.flags, config.target.goos, config.target.goarch])));
+    if (this.lastConfig?.config !== config) this.lastConfig = { config, key: JSON.stringify([config.dirs, config.flags, config.target.goos, config.target.goarch]) };
+    const configKey = this.lastConfig.key;
     const cached = this.views.peek(file.path);
     const preambles = (): string => JSON.stringify(file.imports.map((imp) => (imp.preamble ? [imp.preamble.offsets.at(0), imp.preamble.text] : '')));
     if (cached && cached.config === configKey && (cached.imports === file.imports || cached.preambles === preambles()) && this.sameAsLooked(cached, readText)) {
