@@ -612,6 +612,28 @@ function realWorld() {
   return { files: files.length, packages: collected.packages.length, lintMs, readMs, findings };
 }
 
+/**
+ * A language server (ours or gopls) started over stdio and initialized with `initialize`'s
+ * params; `onDiagnostics` hears every publishDiagnostics. stop(): shutdown, exit, and its end.
+ */
+async function startLanguageServer(command, args, { cwd, stderr = 'inherit', initialize, onDiagnostics }) {
+  const child = spawn(command, args, { stdio: ['pipe', 'pipe', stderr], cwd });
+  const connection = rpc.createMessageConnection(new rpc.StreamMessageReader(child.stdout), new rpc.StreamMessageWriter(child.stdin));
+  connection.onNotification('textDocument/publishDiagnostics', onDiagnostics);
+  connection.onRequest('workspace/configuration', (params) => params.items.map(() => ({})));
+  connection.onRequest(() => null);
+  connection.onNotification(() => undefined);
+  connection.listen();
+  await connection.sendRequest('initialize', { processId: process.pid, ...initialize });
+  connection.sendNotification('initialized', {});
+  const stop = async () => {
+    await connection.sendRequest('shutdown');
+    connection.sendNotification('exit');
+    await new Promise((resolve) => child.once('exit', resolve));
+  };
+  return { connection, stop };
+}
+
 /** Edit → gcc's diagnostics on the article's app package, `edits` times, each a new preamble text. */
 async function compilerLatency(debounceMs, edits = 20) {
   const root = path.join(tmp, `article-${debounceMs}`);
@@ -620,19 +642,14 @@ async function compilerLatency(debounceMs, edits = 20) {
   const text = fs.readFileSync(file, 'utf8');
   const line = text.split('\n').findIndex((l) => l.startsWith('// void initial_setup();'));
   const uri = pathToFileURL(file).href;
-  const child = spawn(process.execPath, [serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const connection = rpc.createMessageConnection(new rpc.StreamMessageReader(child.stdout), new rpc.StreamMessageWriter(child.stdin));
   const waiting = new Map();
-  connection.onNotification('textDocument/publishDiagnostics', (params) => {
-    if (params.uri !== uri || !params.diagnostics.some((d) => d.source === 'cgo (gcc)')) return;
-    waiting.get(params.version)?.();
+  const { connection, stop } = await startLanguageServer(process.execPath, [serverJs, '--stdio'], {
+    initialize: { rootUri: null, capabilities: { workspace: { configuration: true } }, initializationOptions: { debounceMs } },
+    onDiagnostics: (params) => {
+      if (params.uri !== uri || !params.diagnostics.some((d) => d.source === 'cgo (gcc)')) return;
+      waiting.get(params.version)?.();
+    },
   });
-  connection.onRequest('workspace/configuration', (params) => params.items.map(() => ({})));
-  connection.onRequest(() => null);
-  connection.onNotification(() => undefined);
-  connection.listen();
-  await connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: { workspace: { configuration: true } }, initializationOptions: { debounceMs } });
-  connection.sendNotification('initialized', {});
   const compiled = (version) => new Promise((resolve) => waiting.set(version, resolve));
   let done = compiled(1);
   connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'go', version: 1, text } });
@@ -647,9 +664,7 @@ async function compilerLatency(debounceMs, edits = 20) {
     await done;
     times.push(performance.now() - start);
   }
-  await connection.sendRequest('shutdown');
-  connection.sendNotification('exit');
-  await new Promise((resolve) => child.once('exit', resolve));
+  await stop();
   return times;
 }
 
@@ -667,32 +682,26 @@ async function firstDiagnosticRace(rounds = 3) {
   const race = async (command, args, root) => {
     const file = path.join(root, 'app', 'app.go');
     const uri = pathToFileURL(file).href;
-    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'ignore'], cwd: root });
-    const connection = rpc.createMessageConnection(new rpc.StreamMessageReader(child.stdout), new rpc.StreamMessageWriter(child.stdin));
-    let opened = 0;
-    const first = new Promise((resolve) =>
-      connection.onNotification('textDocument/publishDiagnostics', (params) => {
-        if (params.uri === uri && params.diagnostics.length > 0) resolve(performance.now() - opened);
-      }),
-    );
-    connection.onRequest('workspace/configuration', (params) => params.items.map(() => ({})));
-    connection.onRequest(() => null);
-    connection.onNotification(() => undefined);
-    connection.listen();
     const rootUri = pathToFileURL(root).href;
-    await connection.sendRequest('initialize', {
-      processId: process.pid,
-      rootUri,
-      workspaceFolders: [{ uri: rootUri, name: 'article' }],
-      capabilities: { workspace: { configuration: true, workspaceFolders: true }, textDocument: { publishDiagnostics: { versionSupport: true } } },
+    let opened = 0;
+    let diagnosed;
+    const first = new Promise((resolve) => (diagnosed = resolve));
+    const { connection, stop } = await startLanguageServer(command, args, {
+      cwd: root,
+      stderr: 'ignore',
+      initialize: {
+        rootUri,
+        workspaceFolders: [{ uri: rootUri, name: 'article' }],
+        capabilities: { workspace: { configuration: true, workspaceFolders: true }, textDocument: { publishDiagnostics: { versionSupport: true } } },
+      },
+      onDiagnostics: (params) => {
+        if (params.uri === uri && params.diagnostics.length > 0) diagnosed(performance.now() - opened);
+      },
     });
-    connection.sendNotification('initialized', {});
     opened = performance.now();
     connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'go', version: 1, text: fs.readFileSync(file, 'utf8') } });
     const ms = await first;
-    await connection.sendRequest('shutdown');
-    connection.sendNotification('exit');
-    await new Promise((resolve) => child.once('exit', resolve));
+    await stop();
     return ms;
   };
   const ours = [];

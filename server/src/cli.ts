@@ -11,7 +11,8 @@ import { isCompilerFinding, reportedBy, suppressionCode, type Finding, type Repo
 import { newestGoMinor, oldestGoMinor, parseGoMinor } from './cgo/goversion';
 import { resolveTarget, targetProblem } from './cgo/target';
 import { LineIndex } from './cgo/text';
-import { checkJob, checkJobs, EngineOnDemand, inWorker, workerMain, type Checked, type Job } from './packageChecks';
+import { checkJob, checkJobs, childProcesses, EngineOnDemand, inWorker, workerMain, type Checked, type Job } from './packageChecks';
+import { killWhenProcessEnds } from './cgo/processes';
 import { ruleById, ruleIds, rules } from './rules';
 
 const usage = `usage: cgo-lint [options] PATH...
@@ -410,6 +411,8 @@ class Progress {
 }
 
 async function start(): Promise<void> {
+  // go env, the C compiler and pkg-config (the worker threads' too) end with the run, Ctrl+C included.
+  killWhenProcessEnds(childProcesses);
   // `cgo-lint . | head`: the reader left, so nothing more can be said; stop quietly, as go vet does.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code !== 'EPIPE') throw error;

@@ -10,10 +10,11 @@ import { mayImportC, readGoSource } from './cgo/files';
 import type { Reported, RuleId, SeveritySetting } from './cgo/findings';
 import type { Rule } from './cgo/rule';
 import { defaultGrammarDir, loadGrammars } from './cgo/grammars';
-import { askLocalGo } from './cgo/goversion';
+import { askGoEnv, type GoEnvAnswer } from './cgo/goversion';
 import { readTextFromDisk } from './cgo/headers';
 import type { CgoPackage, PackageFlags } from './cgo/package';
 import { PkgConfig } from './cgo/pkgconfig';
+import { ChildProcesses } from './cgo/processes';
 import { resolvePackageTarget } from './cgo/target';
 
 /** A package directory to check, and which of its files to report (all, or the one named). */
@@ -34,17 +35,22 @@ export interface CheckOptions {
   cc?: boolean;
 }
 
+/**
+ * Every process this thread starts. The main thread's is the run's: cgo-lint kills what it holds
+ * when it ends (killWhenProcessEnds); a worker's joins it through the table of groups it was given.
+ */
+export const childProcesses = new ChildProcesses(isMainThread ? undefined : new Int32Array((workerData as WorkerInput).processGroups));
+
 /** The C compiler and pkg-config of this thread, found when a package first needs them. */
 let preambleCompiler: PreambleCompiler | undefined;
 let pkgConfig: PkgConfig | undefined;
 
-/** What `go env` says, asked once per thread and only when a package with cgo is checked without --go. */
-let localGo: ReturnType<typeof askLocalGo> | null = null;
+/** What `go env` says, asked once per thread and only when a package with cgo needs it (no --go, or the compiler). */
+let goEnv: Promise<GoEnvAnswer | undefined> | undefined;
+const goEnvOnce = (): Promise<GoEnvAnswer | undefined> => (goEnv ??= askGoEnv(childProcesses));
 
-function localGoOnce(options: CheckOptions): ReturnType<typeof askLocalGo> {
-  if (options.goVersion) return undefined;
-  if (localGo === null) localGo = askLocalGo();
-  return localGo;
+function compilerOnce(): PreambleCompiler {
+  return (preambleCompiler ??= new PreambleCompiler({ mayRun: () => true, processes: childProcesses, goEnv: goEnvOnce }));
 }
 
 export interface Checked {
@@ -116,13 +122,13 @@ function readJob(job: Job): ReadPackage {
 
 async function checkRead(engine: Engine, job: Job, read: ReadPackage, options: CheckOptions): Promise<Checked> {
   const { texts, warnings, unreadable } = read;
-  const { target } = resolvePackageTarget(job.dir, { ...options, localGo: localGoOnce(options) }, readTextFromDisk);
+  const localGo = options.goVersion ? undefined : (await goEnvOnce())?.local;
+  const { target } = resolvePackageTarget(job.dir, { ...options, localGo }, readTextFromDisk);
   let model: { pkg: CgoPackage; flags: PackageFlags } | undefined;
   let findings: Reported[];
   if (options.cc !== false && read.sources.some((source) => mayImportC(source.text))) {
     // The compiler's search list for system headers, before the rules read any (--no-cc: the standard directories).
-    preambleCompiler ??= new PreambleCompiler({ mayRun: () => true });
-    const compiler = await preambleCompiler.compiler();
+    const compiler = await compilerOnce().compiler();
     engine.systemHeaders.useCompilerSearchList(compiler && compiler.searchList.length > 0 ? compiler.searchList : undefined);
   }
   try {
@@ -134,14 +140,13 @@ async function checkRead(engine: Engine, job: Job, read: ReadPackage, options: C
     return { findings: [], texts, warnings, unreadable };
   }
   if (model && options.cc !== false) {
-    preambleCompiler ??= new PreambleCompiler({ mayRun: () => true });
-    pkgConfig ??= new PkgConfig({ mayRun: () => true });
-    const compiled: UnitResult[] | undefined = await compilePackage(preambleCompiler, model.pkg, model.flags, { pkgConfig, readText: readTextFromDisk });
+    pkgConfig ??= new PkgConfig({ mayRun: () => true, processes: childProcesses });
+    const compiled: UnitResult[] | undefined = await compilePackage(compilerOnce(), model.pkg, model.flags, { pkgConfig, readText: readTextFromDisk });
     if (compiled) {
       const lines = new Map(model.pkg.files.map((file) => [file.path, file.lines]));
       findings = [...confirmedByCompiler(findings, compiled, (file, offset) => lines.get(file)?.lineOf(offset) ?? -1), ...compiled.flatMap((r) => r.findings)];
       findings.sort((a, b) => (a.file === b.file ? a.start - b.start : a.file < b.file ? -1 : 1));
-    } else if (options.cc === true && !(await preambleCompiler.compiler())) {
+    } else if (options.cc === true && !(await compilerOnce().compiler())) {
       warnings.push('--cc: no C compiler found (go env CC, gcc, clang)');
     }
   }
@@ -200,6 +205,8 @@ interface WorkerInput {
   jobs: { dir: string; shownAs: [string, string][]; only: string | undefined }[];
   options: CheckOptions;
   counters: SharedArrayBuffer;
+  /** The main thread's table of process groups (ChildProcesses.groups). */
+  processGroups: SharedArrayBuffer;
 }
 
 type WorkerMessage =
@@ -218,6 +225,7 @@ export async function checkJobs(rules: readonly Rule[], jobs: Job[], options: Ch
     jobs: jobs.map((job) => ({ dir: job.dir, shownAs: [...job.shownAs], only: job.only })),
     options,
     counters: counters.buffer as SharedArrayBuffer,
+    processGroups: childProcesses.groups.buffer as SharedArrayBuffer,
   };
   const workers = Array.from({ length: Math.min(threads, jobs.length) - 1 }, () => runWorker(input, results));
   await takeJobs(rules, jobs, options, counters, (index, checked) => {

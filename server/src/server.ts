@@ -21,7 +21,8 @@ import { PreambleCompiler } from './cgo/compiler';
 import { Engine } from './cgo/engine';
 import { GoEnvironment } from './goEnv';
 import { defaultGrammarDir, loadGrammars } from './cgo/grammars';
-import { PkgConfig, type ProcessRun } from './cgo/pkgconfig';
+import { PkgConfig } from './cgo/pkgconfig';
+import { ChildProcesses, killWhenProcessEnds, type ProcessRun } from './cgo/processes';
 import { OpenDocuments } from './documents';
 import { Analyzer } from './features/analysis';
 import { CompilerRuns } from './features/compilerRuns';
@@ -43,6 +44,9 @@ const defaultDebounceMs = 200;
 const ruleDocsDir = path.join(__dirname, '..', 'docs', 'rules');
 
 const connection = createConnection(ProposedFeatures.all);
+/** Every process the server starts; none outlives it (shutdown, exit, the connection closing, SIGTERM/SIGINT). */
+const processes = new ChildProcesses();
+killWhenProcessEnds(processes);
 // Info lines say what was analysed and how long it took, every process started and the settings
 // in force; the VS Code client writes them to a log channel, so VS Code's log level filters them.
 const log = {
@@ -100,12 +104,15 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
     log.warn,
     (scopeUri, inForce) => log.info(`settings for ${scopeUri ?? 'all files'}: ${JSON.stringify(inForce)}`),
   );
-  const goEnv = new GoEnvironment(() => trusted, log);
   const logRun = (run: ProcessRun): void => log.info(`ran ${[run.command, ...run.args].join(' ')}${run.cwd ? ` in ${run.cwd}` : ''}: ${run.outcome} (${run.ms} ms)`);
-  const pkgConfig = new PkgConfig({ mayRun: () => trusted, onRun: logRun });
+  const goEnv = new GoEnvironment(() => trusted, processes, logRun);
+  const pkgConfig = new PkgConfig({ mayRun: () => trusted, processes, onRun: logRun });
   const compilerRuns = new CompilerRuns(
     new PreambleCompiler({
       mayRun: () => trusted,
+      processes,
+      // The one `go env` answer of the server, the one that said GOVERSION.
+      goEnv: () => goEnv.settled(),
       onRun: logRun,
       // Until the compiler says where system headers are (or where it may not run), the standard directories.
       onFound: (compiler) => engine.systemHeaders.useCompilerSearchList(compiler.searchList.length > 0 ? compiler.searchList : undefined),
@@ -283,6 +290,7 @@ connection.onDidChangeConfiguration((params) => {
 });
 
 connection.onShutdown(() => {
+  processes.dispose();
   if (!services) return;
   disposeFeatures?.();
   services.workspaceDiagnostics.dispose();

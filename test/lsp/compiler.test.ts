@@ -62,7 +62,7 @@ test('the Output channel logs every process the compiler side starts: go env, th
       .filter((m) => m.method === 'window/logMessage' && (m.params as { type: number }).type === 3)
       .map((m) => (m.params as { message: string }).message)
       .filter((message) => message.startsWith('ran '));
-    assert.ok(ran.some((line) => /^ran go env CC CGO_CPPFLAGS CGO_CFLAGS: ok \(\d+ ms\)$/.test(line)), ran.join('\n'));
+    assert.ok(ran.some((line) => /^ran go env GOVERSION CC CGO_CPPFLAGS CGO_CFLAGS: ok \(\d+ ms\)$/.test(line)), ran.join('\n'));
     assert.ok(ran.some((line) => /^ran \S*gcc -E -dM -x c -: ok \(\d+ ms\)$/.test(line)), ran.join('\n'));
     // The preamble with the NOTE line does not compile: gcc exits 1, in the package directory.
     assert.ok(ran.some((line) => /^ran \S*gcc .* in \S*app: exit status 1 \(\d+ ms\)$/.test(line)), ran.join('\n'));
@@ -109,7 +109,7 @@ test('Workspace Trust: untrusted, neither go nor the C compiler is started; once
     client.notify('cgo/trustGranted', {});
     await client.waitFor<PublishDiagnosticsParams>('textDocument/publishDiagnostics', (p) => p.uri === appUri && withGcc(p.diagnostics));
     const ran = fs.readFileSync(marker, 'utf8');
-    assert.match(ran, /^go env CC CGO_CPPFLAGS CGO_CFLAGS$/m);
+    assert.match(ran, /^go env GOVERSION CC CGO_CPPFLAGS CGO_CFLAGS$/m);
     assert.match(ran, /^gcc .* -S -o \/dev\/null /m);
     // Where the compiler may run, it says where system headers are.
     assert.match(ran, /^gcc .*-E -v -x c \/dev\/null$/m);

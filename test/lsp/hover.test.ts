@@ -11,6 +11,7 @@ import { test } from 'node:test';
 import type { Hover, MarkupContent, Position } from 'vscode-languageserver';
 import { createMessageConnection, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { PkgConfig, splitPkgConfigOutput } from '../../server/src/cgo/pkgconfig';
+import { ChildProcesses } from '../../server/src/cgo/processes';
 import { fileUri, packageDir, repoRoot, serverReader, withServer, type LspClient } from '../support/lspClient';
 
 /** The position of `needle` (its `delta`-th character) in text, in UTF-16 columns. */
@@ -409,16 +410,17 @@ test('pkg-config output is split as the go command splits it; a hung pkg-config 
   process.on('exit', () => fs.rmSync(bin, { recursive: true, force: true }));
   fs.writeFileSync(path.join(bin, 'pkg-config'), '#!/bin/sh\nexec sleep 5\n', { mode: 0o755 });
   const env = { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}`, PKG_CONFIG: '' };
+  const processes = new ChildProcesses();
   const started = Date.now();
-  const result = await new PkgConfig({ mayRun: () => true, timeoutMs: 300, env }).query(['slow'], bin);
+  const result = await new PkgConfig({ mayRun: () => true, processes, timeoutMs: 300, env }).query(['slow'], bin);
   assert.equal(result.ok ? 'ok' : result.reason, 'timeout');
   assert.ok(Date.now() - started < 3000);
 
   // An argument the go command refuses as a package name is never passed on.
-  const refused = await new PkgConfig({ mayRun: () => true, env }).query(['-Wl,--evil'], bin);
+  const refused = await new PkgConfig({ mayRun: () => true, processes, env }).query(['-Wl,--evil'], bin);
   assert.equal(refused.ok ? 'ok' : refused.reason, 'invalid-name');
   // And nothing starts when it may not run.
-  const denied = await new PkgConfig({ mayRun: () => false, env }).query(['slow'], bin);
+  const denied = await new PkgConfig({ mayRun: () => false, processes, env }).query(['slow'], bin);
   assert.equal(denied.ok ? 'ok' : denied.reason, 'not-allowed');
 });
 

@@ -253,6 +253,17 @@ export class LspClient {
     return withTimeout(this.exited, 'the server to exit', this);
   }
 
+  /** The server's process id. */
+  get pid(): number {
+    return this.child.pid as number;
+  }
+
+  /** Sends the server a signal; resolves with its exit code (null when the signal ended it). */
+  async signal(signal: NodeJS.Signals): Promise<number | null> {
+    this.child.kill(signal);
+    return withTimeout(this.exited, 'the server to exit', this);
+  }
+
   /** For after a failed test: make sure the process is gone. */
   kill(): void {
     if (this.child.exitCode === null) this.child.kill();

@@ -10,8 +10,10 @@ import { test } from 'node:test';
 import { compilePackage, parseCompilerOutput, PreambleCompiler, type UnitResult } from '../../server/src/cgo/compiler';
 import { hostTarget } from '../../server/src/cgo/constraints';
 import type { CompilerFinding, Reported } from '../../server/src/cgo/findings';
+import { askGoEnv } from '../../server/src/cgo/goversion';
 import { readTextFromDisk } from '../../server/src/cgo/headers';
 import type { CgoPackage, PackageFlags } from '../../server/src/cgo/package';
+import { ChildProcesses } from '../../server/src/cgo/processes';
 import { testEngine } from '../support/engine';
 
 const gcc = spawnSync('gcc', ['--version']).status === 0;
@@ -65,7 +67,9 @@ async function compiled(files: Record<string, string>, options: { only?: string 
     .map(([name, text]) => ({ path: path.join(dir, name), text }));
   const rules = engine.checkPackage(dir, sources, { target: hostTarget(26), withModel: (pkg, flags) => (model = { pkg, flags }) });
   assert.ok(model);
-  const results = await compilePackage(new PreambleCompiler({ mayRun: () => true }), model.pkg, model.flags, { readText: readTextFromDisk });
+  const processes = new ChildProcesses();
+  const compiler = new PreambleCompiler({ mayRun: () => true, processes, goEnv: () => askGoEnv(processes) });
+  const results = await compilePackage(compiler, model.pkg, model.flags, { readText: readTextFromDisk });
   assert.ok(results, 'the compiler did not run');
   return { rules, results, dir };
 }

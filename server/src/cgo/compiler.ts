@@ -18,7 +18,6 @@
 // Compiled to assembly thrown away (`-S -o /dev/null`), not `-fsyntax-only`: gcc 12 gives some
 // of the warnings go build prints only when it generates code (-Wunused-function, "defined but
 // not used", and its optimisers' -Wmaybe-uninitialized and friends).
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -27,11 +26,13 @@ import { cText } from './directives';
 import type { CompilerFinding, CompilerSource, RelatedLocation } from './findings';
 import { goGetenv } from './goGetenv';
 import { cNameOf, isCgoOwnFunction } from './gotypes';
+import type { GoEnvAnswer } from './goversion';
 import { readRegularFile } from './files';
 import { parseSearchList } from './sysdirs';
 import { includeDirs, maxHeaderBytes } from './cpp';
 import type { CgoFile, CgoPackage, PackageFlags } from './package';
-import type { PkgConfig, ProcessRun } from './pkgconfig';
+import type { PkgConfig } from './pkgconfig';
+import type { ChildProcesses, ProcessRun } from './processes';
 import { toSource, toSourceEnd, type Preamble } from './preamble';
 import { LineIndex } from './text';
 import { TextKeyedCache } from './cache';
@@ -454,6 +455,10 @@ function mtimeOf(file: string): number {
 export interface CompilerOptions {
   /** Asked right before a process would start; false means none is started. */
   mayRun: () => boolean;
+  /** The owner's processes: every process is started through them. */
+  processes: ChildProcesses;
+  /** The owner's one `go env` answer (CC, CGO_CPPFLAGS, CGO_CFLAGS); undefined without a go command. */
+  goEnv: () => Promise<GoEnvAnswer | undefined>;
   env?: NodeJS.ProcessEnv;
   /** How long one compile may take before it is killed. */
   timeoutMs?: number;
@@ -461,7 +466,7 @@ export interface CompilerOptions {
   maxProcesses?: number;
   /** Told once when the compiler is found (the system headers' search list comes with it). */
   onFound?: (compiler: CCompiler) => void;
-  /** Told of every process started (go env, the compiler), once it ended: the server logs them. */
+  /** Told of every process started (the compiler), once it ended: the server logs them. */
   onRun?: (run: ProcessRun) => void;
 }
 
@@ -548,20 +553,19 @@ export class PreambleCompiler {
   }
 
   /**
-   * `go env CC CGO_CPPFLAGS CGO_CFLAGS`, else $CC, gcc or clang on PATH; then what it is (cgo
-   * asks `-E -dM` too) and where it finds system headers (`-E -v`).
+   * `go env` CC, CGO_CPPFLAGS and CGO_CFLAGS (the owner's one ask), else $CC, gcc or clang on
+   * PATH; then what it is (cgo asks `-E -dM` too) and where it finds system headers (`-E -v`).
    */
   private async find(): Promise<CCompiler | undefined> {
-    const goEnv = await this.output('go', ['env', 'CC', 'CGO_CPPFLAGS', 'CGO_CFLAGS'], '', undefined, { GOTOOLCHAIN: 'local' });
+    const goEnv = await this.options.goEnv();
     const getenv = goGetenv(this.env);
     let cc: string[];
     let cppflags: string[];
     let cflags: string[];
-    if (goEnv !== undefined && goEnv.code === 0) {
-      const [ccLine = '', cppLine = '', cLine = ''] = goEnv.stdout.split('\n');
-      cc = splitQuotedFields(ccLine);
-      cppflags = splitQuotedFields(cppLine);
-      cflags = splitQuotedFields(cLine);
+    if (goEnv !== undefined) {
+      cc = splitQuotedFields(goEnv.cc);
+      cppflags = splitQuotedFields(goEnv.cppflags);
+      cflags = splitQuotedFields(goEnv.cflags);
     } else {
       const fromEnv = splitQuotedFields(getenv('CC'));
       cc = fromEnv.length > 0 ? fromEnv : [onPath('gcc', this.env) ? 'gcc' : onPath('clang', this.env) ? 'clang' : ''].filter(Boolean);
@@ -583,49 +587,20 @@ export class PreambleCompiler {
   }
 
   private async run(command: string, args: string[], input: string, cwd: string, signal?: AbortSignal): Promise<string | undefined> {
-    const out = await this.output(command, args, input, cwd, {}, signal);
+    const out = await this.output(command, args, input, cwd, signal);
     return out?.stderr;
   }
 
   /** Runs a command with a time limit, killed on abort; undefined when it could not run to the end. */
-  private output(
-    command: string,
-    args: string[],
-    input: string,
-    cwd: string | undefined,
-    extraEnv: NodeJS.ProcessEnv = {},
-    signal?: AbortSignal,
-  ): Promise<{ code: number | null; stdout: string; stderr: string } | undefined> {
-    if (!this.options.mayRun() || signal?.aborted) return Promise.resolve(undefined);
+  private async output(command: string, args: string[], input: string, cwd: string | undefined, signal?: AbortSignal): Promise<{ code: number | null; stdout: string; stderr: string } | undefined> {
+    if (!this.options.mayRun() || signal?.aborted) return undefined;
     const started = performance.now();
-    return new Promise((resolve) => {
-      // English messages ("error:", "warning:") whatever the user's locale.
-      const child = spawn(command, args, { cwd: cwd && isDirectory(cwd) ? cwd : undefined, env: { ...this.env, ...extraEnv, LC_ALL: 'C', TERM: 'dumb' }, stdio: 'pipe', windowsHide: true });
-      let stdout = '';
-      let stderr = '';
-      let done = false;
-      const finish = (value: { code: number | null; stdout: string; stderr: string } | undefined, outcome: string): void => {
-        if (done) return;
-        done = true;
-        clearTimeout(timer);
-        this.options.onRun?.({ command, args, cwd, ms: Math.round(performance.now() - started), outcome });
-        signal?.removeEventListener('abort', abort);
-        resolve(value);
-      };
-      const kill = (outcome: string): void => {
-        child.kill('SIGKILL');
-        finish(undefined, outcome);
-      };
-      const abort = (): void => kill('cancelled');
-      const timer = setTimeout(() => kill(`killed after ${this.timeoutMs} ms`), this.timeoutMs);
-      signal?.addEventListener('abort', abort);
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout = stdout.length < 1 << 20 ? stdout + chunk : stdout));
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr = stderr.length < 4 << 20 ? stderr + chunk : stderr));
-      child.on('error', (error) => finish(undefined, error.message));
-      child.on('close', (code) => finish({ code, stdout, stderr }, code === 0 ? 'ok' : `exit status ${code}`));
-      child.stdin.on('error', () => undefined);
-      child.stdin.end(input);
-    });
+    // English messages ("error:", "warning:") whatever the user's locale.
+    const env = { ...this.env, LC_ALL: 'C', TERM: 'dumb' };
+    const result = await this.options.processes.run(command, args, { cwd: cwd && isDirectory(cwd) ? cwd : undefined, env, input, timeoutMs: this.timeoutMs, signal });
+    const outcome = result.kind !== 'exited' ? result.message : result.code === 0 ? 'ok' : `exit status ${result.code}`;
+    this.options.onRun?.({ command, args, cwd, ms: Math.round(performance.now() - started), outcome });
+    return result.kind === 'exited' ? result : undefined;
   }
 }
 

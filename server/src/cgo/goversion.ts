@@ -7,9 +7,9 @@
 // go.mod's toolchain or go line when the go command would switch to that (Go 1.21+ with
 // GOTOOLCHAIN=auto, cmd/go/internal/toolchain), then go.mod alone, then the newest release
 // modelled here.
-import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { readRegularFile } from './files';
+import type { ChildProcesses, ProcessRun } from './processes';
 
 /** The oldest and newest Go 1.N whose facts are modelled (each read from that release's source). */
 export const oldestGoMinor = 19;
@@ -112,32 +112,43 @@ export interface LocalGo {
 }
 
 /**
- * How to ask the go command on PATH: `go env GOVERSION`, run with GOTOOLCHAIN=local so that
- * asking never downloads a toolchain. Starting it is running a program of the machine's:
- * callers ask only where that is allowed (the CLI, trusted workspaces).
+ * The one question the go command on PATH is asked: `go env GOVERSION CC CGO_CPPFLAGS
+ * CGO_CFLAGS` (one value a line, in that order), run with GOTOOLCHAIN=local so that asking never
+ * downloads a toolchain. GOVERSION says which Go release the checks answer for; the rest name
+ * the C compiler and the flags go build compiles preambles with (PreambleCompiler). Starting it
+ * is running a program of the machine's: callers ask only where that is allowed (the CLI,
+ * trusted workspaces).
  */
 export const goEnvCommand = {
   file: 'go',
-  args: ['env', 'GOVERSION'],
+  args: ['env', 'GOVERSION', 'CC', 'CGO_CPPFLAGS', 'CGO_CFLAGS'],
   env: (env: NodeJS.ProcessEnv): NodeJS.ProcessEnv => ({ ...env, GOTOOLCHAIN: 'local' }),
 };
 
-/** The answer to goEnvCommand, with the GOTOOLCHAIN the user has (ours was only for asking). */
-export function localGoFromOutput(stdout: string, env: NodeJS.ProcessEnv): LocalGo | undefined {
-  const goVersion = stdout.split('\n')[0]?.trim();
-  if (!goVersion?.startsWith('go')) return undefined;
-  return { goVersion, goToolchain: env.GOTOOLCHAIN ?? goEnvFileToolchain(env) ?? 'auto' };
+/** What goEnvCommand said. */
+export interface GoEnvAnswer {
+  /** The local Go; undefined when GOVERSION is no release name (a development build says "devel …"). */
+  local: LocalGo | undefined;
+  /** CC, CGO_CPPFLAGS and CGO_CFLAGS as the go command prints them (unsplit). */
+  cc: string;
+  cppflags: string;
+  cflags: string;
 }
 
-/** The CLI's synchronous ask; undefined when there is no go command. */
-export function askLocalGo(env: NodeJS.ProcessEnv = process.env): LocalGo | undefined {
-  const run = spawnSync(goEnvCommand.file, goEnvCommand.args, {
-    encoding: 'utf8',
-    env: goEnvCommand.env(env),
-    timeout: 10_000,
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  return run.error || run.status !== 0 ? undefined : localGoFromOutput(run.stdout, env);
+/** The answer to goEnvCommand, with the GOTOOLCHAIN the user has (ours was only for asking). */
+export function goEnvFromOutput(stdout: string, env: NodeJS.ProcessEnv): GoEnvAnswer {
+  const [version = '', cc = '', cppflags = '', cflags = ''] = stdout.split('\n').map((line) => line.trim());
+  const local = version.startsWith('go') ? { goVersion: version, goToolchain: env.GOTOOLCHAIN ?? goEnvFileToolchain(env) ?? 'auto' } : undefined;
+  return { local, cc, cppflags, cflags };
+}
+
+/** Asks goEnvCommand through the owner's processes; undefined when there is no go command or it failed. */
+export async function askGoEnv(processes: ChildProcesses, env: NodeJS.ProcessEnv = process.env, onRun?: (run: ProcessRun) => void): Promise<GoEnvAnswer | undefined> {
+  const started = performance.now();
+  const result = await processes.run(goEnvCommand.file, goEnvCommand.args, { env: goEnvCommand.env(env), timeoutMs: 10_000 });
+  const outcome = result.kind !== 'exited' ? result.message : result.code === 0 ? 'ok' : `exit status ${result.code}`;
+  onRun?.({ command: goEnvCommand.file, args: goEnvCommand.args, cwd: undefined, ms: Math.round(performance.now() - started), outcome });
+  return result.kind === 'exited' && result.code === 0 ? goEnvFromOutput(result.stdout, env) : undefined;
 }
 
 /** GOTOOLCHAIN from the go env file (`go env -w`), which `go env` would have printed. */

@@ -85,6 +85,11 @@ export class PackageMemo {
     return this.lastTarget.key;
   }
 
+  /** Whether findings are kept for a file (none once its text or the target changed). */
+  keepsFindings(file: CgoFile): boolean {
+    return this.memoOf(file).inputs !== undefined;
+  }
+
   /**
    * The file-scoped rules whose findings on a file are not kept for these inputs (all of them
    * when the inputs changed: what was kept is dropped).

@@ -5,17 +5,17 @@
 // appends to CPPFLAGS) and once for --libs (appended to LDFLAGS), in the package directory,
 // with this process's environment (so PKG_CONFIG_PATH is honoured).
 //
-// The process is started with execFile, never through a shell, with a time limit. Results are
+// The process is started through the owner's ChildProcesses, never through a shell, with a time limit. Results are
 // cached per command, PKG_CONFIG_PATH and arguments; failures only for a short while, so a
 // package installed after a failed hover shows up on the next one.
 //
 // Whether pkg-config may run at all (Workspace Trust, cgo.pkgConfig.enable) is the caller's
 // decision, asked again through `mayRun` right before any process starts.
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import { pkgConfigProblems } from './flags';
 import { goGetenv } from './goGetenv';
 import { BoundedCache } from './cache';
+import type { ChildProcesses, ProcessRun } from './processes';
 
 export type PkgConfigResult =
   | { ok: true; command: string; cflags: string[]; libs: string[] }
@@ -30,6 +30,8 @@ export type PkgConfigResult =
 export interface PkgConfigOptions {
   /** Asked right before a process would start; false means none is started. */
   mayRun: () => boolean;
+  /** The owner's processes: every process is started through them. */
+  processes: ChildProcesses;
   timeoutMs?: number;
   /** How long a failure is remembered. */
   failureTtlMs?: number;
@@ -37,15 +39,6 @@ export interface PkgConfigOptions {
   now?: () => number;
   /** Told of every process started, once it ended: the server logs them. */
   onRun?: (run: ProcessRun) => void;
-}
-
-export interface ProcessRun {
-  command: string;
-  args: string[];
-  cwd: string | undefined;
-  ms: number;
-  /** "ok", or why it failed. */
-  outcome: string;
 }
 
 type ExecOutcome = { ok: true; out: string } | { ok: false; reason: 'not-installed' | 'missing-package' | 'timeout' | 'failed'; message: string };
@@ -130,24 +123,16 @@ export class PkgConfig {
         this.options.onRun?.({ command, args, cwd, ms, outcome: result.ok ? 'ok' : `${result.reason}: ${result.message}` });
         resolve(result);
       };
-      execFile(
-        command,
-        args,
-        { cwd, env: this.env, timeout: this.timeoutMs, killSignal: 'SIGKILL', maxBuffer: 1024 * 1024, windowsHide: true, encoding: 'utf8' },
-        (error, stdout, stderr) => {
-          if (!error) return done({ ok: true, out: stdout });
-          const failure = error as NodeJS.ErrnoException & { killed?: boolean; signal?: string | null; code?: number | string };
-          if (failure.code === 'ENOENT') {
-            return done({ ok: false, reason: 'not-installed', message: `${command} was not found on the PATH of the language server` });
-          }
-          if (failure.killed || failure.signal === 'SIGKILL') {
-            return done({ ok: false, reason: 'timeout', message: `${command} did not answer within ${this.timeoutMs / 1000} s` });
-          }
-          const text = (stderr || stdout || failure.message).trim();
-          const missing = /was not found in the pkg-config search path|No package '[^']*' found|could not find package/i.test(text);
-          done({ ok: false, reason: missing ? 'missing-package' : 'failed', message: text || `${command} failed` });
-        },
-      );
+      void this.options.processes.run(command, args, { cwd, env: this.env, timeoutMs: this.timeoutMs, maxOutput: { stdout: 1 << 20, stderr: 1 << 20 } }).then((result) => {
+        if (result.kind === 'not-found') return done({ ok: false, reason: 'not-installed', message: `${command} was not found on the PATH of the language server` });
+        if (result.kind === 'timeout') return done({ ok: false, reason: 'timeout', message: `${command} did not answer within ${this.timeoutMs / 1000} s` });
+        if (result.kind !== 'exited') return done({ ok: false, reason: 'failed', message: result.message });
+        if (result.truncated) return done({ ok: false, reason: 'failed', message: `${command} printed more than 1 MiB` });
+        if (result.code === 0) return done({ ok: true, out: result.stdout });
+        const text = (result.stderr || result.stdout).trim();
+        const missing = /was not found in the pkg-config search path|No package '[^']*' found|could not find package/i.test(text);
+        done({ ok: false, reason: missing ? 'missing-package' : 'failed', message: text || `${command} failed` });
+      });
     });
   }
 }

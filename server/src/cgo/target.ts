@@ -38,7 +38,7 @@ export interface PackageTargetInputs {
   goarch?: string;
   /** cgo.goVersion / --go, when set. */
   goVersion?: string;
-  /** What the local go command said (askLocalGo), where asking was allowed. */
+  /** What the local go command said (askGoEnv), where asking was allowed. */
   localGo?: { goVersion: string; goToolchain: string };
   env?: NodeJS.ProcessEnv;
 }
