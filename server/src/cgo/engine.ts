@@ -205,6 +205,7 @@ export class Engine {
       const perFile: ReadonlyMap<string, RuleFinding[]>[] = [];
       if (memo) {
         const fileScoped = this.rules.filter((rule) => rule.scope === 'file' && options.severities?.[rule.id] !== 'off');
+        const fileScopedKey = fileScoped.map((rule) => rule.id).join(' ');
         const flags = JSON.stringify(ctx.flags());
         for (const file of files) {
           // A file that keeps nothing (its text changed) runs every rule whatever its view, so the
@@ -212,8 +213,7 @@ export class Engine {
           // keystroke. Kept without one, the file's rules run once more at its next check.
           // cgo reads no C of a file without import "C": the package's flags do not change its findings.
           const cgo = file.imports.length > 0;
-          const inputs = { flags: cgo ? flags : '', view: cgo && memo.keepsFindings(file) ? ctx.preprocessed(file) : undefined };
-          const stale = memo.staleRules(file, inputs, fileScoped);
+          const stale = memo.staleRules(file, cgo ? flags : '', cgo && memo.keepsFindings(file) ? ctx.preprocessed(file) : undefined, fileScoped, fileScopedKey);
           // Reading its view anew can take as long as a rule, and one rule on a 12,000-line file
           // a few dozen ms: a step each.
           if (stale.length > 0) yield;

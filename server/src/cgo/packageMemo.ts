@@ -32,6 +32,8 @@ interface FileMemo {
   findings: Map<string, { file: string }[]>;
   /** Whether any of those is not empty. */
   anyFindings: boolean;
+  /** The file-scoped rules (their ids, as staleRules is handed them) whose findings are all kept for `inputs`. */
+  completeFor: string | undefined;
 }
 
 const noRules: readonly never[] = [];
@@ -69,7 +71,7 @@ export class PackageMemo {
     const targetKey = this.targetKey(target);
     let memo = this.files.get(path);
     if (!memo || memo.text !== text || memo.target !== targetKey) {
-      memo = { text, target: targetKey, model: buildCgoFile(path, text, noTree, target, preambles), seen: 0, inputs: undefined, findings: new Map(), anyFindings: false };
+      memo = { text, target: targetKey, model: buildCgoFile(path, text, noTree, target, preambles), seen: 0, inputs: undefined, findings: new Map(), anyFindings: false, completeFor: undefined };
       this.files.set(path, memo);
     }
     if (memo.seen !== this.check) {
@@ -91,19 +93,24 @@ export class PackageMemo {
   }
 
   /**
-   * The file-scoped rules whose findings on a file are not kept for these inputs (all of them
-   * when the inputs changed: what was kept is dropped).
+   * The file-scoped rules whose findings on a file are not kept for these inputs, the package's
+   * flags (as a key) and the file's view (all of them when the inputs changed: what was kept is
+   * dropped). `fileScopedKey` names the set of rules (their ids), the same for every file of a check.
    */
-  staleRules<R extends { id: string }>(file: CgoFile, inputs: FileInputs, fileScoped: readonly R[]): readonly R[] {
+  staleRules<R extends { id: string }>(file: CgoFile, flags: string, view: object | undefined, fileScoped: readonly R[], fileScopedKey: string): readonly R[] {
     const memo = this.memoOf(file);
-    if (!memo.inputs || memo.inputs.flags !== inputs.flags || memo.inputs.view !== inputs.view) {
-      memo.inputs = inputs;
+    if (!memo.inputs || memo.inputs.flags !== flags || memo.inputs.view !== view) {
+      memo.inputs = { flags, view };
       memo.findings.clear();
       memo.anyFindings = false;
+      memo.completeFor = undefined;
+    } else if (memo.completeFor === fileScopedKey) {
+      // The common case in a check of a 5,000-file package, which asks for every file: nothing allocated or looked up.
+      return noRules;
     }
-    // Allocates nothing in the common case, none stale: a check of a 5,000-file package asks for every file.
     let stale: R[] | undefined;
     for (const rule of fileScoped) if (!memo.findings.has(rule.id)) (stale ??= []).push(rule);
+    if (!stale) memo.completeFor = fileScopedKey;
     return stale ?? noRules;
   }
 
