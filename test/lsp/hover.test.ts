@@ -68,6 +68,13 @@ func Use() int {
 	_ = name.len
 	return int(C.twice(2))
 }
+
+func Later() uint64 {
+	return uint64(later.len)
+}
+
+// Declared below its use: package-level names are visible in the whole package.
+var later C.String
 `;
 
 const otherGo = `package app
@@ -248,6 +255,8 @@ test('hover on C.name: a preamble function and a header typedef (found through -
     text = await hoverText(client, uri, at(appGo, 'dog.anon0', 4));
     assert.match(text, /anon0 \[16\]byte/);
     text = await hoverText(client, uri, at(appGo, 'name.len', 5));
+    assert.match(text, /len C\.uint64_t` · offset 8/);
+    text = await hoverText(client, uri, at(appGo, 'later.len', 6));
     assert.match(text, /len C\.uint64_t` · offset 8/);
   });
 });

@@ -193,10 +193,12 @@ test("an engine's checks fill only caches it owns, and its dispose empties them 
   const engine = new Engine({ go: shared.goParser.language!, c: shared.cParser.language! }, rules);
   const dir = '/virtual/owned';
   // A flag refused, a definition in a file with //export, and a call of a function a system header declares (-Wall's rule reads it).
-  const preamble = ['#cgo CFLAGS: -Wall -fplugin=x.so', '#include <stdlib.h>', 'int defined_here(void) { return 1; }'];
+  // A project header, whose reading is kept for the next file that includes it.
+  const preamble = ['#cgo CFLAGS: -Wall -fplugin=x.so', '#include <stdlib.h>', '#include "api.h"', 'int defined_here(void) { return 1; }'];
+  const readText = (file: string): string | undefined => (file === `${dir}/api.h` ? 'enum { API_SIZE = 4 };\ntypedef struct { int v[API_SIZE]; } api_box;\n' : undefined);
   const text = goFile(preamble, 'import "unsafe"\n\n//export Exported\nfunc Exported() {}\n\nfunc release(p unsafe.Pointer) {\n\tC.free(p)\n\tC.abort()\n}\n');
   // Go 1.19: its cgo output still has the variable -Wall warns about.
-  const findings = engine.checkPackage(dir, [{ path: `${dir}/a.go`, text }], { target: resolveTarget('linux', 'amd64', {}, 19) });
+  const findings = engine.checkPackage(dir, [{ path: `${dir}/a.go`, text }], { target: resolveTarget('linux', 'amd64', {}, 19), readText });
   assert.deepEqual([...new Set(findings.map((f) => f.rule))].sort(), ['disallowed-cgo-flag', 'export-with-definitions', 'wall-false-positive']);
   const filled = engine.cacheSizes();
   for (const [cache, size] of Object.entries(filled)) assert.ok(size > 0, `${cache} holds nothing after a check: ${JSON.stringify(filled)}`);

@@ -5,16 +5,17 @@
 import type { Node } from 'web-tree-sitter';
 import { typeToC, type CScope, type CType } from './cdecl';
 import type { Fix, TextEdit } from './findings';
-import { identifierUses, lookupBinding, specsOf, type Binding } from './gobindings';
+import { specsOf, type Binding, type GoBindings } from './gobindings';
 import type { NamedImport } from './goimports';
 import { accessPath, type FieldStep } from './layout';
 import { goTypeText, spell, type GoType, type Plan } from './layoutMatch';
 import type { CgoFile } from './package';
 
-/** Where the fix is written: the file, its Go tree, its C scope and its unsafe import. */
+/** Where the fix is written: the file, its Go tree and bindings, its C scope and its unsafe import. */
 export interface AccessorSite {
   file: CgoFile;
   root: Node;
+  bindings: GoBindings;
   scope: CScope;
   unsafe: NamedImport;
 }
@@ -49,7 +50,7 @@ export function accessorFix(site: AccessorSite, pointee: GoType | undefined, cha
   if (/\\\s*$/.test(preamble.text)) return 'the preamble ends with a continued line';
   // `&cat` must mean the same variable where the expression is.
   const argName = base.arg.replace(/^&/, '');
-  if (lookupBinding(site.root, argName, anchor)?.ident.equals(base.binding.ident) !== true) return `${argName} means something else at this point`;
+  if (site.bindings.certainBindingOf(anchor, argName)?.ident.equals(base.binding.ident) !== true) return `${argName} means something else at this point`;
 
   const cPath = accessPath(path);
   // Read as another type than the member's own: say so in the name, so that two files of a
@@ -93,7 +94,7 @@ export function accessorFix(site: AccessorSite, pointee: GoType | undefined, cha
   // Intermediate variables nothing uses any more.
   const gone: { start: number; end: number }[] = [replaced];
   for (const v of chain.vars) {
-    const uses = identifierUses(v.body, v.name).filter((id) => !id.equals(v.ident) && !gone.some((r) => r.start <= id.startIndex && id.endIndex <= r.end));
+    const uses = site.bindings.identifiersNamed(v.name, v.body.startIndex, v.body.endIndex).filter((id) => !id.equals(v.ident) && !gone.some((r) => r.start <= id.startIndex && id.endIndex <= r.end));
     if (uses.length > 0) break; // still used: so are the variables it was computed from
     const removal = statementRemoval(site.file.text, v);
     if (!removal) return `${v.name} would be left unused and cannot be removed automatically`;
@@ -103,7 +104,7 @@ export function accessorFix(site: AccessorSite, pointee: GoType | undefined, cha
   // Unused variables before a used one would break the build: make sure none is left.
   for (const v of chain.vars) {
     if (gone.some((r) => r.start <= v.stmt.startIndex && v.stmt.endIndex <= r.end)) continue;
-    const uses = identifierUses(v.body, v.name).filter((id) => !id.equals(v.ident) && !gone.some((r) => r.start <= id.startIndex && id.endIndex <= r.end));
+    const uses = site.bindings.identifiersNamed(v.name, v.body.startIndex, v.body.endIndex).filter((id) => !id.equals(v.ident) && !gone.some((r) => r.start <= id.startIndex && id.endIndex <= r.end));
     if (uses.length === 0) return `${v.name} would be left unused`;
   }
 

@@ -70,17 +70,37 @@ export interface CSourceMap {
 let nextRecordId = 1;
 
 /** The C names visible in one .go file: its preamble and the headers it includes. */
-export class CScope {
+export type TagType = Extract<CType, { kind: 'record' } | { kind: 'enum' }>;
+
+/**
+ * What a DeclarationReader reads into: it adds names and tags, and looks names up while it
+ * reads (enum values and array sizes from constants, const typedefs).
+ */
+export interface DeclarationSink {
+  add(decl: CDecl): void;
+  addTag(type: TagType): void;
+  lookup(name: string): CDecl | undefined;
+}
+
+/** CScope.add's rule, for one name: a definition is more useful than a declaration; otherwise the first one wins. */
+export function preferredDecl(existing: CDecl | undefined, decl: CDecl): CDecl {
+  return !existing || (decl.defined && !existing.defined) ? decl : existing;
+}
+
+export class CScope implements DeclarationSink {
   readonly names = new Map<string, CDecl>();
-  readonly tags = new Map<string, Extract<CType, { kind: 'record' } | { kind: 'enum' }>>();
+  readonly tags = new Map<string, TagType>();
 
   add(decl: CDecl): void {
     const existing = this.names.get(decl.name);
-    // A definition is more useful than a declaration; otherwise the first one wins.
-    if (!existing || (decl.defined && !existing.defined)) this.names.set(decl.name, decl);
+    if (preferredDecl(existing, decl) !== existing) this.names.set(decl.name, decl);
   }
 
-  addTag(type: Extract<CType, { kind: 'record' } | { kind: 'enum' }>): void {
+  lookup(name: string): CDecl | undefined {
+    return this.names.get(name);
+  }
+
+  addTag(type: TagType): void {
     if (!type.tag) return;
     const key = `${type.kind === 'enum' ? 'enum' : type.union ? 'union' : 'struct'} ${type.tag}`;
     const existing = this.tags.get(key);
@@ -131,7 +151,7 @@ export function canonicalBuiltin(words: string[]): string {
 }
 
 /** Evaluates an integer constant expression (array sizes, enum values); undefined when it cannot. */
-export function evalConstant(node: Node | null, scope: CScope, parseExpr?: (text: string) => number | undefined, depth = 0): number | undefined {
+export function evalConstant(node: Node | null, scope: Pick<DeclarationSink, 'lookup'>, parseExpr?: (text: string) => number | undefined, depth = 0): number | undefined {
   if (!node || depth > 16) return undefined;
   switch (node.type) {
     case 'number_literal': {
@@ -146,7 +166,7 @@ export function evalConstant(node: Node | null, scope: CScope, parseExpr?: (text
     case 'parenthesized_expression':
       return evalConstant(node.namedChildren[0], scope, parseExpr, depth + 1);
     case 'identifier': {
-      const decl = scope.names.get(node.text);
+      const decl = scope.lookup(node.text);
       if (decl?.kind === 'enum-constant' && decl.type?.kind === 'enum') {
         return decl.type.constants?.find((c) => c.name === node.text)?.value;
       }
@@ -185,7 +205,7 @@ export function evalConstant(node: Node | null, scope: CScope, parseExpr?: (text
 /** Reads the file-scope declarations of a C tree into a scope. */
 export class DeclarationReader {
   constructor(
-    private readonly scope: CScope,
+    private readonly scope: DeclarationSink,
     private readonly source: CSourceMap,
     private readonly text: string,
     /** Evaluates a macro's replacement text as an integer constant. */
@@ -396,9 +416,9 @@ function isConst(node: Node): boolean {
 }
 
 /** A typedef name declared with `const` (`typedef const char cchar;`), through typedefs of typedefs. */
-function constTypedef(type: CType, scope: CScope): boolean {
+function constTypedef(type: CType, scope: DeclarationSink): boolean {
   for (let t = type, depth = 0; t.kind === 'typedef' && depth < 32; depth++) {
-    const decl = scope.names.get(t.name);
+    const decl = scope.lookup(t.name);
     if (decl?.kind !== 'typedef' || !decl.type) return false;
     if (decl.constQualified) return true;
     t = decl.type;

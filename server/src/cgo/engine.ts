@@ -8,6 +8,7 @@ import type { CppConfig } from './cpp';
 import { fixProblem } from './edits';
 import { FlagChecks } from './flags';
 import { goGetenv, type Getenv } from './goGetenv';
+import { HeaderReadings } from './headerReadings';
 import { buildFileScope, buildFileView, cppConfig, readTextFromDisk, type FileView, type ReadText } from './headers';
 import { buildCgoFile, packageFlags, type CgoFile, type CgoImport, type CgoPackage, type PackageFlags } from './package';
 import { PreambleCache } from './preamble';
@@ -109,6 +110,8 @@ export class Engine {
   readonly flagChecks = new FlagChecks();
   /** The declarations of system headers, shared by every file and package. */
   readonly systemHeaders = new SystemHeaders(this.predefined);
+  /** Project headers' readings into C scopes, replayed for every file that includes the same text. */
+  private readonly headerReadings = new HeaderReadings();
   /** What each rule keeps across checks (RuleContext.kept), by rule id and name. */
   private readonly keptByRule = new Map<string, object>();
   /** The ids of the rules this engine runs: what suppression comments may name. */
@@ -354,7 +357,7 @@ export class Engine {
     const cached = this.cachedView(file, config, readText);
     if (!cached.scope) {
       const view = cached.result;
-      cached.scope = { ...view, scope: buildFileScope(view, this.cParser), headers: view.view.headers, headerTexts: view.view.headerTexts };
+      cached.scope = { ...view, scope: buildFileScope(view, this.cParser, this.headerReadings), headers: view.view.headers, headerTexts: view.view.headerTexts };
     }
     return cached.scope;
   }
@@ -414,12 +417,13 @@ export class Engine {
   }
 
   /** How many entries each cache this engine owns holds: what dispose frees. */
-  cacheSizes(): Record<'views' | 'preambles' | 'predefinedMacros' | 'systemHeaders' | 'flagChecks' | 'keptByRules', number> {
+  cacheSizes(): Record<'views' | 'preambles' | 'predefinedMacros' | 'systemHeaders' | 'headerReadings' | 'flagChecks' | 'keptByRules', number> {
     return {
       views: this.views.size,
       preambles: this.preambles.size,
       predefinedMacros: this.predefined.size,
       systemHeaders: this.systemHeaders.size,
+      headerReadings: this.headerReadings.size,
       flagChecks: this.flagChecks.size,
       keptByRules: this.keptByRule.size,
     };
@@ -437,6 +441,7 @@ export class Engine {
     this.preambles.dispose();
     this.predefined.dispose();
     this.systemHeaders.dispose();
+    this.headerReadings.dispose();
     this.flagChecks.dispose();
     for (const kept of this.keptByRule.values()) (kept as { dispose?: () => void }).dispose?.();
     this.keptByRule.clear();

@@ -4,6 +4,7 @@
 // names cgo gives a C struct's fields. Hover, definition and the rules ask it.
 import type { Node } from 'web-tree-sitter';
 import type { CField, CScope, CType } from './cdecl';
+import { GoBindings } from './gobindings';
 import { goKeywords } from './golex';
 import { cNameOf, cgoBasicTypeNames } from './gotypes';
 
@@ -46,24 +47,24 @@ export function goFields(record: Extract<CType, { kind: 'record' }>): { goName: 
 }
 
 /** The C type of a Go expression, where it is plainly one (declared with C types in the same file). */
-export function cTypeOfExpression(node: Node, scope: CScope): CType | undefined {
-  return exprType(node, scope, 0);
+export function cTypeOfExpression(node: Node, scope: CScope, bindings = new GoBindings(node.tree.rootNode)): CType | undefined {
+  return exprType(node, scope, 0, bindings);
 }
 
-function exprType(node: Node, scope: CScope, depth: number): CType | undefined {
+function exprType(node: Node, scope: CScope, depth: number, bindings: GoBindings): CType | undefined {
   if (depth > 16) return undefined;
   switch (node.type) {
     case 'parenthesized_expression': {
       const inner = node.namedChildren[0];
-      return inner ? exprType(inner, scope, depth + 1) : undefined;
+      return inner ? exprType(inner, scope, depth + 1, bindings) : undefined;
     }
     case 'identifier':
-      return identifierType(node, scope, depth);
+      return identifierType(node, scope, depth, bindings);
     case 'unary_expression': {
       const operand = node.childForFieldName('operand');
       const op = node.childForFieldName('operator')?.text ?? node.children[0]?.text;
       if (!operand) return undefined;
-      const type = exprType(operand, scope, depth + 1);
+      const type = exprType(operand, scope, depth + 1, bindings);
       if (!type) return undefined;
       if (op === '&') return { kind: 'pointer', to: type };
       if (op === '*') {
@@ -80,7 +81,7 @@ function exprType(node: Node, scope: CScope, depth: number): CType | undefined {
         const decl = scope.names.get(field.text);
         return decl?.kind === 'variable' ? decl.type : undefined;
       }
-      const base = exprType(operand, scope, depth + 1);
+      const base = exprType(operand, scope, depth + 1, bindings);
       if (!base) return undefined;
       let owner = scope.resolve(base);
       if (owner.kind === 'pointer') owner = scope.resolve(owner.to);
@@ -120,7 +121,7 @@ function exprType(node: Node, scope: CScope, depth: number): CType | undefined {
     }
     case 'index_expression': {
       const operand = node.childForFieldName('operand');
-      const type = operand ? exprType(operand, scope, depth + 1) : undefined;
+      const type = operand ? exprType(operand, scope, depth + 1, bindings) : undefined;
       const resolved = type ? scope.resolve(type) : undefined;
       return resolved?.kind === 'array' ? resolved.of : undefined;
     }
@@ -157,50 +158,13 @@ export function cTypeOfGoType(node: Node, scope: CScope): CType | undefined {
   }
 }
 
-const declarationTypes = ['short_var_declaration', 'var_spec', 'parameter_declaration'];
-const scopeTypes = new Set(['block', 'function_declaration', 'method_declaration', 'func_literal', 'source_file', 'if_statement', 'for_statement', 'expression_switch_statement', 'type_switch_statement']);
-
-/** The C type of a local variable, parameter or package variable, from its declaration. */
-function identifierType(ident: Node, scope: CScope, depth: number): CType | undefined {
-  const name = ident.text;
-  let container: Node | null = ident.parent;
-  while (container && !['function_declaration', 'method_declaration', 'func_literal', 'source_file'].includes(container.type)) container = container.parent;
-  for (; container; container = container.parent) {
-    if (!['function_declaration', 'method_declaration', 'func_literal', 'source_file'].includes(container.type)) continue;
-    let best: { node: Node; index: number } | undefined;
-    for (const decl of container.descendantsOfType(declarationTypes)) {
-      if (!decl || decl.startIndex >= ident.startIndex) continue;
-      const index = declaredIndex(decl, name);
-      if (index < 0 || !visibleAt(decl, ident)) continue;
-      if (!best || decl.startIndex > best.node.startIndex) best = { node: decl, index };
-    }
-    if (best) return declarationType(best.node, best.index, scope, depth);
-  }
-  return undefined;
-}
-
-/** Where `name` stands among the names the declaration declares; -1 when it is not one. */
-function declaredIndex(decl: Node, name: string): number {
-  const names = decl.type === 'short_var_declaration' ? (decl.childForFieldName('left')?.namedChildren ?? []) : decl.childrenForFieldName('name');
-  return names.findIndex((n) => n?.text === name);
-}
-
-/** A declaration is visible from its point on to the end of the block around it. */
-function visibleAt(decl: Node, use: Node): boolean {
-  let block: Node | null = decl.parent;
-  if (decl.type === 'parameter_declaration') {
-    while (block && !['function_declaration', 'method_declaration', 'func_literal'].includes(block.type)) block = block.parent;
-  } else {
-    while (block && !scopeTypes.has(block.type)) block = block.parent;
-  }
-  return !!block && block.startIndex <= use.startIndex && use.endIndex <= block.endIndex;
-}
-
-function declarationType(decl: Node, index: number, scope: CScope, depth: number): CType | undefined {
-  const typeNode = decl.childForFieldName('type');
-  if (typeNode) return cTypeOfGoType(typeNode, scope);
-  const values = (decl.type === 'short_var_declaration' ? decl.childForFieldName('right') : decl.childForFieldName('value'))?.namedChildren ?? [];
+/** The C type of a variable, parameter or constant, from its declaration: the best guess that hover and definition show. */
+function identifierType(ident: Node, scope: CScope, depth: number, bindings: GoBindings): CType | undefined {
+  const b = bindings.bindingOf(ident);
+  if (!b || !(b.kind === 'var' || b.kind === 'const' || b.kind === 'parameter' || b.kind === 'receiver' || b.kind === 'result')) return undefined;
+  if (b.type) return cTypeOfGoType(b.type, scope);
+  if (b.stmt.type.endsWith('parameter_declaration')) return undefined;
   // `r, err := C.f()`: the first is the result, the second errno.
-  const value = values.length === 1 ? (index === 0 ? values[0] : undefined) : values[index];
-  return value ? exprType(value, scope, depth + 1) : undefined;
+  const value = b.values.length === 1 ? (b.index === 0 ? b.values[0] : undefined) : b.value;
+  return value ? exprType(value, scope, depth + 1, bindings) : undefined;
 }

@@ -83,12 +83,20 @@ export const cgoBuiltinFunctions: Readonly<Record<string, CgoBuiltinFunction>> =
   GoBytes: { params: [{ name: 'p', type: 'unsafe.Pointer' }, { name: 'n', type: 'C.int' }], result: '[]byte', usesUnsafe: true },
 };
 
+/** C.malloc as cmd/cgo defines it (out.go's cMallocDef, 1.19 and 1.26.8: `func _Cfunc__CMalloc(n _Ctype_size_t) unsafe.Pointer`). */
+const cgoMalloc: CgoBuiltinFunction = { params: [{ name: 'n', type: 'C.size_t' }], result: 'unsafe.Pointer', usesUnsafe: true };
+
 /**
- * The functions `C.x` names without any preamble declaration: cgo's own, and C.malloc, which
- * cmd/cgo (ast.go, 1.19 and 1.26) rewrites to its own _CMalloc.
+ * The functions `C.x` names without any preamble declaration, with their Go signatures: cgo's
+ * own, and C.malloc, which cmd/cgo (ast.go, 1.19 and 1.26.8) rewrites to its own _CMalloc.
  */
+export function cgoOwnFunction(goName: string): CgoBuiltinFunction | undefined {
+  if (goName === 'malloc') return cgoMalloc;
+  return Object.hasOwn(cgoBuiltinFunctions, goName) ? cgoBuiltinFunctions[goName] : undefined;
+}
+
 export function isCgoOwnFunction(goName: string): boolean {
-  return goName in cgoBuiltinFunctions || goName === 'malloc';
+  return cgoOwnFunction(goName) !== undefined;
 }
 
 /** cmd/cgo's cname: the C spelling of the name after `C.` (`uint` → `unsigned int`, `struct_s` → `struct s`). */

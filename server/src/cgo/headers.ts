@@ -4,8 +4,9 @@
 // (systemHeaders.ts) and kept out of this scope, which the rules take as the project's.
 import type { Parser, Tree } from 'web-tree-sitter';
 import { findPreambleProse, withCTree } from './c';
-import { CScope, DeclarationReader, evalConstant, type CSourceMap } from './cdecl';
+import { CScope, DeclarationReader, evalConstant, type CSourceMap, type DeclarationSink } from './cdecl';
 import { includeDirs, preprocess, type CppConfig, type IncludeDirective, type PreprocessedUnit, type PreprocessedView, type ReadText } from './cpp';
+import { HeaderLayer, type HeaderReadings, type ReadingStep } from './headerReadings';
 import type { CgoFile, CgoPackage, PackageFlags } from './package';
 import type { PredefinedMacros } from './predefined';
 import { toSource, toSourceEnd, type Preamble } from './preamble';
@@ -106,11 +107,11 @@ export function unitSourceMap(fileView: FileView, unit: PreprocessedUnit, index:
 
 /**
  * The C names a file sees: the declarations of its first reading in include order, then what
- * other readings (branches of undecided conditions) add.
+ * other readings (branches of undecided conditions) add. A project header whose text was read
+ * for another file before is replayed from `readings` (headerReadings.ts).
  */
-export function buildFileScope(fileView: FileView, parser: Parser): CScope {
+export function buildFileScope(fileView: FileView, parser: Parser, readings?: HeaderReadings): CScope {
   const scope = new CScope();
-  const parseConstant = constantParser(scope, parser);
   const { variants } = fileView.view;
   const preambleCount = fileView.preambles.length;
   const withTree = (unit: PreprocessedUnit, index: number, use: (tree: Tree) => void): void => {
@@ -130,26 +131,58 @@ export function buildFileScope(fileView: FileView, parser: Parser): CScope {
   const first = variants[0];
   if (!first) return scope;
   const read = new Set<string>();
-  const readUnit = (unit: PreprocessedUnit, index: number): void => {
+  /** At an #include of `unit`: the header it names, read into `into` if not read yet. */
+  const included = (unit: PreprocessedUnit, at: number, into: HeaderLayer | CScope): void => {
+    const include = unit.includes.find((i) => i.at === at);
+    if (!include?.resolved || read.has(include.resolved)) return;
+    const headerIndex = first.units.findIndex((u) => u.file === include.resolved);
+    if (headerIndex < 0) return;
+    read.add(include.resolved);
+    readHeader(first.units[headerIndex], headerIndex, into).mergeInto(into);
+  };
+  const replay = (unit: PreprocessedUnit, steps: ReadingStep[], below: HeaderLayer | CScope): HeaderLayer | undefined => {
+    const layer = new HeaderLayer(below);
+    const readBefore = new Set(read);
+    for (const step of steps) {
+      if (step.kind === 'add') layer.add(step.decl);
+      else if (step.kind === 'tag') layer.addTag(step.type);
+      else if (step.kind === 'include') included(unit, step.at, layer);
+      else if (layer.answer(step.name) !== step.answer) {
+        // Something read before this header answers otherwise here: read it anew.
+        read.clear();
+        for (const file of readBefore) read.add(file);
+        return undefined;
+      }
+    }
+    return layer;
+  };
+  const readHeader = (unit: PreprocessedUnit, index: number, below: HeaderLayer | CScope): HeaderLayer => {
+    const kept = readings?.find(unit);
+    const replayed = kept && replay(unit, kept, below);
+    if (replayed) return replayed;
+    const steps: ReadingStep[] = [];
+    const layer = new HeaderLayer(below, steps);
     withTree(unit, index, (tree) => {
       const onInclude = (at: number): void => {
-        const include = unit.includes.find((i) => i.at === at);
-        if (!include?.resolved || read.has(include.resolved)) return;
-        const headerIndex = first.units.findIndex((u) => u.file === include.resolved);
-        if (headerIndex < 0) return;
-        read.add(include.resolved);
-        readUnit(first.units[headerIndex], headerIndex);
+        steps.push({ kind: 'include', at });
+        included(unit, at, layer);
       };
-      new DeclarationReader(scope, unitSourceMap(fileView, unit, index), unit.text, parseConstant, onInclude).read(tree.rootNode);
+      new DeclarationReader(layer, unitSourceMap(fileView, unit, index), unit.text, constantParser(layer, parser), onInclude).read(tree.rootNode);
     });
+    readings?.keep(unit, steps);
+    return layer;
   };
-  for (let i = 0; i < preambleCount && i < first.units.length; i++) readUnit(first.units[i], i);
+  const parseConstant = constantParser(scope, parser);
+  for (let i = 0; i < preambleCount && i < first.units.length; i++) {
+    const unit = first.units[i];
+    withTree(unit, i, (tree) => new DeclarationReader(scope, unitSourceMap(fileView, unit, i), unit.text, parseConstant, (at) => included(unit, at, scope)).read(tree.rootNode));
+  }
   // Headers the trees do not show as an #include (`#include_next`, an include in a line the C
   // grammar cannot place) come after, in the order they were read.
   first.units.forEach((unit, index) => {
     if (index < preambleCount || read.has(unit.file)) return;
     read.add(unit.file);
-    readUnit(unit, index);
+    readHeader(unit, index, scope).mergeInto(scope);
   });
   for (const variant of variants.slice(1)) {
     variant.units.forEach((unit, index) => {
@@ -162,7 +195,7 @@ export function buildFileScope(fileView: FileView, parser: Parser): CScope {
 }
 
 /** Evaluates a macro's replacement text as an integer constant, with the names of a scope. */
-function constantParser(scope: CScope, parser: Parser): (text: string) => number | undefined {
+function constantParser(scope: DeclarationSink, parser: Parser): (text: string) => number | undefined {
   let constantDepth = 0;
   const parseConstant = (text: string): number | undefined => {
     // Macros that expand to themselves (`#define A A`) must not recurse forever.

@@ -19,7 +19,7 @@ import { CScope, DeclarationReader, type CDecl, type CType } from '../cgo/cdecl'
 import { knownArch, knownOS } from '../cgo/constraints';
 import type { Fix, TextEdit } from '../cgo/findings';
 import { unsafeImport } from '../cgo/goimports';
-import { cgoBasicTypeNames, cgoBuiltinFunctions, goSignature, goType, type GoSignature, type GoTypeOptions } from '../cgo/gotypes';
+import { cgoBasicTypeNames, cgoOwnFunction, goSignature, goType, isCgoOwnFunction, type GoSignature, type GoTypeOptions } from '../cgo/gotypes';
 import type { CgoFile, CgoImport } from '../cgo/package';
 import type { Rule, RuleContext, RuleFinding } from '../cgo/rule';
 import { declaresName } from '../cgo/gosyntax';
@@ -187,7 +187,7 @@ class FixPlanner {
     // C code in the test's preamble is kept (in the helper file) even when nothing uses it.
     if (this.preambleHasContent()) this.helperNeeded = true;
     const names = [...new Set(uses.map((u) => u.name))];
-    const needsNoDeclaration = (name: string): boolean => name in cgoBuiltinFunctions || cgoBasicTypeNames.includes(name);
+    const needsNoDeclaration = (name: string): boolean => isCgoOwnFunction(name) || cgoBasicTypeNames.includes(name);
     // Declared names first: they decide which files get wrappers; builtins then join one of them.
     for (const name of names.filter((n) => !needsNoDeclaration(n))) this.resolve(name, uses.filter((u) => u.name === name));
     for (const name of names.filter(needsNoDeclaration)) this.resolve(name, uses.filter((u) => u.name === name));
@@ -271,10 +271,12 @@ class FixPlanner {
   private resolve(name: string, uses: Use[]): void {
     if (this.resolutions.has(name)) return;
     const what = `C.${name}`;
-    const builtin = cgoBuiltinFunctions[name];
+    // C.malloc too: cmd/cgo serves it as its own _CMalloc, declared or not, and gives it no
+    // errno form (gcc.go: "no two-result form", 1.19 and 1.26.8).
+    const builtin = cgoOwnFunction(name);
     if (builtin) {
       this.requireCalls(what, uses);
-      if (uses.some((u) => u.errno)) throw new CannotFix(`${what} is not a C function: it has no errno form (r, err := …).`);
+      if (uses.some((u) => u.errno)) throw new CannotFix(`${what} is cgo's own function, not a C one: it has no errno form (r, err := …).`);
       const target = this.defaultTarget();
       const params = builtin.params.map((p) => `${p.name} ${p.type}`).join(', ');
       const args = builtin.params.map((p) => p.name).join(', ');

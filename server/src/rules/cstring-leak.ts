@@ -26,7 +26,8 @@
 import type { Node } from 'web-tree-sitter';
 import type { Fix, TextEdit } from '../cgo/findings';
 import { importDeclarations } from '../cgo/goimports';
-import { cName, declares, enclosingFunction, enclosingFuncLiteral, IdentifierIndex, isCSelector, type LocalBinding, OutOfSight, outerConversion, refersToBinding, stripConversions, unsafeImportName } from '../cgo/goflow';
+import { enclosingFunction, GoBindings, type Binding } from '../cgo/gobindings';
+import { cName, enclosingFuncLiteral, isCSelector, OutOfSight, outerConversion, refersToBinding, stripConversions, unsafeImportName } from '../cgo/goflow';
 import { goGap } from '../cgo/gosyntax';
 import type { CgoFile } from '../cgo/package';
 import type { Rule, RuleContext, RuleFinding } from '../cgo/rule';
@@ -67,9 +68,9 @@ export const cstringLeak: Rule = {
       // in its function, and walking the whole tree of a 12,000-line file took 50 ms.
       for (const declaration of file.tree.rootNode.namedChildren) {
         if (!declaration || !mayAllocate.test(file.text.slice(declaration.startIndex, declaration.endIndex))) continue;
-        const identifiers = new IdentifierIndex(declaration);
+        const bindings = new GoBindings(declaration);
         for (const call of allocationCalls(declaration)) {
-          const finding = checkAllocation(ctx, file, call, unsafeName, identifiers);
+          const finding = checkAllocation(ctx, file, call, unsafeName, bindings);
           if (finding) findings.push(finding);
         }
       }
@@ -86,8 +87,12 @@ function allocationCalls(declaration: Node): Node[] {
   });
 }
 
-interface Allocation extends LocalBinding {
+interface Allocation {
+  /** The local variable holding the memory, the statement declaring it and the statement list that statement stands in. */
+  binding: Binding;
+  name: string;
   declaration: Node;
+  scopeList: Node;
   call: Node;
   /** The statement holding the allocation (a short variable declaration, var declaration or assignment). */
   stmt: Node;
@@ -103,12 +108,12 @@ interface Uses {
   deferredFrees: Map<number, Node>;
 }
 
-function checkAllocation(ctx: RuleContext, file: CgoFile, call: Node, unsafeName: string | undefined, identifiers: IdentifierIndex): RuleFinding | undefined {
+function checkAllocation(ctx: RuleContext, file: CgoFile, call: Node, unsafeName: string | undefined, bindings: GoBindings): RuleFinding | undefined {
   try {
-    const binding = bindingOf(call, unsafeName);
+    const binding = bindingOf(call, unsafeName, bindings);
     if (!binding) return undefined;
     const alloc: Allocation = { ...binding, declaredByProject: (name) => ctx.cScope(file).names.has(name) };
-    const uses = classifyUses(alloc, identifiers);
+    const uses = classifyUses(alloc, bindings);
     const leak = leakingExit(alloc, uses);
     if (!leak) return undefined;
     const fn = cName(call)!;
@@ -132,7 +137,7 @@ function checkAllocation(ctx: RuleContext, file: CgoFile, call: Node, unsafeName
 }
 
 /** The local variable the allocation is assigned to, and where it is declared. */
-function bindingOf(call: Node, unsafeName: string | undefined): Omit<Allocation, 'declaredByProject'> | undefined {
+function bindingOf(call: Node, unsafeName: string | undefined, bindings: GoBindings): Omit<Allocation, 'declaredByProject'> | undefined {
   const value = outerConversion(call, unsafeName);
   const list = value.parent;
   if (list?.type !== 'expression_list') return undefined;
@@ -157,22 +162,16 @@ function bindingOf(call: Node, unsafeName: string | undefined): Omit<Allocation,
   } else return undefined;
   if (target?.type !== 'identifier' || target.text === '_') return undefined;
   if (stmt.parent?.type !== 'statement_list') return undefined;
-  const name = target.text;
-  if (holder.type !== 'assignment_statement') return { call, name, stmt, scopeList: stmt.parent, declaration: stmt, unsafeName };
-  // `x = C.CString(s)`: x must be declared earlier in the same function, outside any loop
-  // around the assignment (each round would lose the last round's memory).
-  const fn = enclosingFunction(stmt);
-  for (let node: Node | null = stmt; node && !(fn && node.equals(fn)); node = node.parent) {
-    if (node.type === 'for_statement') throw new OutOfSight();
-    const parentList = node.parent;
-    if (parentList?.type !== 'statement_list') continue;
-    for (const sibling of parentList.namedChildren) {
-      if (!sibling || sibling.startIndex >= node.startIndex) break;
-      if (declares(sibling, name)) return { call, name, stmt, scopeList: parentList, declaration: sibling, unsafeName };
-    }
-  }
-  // A parameter (a named result is returned), a global, a captured variable: not followed.
-  return undefined;
+  const binding = bindings.bindingOf(target);
+  // A parameter (a named result is returned), a global, a captured variable, one declared in
+  // an if/for/switch header: not followed.
+  if (binding?.list === undefined || (binding.kind !== 'var' && binding.kind !== 'const') || binding.function?.equals(enclosingFunction(stmt)!) !== true) return undefined;
+  const allocation = { binding, name: binding.name, declaration: binding.stmt, scopeList: binding.list, call, stmt, unsafeName };
+  if (binding.ident.equals(target)) return allocation;
+  // `x = C.CString(s)` (or `x, err := …` declaring x again): x must be declared outside any
+  // loop around the assignment (each round would lose the last round's memory).
+  for (let node: Node = stmt; !node.equals(binding.list); node = node.parent!) if (node.type === 'for_statement') throw new OutOfSight();
+  return allocation;
 }
 
 /**
@@ -180,12 +179,12 @@ function bindingOf(call: Node, unsafeName: string | undefined): Omit<Allocation,
  * uses between the declaration and the assignment: harmless ones (a nil check) or ones that
  * make the flow unknown (another assignment, a closure that sees the new value).
  */
-function classifyUses(alloc: Allocation, identifiers: IdentifierIndex): Uses {
+function classifyUses(alloc: Allocation, bindings: GoBindings): Uses {
   const uses: Uses = { frees: new Map(), deferredFrees: new Map() };
   const inAllocation = !alloc.stmt.equals(alloc.declaration);
-  for (const id of identifiers.within(alloc.name, alloc.declaration.endIndex, alloc.scopeList.endIndex)) {
+  for (const id of bindings.identifiersNamed(alloc.name, alloc.declaration.endIndex, alloc.scopeList.endIndex)) {
     if (inAllocation && id.startIndex >= alloc.stmt.startIndex && id.endIndex <= alloc.stmt.endIndex) continue;
-    if (!refersToBinding(id, alloc)) continue;
+    if (!refersToBinding(bindings, id, alloc.binding)) continue;
     classifyUse(id, alloc, uses);
   }
   return uses;

@@ -23,7 +23,8 @@
 import type { Node } from 'web-tree-sitter';
 import type { CScope, CType } from '../cgo/cdecl';
 import type { Fix } from '../cgo/findings';
-import { cName, enclosingFunction, enclosingFuncLiteral, IdentifierIndex, isPointerConversion, type LocalBinding, OutOfSight, refersToBinding, declares, declaresInHeader, unsafeImportName } from '../cgo/goflow';
+import { enclosingFunction, GoBindings, isParameter, type Binding } from '../cgo/gobindings';
+import { cName, enclosingFuncLiteral, isPointerConversion, OutOfSight, refersToBinding, unsafeImportName } from '../cgo/goflow';
 import type { CgoFile } from '../cgo/package';
 import type { Rule, RuleContext, RuleFinding } from '../cgo/rule';
 
@@ -53,11 +54,11 @@ export const stringOverCMemory: Rule = {
       const unsafeName = unsafeImportName(file.text);
       if (!unsafeName) continue;
       if (!new RegExp(String.raw`\b${unsafeName}\s*\.\s*String\s*\(`).test(file.text)) continue;
-      const identifiers = new IdentifierIndex(file.tree.rootNode);
+      const bindings = new GoBindings(file.tree.rootNode);
       for (const call of file.tree.rootNode.descendantsOfType('call_expression')) {
         if (!call || !isUnsafeCall(call, unsafeName, 'String')) continue;
         try {
-          const finding = checkString(ctx, file, call, unsafeName, identifiers);
+          const finding = checkString(ctx, file, call, unsafeName, bindings);
           if (finding) findings.push(finding);
         } catch (e) {
           if (!(e instanceof OutOfSight)) throw e;
@@ -108,12 +109,12 @@ const integerConversions = new Set([
  * calls nothing but integer conversions (`C.strlen(p)` changes with the memory), and every
  * variable it reads is declared with its value once and never assigned.
  */
-function isStable(expr: Node, fn: Node, identifiers: IdentifierIndex): boolean {
+function isStable(expr: Node, fn: Node, bindings: GoBindings): boolean {
   const calls = [expr, ...expr.descendantsOfType('call_expression')].filter((n): n is Node => n?.type === 'call_expression');
   if (calls.some((c) => !integerConversions.has(c.childForFieldName('function')?.text.replace(/\s+/g, '') ?? ''))) return false;
   const names = new Set([expr, ...expr.descendantsOfType('identifier')].filter((n): n is Node => n?.type === 'identifier').map((n) => n.text));
   for (const name of names) {
-    const ids = identifiers.within(name, fn.startIndex, fn.endIndex);
+    const ids = bindings.identifiersNamed(name, fn.startIndex, fn.endIndex);
     const declared = ids.filter((id) => id.parent?.type === 'expression_list' && id.parent.parent?.type === 'short_var_declaration' && id.parent.parent.childForFieldName('left')?.equals(id.parent));
     if (declared.length > 1 || ids.some(isAssigned)) return false;
   }
@@ -123,7 +124,8 @@ function isStable(expr: Node, fn: Node, identifiers: IdentifierIndex): boolean {
 /** The memory one unsafe.String call views: its pointer's path and the local (or parameter) at its root. */
 interface Memory {
   key: string;
-  root: LocalBinding;
+  root: Binding;
+  bindings: GoBindings;
   unsafeName: string;
   fn: Node;
 }
@@ -139,24 +141,24 @@ interface Write {
   effect: string;
 }
 
-function checkString(ctx: RuleContext, file: CgoFile, call: Node, unsafeName: string, identifiers: IdentifierIndex): RuleFinding | undefined {
+function checkString(ctx: RuleContext, file: CgoFile, call: Node, unsafeName: string, bindings: GoBindings): RuleFinding | undefined {
   const [ptrArg, lenArg] = args(call);
   if (!ptrArg || !lenArg || args(call).length !== 2) return undefined;
   const path = pointerPath(stripPointerConversions(ptrArg, unsafeName));
   const fn = enclosingFunction(call);
   if (!path || !fn) return undefined;
-  const root = bindingOf(path.root, fn);
-  if (!root || !holdsCMemory(root, fn)) return undefined;
-  const memory: Memory = { key: path.key, root, unsafeName, fn };
-  checkRootStaysPut(memory, identifiers);
+  const root = bindingOf(path.root, fn, bindings);
+  if (!root || !holdsCMemory(root)) return undefined;
+  const memory: Memory = { key: path.key, root, bindings, unsafeName, fn };
+  checkRootStaysPut(memory, bindings);
 
   // Where the string goes: a local variable, or straight out of the function.
-  const held = stringVariable(call, fn);
+  const held = stringVariable(call, fn, bindings);
   const returnedHere = held ? undefined : returnOf(call, fn);
   if (!held && !returnedHere) return undefined;
-  const stringUses = held ? usesOfString(held, identifiers) : [];
+  const stringUses = held ? usesOfString(held, bindings) : [];
 
-  const writes = [...sliceWrites(memory, lenArg, identifiers), ...cWrites(ctx, file, memory), ...derefWrites(memory, identifiers)];
+  const writes = [...sliceWrites(memory, lenArg, bindings), ...cWrites(ctx, file, memory), ...derefWrites(memory, bindings)];
   for (const w of writes) {
     if (w.deferred) {
       // A deferred write runs after a return has evaluated its results: a returned string holds
@@ -173,35 +175,14 @@ function checkString(ctx: RuleContext, file: CgoFile, call: Node, unsafeName: st
   return undefined;
 }
 
-/** The local variable or parameter `id` names, declared in the function `fn` itself; undefined for anything else. */
-function bindingOf(id: Node, fn: Node): LocalBinding | undefined {
-  const name = id.text;
-  for (let child: Node = id, node = id.parent; node && !node.equals(fn); child = node, node = node.parent) {
-    if (node.type === 'func_literal') return undefined;
-    if (node.type === 'statement_list') {
-      let found: Node | undefined;
-      for (const sibling of node.namedChildren) {
-        if (!sibling || sibling.startIndex >= child.startIndex) break;
-        if (declares(sibling, name)) found = sibling;
-      }
-      if (found) return { name, scopeList: node, declaration: found };
-    } else if (declaresInHeader(node, name)) return undefined;
-  }
-  const param = parameterType(fn, name);
-  const list = fn.childForFieldName('body')?.namedChildren.find((n) => n?.type === 'statement_list');
-  return param && list ? { name, scopeList: list, declaration: undefined } : undefined;
-}
-
-/** The type node of the parameter (or receiver) `name` of a function. */
-function parameterType(fn: Node, name: string): Node | undefined {
-  const lists = [fn.childForFieldName('receiver'), fn.childForFieldName('parameters')];
-  for (const list of lists) {
-    for (const decl of list?.namedChildren ?? []) {
-      if (decl?.type !== 'parameter_declaration') continue;
-      if (decl.childrenForFieldName('name').some((n) => n?.text === name)) return decl.childForFieldName('type') ?? undefined;
-    }
-  }
-  return undefined;
+/** The local variable or parameter (or receiver) `id` names, declared in the function `fn` itself and used outside any func literal; undefined for anything else. */
+function bindingOf(id: Node, fn: Node, bindings: GoBindings): Binding | undefined {
+  if (enclosingFunction(id)?.equals(fn) !== true) return undefined;
+  const b = bindings.bindingOf(id);
+  if (!b || b.function?.equals(fn) !== true) return undefined;
+  if (b.kind === 'parameter' || b.kind === 'receiver') return b.stmt.type === 'parameter_declaration' ? b : undefined;
+  // Declared in a statement list (not an if/for/switch header).
+  return (b.kind === 'var' || b.kind === 'const') && b.list ? b : undefined;
 }
 
 /**
@@ -209,14 +190,10 @@ function parameterType(fn: Node, name: string): Node | undefined {
  * type (`p *C.char`, `s C.String`), or a local whose value is what a C function returned
  * (through conversions), as `cat_name := C.animal_cat_get_name(&cat)`.
  */
-function holdsCMemory(binding: LocalBinding, fn: Node): boolean {
-  if (!binding.declaration) {
-    const type = parameterType(fn, binding.name);
-    return !!type && /^(\*\s*)?C\s*\./.test(type.text);
-  }
-  const value = declaredValue(binding.declaration, binding.name);
-  if (!value) return false;
-  let n = value;
+function holdsCMemory(binding: Binding): boolean {
+  if (isParameter(binding)) return !!binding.type && /^(\*\s*)?C\s*\./.test(binding.type.text);
+  if (!binding.value) return false;
+  let n = binding.value;
   while (n.type === 'parenthesized_expression' || (n.type === 'call_expression' && isConversionCall(n))) n = n.type === 'parenthesized_expression' ? n.namedChildren[0]! : args(n)[0];
   const c = n.type === 'call_expression' ? cName(n) : undefined;
   return c !== undefined && !cgoReaders.has(c);
@@ -230,29 +207,10 @@ function isConversionCall(call: Node): boolean {
   return fn.type === 'selector_expression' && fn.childForFieldName('field')?.text === 'Pointer';
 }
 
-/** The value a declaration gives `name` (`name := v`, `var name = v`, `a, name := x, v`). */
-function declaredValue(stmt: Node, name: string): Node | undefined {
-  const pairs: [Node[], Node[]][] = [];
-  if (stmt.type === 'short_var_declaration') {
-    pairs.push([stmt.childForFieldName('left')?.namedChildren.filter((n): n is Node => !!n) ?? [], stmt.childForFieldName('right')?.namedChildren.filter((n): n is Node => !!n) ?? []]);
-  } else if (stmt.type === 'var_declaration') {
-    for (const spec of stmt.descendantsOfType('var_spec')) {
-      if (!spec) continue;
-      const values = spec.childForFieldName('value')?.namedChildren.filter((n): n is Node => !!n) ?? [];
-      pairs.push([spec.childrenForFieldName('name').filter((n): n is Node => !!n), values]);
-    }
-  }
-  for (const [names, values] of pairs) {
-    const i = names.findIndex((n) => n.text === name);
-    if (i >= 0) return names.length === values.length ? values[i] : undefined;
-  }
-  return undefined;
-}
-
 /** The binding's uses after its declaration, within the function. */
-function usesOf(binding: LocalBinding, fn: Node, identifiers: IdentifierIndex): Node[] {
-  const from = binding.declaration?.endIndex ?? fn.startIndex;
-  return identifiers.within(binding.name, from, fn.endIndex).filter((id) => !isParameterName(id) && refersToBinding(id, binding));
+function usesOf(binding: Binding, fn: Node, bindings: GoBindings): Node[] {
+  const from = isParameter(binding) ? fn.startIndex : binding.stmt.endIndex;
+  return bindings.identifiersNamed(binding.name, from, fn.endIndex).filter((id) => !isParameterName(id) && refersToBinding(bindings, id, binding));
 }
 
 function isParameterName(id: Node): boolean {
@@ -263,8 +221,8 @@ function isParameterName(id: Node): boolean {
  * The pointer's root variable must keep pointing at the same memory: not assigned, not
  * address-taken, not captured (but by a deferred closure, which runs once, at the return).
  */
-function checkRootStaysPut(memory: Memory, identifiers: IdentifierIndex): void {
-  for (const id of usesOf(memory.root, memory.fn, identifiers)) {
+function checkRootStaysPut(memory: Memory, bindings: GoBindings): void {
+  for (const id of usesOf(memory.root, memory.fn, bindings)) {
     if (enclosingFuncLiteral(id, memory.fn) && placeOf(id, memory.fn)?.deferred !== true) throw new OutOfSight();
     let e: Node = id;
     while (e.parent?.type === 'selector_expression' && e.parent.childForFieldName('operand')?.equals(e)) e = e.parent;
@@ -281,7 +239,7 @@ function isAssigned(e: Node): boolean {
 }
 
 /** The local the string is declared into: `s := unsafe.String(…)`, `var s = unsafe.String(…)`. */
-function stringVariable(call: Node, fn: Node): LocalBinding | undefined {
+function stringVariable(call: Node, fn: Node, bindings: GoBindings): Binding | undefined {
   let value: Node = call;
   while (value.parent?.type === 'parenthesized_expression') value = value.parent;
   const list = value.parent;
@@ -293,7 +251,9 @@ function stringVariable(call: Node, fn: Node): LocalBinding | undefined {
   const index = list!.namedChildren.findIndex((n) => n?.equals(value));
   const name = names.length === list!.namedChildCount ? names[index] : undefined;
   if (name?.type !== 'identifier' || name.text === '_') return undefined;
-  return { name: name.text, scopeList: stmt.parent, declaration: stmt };
+  // Not `s, err := …` declaring s again, which assigns it.
+  const b = bindings.bindingOf(name);
+  return b?.ident.equals(name) ? b : undefined;
 }
 
 /** The return statement whose results hold the call itself (`return unsafe.String(…)`, `return T{s: unsafe.String(…)}, nil`). */
@@ -314,10 +274,10 @@ interface StringUse {
 }
 
 /** Where the string variable is read after its declaration; OutOfSight when it may change or be read unseen. */
-function usesOfString(binding: LocalBinding, identifiers: IdentifierIndex): StringUse[] {
-  const fn = enclosingFunction(binding.declaration!)!;
+function usesOfString(binding: Binding, bindings: GoBindings): StringUse[] {
+  const fn = binding.function!;
   const uses: StringUse[] = [];
-  for (const id of usesOf(binding, fn, identifiers)) {
+  for (const id of usesOf(binding, fn, bindings)) {
     if (enclosingFuncLiteral(id, fn)) throw new OutOfSight();
     let e: Node = id;
     while (e.parent?.type === 'parenthesized_expression') e = e.parent;
@@ -334,7 +294,7 @@ function usesOfString(binding: LocalBinding, identifiers: IdentifierIndex): Stri
 /** Whether an expression strips (conversions) to the memory's pointer path, through the same root variable. */
 function isMemory(node: Node, memory: Memory): boolean {
   const path = pointerPath(stripPointerConversions(node, memory.unsafeName));
-  return !!path && path.key === memory.key && refersToBinding(path.root, memory.root);
+  return !!path && path.key === memory.key && refersToBinding(memory.bindings, path.root, memory.root);
 }
 
 /**
@@ -360,20 +320,20 @@ function write(place: { at: Node; deferred: boolean }, code: Node, effect: strin
 }
 
 /** Writes through `slice := unsafe.Slice(p, n)` over the same pointer: `slice[i] = …`, `slice[i]++`, `copy(slice, …)`. */
-function sliceWrites(memory: Memory, stringLen: Node, identifiers: IdentifierIndex): Write[] {
+function sliceWrites(memory: Memory, stringLen: Node, bindings: GoBindings): Write[] {
   const writes: Write[] = [];
   for (const call of memory.fn.descendantsOfType('call_expression')) {
     if (!call || !isUnsafeCall(call, memory.unsafeName, 'Slice')) continue;
     const [ptr, len] = args(call);
     if (!ptr || !len || !isMemory(ptr, memory)) continue;
-    const slice = stringVariable(call, memory.fn);
+    const slice = stringVariable(call, memory.fn, memory.bindings);
     if (!slice) continue;
     // Every in-bounds index of a slice as long as the string is one of the string's bytes.
-    const sameLength = sameText(len, stringLen) && isStable(len, memory.fn, identifiers);
+    const sameLength = sameText(len, stringLen) && isStable(len, memory.fn, bindings);
     const covers = (index: Node | null | undefined): boolean => sameLength || index?.text === '0';
     let uses: Node[];
     try {
-      uses = usesOf(slice, memory.fn, identifiers);
+      uses = usesOf(slice, memory.fn, bindings);
     } catch (e) {
       if (e instanceof OutOfSight) continue;
       throw e;
@@ -404,9 +364,9 @@ function sliceWrites(memory: Memory, stringLen: Node, identifiers: IdentifierInd
 }
 
 /** `*p = …` through the pointer itself (its first byte is the string's first). */
-function derefWrites(memory: Memory, identifiers: IdentifierIndex): Write[] {
+function derefWrites(memory: Memory, bindings: GoBindings): Write[] {
   const writes: Write[] = [];
-  for (const id of usesOf(memory.root, memory.fn, identifiers)) {
+  for (const id of usesOf(memory.root, memory.fn, bindings)) {
     let e: Node = id;
     while (e.parent && (e.parent.type === 'selector_expression' || e.parent.type === 'parenthesized_expression' || (e.parent.type === 'argument_list' && e.parent.parent?.type === 'call_expression' && isPointerConversion(e.parent.parent.childForFieldName('function'), memory.unsafeName)))) {
       e = e.parent.type === 'argument_list' ? e.parent.parent! : e.parent;
@@ -556,11 +516,11 @@ function goStringN(call: Node, unsafeName: string, lenArg: Node, pointerAsIs: bo
 function isCharPointer(memory: Memory, scope: CScope): boolean {
   const fields = memory.key.split('.').slice(1);
   let type: CType | undefined;
-  if (!memory.root.declaration) {
+  if (isParameter(memory.root)) {
     if (fields.length > 0) return false;
-    return parameterType(memory.fn, memory.root.name)?.text.replace(/\s+/g, '') === '*C.char';
+    return memory.root.type?.text.replace(/\s+/g, '') === '*C.char';
   }
-  const value = declaredValue(memory.root.declaration, memory.root.name);
+  const value = memory.root.value;
   const fn = value?.type === 'call_expression' ? cName(value) : undefined;
   if (fn === undefined) return false;
   if (fn === 'CString') return fields.length === 0;

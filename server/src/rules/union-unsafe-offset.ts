@@ -13,14 +13,14 @@
 // calls it, keeping the Go type of the original expression; variables and the unsafe import
 // left unused are removed.
 //
-// The parts apart from the rule: which declaration a name refers to (cgo/gobindings.ts), Go
+// The parts apart from the rule: which declaration a name surely refers to (cgo/gobindings.ts), Go
 // pointee types against C members (cgo/layoutMatch.ts, beside cgo/layout.ts), and the fix
 // (cgo/accessorFix.ts).
 import type { Node } from 'web-tree-sitter';
 import { typeToC, type CScope, type CType } from '../cgo/cdecl';
 import type { Fix } from '../cgo/findings';
 import { accessorFix, type Base, type Chain } from '../cgo/accessorFix';
-import { lookupBinding, reassigned, type Binding } from '../cgo/gobindings';
+import { GoBindings, isParameter, type Binding } from '../cgo/gobindings';
 import { unsafeImport, type NamedImport } from '../cgo/goimports';
 import { constValue, goGap, unparen } from '../cgo/gosyntax';
 import { accessPath, fieldAt, fieldContaining, fieldsAt, layoutOf, layoutSupported, type FieldStep, type LayoutTarget } from '../cgo/layout';
@@ -69,6 +69,7 @@ class FileCheck {
   private matcherCache: LayoutMatcher | undefined;
   private readonly root: Node;
   private readonly unsafeName: string;
+  private readonly bindings: GoBindings;
 
   constructor(
     private readonly ctx: RuleContext,
@@ -79,6 +80,7 @@ class FileCheck {
   ) {
     this.root = file.tree.rootNode;
     this.unsafeName = unsafeImport.name;
+    this.bindings = new GoBindings(this.root);
   }
 
   private get scope(): CScope {
@@ -167,7 +169,7 @@ class FileCheck {
     if (value.type === 'unary_expression' && value.childForFieldName('operator')?.text === '&') {
       const operand = unparen(value.childForFieldName('operand'));
       if (operand?.type !== 'identifier') return undefined;
-      const inner = lookupBinding(this.root, operand.text, operand);
+      const inner = this.bindings.certainBindingOf(operand);
       const c = inner && this.varCType(inner);
       return c && { type: { kind: 'pointer', to: c.type }, spelling: c.spelling && `${c.spelling} *` };
     }
@@ -186,8 +188,8 @@ class FileCheck {
     const n = unparen(node);
     if (!n || depth > 32) return undefined;
     if (n.type === 'identifier') {
-      const b = lookupBinding(this.root, n.text, n);
-      if (!b || !b.value || b.stmt.type === 'parameter_declaration' || reassigned(b, false)) return undefined;
+      const b = this.bindings.certainBindingOf(n);
+      if (!b || !b.value || isParameter(b) || this.bindings.reassigned(b, false)) return undefined;
       if (b.type && goTypeOf(b.type, this.unsafeName)?.kind !== 'unsafePointer') return undefined;
       const inner = this.evalPointer(b.value, depth + 1);
       return inner && { ...inner, vars: [b, ...inner.vars] };
@@ -208,20 +210,20 @@ class FileCheck {
     if (arg.type === 'unary_expression' && arg.childForFieldName('operator')?.text === '&') {
       const operand = unparen(arg.childForFieldName('operand'));
       if (operand?.type !== 'identifier') return undefined;
-      const b = lookupBinding(this.root, operand.text, operand);
+      const b = this.bindings.certainBindingOf(operand);
       const c = b && this.varCType(b);
       const record = c && this.recordOf(c.type);
       if (!b || !c || !record) return undefined;
       return { base: { record, spelling: c.spelling, arg: `&${operand.text}`, binding: b }, offset: 0, steps: 0, vars: [] };
     }
     if (arg.type === 'identifier') {
-      const b = lookupBinding(this.root, arg.text, arg);
+      const b = this.bindings.certainBindingOf(arg);
       if (!b) return undefined;
       const c = this.varCType(b);
       if (c && this.scope.resolve(c.type).kind === 'pointer') {
         const pointer = this.scope.resolve(c.type) as Extract<CType, { kind: 'pointer' }>;
         const record = this.recordOf(pointer.to);
-        if (!record || reassigned(b, true)) return undefined;
+        if (!record || this.bindings.reassigned(b, true)) return undefined;
         const spelling = c.spelling?.endsWith(' *') ? c.spelling.slice(0, -2) : spell(pointer.to);
         return { base: { record, spelling, arg: arg.text, binding: b }, offset: 0, steps: 0, vars: [] };
       }
@@ -342,7 +344,7 @@ class FileCheck {
     const also = sharing.length > 0 ? `; ${sharing.join(', ')} ${sharing.length === 1 ? 'shares' : 'share'} these bytes` : '';
     let message = `${head} lands on ${name} (${describeType(last.type)}${also}). ${why(union, verb)}`;
     const fixes: Fix[] = [];
-    const fixOrReason = access === 'other' ? 'it is not a plain read or `=` write' : accessorFix({ file: this.file, root: this.root, scope: this.scope, unsafe: this.unsafeImport }, conv.pointee, chain, path, access, anchor, assignment, plan(last.type));
+    const fixOrReason = access === 'other' ? 'it is not a plain read or `=` write' : accessorFix({ file: this.file, root: this.root, bindings: this.bindings, scope: this.scope, unsafe: this.unsafeImport }, conv.pointee, chain, path, access, anchor, assignment, plan(last.type));
     if (typeof fixOrReason === 'string') {
       message += ` Let the C compiler compute it with a static inline ${helper} in the preamble (no automatic fix: ${fixOrReason}).`;
     } else {

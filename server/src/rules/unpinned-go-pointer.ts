@@ -26,6 +26,7 @@ import type { Node } from 'web-tree-sitter';
 import type { CScope, CType } from '../cgo/cdecl';
 import type { Fix, TextEdit } from '../cgo/findings';
 import { addImportInsertion, importedName } from '../cgo/goimports';
+import { enclosingFunction, GoBindings, type Binding } from '../cgo/gobindings';
 import { isPointerConversion } from '../cgo/goflow';
 import { GoShapes, GoTypeDeclarations, mayHoldPointers, pointerSlots, storedValue, type GoShape, type PointerKind, type PointerSlot, type StoredValue, type ValueContext } from '../cgo/gopointers';
 import type { CgoFile } from '../cgo/package';
@@ -53,9 +54,10 @@ export const unpinnedGoPointer: Rule = {
       const scope = ctx.cScope(file);
       const shapes = new GoShapes(types, scope, unsafeName);
       const functions = new Map<number, FunctionIndex>();
+      const bindings = new GoBindings(file.tree.rootNode);
       for (const call of file.tree.rootNode.descendantsOfType('call_expression')) {
         if (!call) continue;
-        const finding = checkCall(ctx, file, call, scope, shapes, unsafeName, functions);
+        const finding = checkCall(ctx, file, call, scope, shapes, unsafeName, functions, bindings);
         if (finding) findings.push(finding);
       }
     }
@@ -98,43 +100,16 @@ function stripConversions(arg: Node, unsafeName: string | undefined): Node {
   }
 }
 
-function enclosingFunction(node: Node): Node | null {
-  for (let n = node.parent; n; n = n.parent) {
-    if (n.type === 'function_declaration' || n.type === 'method_declaration' || n.type === 'func_literal') return n;
-  }
-  return null;
-}
-
-/** The names a node declares in the function (variables, parameters, results, range and switch variables). */
-function declaredNames(node: Node): Node[] {
-  switch (node.type) {
-    case 'short_var_declaration':
-      return (node.childForFieldName('left')?.namedChildren ?? []).filter((n): n is Node => n?.type === 'identifier');
-    case 'range_clause':
-      return node.text.includes(':=') ? (node.childForFieldName('left')?.namedChildren ?? []).filter((n): n is Node => n?.type === 'identifier') : [];
-    case 'var_spec':
-    case 'const_spec':
-    case 'parameter_declaration':
-    case 'variadic_parameter_declaration':
-      return node.childrenForFieldName('name').filter((n): n is Node => !!n);
-    case 'type_switch_statement':
-      return node.childrenForFieldName('alias').filter((n): n is Node => !!n);
-    default:
-      return [];
-  }
-}
-
-const declaringTypes = ['short_var_declaration', 'range_clause', 'var_spec', 'const_spec', 'parameter_declaration', 'variadic_parameter_declaration', 'type_switch_statement'];
-
+/** A declaration as the rule reads it: the declared identifier and its spec (var_spec, const_spec) or declaring node. */
 interface Declaration {
   nameNode: Node;
   decl: Node;
+  binding: Binding;
 }
 
-/** One function's identifiers and declarations by name, read once for all its C calls. */
+/** One function's declarations (gobindings' resolution) and identifiers by name, asked once for all its C calls. */
 class FunctionIndex {
-  private readonly identifiers = new Map<string, Node[]>();
-  private readonly declarations = new Map<string, Declaration[]>();
+  private readonly soles = new Map<string, Declaration | undefined>();
   private readonly goBacked = new Map<string, boolean>();
   /** Pinned (or pinning) code, or jumps the straight-line reading does not follow. */
   readonly notJudged: boolean;
@@ -142,38 +117,24 @@ class FunctionIndex {
   constructor(
     readonly fn: Node,
     readonly unsafeName: string | undefined,
+    private readonly bindings: GoBindings,
   ) {
-    for (const id of fn.descendantsOfType('identifier')) {
-      if (!id) continue;
-      const list = this.identifiers.get(id.text);
-      if (list) list.push(id);
-      else this.identifiers.set(id.text, [id]);
-    }
-    for (const decl of fn.descendantsOfType(declaringTypes)) {
-      if (!decl) continue;
-      for (const nameNode of declaredNames(decl)) {
-        const list = this.declarations.get(nameNode.text);
-        if (list) list.push({ nameNode, decl });
-        else this.declarations.set(nameNode.text, [{ nameNode, decl }]);
-      }
-    }
     const body = fn.childForFieldName('body');
     this.notJudged = !body || /\.\s*Pin\s*\(/.test(body.text) || body.descendantsOfType('goto_statement').length > 0;
   }
 
   /** Every identifier spelled `name` in the function, in source order. */
   uses(name: string): readonly Node[] {
-    return this.identifiers.get(name) ?? [];
-  }
-
-  names(): IterableIterator<string> {
-    return this.identifiers.keys();
+    return this.bindings.identifiersNamed(name, this.fn.startIndex, this.fn.endIndex);
   }
 
   /** The one declaration of `name` in the function, when there is exactly one. */
   sole(name: string): Declaration | undefined {
-    const list = this.declarations.get(name);
-    return list?.length === 1 ? list[0] : undefined;
+    if (this.soles.has(name)) return this.soles.get(name);
+    const b = this.bindings.soleDeclarationIn(this.fn, name);
+    const d = b && { nameNode: b.ident, decl: b.stmt.type === 'var_declaration' || b.stmt.type === 'const_declaration' ? b.ident.parent! : b.stmt, binding: b };
+    this.soles.set(name, d);
+    return d;
   }
 
   /** Whether `name` is a local slice or array that always has Go memory behind it (memoised). */
@@ -213,7 +174,7 @@ interface Memory {
 
 class Unknown extends Error {}
 
-function checkCall(ctx: RuleContext, file: CgoFile, call: Node, scope: CScope, shapes: GoShapes, unsafeName: string | undefined, functions: Map<number, FunctionIndex>): RuleFinding | undefined {
+function checkCall(ctx: RuleContext, file: CgoFile, call: Node, scope: CScope, shapes: GoShapes, unsafeName: string | undefined, functions: Map<number, FunctionIndex>, bindings: GoBindings): RuleFinding | undefined {
   const cfn = calledCFunction(call, scope);
   if (!cfn) return undefined;
   const args = call.childForFieldName('arguments')?.namedChildren.filter((n): n is Node => !!n) ?? [];
@@ -230,7 +191,7 @@ function checkCall(ctx: RuleContext, file: CgoFile, call: Node, scope: CScope, s
     const isAddress = addr.type === 'unary_expression' && addr.childForFieldName('operator')?.text === '&';
     if (!isAddress && addr.type !== 'identifier') continue;
     if (!index) {
-      index = functions.get(fn.id) ?? new FunctionIndex(fn, unsafeName);
+      index = functions.get(fn.id) ?? new FunctionIndex(fn, unsafeName, bindings);
       functions.set(fn.id, index);
     }
     if (index.notJudged) return undefined;
@@ -438,11 +399,8 @@ function setPath(memory: Memory, path: string, value: StoredValue, from: Node | 
 }
 
 /** The value a declaration gives the name: null when it gives none, undefined when it is not one expression per name. */
-function initialValue({ nameNode, decl }: Declaration): Node | null | undefined {
-  const names = declaredNames(decl);
-  const values = (decl.type === 'var_spec' ? decl.childForFieldName('value') : decl.childForFieldName('right'))?.namedChildren ?? [];
-  if (values.length === 0) return null;
-  return values.length === names.length ? (values[names.findIndex((n) => n.equals(nameNode))] ?? undefined) : undefined;
+function initialValue({ binding }: Declaration): Node | null | undefined {
+  return binding.values.length === 0 ? null : binding.value;
 }
 
 /** Which identifiers of the function name its locals, and which locals always have Go memory behind them. */
@@ -719,9 +677,8 @@ function pinFix(file: CgoFile, call: Node, memory: Memory, slots: PointerSlot[],
   if (!/^[ \t]*$/.test(indent)) return undefined;
   const runtimeName = importedName(text, 'runtime');
   if (runtimeName === null) return undefined;
-  const taken = new Set(index.names());
   let pinner = 'pinner';
-  for (let i = 2; taken.has(pinner); i++) pinner = `pinner${i}`;
+  for (let i = 2; index.uses(pinner).length > 0; i++) pinner = `pinner${i}`;
   const eol = file.lines.eol;
   const pins = slots.map((s) => `${indent}${pinner}.Pin(${placeName(memory, s.path)})${eol}`);
   const rt = runtimeName ?? 'runtime';
