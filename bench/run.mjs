@@ -324,9 +324,12 @@ async function bigPackage(files, editedIndex) {
   const uri = pathToFileURL(file).href;
   const lines = text.split('\n');
   const cLine = lines.findIndex((l) => l.startsWith('// static') || l.startsWith('// extern'));
-  const goComment = lines.findIndex((l, i) => i > cLine && l.startsWith('// Thing'));
+  const importC = lines.indexOf('import "C"');
+  const goComment = lines.findIndex((l, i) => i > importC && l.startsWith('// '));
   const cgoLine = lines.findIndex((l) => l.startsWith('// #include <stdlib.h>'));
   const hoverLine = lines.findIndex((l) => l.includes('C.free(') || l.includes('C.CString('));
+  // A line not found would put the edits at the file's start (line -1) and break the file.
+  if ([cLine, importC, goComment, cgoLine, hoverLine].includes(-1)) throw new Error(`bench: ${file} lacks a line the edits need`);
   const server = new Server(0);
   await server.initialize();
   let start = performance.now();

@@ -29,7 +29,7 @@ import { CompilerRuns } from './features/compilerRuns';
 import { quickFixes } from './features/codeActions';
 import { completion } from './features/completion';
 import { definition } from './features/definition';
-import type { FeatureServices } from './features/documentView';
+import { FileModels, type FeatureServices } from './features/documentView';
 import { hover } from './features/hover';
 import { SemanticTokenProvider, semanticTokensLegend } from './features/semanticTokens';
 import { SystemHeaderIndexer } from './features/systemIndex';
@@ -66,6 +66,9 @@ interface Services {
 }
 let services: Services | undefined;
 let watchFiles = false;
+/** The workspace folders, and whether the client has taken the watchers of their .go and .h files. */
+let watchedFolders: string[] = [];
+let fileWatchers = false;
 /** The client tells of workspace folders added and removed. */
 let workspaceFoldersChange = false;
 /** What the first line in the output channel says. */
@@ -117,7 +120,7 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
   );
   const progressShown = capabilities.window?.workDoneProgress === true;
   const workspaceDiagnostics = new WorkspaceDiagnostics({
-    folders: workspaceFolderPaths(params),
+    folders: (watchedFolders = workspaceFolderPaths(params)),
     settings,
     clientPulls: pull,
     isOpen: (file) => workspace.openDocumentsOf(path.dirname(file)).some((document) => document.uri.startsWith('file:') && fileURLToPath(document.uri) === file),
@@ -174,6 +177,7 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
 
   const features: FeatureServices = {
     engine,
+    models: new FileModels(engine.preambles),
     documents,
     workspace,
     settings,
@@ -190,6 +194,7 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
   disposeFeatures = () => {
     systemIndex.dispose();
     semanticTokens.dispose();
+    features.models.dispose();
   };
   connection.onHover((request) => hover(features, request));
   connection.onDefinition((request) => definition(features, request));
@@ -241,12 +246,20 @@ connection.onInitialized(() => {
     connection.workspace.onDidChangeWorkspaceFolders((event) => {
       const paths = (folders: { uri: string }[]): string[] => folders.filter((f) => f.uri.startsWith('file:')).map((f) => fileURLToPath(f.uri));
       services?.workspaceDiagnostics.foldersChanged(paths(event.added), paths(event.removed));
+      const removed = new Set(paths(event.removed));
+      watchedFolders = [...watchedFolders.filter((folder) => !removed.has(folder)), ...paths(event.added)];
+      if (fileWatchers) services?.workspace.watchFolders(watchedFolders);
     });
   }
   // Closed files and headers edited by other tools (git checkout, go generate) change what open files see.
   if (!watchFiles) return;
   connection.client
     .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.go' }, { globPattern: '**/*.h' }] })
+    // From now on the client tells of .go files changed in the workspace folders: none of them is statted by the clock.
+    .then(() => {
+      fileWatchers = true;
+      services?.workspace.watchFolders(watchedFolders);
+    })
     .catch((error: unknown) => log.warn(`cannot watch .go and .h files: ${String(error)}`));
 });
 

@@ -7,6 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Tree } from 'web-tree-sitter';
 import { goFilesIn, mayImportC, maxSourceBytes, readGoSource } from './cgo/files';
+import { BoundedCache } from './cgo/cache';
 import { readTextFromDisk, type ReadText } from './cgo/headers';
 import type { OpenDocuments, ParseGo } from './documents';
 
@@ -32,22 +33,41 @@ export interface LoadedPackage {
 /**
  * A closed file as last read. Every file goes to the engine (cgo-in-test's fix must not reuse a
  * name any file declares), but its tree is parsed only if a rule asks: a directory with hundreds
- * of plain Go files costs a stat per file on a keystroke, not a parse of each.
+ * of plain Go files costs a stat per file now and then, not a parse of each.
  */
 interface DiskFile {
   mtimeMs: number;
   size: number;
-  /** Absent when the file cannot be read as source: the analysis leaves it out. */
-  source?: { uri: string; text: string; tree?: Tree };
+  /**
+   * Absent when the file cannot be read as source: the analysis leaves it out. The same object
+   * goes to every check while the file is unchanged, so the engine's memo knows it at a glance.
+   */
+  source?: PackageFile;
+  tree?: Tree;
+}
+
+/** A package directory's .go files as last listed, and when its closed files were last statted. */
+interface Listing {
+  /** performance.now() of the last stat of every closed file. */
+  at: number;
+  /** The paths, sorted. */
+  paths: string[];
+  has: Set<string>;
+  /** A watched file was created or deleted: list again before the next load. */
+  relist: boolean;
 }
 
 /**
- * How long a package's file list and its closed files' stats are trusted. Typing checks a
- * package several times a second, and statting hundreds of files each time costs more than
- * the check; a change on disk is notified (workspace/didChangeWatchedFiles, see invalidate) or
- * seen by the first check after this.
+ * How long a package's closed files' stats are trusted when no file watcher covers the package.
+ * Typing checks a package several times a second; a change on disk is notified
+ * (workspace/didChangeWatchedFiles, see invalidate) or seen by the first check after this,
+ * which stats the files a slice at a time (refresh) so that no request waits behind it.
  */
 const trustListingMs = 1000;
+/** How long one slice of stats may run before requests get their turn. */
+const statSliceMs = 4;
+/** Paths by URI kept: every check asks for the package of each open document. */
+const maxPathsByUri = 20_000;
 
 /** Whether an open buffer would be read as source; the CLI skips the same files (readGoSource). */
 /** Why an open document is not checked (too large, or binary), or undefined when it is. */
@@ -64,8 +84,15 @@ function readableSource(text: string): boolean {
 export class Workspace {
   /** Closed files of the packages with open documents, by path. */
   private readonly disk = new Map<string, DiskFile>();
-  /** Per package directory, its .go files as last listed and when (performance.now()). */
-  private readonly listings = new Map<string, { at: number; names: string[] }>();
+  /** Per package directory, its .go files as last listed. */
+  private readonly listings = new Map<string, Listing>();
+  /**
+   * Paths by URI. Every check asks for the package of each open document, and parsing thousands
+   * of URIs per keystroke cost more than the check itself with 2,000 files open.
+   */
+  private readonly pathsByUri = new BoundedCache<string, string | null>({ maxWeight: maxPathsByUri });
+  /** Folders whose .go files the client watches (didChangeWatchedFiles): their listings are trusted until an event. */
+  private watchedFolders: string[] = [];
 
   constructor(
     private readonly documents: OpenDocuments,
@@ -75,7 +102,7 @@ export class Workspace {
 
   /** The key of a document's package: its directory for a .go file on disk, else its own URI. */
   packageOf(uri: string): string {
-    const file = goFilePath(uri);
+    const file = this.goFilePath(uri);
     return file ? path.dirname(file) : uri;
   }
 
@@ -96,8 +123,50 @@ export class Workspace {
   /** Whether a document is open under this URI or its file exists on disk. */
   exists(uri: string): boolean {
     if (this.documents.get(uri)) return true;
-    const file = filePath(uri);
+    const file = this.filePath(uri);
     return file !== undefined && fs.existsSync(file);
+  }
+
+  /**
+   * The client watches the .go files of these folders: a package inside them is listed and
+   * statted again only when an event says a file changed (invalidate), never by the clock.
+   */
+  watchFolders(folders: string[]): void {
+    this.watchedFolders = folders.map((folder) => path.resolve(folder));
+  }
+
+  private watched(dir: string): boolean {
+    return this.watchedFolders.some((folder) => dir === folder || dir.startsWith(folder.endsWith(path.sep) ? folder : folder + path.sep));
+  }
+
+  /**
+   * Brings what is known of the package's closed files up to date before a check, a slice at a
+   * time so that requests are answered meanwhile: a first listing reads every file, a listing
+   * an event marked is listed again (its new files read), and when the stats are no longer
+   * trusted (no file watcher covers the package and a second has passed) every closed file is
+   * statted and read again if it changed. The load that follows finds all of it cached.
+   */
+  async refresh(packageKey: string): Promise<void> {
+    if (!path.isAbsolute(packageKey)) return;
+    const known = this.listings.get(packageKey);
+    const restat = known !== undefined && !this.watched(packageKey) && performance.now() - known.at >= trustListingMs;
+    if (known && !restat && !known.relist) return;
+    const started = performance.now();
+    const listing = this.relist(packageKey, known ?? { at: started, paths: [], has: new Set(), relist: true });
+    if (restat) listing.at = started;
+    const open = new Set(this.openDocumentsOf(packageKey).map((document) => this.goFilePath(document.uri)));
+    let sliceStart = performance.now();
+    for (const file of listing.paths) {
+      if (!open.has(file)) {
+        if (restat) this.restat(file);
+        if (!this.disk.has(file)) this.readClosed(file);
+      }
+      if (performance.now() - sliceStart < statSliceMs) continue;
+      await new Promise((resolve) => setImmediate(resolve));
+      // Forgotten or listed again meanwhile: that one is in force now.
+      if (this.listings.get(packageKey) !== listing) return;
+      sliceStart = performance.now();
+    }
   }
 
   /** The package's sources as they are now: synchronous, so no buffer changes while the engine runs. */
@@ -110,29 +179,38 @@ export class Workspace {
       const files = document && readableSource(document.getText()) ? [this.openFile(document, file)] : [];
       return { dir: path.dirname(file), files, readText };
     }
-    const openByPath = new Map(open.map((document) => [goFilePath(document.uri) ?? document.uri, document]));
-    const now = performance.now();
+    const openByPath = new Map(open.map((document) => [this.goFilePath(document.uri) ?? document.uri, document]));
     let listing = this.listings.get(packageKey);
-    const trusted = listing !== undefined && now - listing.at < trustListingMs;
-    if (!trusted) {
-      listing = { at: now, names: goFilesIn(packageKey) };
-      this.listings.set(packageKey, listing);
-    }
-    const paths = new Set([...listing!.names.map((name) => path.join(packageKey, name)), ...openByPath.keys()]);
-    for (const cached of this.disk.keys()) {
-      if (path.dirname(cached) === packageKey && (!paths.has(cached) || openByPath.has(cached))) this.forgetFile(cached);
+    listing = !listing ? this.relist(packageKey, { at: performance.now(), paths: [], has: new Set(), relist: true }) : listing.relist ? this.relist(packageKey, listing) : listing;
+    let paths = listing.paths;
+    for (const file of openByPath.keys()) {
+      // An open buffer wins over its file on disk.
+      this.forgetFile(file);
+      if (!listing.has.has(file)) paths = [...new Set([...listing.paths, ...openByPath.keys()])].sort();
     }
     const files: PackageFile[] = [];
-    for (const file of [...paths].sort()) {
+    for (const file of paths) {
       const document = openByPath.get(file);
       if (document) {
         if (readableSource(document.getText())) files.push(this.openFile(document, file));
         continue;
       }
-      const source = this.readClosed(file, trusted);
-      if (source) files.push({ path: file, uri: source.uri, text: source.text, tree: () => (source.tree ??= this.parseGo(source.text)), version: null });
+      const source = this.disk.has(file) ? this.disk.get(file)!.source : this.readClosed(file);
+      if (source) files.push(source);
     }
     return { dir: packageKey, files, readText };
+  }
+
+  /**
+   * Lists the directory's .go files again; the closed files no longer there are forgotten.
+   * Returns the listing now in force.
+   */
+  private relist(packageKey: string, old: Listing): Listing {
+    const paths = goFilesIn(packageKey).map((name) => path.join(packageKey, name));
+    const listing: Listing = { at: old.at, paths, has: new Set(paths), relist: false };
+    for (const file of old.paths) if (!listing.has.has(file)) this.forgetFile(file);
+    this.listings.set(packageKey, listing);
+    return listing;
   }
 
   /**
@@ -151,30 +229,36 @@ export class Workspace {
     return 'parsed';
   }
 
-  /** A file changed on disk (workspace/didChangeWatchedFiles): its package's files are listed and statted again. */
+  /**
+   * A file changed on disk (workspace/didChangeWatchedFiles): a .go file is read again, and its
+   * directory listed again (it may be new or gone).
+   */
   invalidate(uri: string): void {
-    const file = filePath(uri);
-    if (file) this.listings.delete(path.dirname(file));
+    const file = this.goFilePath(uri);
+    if (!file) return;
+    this.forgetFile(file);
+    const listing = this.listings.get(path.dirname(file));
+    if (listing) listing.relist = true;
   }
 
   /** Drops the cached disk files of a package (when its last document closes). */
   forgetPackage(packageKey: string): void {
+    const listing = this.listings.get(packageKey);
     this.listings.delete(packageKey);
-    for (const cached of [...this.disk.keys()]) {
-      if (path.dirname(cached) === packageKey) this.forgetFile(cached);
-    }
+    for (const file of listing?.paths ?? []) this.forgetFile(file);
   }
 
   dispose(): void {
     for (const cached of [...this.disk.keys()]) this.forgetFile(cached);
     this.listings.clear();
+    this.pathsByUri.dispose();
   }
 
   /** Reads files as the checks see them: open buffers win over disk. */
   readText(): ReadText {
     const openTexts = new Map<string, TextDocument>();
     for (const document of this.documents.all()) {
-      const file = filePath(document.uri);
+      const file = this.filePath(document.uri);
       if (file) openTexts.set(file, document);
     }
     return (file) => openTexts.get(file)?.getText() ?? readTextFromDisk(file);
@@ -190,58 +274,63 @@ export class Workspace {
     return { path: file, uri: document.uri, text: document.getText(), tree, version };
   }
 
-  /** A closed file's source: as cached when its package listing is `trusted`, else statted and read if changed. */
-  private readClosed(file: string, trusted: boolean): DiskFile['source'] {
-    const known = trusted ? this.disk.get(file) : undefined;
-    if (known) return known.source;
+  /** A closed file's source, statted and read. */
+  private readClosed(file: string): PackageFile | undefined {
     let stat: fs.Stats;
     try {
       stat = fs.statSync(file);
     } catch {
-      this.forgetFile(file);
+      // Gone since the listing: known as absent until a stat finds it again.
+      this.disk.set(file, { mtimeMs: -1, size: -1 });
       return undefined;
     }
-    const cached = this.disk.get(file);
-    if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) return cached.source;
-    this.forgetFile(file);
     const read = readGoSource(file);
     const entry: DiskFile = { mtimeMs: stat.mtimeMs, size: stat.size };
-    if (read.ok) entry.source = { uri: pathToFileURL(file).href, text: read.text };
+    if (read.ok) {
+      const text = read.text;
+      entry.source = { path: file, uri: pathToFileURL(file).href, text, tree: () => (entry.tree ??= this.parseGo(text)), version: null };
+    }
     this.disk.set(file, entry);
     return entry.source;
   }
 
+  /** Forgets a closed file whose stat changed (or that is gone): the next load reads it again. */
+  private restat(file: string): void {
+    const cached = this.disk.get(file);
+    if (!cached) return;
+    let now = { mtimeMs: -1, size: -1 };
+    try {
+      now = fs.statSync(file);
+    } catch {
+      // Absent: as a file that could not be statted is kept.
+    }
+    if (cached.mtimeMs !== now.mtimeMs || cached.size !== now.size) this.forgetFile(file);
+  }
+
   private forgetFile(file: string): void {
-    this.disk.get(file)?.source?.tree?.delete();
+    this.disk.get(file)?.tree?.delete();
     this.disk.delete(file);
   }
-}
 
-/**
- * Paths by URI. Every check asks for the package of each open document, and parsing thousands
- * of URIs per keystroke cost more than the check itself with 2,000 files open.
- */
-const pathsByUri = new Map<string, string | undefined>();
-const maxPathsByUri = 20_000;
-
-/** The path of a file: URI, else undefined. */
-function filePath(uri: string): string | undefined {
-  if (pathsByUri.has(uri)) return pathsByUri.get(uri);
-  let file: string | undefined;
-  try {
-    file = uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
-  } catch {
-    file = undefined;
+  /** The path of a file: URI, else undefined. */
+  private filePath(uri: string): string | undefined {
+    const known = this.pathsByUri.peek(uri);
+    if (known !== undefined) return known ?? undefined;
+    let file: string | null;
+    try {
+      file = uri.startsWith('file:') ? fileURLToPath(uri) : null;
+    } catch {
+      file = null;
+    }
+    this.pathsByUri.set(uri, file);
+    return file ?? undefined;
   }
-  if (pathsByUri.size >= maxPathsByUri) pathsByUri.clear();
-  pathsByUri.set(uri, file);
-  return file;
-}
 
-/** The path of a file: URI naming a .go file, else undefined. */
-function goFilePath(uri: string): string | undefined {
-  const file = filePath(uri);
-  return file?.endsWith('.go') ? file : undefined;
+  /** The path of a file: URI naming a .go file, else undefined. */
+  private goFilePath(uri: string): string | undefined {
+    const file = this.filePath(uri);
+    return file?.endsWith('.go') ? file : undefined;
+  }
 }
 
 /**

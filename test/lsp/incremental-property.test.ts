@@ -3,7 +3,10 @@
 // never an exception, and every range and fix edit inside its document. Edits favour what breaks
 // editors: preamble text, CRLF, non-ASCII, half comments, blank lines before import "C".
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
@@ -11,10 +14,12 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Engine } from '../../server/src/cgo/engine';
 import type { Finding } from '../../server/src/cgo/findings';
 import { defaultGrammarDir, loadGrammars } from '../../server/src/cgo/grammars';
+import { readTextFromDisk } from '../../server/src/cgo/headers';
 import { PackageMemo } from '../../server/src/cgo/packageMemo';
 import { rules } from '../../server/src/rules';
 import { resolveTarget } from '../../server/src/cgo/target';
 import { OpenDocuments } from '../../server/src/documents';
+import { Workspace } from '../../server/src/workspace';
 import { testEngine } from '../support/engine';
 import { FakeConnection } from '../support/fakeConnection';
 import { articleApiH, articleAppGo, articleCfuncsGo } from '../support/goSources';
@@ -215,5 +220,96 @@ test('in a package, checks that keep per-file results (PackageMemo) give exactly
       }
     }),
     { numRuns: 60, seed: 20261201 },
+  );
+});
+
+/**
+ * The same package read as the server reads it (Workspace.load: open buffers, closed files on
+ * disk whose models and trees are kept while they are unchanged, header texts from disk), with
+ * edits that open files take, that other tools write to closed files and headers (told as the
+ * file watcher tells, Workspace.invalidate), and files created and deleted on disk.
+ */
+const diskEditArb = fc.record({
+  /** 0–2: an open file; 3–4: a closed file; 5: the header; 6: a new closed file created or deleted. */
+  file: fc.nat(6),
+  at: fc.double({ min: 0, max: 1, noNaN: true }),
+  length: fc.nat(12),
+  text: fc.oneof(fc.constantFrom(...packageSnippets), fc.string({ maxLength: 6 })),
+  abandonAfter: fc.option(fc.nat(6), { nil: undefined }),
+});
+
+test('in a package loaded by the Workspace (open buffers, closed files and headers changed on disk), memo checks give exactly the findings of a fresh engine', async () => {
+  const engine = await testEngine();
+  const grammars = await loadGrammars(defaultGrammarDir(__dirname));
+  const names = Object.keys(packageStart);
+  const openNames = names.slice(0, 3);
+  const closedNames = names.slice(3);
+  await fc.assert(
+    fc.asyncProperty(fc.array(diskEditArb, { minLength: 1, maxLength: 12 }), async (edits) => {
+      const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cgo-incremental-'));
+      const pkgDir = path.join(root, 'app');
+      fs.mkdirSync(pkgDir);
+      fs.mkdirSync(path.join(root, 'c'));
+      const headers = [path.join(pkgDir, 'api.h'), path.join(root, 'c', 'api.h')];
+      for (const header of headers) fs.writeFileSync(header, headerStart);
+      for (const name of names) fs.writeFileSync(path.join(pkgDir, name), packageStart[name]);
+      const fresh = new Engine(grammars, rules);
+      const documents = new OpenDocuments(engine.parseGo.bind(engine), (message) => assert.fail(message));
+      const connection = new FakeConnection();
+      documents.documents.listen(connection);
+      const workspace = new Workspace(documents, engine.parseGo.bind(engine), engine.parseGoInBackground.bind(engine));
+      const uriOf = (name: string): string => pathToFileURL(path.join(pkgDir, name)).href;
+      for (const name of openNames) connection.open?.({ textDocument: { uri: uriOf(name), languageId: 'go', version: 1, text: packageStart[name] } });
+      const memo = new PackageMemo();
+      const target = resolveTarget('linux', 'amd64', {});
+      const edited = (text: string, edit: { at: number; length: number; text: string }): string => {
+        const a = boundary(text, Math.floor(edit.at * text.length));
+        return text.slice(0, a) + edit.text + text.slice(boundary(text, a + edit.length));
+      };
+      try {
+        for (const [step, edit] of edits.entries()) {
+          if (edit.file < openNames.length) {
+            const document = documents.get(uriOf(openNames[edit.file]))!;
+            const text = document.getText();
+            const a = boundary(text, Math.floor(edit.at * text.length));
+            const b = boundary(text, a + edit.length);
+            connection.change?.({ textDocument: { uri: document.uri, version: step + 2 }, contentChanges: [{ range: { start: document.positionAt(a), end: document.positionAt(Math.max(a, b)) }, text: edit.text }] });
+          } else if (edit.file < names.length) {
+            const file = path.join(pkgDir, closedNames[edit.file - openNames.length]);
+            fs.writeFileSync(file, edited(fs.readFileSync(file, 'utf8'), edit));
+            workspace.invalidate(pathToFileURL(file).href);
+          } else if (edit.file === names.length) {
+            // At a line start: what the header declares changes more often than it breaks.
+            const header = fs.readFileSync(headers[0], 'utf8');
+            const a = header.lastIndexOf('\n', Math.floor(edit.at * header.length)) + 1;
+            for (const file of headers) fs.writeFileSync(file, header.slice(0, a) + edit.text + header.slice(boundary(header, a + edit.length)));
+          } else {
+            const file = path.join(pkgDir, 'extra.go');
+            if (fs.existsSync(file)) fs.rmSync(file);
+            else fs.writeFileSync(file, `package app\n\n// #cgo CFLAGS: -DEXTRA=1\n// static int extra(void) { return 1; }\nimport "C"\n\n//export goDone\nfunc goDone(n C.int) {}\n${edit.text}\n`);
+            workspace.invalidate(pathToFileURL(file).href);
+          }
+          await workspace.refresh(pkgDir);
+          const loaded = workspace.load(pkgDir);
+          if (edit.abandonAfter !== undefined) {
+            const steps = engine.checkSteps(loaded.dir, loaded.files, { target, readText: loaded.readText, memo });
+            for (let i = 0; i < edit.abandonAfter && !steps.next().done; i++);
+            steps.return([]);
+          }
+          const kept = engine.checkPackage(loaded.dir, loaded.files, { target, readText: loaded.readText, memo });
+          // From scratch: the directory as it is now, open buffers over their files.
+          const onDisk = fs.readdirSync(pkgDir).filter((name) => name.endsWith('.go')).sort();
+          const sources = onDisk.map((name) => ({ path: path.join(pkgDir, name), text: documents.get(uriOf(name))?.getText() ?? fs.readFileSync(path.join(pkgDir, name), 'utf8') }));
+          const cold = fresh.checkPackage(pkgDir, sources, { target, readText: readTextFromDisk });
+          assert.deepEqual(key(kept), key(cold));
+        }
+      } finally {
+        workspace.dispose();
+        documents.dispose();
+        fresh.dispose();
+        fs.rmSync(root, { recursive: true, force: true });
+      }
+    }),
+    { numRuns: 40, seed: 20261202 },
   );
 });

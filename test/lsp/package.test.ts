@@ -60,6 +60,22 @@ test('a closed file or header changed on disk (workspace/didChangeWatchedFiles) 
   });
 });
 
+test('in a watched workspace folder, a closed file created on disk is seen as soon as the watcher tells, without a second of waiting', { timeout: 20_000 }, async () => {
+  const testGo = 'package p\n\n// static int twice(int x) { return 2 * x; }\nimport "C"\n\nfunc f() { _ = C.twice(2) }\n';
+  const dir = packageDir({ 'x_test.go': testGo });
+  await withServer({ pull: true, createFiles: true, workspaceFolders: [dir] }, async (client) => {
+    await client.waitFor<RegistrationParams>('client/registerCapability');
+    const uri = fileUri(dir, 'x_test.go');
+    client.open(uri, testGo);
+    assert.match(JSON.stringify(await client.pull(uri)), /func cTwice\(/);
+    // A new closed file declares the wrapper's name; the client's watcher tells of it.
+    fs.writeFileSync(path.join(dir, 'a.go'), 'package p\n\nfunc cTwice() {}\n');
+    client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: fileUri(dir, 'a.go'), type: 1 }] });
+    client.change(uri, 2, [{ range: { start: { line: 6, character: 0 }, end: { line: 6, character: 0 } }, text: '// edited\n' }]);
+    assert.match(JSON.stringify(await client.pull(uri)), /func cTwice2\(/);
+  });
+});
+
 test('pull: changing one file asks the client to pull again (workspace/diagnostic/refresh)', { timeout: 20_000 }, async () => {
   await withServer({ pull: true }, async (client) => {
     const dir = packageDir({ 'app.go': articleAppGo, 'twice.go': twiceGo });

@@ -708,6 +708,10 @@ async function packageUnits(pkg: CgoPackage, flags: PackageFlags, compiler: CCom
   if (pkg.target.goos !== host.goos || pkg.target.goarch !== host.goarch || !pkg.target.cgoEnabled) return undefined;
   let pkgConfigCFlags: string[] = [];
   if (flags['pkg-config'].length > 0) {
+    // A bad #cgo line in any file the target builds: go/build's Import returns saveCgo's error
+    // (badGoError, Go 1.26.8 and 1.19.8 build.go) and the go command never runs pkg-config; no
+    // flags from it, so no compile either.
+    if (pkg.files.some((file) => !file.isTest && file.included && file.imports.some((imp) => imp.directives.some((directive) => directive.error)))) return undefined;
     const answer = pkgConfig ? await pkgConfig.query(flags['pkg-config'], pkg.dir) : undefined;
     if (!answer?.ok) return undefined;
     pkgConfigCFlags = answer.cflags;

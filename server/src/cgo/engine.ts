@@ -10,7 +10,7 @@ import { FlagChecks } from './flags';
 import { goGetenv, type Getenv } from './goGetenv';
 import { HeaderReadings } from './headerReadings';
 import { buildFileScope, buildFileView, cppConfig, readTextFromDisk, type FileView, type ReadText } from './headers';
-import { buildCgoFile, packageFlags, type CgoFile, type CgoPackage, type PackageFlags } from './package';
+import { buildCgoFile, packageFlags, type CgoFile, type CgoImport, type CgoPackage, type PackageFlags } from './package';
 import { PreambleCache } from './preamble';
 import type { PackageMemo } from './packageMemo';
 import { applySuppressions, ignoreInsert } from './suppression';
@@ -76,7 +76,11 @@ export interface FileScope extends FileView {
 
 /** A file's preprocessed view and what it was built from, to reuse it while none of that changes. */
 interface CachedView {
-  key: string;
+  /** The preprocessor configuration it was read with, as a key. */
+  config: string;
+  /** The preambles and their offsets, as a key; and the imports they were last seen in (a model the memo keeps has the same). */
+  preambles: string;
+  imports: CgoImport[];
   /** Every path the reader looked at, found or not, with what it found. */
   looked: Map<string, string | undefined>;
   result: FileView;
@@ -96,6 +100,8 @@ export class Engine {
   private backgroundParser: Parser | undefined;
   /** Enough for the files a user works on, and for every cgo file of the package checked last; the least recently used go first. */
   private readonly views = new BoundedCache<string, CachedView>({ maxWeight: minViewsKept });
+  /** The last preprocessor configuration's key: a check has one configuration, computed once rather than per file. */
+  private lastConfig: { config: CppConfig; key: string } | undefined;
   /** The preambles of the files modelled lately (by the checks and the editor features), by comment text. */
   readonly preambles = new PreambleCache();
   /** The macros the C compiler predefines, per target and flags. */
@@ -178,8 +184,8 @@ export class Engine {
 
   /**
    * checkPackage a step at a time: with a memo, a step ends after each file whose model had to
-   * be built and after each file-scoped rule that had to run on a file; the package-wide rules
-   * run in the last step.
+   * be built and after each file-scoped rule that had to run on a file; then after each
+   * package-wide rule.
    * The caller may turn the event loop between steps, so requests are answered meanwhile, and
    * stop there (return()) when an edit makes the check moot: what was computed stays in the memo.
    */
@@ -188,27 +194,29 @@ export class Engine {
     const memo = options.memo;
     try {
       const files: CgoFile[] = [];
+      memo?.startCheck();
       for (const source of sources) {
         const known = memo?.knows(source.path, source.text, options.target) ?? true;
         files.push(this.model(source, options, owned));
         if (!known) yield;
       }
-      memo?.keepOnly(new Set(files.map((file) => file.path)));
+      memo?.forgetUnseen();
       const readText = options.readText ?? readTextFromDisk;
       this.keepViewsFor(files);
       const ctx = this.ruleContext({ dir, target: options.target, files }, readText, options.getenv ?? goGetenv(process.env));
-      // With a memo, the file-scoped rules' findings per file: kept, or run on that file alone.
+      // With a memo, the file-scoped rules' findings of the files that have any: kept, or run on that file alone.
       const perFile: ReadonlyMap<string, RuleFinding[]>[] = [];
       if (memo) {
         const fileScoped = this.rules.filter((rule) => rule.scope === 'file' && options.severities?.[rule.id] !== 'off');
+        const fileScopedKey = fileScoped.map((rule) => rule.id).join(' ');
         const flags = JSON.stringify(ctx.flags());
         for (const file of files) {
           // A file that keeps nothing (its text changed) runs every rule whatever its view, so the
           // view is not read for the memo: on a 2,000-line preamble that read is most of a
           // keystroke. Kept without one, the file's rules run once more at its next check.
-          const kept = memo.keepsFindings(file);
-          const inputs = { flags, view: kept && file.imports.length > 0 ? ctx.preprocessed(file) : undefined };
-          const stale = memo.staleRules(file, inputs, fileScoped);
+          // cgo reads no C of a file without import "C": the package's flags do not change its findings.
+          const cgo = file.imports.length > 0;
+          const stale = memo.staleRules(file, cgo ? flags : '', cgo && memo.keepsFindings(file) ? ctx.preprocessed(file) : undefined, fileScoped, fileScopedKey);
           // Reading its view anew can take as long as a rule, and one rule on a 12,000-line file
           // a few dozen ms: a step each.
           if (stale.length > 0) yield;
@@ -216,31 +224,30 @@ export class Engine {
             memo.keep(file, rule.id, rule.check({ ...this.contextFor(rule, ctx), pkg: { ...ctx.pkg, files: [file] } }));
             yield;
           }
-          perFile.push(memo.kept(file));
+          if (memo.hasFindings(file)) perFile.push(memo.kept(file));
         }
       }
       options.withModel?.(ctx.pkg, ctx.flags());
       let texts: Map<string, string> | undefined;
       const textOf = (file: string): string | undefined => (texts ??= new Map(sources.map((source) => [source.path, source.text]))).get(file) ?? readText(file);
+      let fileByPath: Map<string, CgoFile> | undefined;
+      const fileOf = (file: string): CgoFile | undefined => (fileByPath ??= new Map(files.map((each) => [each.path, each]))).get(file);
       const findings: Finding[] = [];
-      // A file the target and Go release do not build is judged by nobody: the go command never
-      // reads it (its facts, like #cgo flags, are already left out by the package model).
-      const excluded = new Set(files.filter((file) => !file.included).map((file) => file.path));
-      const ignoredWithoutCgo = new Set(files.filter((file) => file.ignoredWithoutCgo).map((file) => file.path));
-      const fileByPath = new Map(files.map((file) => [file.path, file]));
       for (const rule of this.rules) {
         const setting = options.severities?.[rule.id];
         if (setting === 'off') continue;
         const found = memo && rule.scope === 'file' ? perFile.flatMap((byRule) => byRule.get(rule.id) ?? []) : rule.check(this.contextFor(rule, ctx));
         for (const finding of found) {
-          if (excluded.has(finding.file)) continue;
-          if (ignoredWithoutCgo.has(finding.file) && !rule.judgesFilesWithoutCgo) continue;
+          const file = fileOf(finding.file);
+          // A file the target and Go release do not build is judged by nobody: the go command never
+          // reads it (its facts, like #cgo flags, are already left out by the package model).
+          if (file && !file.included) continue;
+          if (file?.ignoredWithoutCgo && !rule.judgesFilesWithoutCgo) continue;
           const fixes = finding.fixes.filter((fix) => {
             const problem = fixProblem(fix, textOf);
             if (problem) options.onInvalidFix?.(`bug: ${rule.id} offered the fix "${fix.title}", dropped: ${problem}`);
             return !problem;
           });
-          const file = fileByPath.get(finding.file);
           findings.push({
             ...finding,
             fixes,
@@ -250,6 +257,8 @@ export class Engine {
             ...(file ? { ignore: ignoreInsert(file, rule.id, finding.start) } : {}),
           });
         }
+        // Each package-wide rule reads every file: a step each, so that requests get their turn between them.
+        if (rule.scope !== 'file') yield;
       }
       return applySuppressions(files, findings, this.ruleIds, options.severities, options.target).sort((a, b) => (a.file === b.file ? a.start - b.start : a.file < b.file ? -1 : 1));
     } finally {
@@ -259,7 +268,9 @@ export class Engine {
 
   /** Keeps a view per cgo file of the package: read in file order, a smaller LRU cache would keep none of them. */
   private keepViewsFor(files: CgoFile[]): void {
-    this.views.resize(Math.max(minViewsKept, files.filter((file) => file.imports.length > 0).length));
+    let cgoFiles = 0;
+    for (const file of files) if (file.imports.length > 0) cgoFiles++;
+    this.views.resize(Math.max(minViewsKept, cgoFiles));
   }
 
   /** A source's model; trees the engine parses for it go to `owned`, to be freed after the check. */
@@ -383,9 +394,14 @@ export class Engine {
   }
 
   private cachedView(file: CgoFile, config: CppConfig, readText: ReadText): CachedView {
-    const key = JSON.stringify([config.dirs, config.flags, config.target.goos, config.target.goarch, file.imports.map((imp) => (imp.preamble ? [imp.preamble.offsets.at(0), imp.preamble.text] : ''))]);
+    if (this.lastConfig?.config !== config) this.lastConfig = { config, key: JSON.stringify([config.dirs, config.flags, config.target.goos, config.target.goarch]) };
+    const configKey = this.lastConfig.key;
     const cached = this.views.peek(file.path);
-    if (cached && cached.key === key && [...cached.looked].every(([path, text]) => readText(path) === text)) return cached;
+    const preambles = (): string => JSON.stringify(file.imports.map((imp) => (imp.preamble ? [imp.preamble.offsets.at(0), imp.preamble.text] : '')));
+    if (cached && cached.config === configKey && (cached.imports === file.imports || cached.preambles === preambles()) && this.sameAsLooked(cached, readText)) {
+      cached.imports = file.imports;
+      return cached;
+    }
     // The preambles' offsets count (the view's include sites are .go offsets), and so does every
     // path looked at, found or not: a header created later must show up.
     const looked: CachedView['looked'] = new Map();
@@ -395,7 +411,7 @@ export class Engine {
       looked.set(candidate, text);
       return text;
     };
-    const entry: CachedView = { key, looked, result: buildFileView(file, config, recording, this.cParser, this.predefined) };
+    const entry: CachedView = { config: configKey, preambles: preambles(), imports: file.imports, looked, result: buildFileView(file, config, recording, this.cParser, this.predefined) };
     this.views.set(file.path, entry);
     return entry;
   }
@@ -411,6 +427,12 @@ export class Engine {
       flagChecks: this.flagChecks.size,
       keptByRules: this.keptByRule.size,
     };
+  }
+
+  /** Whether every path the view looked at reads as it did. */
+  private sameAsLooked(view: CachedView, readText: ReadText): boolean {
+    for (const [path, text] of view.looked) if (readText(path) !== text) return false;
+    return true;
   }
 
   /** Frees the parsers and every cache the engine owns (the C trees kept for incremental parses among them). */

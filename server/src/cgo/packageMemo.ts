@@ -12,7 +12,7 @@ import type { PreambleCache } from './preamble';
 
 /** What a file-scoped rule's findings on a file depend on, besides the file's model. */
 export interface FileInputs {
-  /** The package's #cgo flags, as a key. */
+  /** The package's #cgo flags, as a key; empty for a file without import "C" (cgo reads none of its C). */
   flags: string;
   /** The file's preprocessed view (kept by the engine while nothing it read changes); undefined without import "C". */
   view: object | undefined;
@@ -23,10 +23,20 @@ interface FileMemo {
   target: string;
   /** Built with no tree: each check sees it through withTree over that check's tree. */
   model: CgoFile;
+  /** The model over the tree (or the way to it) of the last check; the same while the caller hands the same one. */
+  retreed?: { tree: Tree | (() => Tree); file: CgoFile };
+  /** The check that last modelled the file (startCheck). */
+  seen: number;
   inputs: FileInputs | undefined;
   /** Per file-scoped rule id, its findings on this file for `inputs`. */
   findings: Map<string, { file: string }[]>;
+  /** Whether any of those is not empty. */
+  anyFindings: boolean;
+  /** The file-scoped rules (their ids, as staleRules is handed them) whose findings are all kept for `inputs`. */
+  completeFor: string | undefined;
 }
+
+const noRules: readonly never[] = [];
 
 const noTree = (): Tree => {
   throw new Error('bug: a kept file model read a tree of an earlier check');
@@ -35,6 +45,20 @@ const noTree = (): Tree => {
 export class PackageMemo {
   private readonly files = new Map<string, FileMemo>();
   private lastTarget: { target: BuildTarget; key: string } | undefined;
+  private check = 0;
+  private seenInCheck = 0;
+
+  /** A check begins: the files it models are the package's (forgetUnseen). */
+  startCheck(): void {
+    this.check++;
+    this.seenInCheck = 0;
+  }
+
+  /** Forgets the files that the check begun last did not model: they are no longer in the package. */
+  forgetUnseen(): void {
+    if (this.files.size === this.seenInCheck) return;
+    for (const [path, memo] of this.files) if (memo.seen !== this.check) this.files.delete(path);
+  }
 
   /** Whether the model of this file is kept. */
   knows(path: string, text: string, target: BuildTarget): boolean {
@@ -47,20 +71,20 @@ export class PackageMemo {
     const targetKey = this.targetKey(target);
     let memo = this.files.get(path);
     if (!memo || memo.text !== text || memo.target !== targetKey) {
-      memo = { text, target: targetKey, model: buildCgoFile(path, text, noTree, target, preambles), inputs: undefined, findings: new Map() };
+      memo = { text, target: targetKey, model: buildCgoFile(path, text, noTree, target, preambles), seen: 0, inputs: undefined, findings: new Map(), anyFindings: false, completeFor: undefined };
       this.files.set(path, memo);
     }
-    return withTree(memo.model, tree);
+    if (memo.seen !== this.check) {
+      memo.seen = this.check;
+      this.seenInCheck++;
+    }
+    if (memo.retreed?.tree !== tree) memo.retreed = { tree, file: withTree(memo.model, tree) };
+    return memo.retreed.file;
   }
 
   private targetKey(target: BuildTarget): string {
     if (this.lastTarget?.target !== target) this.lastTarget = { target, key: JSON.stringify(target) };
     return this.lastTarget.key;
-  }
-
-  /** Forgets the files that are no longer in the package. */
-  keepOnly(paths: Set<string>): void {
-    for (const path of this.files.keys()) if (!paths.has(path)) this.files.delete(path);
   }
 
   /** Whether findings are kept for a file (none once its text or the target changed). */
@@ -69,23 +93,39 @@ export class PackageMemo {
   }
 
   /**
-   * The file-scoped rules whose findings on a file are not kept for these inputs (all of them
-   * when the inputs changed: what was kept is dropped).
+   * The file-scoped rules whose findings on a file are not kept for these inputs, the package's
+   * flags (as a key) and the file's view (all of them when the inputs changed: what was kept is
+   * dropped). `fileScopedKey` names the set of rules (their ids), the same for every file of a check.
    */
-  staleRules<R extends { id: string }>(file: CgoFile, inputs: FileInputs, fileScoped: readonly R[]): R[] {
+  staleRules<R extends { id: string }>(file: CgoFile, flags: string, view: object | undefined, fileScoped: readonly R[], fileScopedKey: string): readonly R[] {
     const memo = this.memoOf(file);
-    if (!memo.inputs || memo.inputs.flags !== inputs.flags || memo.inputs.view !== inputs.view) {
-      memo.inputs = inputs;
+    if (!memo.inputs || memo.inputs.flags !== flags || memo.inputs.view !== view) {
+      memo.inputs = { flags, view };
       memo.findings.clear();
+      memo.anyFindings = false;
+      memo.completeFor = undefined;
+    } else if (memo.completeFor === fileScopedKey) {
+      // The common case in a check of a 5,000-file package, which asks for every file: nothing allocated or looked up.
+      return noRules;
     }
-    return fileScoped.filter((rule) => !memo.findings.has(rule.id));
+    let stale: R[] | undefined;
+    for (const rule of fileScoped) if (!memo.findings.has(rule.id)) (stale ??= []).push(rule);
+    if (!stale) memo.completeFor = fileScopedKey;
+    return stale ?? noRules;
   }
 
   /** Keeps a file-scoped rule's findings on a file, run on that file alone. */
   keep(file: CgoFile, ruleId: string, findings: { file: string }[]): void {
     const elsewhere = findings.find((finding) => finding.file !== file.path);
     if (elsewhere) throw new Error(`bug: ${ruleId} is file-scoped but reported on ${elsewhere.file} when given ${file.path} alone`);
-    this.memoOf(file).findings.set(ruleId, findings);
+    const memo = this.memoOf(file);
+    memo.findings.set(ruleId, findings);
+    if (findings.length > 0) memo.anyFindings = true;
+  }
+
+  /** Whether any file-scoped rule's findings kept for a file are not empty. */
+  hasFindings(file: CgoFile): boolean {
+    return this.memoOf(file).anyFindings;
   }
 
   /** The findings kept for a file, per file-scoped rule id. */

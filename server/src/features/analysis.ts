@@ -77,8 +77,8 @@ interface StoredResult extends DocumentResult {
 
 /** How long the server must have had nothing to do before it parses trees ahead of time. */
 const quietMs = 300;
-/** How long a slice of a check's per-file work may run before requests get their turn. */
-const sliceMs = 10;
+/** How long a slice of a check's work may run before requests get their turn: a request may wait this long plus one step. */
+const sliceMs = 5;
 /** Checks shorter than this never show "analysing": a keystroke's check would only flicker. */
 const analysingShownAfterMs = 250;
 
@@ -347,6 +347,8 @@ export class Analyzer implements BackgroundChecks {
     // Taken before the wait: a configuration change during it makes these results stale.
     const generation = this.settingsGeneration;
     const settings = await this.settings.get(this.workspace.scopeUriOf(key));
+    // Closed files changed on disk since their last stat are read again by the load below.
+    await this.workspace.refresh(key);
     if (this.disposed) return {};
     // From here to the end, synchronous but for the turns the check takes between its steps, after
     // each of which it gives up if an edit came: the texts, trees and versions belong together.
@@ -363,7 +365,6 @@ export class Analyzer implements BackgroundChecks {
       try {
         const started = performance.now();
         const pkg = (loaded = this.workspace.load(key));
-        const cgoFiles = this.countCgoFiles(key, pkg);
         let model: { pkg: CgoPackage; flags: PackageFlags } | undefined;
         const result = await this.check(key, pkg, open, settings, (cgoPackage, flags) => (model = { pkg: cgoPackage, flags }));
         if (!result) {
@@ -372,6 +373,7 @@ export class Analyzer implements BackgroundChecks {
           this.changed.set(key, since ? new Set([...changed, ...since]) : changed);
           return {};
         }
+        const cgoFiles = this.countCgoFiles(key, pkg, model);
         let findings: Reported[] = result.findings;
         const compiler = this.options.compiler;
         if (compiler && settings.compiler.enable && model) {
@@ -396,6 +398,7 @@ export class Analyzer implements BackgroundChecks {
         );
       } catch (error) {
         if (error instanceof ParseTimeoutError) {
+          if (loaded) this.countCgoFiles(key, loaded, undefined);
           // Said where the user looks: a package left unchecked must not pass for a clean one.
           diagnostics = new Map(open.map((document) => [document.uri, [notCheckedDiagnostic(error)]]));
         } else {
@@ -441,9 +444,10 @@ export class Analyzer implements BackgroundChecks {
 
   /** The open files' diagnostics, and the closed files' when they are reported; other closed files need no ranges. */
   private diagnosticsOf(pkg: LoadedPackage, findings: Reported[], withClosed: boolean): Map<string, Diagnostic[]> {
-    const reportedPaths = new Set(pkg.files.filter((file) => withClosed || file.version !== null).map((file) => file.path));
+    let reportedPaths: Set<string> | undefined;
+    const reported = (file: string): boolean => (reportedPaths ??= new Set(pkg.files.filter((each) => withClosed || each.version !== null).map((each) => each.path))).has(file);
     return toDiagnostics(
-      findings.filter((finding) => reportedPaths.has(finding.file)),
+      findings.filter((finding) => reported(finding.file)),
       pkg.files,
       this.options.ruleDocsDir,
       this.options.goplsRuns,
@@ -459,9 +463,10 @@ export class Analyzer implements BackgroundChecks {
     }
   }
 
-  /** Counts and returns the package's files with import "C". */
-  private countCgoFiles(key: string, pkg: LoadedPackage): number {
-    const count = pkg.files.filter((file) => importsC(file.text)).length;
+  /** Counts, keeps and returns the package's files with import "C". */
+  private countCgoFiles(key: string, pkg: LoadedPackage, model: { pkg: CgoPackage } | undefined): number {
+    // The model the check built knows; without one (a parse was abandoned), the files' heads are read.
+    const count = model ? model.pkg.files.filter((file) => file.imports.length > 0).length : pkg.files.filter((file) => importsC(file.text)).length;
     this.cgoFilesByPackage.set(key, count);
     return count;
   }

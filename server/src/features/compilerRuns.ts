@@ -72,8 +72,9 @@ export class CompilerRuns {
 }
 
 function lineOfIn(pkg: CgoPackage): (file: string, offset: number) => number {
-  const lines = new Map(pkg.files.map((file) => [file.path, file.lines]));
-  return (file, offset) => lines.get(file)?.lineOf(offset) ?? -1;
+  // Built on first use: a check whose findings the compiler need not confirm builds none.
+  let lines: Map<string, CgoPackage['files'][number]['lines']> | undefined;
+  return (file, offset) => (lines ??= new Map(pkg.files.map((each) => [each.path, each.lines]))).get(file)?.lineOf(offset) ?? -1;
 }
 
 function sortFindings(findings: Reported[]): Reported[] {

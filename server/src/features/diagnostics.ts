@@ -75,9 +75,11 @@ export function toDiagnostics(
   /** Texts of the headers a compiler finding points into. */
   readText: ReadText = () => undefined,
 ): Map<string, Diagnostic[]> {
-  const byPath = new Map(files.map((file) => [file.path, { file, lines: undefined as TextDocument | undefined }]));
+  // Built on first use: most checks of a big package find nothing.
+  let byPathBuilt: Map<string, { file: AnalysedFile; lines: TextDocument | undefined }> | undefined;
+  const byPath = (): Map<string, { file: AnalysedFile; lines: TextDocument | undefined }> => (byPathBuilt ??= new Map(files.map((file) => [file.path, { file, lines: undefined }])));
   const located = (filePath: string): { file: AnalysedFile; lines: TextDocument } | undefined => {
-    const entry = byPath.get(filePath);
+    const entry = byPath().get(filePath);
     if (!entry) return undefined;
     // Only files with findings or edits pay for a line table.
     entry.lines ??= TextDocument.create(entry.file.uri, 'go', 0, entry.file.text);
@@ -86,7 +88,7 @@ export function toDiagnostics(
   const range = (lines: TextDocument, start: number, end: number): Range => ({ start: lines.positionAt(start), end: lines.positionAt(end) });
   const fixData = (fix: Fix): FixData | undefined => {
     const created = new Map((fix.newFiles ?? []).map((file) => [file, pathToFileURL(file).href]));
-    if ([...created.keys()].some((file) => byPath.has(file))) return undefined;
+    if ([...created.keys()].some((file) => byPath().has(file))) return undefined;
     const edits: FixEditData[] = [];
     for (const edit of fix.edits) {
       const createdUri = created.get(edit.file);

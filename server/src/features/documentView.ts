@@ -11,13 +11,14 @@ import type { Range } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CScope } from '../cgo/cdecl';
 import type { BuildTarget } from '../cgo/constraints';
+import { BoundedCache } from '../cgo/cache';
 import type { Engine, FileScope } from '../cgo/engine';
 import { mayImportC } from '../cgo/files';
 import type { CppConfig } from '../cgo/cpp';
 import { cppConfig, type ReadText } from '../cgo/headers';
 import { buildCgoFile, packageFlags, withTree, type CgoFile, type CgoImport, type CgoPackage, type PackageFlags } from '../cgo/package';
 import type { PkgConfig } from '../cgo/pkgconfig';
-import type { Preamble } from '../cgo/preamble';
+import type { Preamble, PreambleCache } from '../cgo/preamble';
 import type { GoVersion, LocalGo } from '../cgo/goversion';
 import { resolvePackageTarget, targetProblem } from '../cgo/target';
 import type { OpenDocuments } from '../documents';
@@ -27,6 +28,8 @@ import type { PackageFile, Workspace } from '../workspace';
 /** What the hover, definition, completion and semantic-token handlers need from the server. */
 export interface FeatureServices {
   engine: Engine;
+  /** The cgo models of the files the features read. */
+  models: FileModels;
   documents: OpenDocuments;
   workspace: Workspace;
   settings: Settings;
@@ -77,7 +80,9 @@ export async function withView<T>(services: FeatureServices, uri: string, body: 
   if (!document || !settings.enable || !mayImportC(document.getText())) return undefined;
   const loaded = services.workspace.load(key);
   const { target, goVersion } = packageTarget(settings, loaded.dir, loaded.readText, services.goEnv.current());
-  const files = loaded.files.map((source) => cgoFileOf(services.engine, source, target));
+  const targetKey = JSON.stringify(target);
+  services.models.keepFor(loaded.files.length);
+  const files = loaded.files.map((source) => services.models.modelOf(source, target, targetKey));
   const file = files[loaded.files.findIndex((source) => source.uri === uri)];
   if (!file) return undefined;
   const pkg: CgoPackage = { dir: loaded.dir, target, files };
@@ -123,7 +128,8 @@ export async function withFileView<T>(services: FeatureServices, uri: string, bo
   const text = document.getText();
   const source: PackageFile = { path: pathOfUri(uri) ?? uri, uri, text, tree: () => services.documents.treeOf(document), version: document.version };
   const dir = path.dirname(source.path);
-  return guarded(services, uri, () => body(cgoFileOf(services.engine, source, targetOf(settings, dir, services.workspace.readText(), services.goEnv.current())), document));
+  const target = targetOf(settings, dir, services.workspace.readText(), services.goEnv.current());
+  return guarded(services, uri, () => body(services.models.modelOf(source, target, JSON.stringify(target)), document));
 }
 
 /**
@@ -144,25 +150,50 @@ export function packageTarget(settings: CgoSettings, dir: string, readText: Read
 // The cgo model of each file, by text and target (each file's C scope is cached by the engine).
 // ---------------------------------------------------------------------------------------------
 
-const maxCached = 256;
-const cgoFiles = new Map<string, { text: string; targetKey: string; file: CgoFile }>();
+/** Models kept at least; as many as the package has files when it has more (see keepFor). */
+const minModelsKept = 256;
 
-function remember<V>(map: Map<string, V>, key: string, value: V): void {
-  map.delete(key);
-  map.set(key, value);
-  while (map.size > maxCached) map.delete(map.keys().next().value as string);
+interface KeptModel {
+  text: string;
+  targetKey: string;
+  /** Built over the first tree; other trees of the same text see it through withTree. */
+  file: CgoFile;
+  /** The model over the tree (or the way to it) it was last asked with: the same object while that stays. */
+  retreed: { tree: PackageFile['tree']; file: CgoFile };
 }
 
-function cgoFileOf(engine: Engine, source: PackageFile, target: BuildTarget): CgoFile {
-  const targetKey = JSON.stringify(target);
-  // Untitled buffers share no path: key them by URI.
-  const key = path.isAbsolute(source.path) ? source.path : source.uri;
-  const cached = cgoFiles.get(key);
-  // The model depends only on the text (and the target); the tree of this moment is swapped in.
-  if (cached && cached.text === source.text && cached.targetKey === targetKey) return withTree(cached.file, source.tree);
-  const file = buildCgoFile(source.path, source.text, source.tree, target, engine.preambles);
-  remember(cgoFiles, key, { text: source.text, targetKey, file });
-  return file;
+/**
+ * The cgo model of each file the features looked at, by path (untitled buffers by URI), kept
+ * while its text and the target stay. One per server, disposed with it.
+ */
+export class FileModels {
+  private readonly models = new BoundedCache<string, KeptModel>({ maxWeight: minModelsKept });
+
+  /** @param preambles the engine's preambles by comment text, which the checks share. */
+  constructor(private readonly preambles: PreambleCache) {}
+
+  /** Keeps a model for every file of a package: read in file order, a smaller LRU cache would keep none of them. */
+  keepFor(files: number): void {
+    this.models.resize(Math.max(minModelsKept, files));
+  }
+
+  /** The model of a source for a target (`targetKey`: the target as JSON, computed once per request). */
+  modelOf(source: PackageFile, target: BuildTarget, targetKey: string): CgoFile {
+    const key = path.isAbsolute(source.path) ? source.path : source.uri;
+    const kept = this.models.peek(key);
+    // The model depends only on the text (and the target); the tree of this moment is swapped in.
+    if (kept && kept.text === source.text && kept.targetKey === targetKey) {
+      if (kept.retreed.tree !== source.tree) kept.retreed = { tree: source.tree, file: withTree(kept.file, source.tree) };
+      return kept.retreed.file;
+    }
+    const file = buildCgoFile(source.path, source.text, source.tree, target, this.preambles);
+    this.models.set(key, { text: source.text, targetKey, file, retreed: { tree: source.tree, file } });
+    return file;
+  }
+
+  dispose(): void {
+    this.models.dispose();
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

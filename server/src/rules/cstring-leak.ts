@@ -64,19 +64,24 @@ export const cstringLeak: Rule = {
       if (file.isTest || file.imports.length === 0 || !mayAllocate.test(file.text) || !file.included) continue;
       const unsafeName = unsafeImportName(file.text);
       if (unsafeName === null) continue;
-      const bindings = new GoBindings(file.tree.rootNode);
-      for (const call of allocationCalls(file)) {
-        const finding = checkAllocation(ctx, file, call, unsafeName, bindings);
-        if (finding) findings.push(finding);
+      // A declaration at a time, and only those that spell an allocation: a variable's uses lie
+      // in its function, and walking the whole tree of a 12,000-line file took 50 ms.
+      for (const declaration of file.tree.rootNode.namedChildren) {
+        if (!declaration || !mayAllocate.test(file.text.slice(declaration.startIndex, declaration.endIndex))) continue;
+        const bindings = new GoBindings(declaration);
+        for (const call of allocationCalls(declaration)) {
+          const finding = checkAllocation(ctx, file, call, unsafeName, bindings);
+          if (finding) findings.push(finding);
+        }
       }
     }
     return findings;
   },
 };
 
-/** Every `C.CString(…)`, `C.CBytes(…)`, `C.malloc(…)`, `C.calloc(…)` call of the file. */
-function allocationCalls(file: CgoFile): Node[] {
-  return file.tree.rootNode.descendantsOfType('call_expression').filter((call): call is Node => {
+/** Every `C.CString(…)`, `C.CBytes(…)`, `C.malloc(…)`, `C.calloc(…)` call of a top-level declaration. */
+function allocationCalls(declaration: Node): Node[] {
+  return declaration.descendantsOfType('call_expression').filter((call): call is Node => {
     const fn = call?.childForFieldName('function');
     return fn?.type === 'selector_expression' && isCSelector(fn) && allocators.has(fn.childForFieldName('field')!.text);
   });
