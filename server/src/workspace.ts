@@ -314,7 +314,7 @@ export class Workspace {
 
   /** The path of a file: URI, else undefined. */
   private filePath(uri: string): string | undefined {
-    const known = this.pathsByUri.peek(uri);
+    const known = this.pathsByUri.find(uri);
     if (known !== undefined) return known ?? undefined;
     let file: string | null;
     try {

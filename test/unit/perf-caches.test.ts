@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { BoundedCache } from '../../server/src/cgo/cache';
 import { findProseLines } from '../../server/src/cgo/c';
 import type * as CModule from '../../server/src/cgo/c';
 import { Engine } from '../../server/src/cgo/engine';
@@ -211,4 +212,19 @@ test("an engine's checks fill only caches it owns, and its dispose empties them 
   }
   engine.dispose();
   assert.ok(Object.values(engine.cacheSizes()).every((size) => size === 0), JSON.stringify(engine.cacheSizes()));
+});
+
+test('a cache lets the least recently used go first; find reads an entry without making it recent, peek makes it recent', () => {
+  const released: string[] = [];
+  const cache = new BoundedCache<string, number>({ maxWeight: 2, release: (_value, key) => released.push(key) });
+  cache.set('a', 1);
+  cache.set('b', 2);
+  assert.equal(cache.find('a'), 1);
+  cache.set('c', 3);
+  assert.deepEqual(released, ['a']);
+  assert.equal(cache.peek('b'), 2);
+  cache.set('d', 4);
+  assert.deepEqual(released, ['a', 'c']);
+  assert.equal(cache.find('a'), undefined);
+  assert.deepEqual([...cache].map(([key]) => key), ['b', 'd']);
 });

@@ -35,6 +35,14 @@ export class BoundedCache<K, V> {
     return entry.value;
   }
 
+  /**
+   * The value kept for `key`, without making it the most recently used: for lookups so frequent
+   * (every open document's path, on every check) that moving the entry costs more than it keeps.
+   */
+  find(key: K): V | undefined {
+    return this.entries.get(key)?.value;
+  }
+
   /** The value kept for `key`, else `compute()`'s, then kept. */
   get(key: K, compute: () => V): V {
     if (this.entries.has(key)) return this.peek(key) as V;
