@@ -152,7 +152,7 @@ export class Workspace {
     const restat = known !== undefined && !this.watched(packageKey) && performance.now() - known.at >= trustListingMs;
     if (known && !restat && !known.relist) return;
     const started = performance.now();
-    const listing = this.relist(packageKey, known ?? { at: started, paths: [], has: new Set(), relist: true });
+    const listing = this.relist(packageKey, known);
     if (restat) listing.at = started;
     const open = new Set(this.openDocumentsOf(packageKey).map((document) => this.goFilePath(document.uri)));
     let sliceStart = performance.now();
@@ -181,13 +181,11 @@ export class Workspace {
     }
     const openByPath = new Map(open.map((document) => [this.goFilePath(document.uri) ?? document.uri, document]));
     let listing = this.listings.get(packageKey);
-    listing = !listing ? this.relist(packageKey, { at: performance.now(), paths: [], has: new Set(), relist: true }) : listing.relist ? this.relist(packageKey, listing) : listing;
-    let paths = listing.paths;
-    for (const file of openByPath.keys()) {
-      // An open buffer wins over its file on disk.
-      this.forgetFile(file);
-      if (!listing.has.has(file)) paths = [...new Set([...listing.paths, ...openByPath.keys()])].sort();
-    }
+    if (!listing || listing.relist) listing = this.relist(packageKey, listing);
+    // An open buffer wins over its file on disk.
+    for (const file of openByPath.keys()) this.forgetFile(file);
+    const unlisted = [...openByPath.keys()].filter((file) => !listing.has.has(file));
+    const paths = unlisted.length > 0 ? [...listing.paths, ...unlisted].sort() : listing.paths;
     const files: PackageFile[] = [];
     for (const file of paths) {
       const document = openByPath.get(file);
@@ -202,13 +200,13 @@ export class Workspace {
   }
 
   /**
-   * Lists the directory's .go files again; the closed files no longer there are forgotten.
-   * Returns the listing now in force.
+   * Lists the directory's .go files again, or for the first time when there is no `old`; the
+   * closed files no longer there are forgotten. Returns the listing now in force.
    */
-  private relist(packageKey: string, old: Listing): Listing {
+  private relist(packageKey: string, old: Listing | undefined): Listing {
     const paths = goFilesIn(packageKey).map((name) => path.join(packageKey, name));
-    const listing: Listing = { at: old.at, paths, has: new Set(paths), relist: false };
-    for (const file of old.paths) if (!listing.has.has(file)) this.forgetFile(file);
+    const listing: Listing = { at: old?.at ?? performance.now(), paths, has: new Set(paths), relist: false };
+    for (const file of old?.paths ?? []) if (!listing.has.has(file)) this.forgetFile(file);
     this.listings.set(packageKey, listing);
     return listing;
   }
