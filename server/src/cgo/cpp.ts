@@ -169,9 +169,11 @@ export class PositionMap {
     return lastAtOrBefore(this.outStarts, index);
   }
 
+  private runsText: string | undefined;
+
   /** The runs as text: two maps with the same fingerprint map every offset alike. */
   fingerprint(): string {
-    return `${this.outStarts.join(',')}|${this.srcStarts.join(',')}|${this.srcEnds.join(',')}|${this.length}`;
+    return (this.runsText ??= `${this.outStarts.join(',')}|${this.srcStarts.join(',')}|${this.srcEnds.join(',')}|${this.length}`);
   }
 
   /** The source offset of a produced offset (an expansion's offsets give its invocation's start). */

@@ -25,6 +25,11 @@ interface Reading {
   steps: ReadingStep[];
 }
 
+/** Whether a reading was made of this very unit: the same text, from the same source, mapped alike. */
+function readingOf(reading: Reading, unit: PreprocessedUnit): boolean {
+  return reading.text === unit.text && reading.source === unit.source && reading.map === unit.map.fingerprint();
+}
+
 /** Different texts of one header kept at once (other macros, other branches taken). */
 const readingsPerHeader = 4;
 
@@ -43,12 +48,11 @@ export class HeaderReadings {
 
   /** The steps of an earlier reading of exactly this unit, if any. */
   find(unit: PreprocessedUnit): ReadingStep[] | undefined {
-    const map = unit.map.fingerprint();
-    return this.readings.peek(unit.file)?.find((r) => r.text === unit.text && r.source === unit.source && r.map === map)?.steps;
+    return this.readings.peek(unit.file)?.find((r) => readingOf(r, unit))?.steps;
   }
 
   keep(unit: PreprocessedUnit, steps: ReadingStep[]): void {
-    const others = (this.readings.peek(unit.file) ?? []).filter((r) => r.text !== unit.text || r.source !== unit.source);
+    const others = (this.readings.peek(unit.file) ?? []).filter((r) => !readingOf(r, unit));
     this.readings.set(unit.file, [{ source: unit.source, text: unit.text, map: unit.map.fingerprint(), steps }, ...others].slice(0, readingsPerHeader));
   }
 
