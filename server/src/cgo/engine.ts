@@ -195,35 +195,34 @@ export class Engine {
     try {
       const files: CgoFile[] = [];
       memo?.startCheck();
-      for (const source of sources) {
-        const known = memo?.knows(source.path, source.text, options.target) ?? true;
-        files.push(this.model(source, options, owned));
-        if (!known) yield;
+      for (let next = 0; next < sources.length; ) {
+        next = this.modelUntilUnknown(sources, next, options, owned, files);
+        yield;
       }
       memo?.forgetUnseen();
       const readText = options.readText ?? readTextFromDisk;
       this.keepViewsFor(files);
-      const ctx = this.ruleContext({ dir, target: options.target, files }, readText, options.getenv ?? goGetenv(process.env));
+      const { ctx, viewWasRead } = this.ruleContext({ dir, target: options.target, files }, readText, options.getenv ?? goGetenv(process.env));
       // With a memo, the file-scoped rules' findings of the files that have any: kept, or run on that file alone.
       const perFile: ReadonlyMap<string, RuleFinding[]>[] = [];
       if (memo) {
         const fileScoped = this.rules.filter((rule) => rule.scope === 'file' && options.severities?.[rule.id] !== 'off');
         const fileScopedKey = fileScoped.map((rule) => rule.id).join(' ');
         const flags = JSON.stringify(ctx.flags());
-        for (const file of files) {
-          // A file that keeps nothing (its text changed) runs every rule whatever its view, so the
-          // view is not read for the memo: on a 2,000-line preamble that read is most of a
-          // keystroke. Kept without one, the file's rules run once more at its next check.
-          // cgo reads no C of a file without import "C": the package's flags do not change its findings.
-          const cgo = file.imports.length > 0;
-          const stale = memo.staleRules(file, cgo ? flags : '', cgo && memo.keepsFindings(file) ? ctx.preprocessed(file) : undefined, fileScoped, fileScopedKey);
+        for (let index = 0; ; index++) {
+          const next = this.nextStaleFile(files, index, memo, ctx, flags, fileScoped, fileScopedKey, perFile);
+          if (!next) break;
+          index = next.index;
+          const file = files[index];
           // Reading its view anew can take as long as a rule, and one rule on a 12,000-line file
           // a few dozen ms: a step each.
-          if (stale.length > 0) yield;
-          for (const rule of stale) {
+          yield;
+          for (const rule of next.stale) {
             memo.keep(file, rule.id, rule.check({ ...this.contextFor(rule, ctx), pkg: { ...ctx.pkg, files: [file] } }));
             yield;
           }
+          // Reached once every stale rule ran on the file (a moot check stops at a yield above).
+          memo.ranStaleRules(file, viewWasRead(file) ? ctx.preprocessed(file) : null, fileScopedKey);
           if (memo.hasFindings(file)) perFile.push(memo.kept(file));
         }
       }
@@ -266,6 +265,52 @@ export class Engine {
     }
   }
 
+  /**
+   * Models the sources from `from` on into `files`, up to and including the first one the memo
+   * did not know; the index after it. The per-file loops of a check are plain functions, out of
+   * the checkSteps generator: a keystroke in a 5,000-file package goes over every file, and V8
+   * optimises these loops many keystrokes before that generator's.
+   */
+  private modelUntilUnknown(sources: SourceFile[], from: number, options: CheckOptions, owned: Tree[], files: CgoFile[]): number {
+    for (let index = from; index < sources.length; index++) {
+      const source = sources[index];
+      const known = options.memo?.knows(source.path, source.text, options.target) ?? true;
+      files.push(this.model(source, options, owned));
+      if (!known) return index + 1;
+    }
+    return sources.length;
+  }
+
+  /**
+   * From `from` on, the first file with file-scoped rules to run (PackageMemo.staleRules), and
+   * those rules; undefined when none is left. The findings kept for the files before it go to `kept`.
+   */
+  private nextStaleFile(
+    files: CgoFile[],
+    from: number,
+    memo: PackageMemo,
+    ctx: SharedContext,
+    flags: string,
+    fileScoped: readonly Rule[],
+    fileScopedKey: string,
+    kept: ReadonlyMap<string, RuleFinding[]>[],
+  ): { index: number; stale: readonly Rule[] } | undefined {
+    for (let index = from; index < files.length; index++) {
+      const file = files[index];
+      // The view is read for the memo only when the findings it keeps were computed from one:
+      // a file that keeps nothing (its text changed) runs every rule whatever its view, and on
+      // a 2,000-line preamble that read is most of a keystroke; a file whose rules read no view
+      // (no rule looked into its C) keeps its findings whatever its view. Read by no rule, a
+      // view is not validated either: 500 cgo files of 5,000 cost that much per keystroke.
+      // cgo reads no C of a file without import "C": the package's flags do not change its findings.
+      const cgo = file.imports.length > 0;
+      const stale = memo.staleRules(file, cgo ? flags : '', cgo && memo.keepsFindingsOfView(file) ? ctx.preprocessed(file) : undefined, fileScoped, fileScopedKey);
+      if (stale.length > 0) return { index, stale };
+      if (memo.hasFindings(file)) kept.push(memo.kept(file));
+    }
+    return undefined;
+  }
+
   /** Keeps a view per cgo file of the package: read in file order, a smaller LRU cache would keep none of them. */
   private keepViewsFor(files: CgoFile[]): void {
     let cgoFiles = 0;
@@ -303,8 +348,12 @@ export class Engine {
     };
   }
 
-  /** The check's context; each file is read once per check, however many preambles include it. */
-  private ruleContext(pkg: CgoPackage, readAnew: ReadText, getenv: Getenv): SharedContext {
+  /**
+   * The check's context; each file is read once per check, however many preambles include it.
+   * `viewWasRead`: whether the context gave anything read from a file's preprocessed view (its
+   * view, includes or C scope), which the file-scoped rules' findings on it then depend on.
+   */
+  private ruleContext(pkg: CgoPackage, readAnew: ReadText, getenv: Getenv): { ctx: SharedContext; viewWasRead: (file: CgoFile) => boolean } {
     const read = new Map<string, string | undefined>();
     const readText: ReadText = (file) => {
       if (!read.has(file)) read.set(file, readAnew(file));
@@ -314,6 +363,7 @@ export class Engine {
     let config: CppConfig | undefined;
     const views = new Map<CgoFile, FileView>();
     const scopes = new Map<CgoFile, CScope>();
+    const systemScopesRead = new Set<CgoFile>();
     const ctx: SharedContext = {
       pkg,
       cParser: this.cParser,
@@ -331,7 +381,10 @@ export class Engine {
       },
       includes: (file) => ctx.preprocessed(file).walk,
       stdlibIncludeFor: (file, name) => stdlibIncludeFor(ctx, file, name),
-      systemScope: (file) => this.systemScope(file, (config ??= cppConfig(pkg, ctx.flags())), readText),
+      systemScope: (file) => {
+        systemScopesRead.add(file);
+        return this.systemScope(file, (config ??= cppConfig(pkg, ctx.flags())), readText);
+      },
       cScope: (file) => {
         let scope = scopes.get(file);
         if (!scope) {
@@ -341,7 +394,7 @@ export class Engine {
         return scope;
       },
     };
-    return ctx;
+    return { ctx, viewWasRead: (file) => views.has(file) || scopes.has(file) || systemScopesRead.has(file) };
   }
 
   /**

@@ -2,8 +2,8 @@
 // LSP keeps one per open package) so that an edit re-checks the edited file and the facts the
 // files share, not every file: a file's model while its text and the target stay, and the
 // findings of each rule that judges a file by itself (Rule.scope 'file') while also the
-// package's #cgo flags and the file's preprocessed view (its preambles and every header it
-// looked at, found or not) stay. The package-wide rules read what files share (flags, exported
+// package's #cgo flags and, if those rules read it, the file's preprocessed view (its preambles
+// and every header it looked at, found or not) stay. The package-wide rules read what files share (flags, exported
 // names, C names, //export) and run on every check.
 import type { Tree } from 'web-tree-sitter';
 import type { BuildTarget } from './constraints';
@@ -14,8 +14,12 @@ import type { PreambleCache } from './preamble';
 export interface FileInputs {
   /** The package's #cgo flags, as a key; empty for a file without import "C" (cgo reads none of its C). */
   flags: string;
-  /** The file's preprocessed view (kept by the engine while nothing it read changes); undefined without import "C". */
-  view: object | undefined;
+  /**
+   * The file's preprocessed view that the findings were computed from (kept by the engine while
+   * nothing it read changes); null when the rules read none (a file without import "C", or C no
+   * rule looked into); undefined when not known yet: the findings stand only once it is.
+   */
+  view: object | null | undefined;
 }
 
 interface FileMemo {
@@ -87,19 +91,22 @@ export class PackageMemo {
     return this.lastTarget.key;
   }
 
-  /** Whether findings are kept for a file (none once its text or the target changed). */
-  keepsFindings(file: CgoFile): boolean {
-    return this.memoOf(file).inputs !== undefined;
+  /** Whether the findings kept for a file were computed from its view: then only the same view keeps them (staleRules). */
+  keepsFindingsOfView(file: CgoFile): boolean {
+    const view = this.memoOf(file).inputs?.view;
+    return view !== undefined && view !== null;
   }
 
   /**
    * The file-scoped rules whose findings on a file are not kept for these inputs, the package's
-   * flags (as a key) and the file's view (all of them when the inputs changed: what was kept is
-   * dropped). `fileScopedKey` names the set of rules (their ids), the same for every file of a check.
+   * flags (as a key) and the file's view, read only when keepsFindingsOfView (all of them when
+   * the inputs changed: what was kept is dropped). `fileScopedKey` names the set of rules (their
+   * ids), the same for every file of a check. Once they ran, ranStaleRules says what view they read.
    */
   staleRules<R extends { id: string }>(file: CgoFile, flags: string, view: object | undefined, fileScoped: readonly R[], fileScopedKey: string): readonly R[] {
     const memo = this.memoOf(file);
-    if (!memo.inputs || memo.inputs.flags !== flags || memo.inputs.view !== view) {
+    const keptView = memo.inputs?.view;
+    if (!memo.inputs || memo.inputs.flags !== flags || keptView === undefined || (keptView !== null && keptView !== view)) {
       memo.inputs = { flags, view };
       memo.findings.clear();
       memo.anyFindings = false;
@@ -121,6 +128,19 @@ export class PackageMemo {
     const memo = this.memoOf(file);
     memo.findings.set(ruleId, findings);
     if (findings.length > 0) memo.anyFindings = true;
+  }
+
+  /**
+   * The file-scoped rules that staleRules gave for `fileScopedKey` all ran on a file, and read
+   * this of it: its view, or null for none. Until then the findings kept stand for no view, and
+   * the next check drops them; from then on, they are all kept.
+   */
+  ranStaleRules(file: CgoFile, view: object | null, fileScopedKey: string): void {
+    const memo = this.memoOf(file);
+    if (!memo.inputs) return;
+    // A view read now joins the kept findings that read none; one read before stays (the same, or staleRules would have dropped it).
+    if (memo.inputs.view === undefined || (memo.inputs.view === null && view !== null)) memo.inputs = { flags: memo.inputs.flags, view };
+    memo.completeFor = fileScopedKey;
   }
 
   /** Whether any file-scoped rule's findings kept for a file are not empty. */

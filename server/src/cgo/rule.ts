@@ -60,8 +60,10 @@ export interface Rule {
   /**
    * 'file': its findings on a file depend on that file alone (with the headers it includes, the
    * target and the package's #cgo flags), so a check re-runs it only on files whose inputs
-   * changed (cgo/packageMemo.ts). Otherwise it reads other files (or systemScope, which that
-   * memo does not key on) and runs on every check.
+   * changed (cgo/packageMemo.ts). It reads the file's C only through preprocessed, includes,
+   * cScope and stdlibIncludeFor, never readText: on a file where it read none of them, its
+   * findings stand whatever the headers say. Otherwise it reads other files (or systemScope,
+   * which that memo does not key on) and runs on every check.
    */
   scope?: 'file';
   /**
