@@ -60,8 +60,9 @@ interface Listing {
 /**
  * How long a package's closed files' stats are trusted when no file watcher covers the package.
  * Typing checks a package several times a second; a change on disk is notified
- * (workspace/didChangeWatchedFiles, see invalidate) or seen by the first check after this,
- * which stats the files a slice at a time (refresh) so that no request waits behind it.
+ * (workspace/didChangeWatchedFiles, see invalidate) or found by a restat after this, which the
+ * server runs while idle, a slice at a time: never in a keystroke's check, which in a 5,000-file
+ * package it would make 5 times longer.
  */
 const trustListingMs = 1000;
 /** How long one slice of stats may run before requests get their turn. */
@@ -142,31 +143,76 @@ export class Workspace {
   /**
    * Brings what is known of the package's closed files up to date before a check, a slice at a
    * time so that requests are answered meanwhile: a first listing reads every file, a listing
-   * an event marked is listed again (its new files read), and when the stats are no longer
-   * trusted (no file watcher covers the package and a second has passed) every closed file is
-   * statted and read again if it changed. The load that follows finds all of it cached.
+   * an event marked is listed again (its new files read). The load that follows finds all of it
+   * cached. Stats that are no longer trusted are restat's, not this.
    */
   async refresh(packageKey: string): Promise<void> {
     if (!path.isAbsolute(packageKey)) return;
     const known = this.listings.get(packageKey);
-    const restat = known !== undefined && !this.watched(packageKey) && performance.now() - known.at >= trustListingMs;
-    if (known && !restat && !known.relist) return;
+    if (known && !known.relist) return;
+    const listing = this.relist(packageKey, known);
+    const open = this.openPathsOf(packageKey);
+    await this.sliced(packageKey, listing, (file) => {
+      if (!open.has(file) && !this.disk.has(file)) this.readClosed(file);
+    });
+  }
+
+  /**
+   * How long the stats of the package's closed files are still trusted, in ms (≤ 0: no longer;
+   * see restat); undefined when a file watcher covers the package or it is not listed.
+   */
+  statsTrustedFor(packageKey: string): number | undefined {
+    const known = this.listings.get(packageKey);
+    if (!known || this.watched(packageKey)) return undefined;
+    return trustListingMs - (performance.now() - known.at);
+  }
+
+  /**
+   * Lists the package again and stats its closed files, a slice at a time: a file created or
+   * whose stat changed is read again, one gone is forgotten. Gives up at a slice's end when
+   * `interrupted` says so, the stats still untrusted (the next load reads what is left to read).
+   * Whether it found a change.
+   */
+  async restat(packageKey: string, interrupted: () => boolean): Promise<boolean> {
+    const known = this.listings.get(packageKey);
+    if (!known) return false;
     const started = performance.now();
     const listing = this.relist(packageKey, known);
-    if (restat) listing.at = started;
-    const open = new Set(this.openDocumentsOf(packageKey).map((document) => this.goFilePath(document.uri)));
+    let changed = listing.paths.length !== known.paths.length || listing.paths.some((file, i) => file !== known.paths[i]);
+    const open = this.openPathsOf(packageKey);
+    const complete = await this.sliced(
+      packageKey,
+      listing,
+      (file) => {
+        if (open.has(file)) return;
+        if (this.restatFile(file)) changed = true;
+        if (!this.disk.has(file)) this.readClosed(file);
+      },
+      interrupted,
+    );
+    if (complete) listing.at = started;
+    return changed;
+  }
+
+  /**
+   * Calls `each` on the listing's files, a slice at a time with a turn of the event loop between
+   * slices; false when it stopped early: `interrupted`, or the listing no longer in force.
+   */
+  private async sliced(packageKey: string, listing: Listing, each: (file: string) => void, interrupted?: () => boolean): Promise<boolean> {
     let sliceStart = performance.now();
     for (const file of listing.paths) {
-      if (!open.has(file)) {
-        if (restat) this.restat(file);
-        if (!this.disk.has(file)) this.readClosed(file);
-      }
+      each(file);
       if (performance.now() - sliceStart < statSliceMs) continue;
       await new Promise((resolve) => setImmediate(resolve));
       // Forgotten or listed again meanwhile: that one is in force now.
-      if (this.listings.get(packageKey) !== listing) return;
+      if (this.listings.get(packageKey) !== listing || interrupted?.()) return false;
       sliceStart = performance.now();
     }
+    return true;
+  }
+
+  private openPathsOf(packageKey: string): Set<string | undefined> {
+    return new Set(this.openDocumentsOf(packageKey).map((document) => this.goFilePath(document.uri)));
   }
 
   /** The package's sources as they are now: synchronous, so no buffer changes while the engine runs. */
@@ -292,17 +338,19 @@ export class Workspace {
     return entry.source;
   }
 
-  /** Forgets a closed file whose stat changed (or that is gone): the next load reads it again. */
-  private restat(file: string): void {
+  /** Forgets a closed file whose stat changed (or that is gone): the next load reads it again. Whether it did. */
+  private restatFile(file: string): boolean {
     const cached = this.disk.get(file);
-    if (!cached) return;
+    if (!cached) return false;
     let now = { mtimeMs: -1, size: -1 };
     try {
       now = fs.statSync(file);
     } catch {
       // Absent: as a file that could not be statted is kept.
     }
-    if (cached.mtimeMs !== now.mtimeMs || cached.size !== now.size) this.forgetFile(file);
+    if (cached.mtimeMs === now.mtimeMs && cached.size === now.size) return false;
+    this.forgetFile(file);
+    return true;
   }
 
   private forgetFile(file: string): void {

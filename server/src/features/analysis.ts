@@ -133,6 +133,10 @@ export class Analyzer implements BackgroundChecks {
   private parsingTree = false;
   /** Starts parseTreesWhileIdle once no change has come for a moment: typing never waits behind it. */
   private idleTimer: NodeJS.Timeout | undefined;
+  /** Starts restatWhileIdle when the stats of an open package are no longer trusted (no file watcher covers it). */
+  private restatTimer: NodeJS.Timeout | undefined;
+  /** Restats since the last check that found nothing: each waits longer than the one before, up to 8 s more. */
+  private quietRestats = 0;
 
   constructor(
     private readonly engine: Engine,
@@ -229,6 +233,7 @@ export class Analyzer implements BackgroundChecks {
   dispose(): void {
     this.disposed = true;
     clearTimeout(this.idleTimer);
+    clearTimeout(this.restatTimer);
     clearTimeout(this.analysingTimer);
     for (const cancel of this.timers.values()) cancel();
     this.timers.clear();
@@ -288,6 +293,7 @@ export class Analyzer implements BackgroundChecks {
         const waiting = this.background.get(key);
         this.background.delete(key);
         this.running = key;
+        this.quietRestats = 0;
         let compiled: Promise<unknown> | undefined;
         try {
           compiled = (await this.analyse(key)).compiled;
@@ -307,6 +313,46 @@ export class Analyzer implements BackgroundChecks {
     if (!this.disposed) this.sendStatus('ready');
     clearTimeout(this.idleTimer);
     this.idleTimer = setTimeout(() => this.parseTreesWhileIdle(), quietMs).unref();
+    this.armRestat();
+  }
+
+  /** Nothing to check, or about to be: what is done while idle gives way. */
+  private readonly busy = (): boolean => this.disposed || this.pumping || this.due.size > 0 || this.timers.size > 0;
+
+  /** Times restatWhileIdle for the open package whose stats are trusted the shortest, and not before a quiet moment. */
+  private armRestat(): void {
+    clearTimeout(this.restatTimer);
+    let soonest: number | undefined;
+    for (const key of this.workspace.openPackages()) {
+      const trustedFor = this.workspace.statsTrustedFor(key);
+      if (trustedFor !== undefined) soonest = Math.min(soonest ?? trustedFor, trustedFor);
+    }
+    // An idle editor polls less and less: 5,000 stats cost 30 ms.
+    const backOffMs = (2 ** Math.min(this.quietRestats, 3) - 1) * 1000;
+    if (soonest !== undefined && !this.disposed) this.restatTimer = setTimeout(() => void this.restatWhileIdle(), Math.max(quietMs, soonest + backOffMs)).unref();
+  }
+
+  /**
+   * Stats again the closed files of the open packages that no file watcher covers, once their
+   * stats are no longer trusted (Workspace.restat); a package where something changed is
+   * checked again. Only while nothing is due: a check that comes meanwhile stops it, and the
+   * pump's end times it again.
+   */
+  private async restatWhileIdle(): Promise<void> {
+    if (this.busy()) return;
+    for (const key of this.workspace.openPackages()) {
+      const trustedFor = this.workspace.statsTrustedFor(key);
+      if (trustedFor === undefined || trustedFor > 0) continue;
+      try {
+        // The package itself as the change: every open file of it is checked again, and pulled again.
+        if (await this.workspace.restat(key, this.busy)) this.recheck(key, key);
+        else this.quietRestats++;
+      } catch (error) {
+        this.options.log.error(`cgo: statting the files of ${key} failed: ${describe(error)}`);
+      }
+      if (this.busy()) return;
+    }
+    this.armRestat();
   }
 
   /**
