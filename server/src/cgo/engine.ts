@@ -222,8 +222,15 @@ export class Engine {
             yield;
           }
           // Reached once every stale rule ran on the file (a moot check stops at a yield above).
-          memo.ranStaleRules(file, viewWasRead(file) ? ctx.preprocessed(file) : null, fileScopedKey);
+          const read = viewWasRead(file);
+          memo.ranStaleRules(file, read ? ctx.preprocessed(file) : null, fileScopedKey);
           if (memo.hasFindings(file)) perFile.push(memo.kept(file));
+          // The package-wide rules read the view of every cgo file: built here, a step each, and
+          // not hundreds in one rule's step when the flags changed.
+          if (!read && file.imports.length > 0) {
+            ctx.preprocessed(file);
+            yield;
+          }
         }
       }
       options.withModel?.(ctx.pkg, ctx.flags());
