@@ -210,7 +210,7 @@ export class Engine {
         const fileScopedKey = fileScoped.map((rule) => rule.id).join(' ');
         const flags = JSON.stringify(ctx.flags());
         for (let index = 0; ; index++) {
-          const next = this.nextStaleFile(files, index, memo, ctx, flags, fileScoped, fileScopedKey, perFile);
+          const next = memo.nextStale(files, index, flags, ctx.preprocessed, fileScoped, fileScopedKey, perFile);
           if (!next) break;
           index = next.index;
           const file = files[index];
@@ -280,42 +280,10 @@ export class Engine {
    */
   private modelUntilUnknown(sources: SourceFile[], from: number, options: CheckOptions, owned: Tree[], files: CgoFile[]): number {
     for (let index = from; index < sources.length; index++) {
-      const source = sources[index];
-      const known = options.memo?.knows(source.path, source.text, options.target) ?? true;
-      files.push(this.model(source, options, owned));
-      if (!known) return index + 1;
+      files.push(this.model(sources[index], options, owned));
+      if (options.memo?.wasBuilt()) return index + 1;
     }
     return sources.length;
-  }
-
-  /**
-   * From `from` on, the first file with file-scoped rules to run (PackageMemo.staleRules), and
-   * those rules; undefined when none is left. The findings kept for the files before it go to `kept`.
-   */
-  private nextStaleFile(
-    files: CgoFile[],
-    from: number,
-    memo: PackageMemo,
-    ctx: SharedContext,
-    flags: string,
-    fileScoped: readonly Rule[],
-    fileScopedKey: string,
-    kept: ReadonlyMap<string, RuleFinding[]>[],
-  ): { index: number; stale: readonly Rule[] } | undefined {
-    for (let index = from; index < files.length; index++) {
-      const file = files[index];
-      // The view is read for the memo only when the findings it keeps were computed from one:
-      // a file that keeps nothing (its text changed) runs every rule whatever its view, and on
-      // a 2,000-line preamble that read is most of a keystroke; a file whose rules read no view
-      // (no rule looked into its C) keeps its findings whatever its view. Read by no rule, a
-      // view is not validated either: 500 cgo files of 5,000 cost that much per keystroke.
-      // cgo reads no C of a file without import "C": the package's flags do not change its findings.
-      const cgo = file.imports.length > 0;
-      const stale = memo.staleRules(file, cgo ? flags : '', cgo && memo.keepsFindingsOfView(file) ? ctx.preprocessed(file) : undefined, fileScoped, fileScopedKey);
-      if (stale.length > 0) return { index, stale };
-      if (memo.hasFindings(file)) kept.push(memo.kept(file));
-    }
-    return undefined;
   }
 
   /** Keeps a view per cgo file of the package: read in file order, a smaller LRU cache would keep none of them. */
