@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { typeToC, type CType } from '../../server/src/cgo/cdecl';
 import { cppConfig, readTextFromDisk } from '../../server/src/cgo/headers';
-import { buildCgoFile, packageFlags } from '../../server/src/cgo/package';
+import { buildCgoFile, cgoPackage, packageFlags } from '../../server/src/cgo/package';
 import { resolveTarget } from '../../server/src/cgo/target';
 import { testEngine } from '../support/engine';
 
@@ -62,7 +62,7 @@ test('declarations of the preamble and of headers found through -I${SRCDIR}', as
   try {
     const target = resolveTarget('linux', 'amd64', {});
     const file = buildCgoFile(goFile, appGo, tree, target, engine.preambles);
-    const pkg = { dir: path.dirname(goFile), target, files: [file] };
+    const pkg = cgoPackage(path.dirname(goFile), target, [file]);
     const config = cppConfig(pkg, packageFlags(pkg));
     assert.deepEqual(config.dirs, [path.join(root, 'app'), path.join(root, 'c')]);
     const { scope, headers } = engine.fileScope(file, config, readTextFromDisk);

@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { resolveTarget } from '../../server/src/cgo/target';
-import { buildCgoFile, packageFlags } from '../../server/src/cgo/package';
+import { buildCgoFile, cgoPackage, packageFlags } from '../../server/src/cgo/package';
 import { directiveErrorMessage } from '../../server/src/cgo/directives';
 import { testEngine } from '../support/engine';
 import { goEnv, goToolchains, requireGo, type Toolchain } from '../support/go';
@@ -117,7 +117,7 @@ async function agree(t: TestContext, toolchain: Toolchain): Promise<void> {
         const files = names.map((name, k) => buildCgoFile(path.join(dir, name), c.files[name], trees[k], target, engine.preambles));
         const ours = files.flatMap((f) => f.imports.map((imp) => ({ file: path.basename(f.path), text: imp.preamble?.text ?? '' })));
         assert.deepEqual(ours, (expected.preambles ?? []).map((p) => ({ file: p.file, text: p.text })), 'preambles');
-        const flags = packageFlags({ dir, target, files });
+        const flags = packageFlags(cgoPackage(dir, target, files));
         for (const [verb, values] of Object.entries(expected.flags)) {
           assert.deepEqual(flags[verb as keyof typeof flags], values ?? [], `${verb}`);
         }

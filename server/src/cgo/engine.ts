@@ -10,7 +10,7 @@ import { FlagChecks } from './flags';
 import { goGetenv, type Getenv } from './goGetenv';
 import { HeaderReadings } from './headerReadings';
 import { buildFileScope, buildFileView, cppConfig, readTextFromDisk, type FileView, type ReadText } from './headers';
-import { buildCgoFile, packageFlags, type CgoFile, type CgoImport, type CgoPackage, type PackageFlags } from './package';
+import { buildCgoFile, cgoPackage, packageFlags, type CgoFile, type CgoImport, type CgoPackage, type PackageFlags } from './package';
 import { PreambleCache } from './preamble';
 import type { PackageMemo } from './packageMemo';
 import { applySuppressions, ignoreInsert } from './suppression';
@@ -202,7 +202,7 @@ export class Engine {
       memo?.forgetUnseen();
       const readText = options.readText ?? readTextFromDisk;
       this.keepViewsFor(files);
-      const { ctx, viewWasRead } = this.ruleContext({ dir, target: options.target, files }, readText, options.getenv ?? goGetenv(process.env));
+      const { ctx, viewWasRead } = this.ruleContext(cgoPackage(dir, options.target, files), readText, options.getenv ?? goGetenv(process.env));
       // With a memo, the file-scoped rules' findings of the files that have any: kept, or run on that file alone.
       const perFile: ReadonlyMap<string, RuleFinding[]>[] = [];
       if (memo) {
@@ -218,7 +218,7 @@ export class Engine {
           // a few dozen ms: a step each.
           yield;
           for (const rule of next.stale) {
-            memo.keep(file, rule.id, rule.check({ ...this.contextFor(rule, ctx), pkg: { ...ctx.pkg, files: [file] } }));
+            memo.keep(file, rule.id, rule.check({ ...this.contextFor(rule, ctx), pkg: cgoPackage(ctx.pkg.dir, ctx.pkg.target, [file]) }));
             yield;
           }
           // Reached once every stale rule ran on the file (a moot check stops at a yield above).

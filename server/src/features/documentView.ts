@@ -16,7 +16,7 @@ import type { Engine, FileScope } from '../cgo/engine';
 import { mayImportC } from '../cgo/files';
 import type { CppConfig } from '../cgo/cpp';
 import { cppConfig, type ReadText } from '../cgo/headers';
-import { buildCgoFile, packageFlags, withTree, type CgoFile, type CgoImport, type CgoPackage, type PackageFlags } from '../cgo/package';
+import { buildCgoFile, cgoPackage, packageFlags, withTree, type CgoFile, type CgoImport, type CgoPackage, type PackageFlags } from '../cgo/package';
 import type { PkgConfig } from '../cgo/pkgconfig';
 import type { Preamble, PreambleCache } from '../cgo/preamble';
 import type { GoVersion, LocalGo } from '../cgo/goversion';
@@ -85,7 +85,7 @@ export async function withView<T>(services: FeatureServices, uri: string, body: 
   const files = loaded.files.map((source) => services.models.modelOf(source, target, targetKey));
   const file = files[loaded.files.findIndex((source) => source.uri === uri)];
   if (!file) return undefined;
-  const pkg: CgoPackage = { dir: loaded.dir, target, files };
+  const pkg = cgoPackage(loaded.dir, target, files);
   let flags: PackageFlags | undefined;
   let config: CppConfig | undefined;
   const view: DocumentView = {

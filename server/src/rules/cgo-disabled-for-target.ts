@@ -17,7 +17,7 @@ export const cgoDisabledForTarget: Rule = {
     if (!off || off.reason === 'CGO_ENABLED=0') return [];
     const left = pkg.files.filter((file) => file.included && !file.isTest && !file.ignoredWithoutCgo);
     const findings: RuleFinding[] = [];
-    for (const file of pkg.files) {
+    for (const file of pkg.cgoFiles) {
       if (!file.ignoredWithoutCgo) continue;
       findings.push(report(file, file.imports[0], pkg.target, off, left.length === 0 ? pkg.dir : undefined));
     }

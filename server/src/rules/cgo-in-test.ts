@@ -31,8 +31,8 @@ export const cgoInTest: Rule = {
   summary: 'import "C" in a _test.go file: the go command refuses the package ("use of cgo in test … not supported").',
   check(ctx) {
     const findings: RuleFinding[] = [];
-    const tests = ctx.pkg.files
-      .filter((f) => f.isTest && f.imports.length > 0 && f.included && !/^[._]/.test(path.basename(f.path)))
+    const tests = ctx.pkg.cgoFiles
+      .filter((f) => f.isTest && f.included && !/^[._]/.test(path.basename(f.path)))
       .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     if (tests.length === 0) return findings;
     // Go names given out by the fixes of earlier test files (name → target file and declaration),

@@ -81,7 +81,7 @@ function packageArgs(ctx: RuleContext): { imports: { file: CgoFile; imp: CgoImpo
   const args = {} as Record<CgoVerb, VerbArgs>;
   for (const verb of ['CFLAGS', 'CPPFLAGS', 'CXXFLAGS', 'FFLAGS', 'LDFLAGS', 'pkg-config'] as const) args[verb] = { values: [], origins: [] };
   const imports: { file: CgoFile; imp: CgoImport }[] = [];
-  const files = pkg.files.filter((f) => f.imports.length > 0 && !f.isTest && f.included).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const files = pkg.cgoFiles.filter((f) => !f.isTest && f.included).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   for (const file of files) {
     for (const imp of file.imports) {
       imports.push({ file, imp });

@@ -34,9 +34,9 @@ export const exportWithDefinitions: Rule = {
     const findings: RuleFinding[] = [];
     const semantics = inlineSemantics(ctx.flags());
     const pkgFacts = new PackageFacts(ctx);
-    for (const file of ctx.pkg.files) {
-      // //export only means something in a file that imports "C".
-      if (file.isTest || file.imports.length === 0 || !file.text.includes('//export ')) continue;
+    // //export only means something in a file that imports "C".
+    for (const file of ctx.pkg.cgoFiles) {
+      if (file.isTest || !file.text.includes('//export ')) continue;
       const exports = exportComments(ctx, file);
       if (exports.length === 0) continue;
       const exported = describeExports(exports);
@@ -348,7 +348,7 @@ class PackageFacts {
     let texts = this.otherTexts.get(file);
     if (!texts) {
       texts = [];
-      for (const other of this.ctx.pkg.files) {
+      for (const other of this.ctx.pkg.cgoFiles) {
         if (other === file || other.isTest) continue;
         for (const imp of other.imports) if (imp.preamble) texts.push({ file: other.path, text: cText(imp.preamble) });
         if (other.imports.some((imp) => imp.preamble)) {

@@ -18,7 +18,7 @@ export const invalidCgoDirective: Rule = {
   check({ pkg }) {
     const findings: RuleFinding[] = [];
     let calledNames: ((name: string) => boolean) | undefined;
-    for (const file of pkg.files) {
+    for (const file of pkg.cgoFiles) {
       for (const imp of file.imports) {
         if (!imp.preamble) continue;
         for (const directive of imp.directives) {

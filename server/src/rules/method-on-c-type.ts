@@ -21,15 +21,15 @@ export const methodOnCType: Rule = {
   check({ pkg }) {
     const goMinor = pkg.target.goMinor;
     if (goMinor < refusesDirectReceiver) return [];
-    const files = pkg.files.filter((file) => file.included);
-    // Only a file that spells a receiver can declare a method; most never need a tree.
-    const withReceivers = files.filter((file) => /\bfunc\s*\(/.test(file.text));
-    if (withReceivers.length === 0) return [];
     // `type P = C.T`, alone or in a `type ( … )` group: only such files are read for aliases.
     const declaresAlias = (text: string): boolean =>
       /\btype\s+[A-Za-z_]\w*\s*=\s*C\s*\./.test(text) || (/\btype\s*\(/.test(text) && /^\s*[A-Za-z_]\w*\s*=\s*C\s*\./m.test(text));
-    const aliasFiles = goMinor >= refusesAliasReceiver ? files.filter((f) => f.imports.length > 0 && declaresAlias(f.text)) : [];
+    const aliasFiles = goMinor >= refusesAliasReceiver ? pkg.cgoFiles.filter((f) => f.included && declaresAlias(f.text)) : [];
     const aliases = aliasFiles.length > 0 ? cTypeAliases(aliasFiles) : new Map<string, string>();
+    // A method on C.T needs import "C" in its file; one on an alias, any file of the package.
+    // Only a file that spells a receiver can declare a method; most never need a tree.
+    const withReceivers = (aliases.size > 0 ? pkg.files : pkg.cgoFiles).filter((file) => file.included && /\bfunc\s*\(/.test(file.text));
+    if (withReceivers.length === 0) return [];
     const findings: RuleFinding[] = [];
     for (const file of withReceivers) {
       const direct = file.imports.length > 0 && /\bfunc\s*\([^)]*\bC\s*\./.test(file.text);

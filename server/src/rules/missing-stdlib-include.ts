@@ -24,7 +24,7 @@ export const missingStdlibInclude: Rule = {
   summary: 'C.free, C.calloc, C.atoi, … used in a file whose preamble does not include <stdlib.h>.',
   check(ctx) {
     const findings: RuleFinding[] = [];
-    for (const file of ctx.pkg.files) {
+    for (const file of ctx.pkg.cgoFiles) {
       if (file.isTest) continue;
       const imp = stdlibImport(file);
       if (!imp || !mayUseStdlibName.test(file.text)) continue;
@@ -44,7 +44,7 @@ export const missingStdlibInclude: Rule = {
       const declared = new Set(systemHeaders.flatMap((name) => [...(partialDeclarers[name] ?? [])]));
       const missing = uses.filter((use) => !declared.has(use.name));
       if (missing.length === 0) continue;
-      const siblings = ctx.pkg.files.filter((other) => other !== file && other.imports.some((i) => i.preamble) && ctx.includes(other).system.some((s) => s.name === 'stdlib.h'));
+      const siblings = ctx.pkg.cgoFiles.filter((other) => other !== file && other.imports.some((i) => i.preamble) && ctx.includes(other).system.some((s) => s.name === 'stdlib.h'));
       const fix = addStdlibInclude(ctx.cParser, file, imp);
       for (const use of missing) {
         const sibling = siblings.length > 0 ? ` ${path.basename(siblings[0].path)} includes it, but C names resolve per file: each file's preamble must declare what that file uses.` : '';

@@ -27,7 +27,7 @@ export const staleCgoInput: Rule = {
       }
       return moduleRoot;
     };
-    for (const file of pkg.files) {
+    for (const file of pkg.cgoFiles) {
       if (!file.included || file.isTest) continue;
       for (const imp of file.imports) {
         if (!imp.preamble) continue;

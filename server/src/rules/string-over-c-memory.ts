@@ -49,8 +49,8 @@ export const stringOverCMemory: Rule = {
   check(ctx) {
     if (ctx.pkg.target.goMinor < firstGoMinorWithUnsafeString) return [];
     const findings: RuleFinding[] = [];
-    for (const file of ctx.pkg.files) {
-      if (file.isTest || file.imports.length === 0 || !/\bString\s*\(/.test(file.text) || !file.included) continue;
+    for (const file of ctx.pkg.cgoFiles) {
+      if (file.isTest || !/\bString\s*\(/.test(file.text) || !file.included) continue;
       const unsafeName = unsafeImportName(file.text);
       if (!unsafeName) continue;
       if (!new RegExp(String.raw`\b${unsafeName}\s*\.\s*String\s*\(`).test(file.text)) continue;

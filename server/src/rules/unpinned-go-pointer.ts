@@ -40,12 +40,12 @@ export const unpinnedGoPointer: Rule = {
   defaultSeverity: 'error',
   summary: 'A Go pointer passed to C that points to Go memory holding Go pointers: the cgo pointer check panics at run time.',
   check(ctx) {
-    const files = ctx.pkg.files.filter((f) => f.imports.length > 0 && !f.isTest && f.included);
-    if (files.length === 0) return [];
-    // `//go:debug cgocheck=0` (Go 1.21+) turns the check off for the program.
-    if (ctx.pkg.files.some((f) => /^\/\/go:debug\s+cgocheck=0\b/m.test(f.text))) return [];
+    const files = ctx.pkg.cgoFiles.filter((f) => !f.isTest && f.included);
     const candidates = files.filter((f) => /&/.test(f.text) && /\bC\s*\.\s*\w+\s*\(/.test(f.text));
     if (candidates.length === 0) return [];
+    // `//go:debug cgocheck=0` (Go 1.21+) turns the check off for the program: any file may say
+    // it, so all are read, but only for a package with candidates.
+    if (ctx.pkg.files.some((f) => /^\/\/go:debug\s+cgocheck=0\b/m.test(f.text))) return [];
     const findings: RuleFinding[] = [];
     const types = new GoTypeDeclarations(files.map((f) => f.tree.rootNode));
     for (const file of candidates) {

@@ -56,7 +56,7 @@ export interface FlagArgument {
  */
 export function packageCompileFlags(ctx: Pick<RuleContext, 'pkg'>): FlagArgument[] {
   const byVerb: Record<'CPPFLAGS' | 'CFLAGS', FlagArgument[]> = { CPPFLAGS: [], CFLAGS: [] };
-  const files = ctx.pkg.files.filter((f) => f.imports.length > 0 && !f.isTest && f.included).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const files = ctx.pkg.cgoFiles.filter((f) => !f.isTest && f.included).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   for (const file of files) {
     for (const imp of file.imports) {
       if (!imp.preamble) continue;
@@ -142,7 +142,7 @@ export interface TriggeringCall {
  */
 export function triggeringCalls(ctx: Pick<RuleContext, 'pkg' | 'cScope' | 'systemScope'>): TriggeringCall[] {
   const calls: TriggeringCall[] = [];
-  for (const file of ctx.pkg.files) {
+  for (const file of ctx.pkg.cgoFiles) {
     if (file.isTest || !file.imports.some((imp) => !imp.name) || !file.included) continue;
     let scope: ReturnType<typeof ctx.cScope> | undefined;
     /** Per name: whether its declaration takes nothing and returns nothing. */
