@@ -3,8 +3,8 @@
 // files share, not every file: a file's model while its text and the target stay, and the
 // findings of each rule that judges a file by itself (Rule.scope 'file') while also the
 // package's #cgo flags and, if those rules read it, the file's preprocessed view (its preambles
-// and every header it looked at, found or not) stay. The package-wide rules read what files share (flags, exported
-// names, C names, //export) and run on every check.
+// and every header it looked at, found or not) stay. The package-wide rules read what files
+// share (flags, exported names, C names, //export) and run on every check.
 import type { Tree } from 'web-tree-sitter';
 import type { BuildTarget } from './constraints';
 import { buildCgoFile, withTree, type CgoFile } from './package';
@@ -105,11 +105,11 @@ export class PackageMemo {
    * From `from` on, the first of the files this check modelled (`files`, in the order `model`
    * gave them) whose findings of some file-scoped rules are not kept for its inputs, with those
    * rules (all of them when the inputs changed: what was kept is dropped); undefined when none
-   * is left. The findings kept for the files before it go to `kept`. The inputs: the package's
-   * flags (as a key; '' for a file without import "C": cgo reads none of its C) and the file's
-   * view, asked of `viewOf` only when the kept findings were computed from one. `fileScopedKey`
-   * names the set of rules (their ids), the same for every file of a check. Once the rules ran,
-   * ranStaleRules says what view they read.
+   * is left; `fresh` when its model is new (its text changed). The findings kept for the files
+   * before it go to `kept`. The inputs: the package's flags (as a key; '' for a file without
+   * import "C": cgo reads none of its C) and the file's view, asked of `viewOf` only when the
+   * kept findings were computed from one. `fileScopedKey` names the set of rules (their ids),
+   * the same for every file of a check. Once the rules ran, ranStaleRules says what view they read.
    */
   nextStale<R extends { id: string }, F extends { file: string }>(
     files: readonly CgoFile[],
@@ -119,7 +119,7 @@ export class PackageMemo {
     fileScoped: readonly R[],
     fileScopedKey: string,
     kept: ReadonlyMap<string, F[]>[],
-  ): { index: number; stale: readonly R[] } | undefined {
+  ): { index: number; stale: readonly R[]; fresh: boolean } | undefined {
     for (let index = from; index < files.length; index++) {
       const file = files[index];
       const memo = this.modelled[index];
@@ -129,8 +129,9 @@ export class PackageMemo {
       // 2,000-line preamble reading it is most of a keystroke; nor is a view that no rule read
       // validated: for 500 cgo files of 5,000, that costs as much.
       const keptView = memo.inputs?.view;
+      const fresh = memo.inputs === undefined;
       const stale = this.staleRules(memo, cgo ? flags : '', cgo && keptView !== undefined && keptView !== null ? viewOf(file) : undefined, fileScoped, fileScopedKey);
-      if (stale.length > 0) return { index, stale };
+      if (stale.length > 0) return { index, stale, fresh };
       if (memo.anyFindings) kept.push(memo.findings as Map<string, F[]>);
     }
     return undefined;
