@@ -223,8 +223,7 @@ export class Engine {
           }
           // Reached once every stale rule ran on the file (a moot check stops at a yield above).
           const read = viewWasRead(file);
-          memo.ranStaleRules(file, read ? ctx.preprocessed(file) : null, fileScopedKey);
-          if (memo.hasFindings(file)) perFile.push(memo.kept(file));
+          memo.ranStaleRules(file, read ? ctx.preprocessed(file) : null, fileScopedKey, perFile);
           // The package-wide rules read the view of every cgo file: when the flags changed, built
           // here, a step each, not hundreds in one rule's step. Not for a file whose text changed:
           // a keystroke builds its view only if a rule reads it (a 2,000-line preamble's is most

@@ -164,26 +164,18 @@ export class PackageMemo {
   }
 
   /**
-   * The file-scoped rules that staleRules gave for `fileScopedKey` all ran on a file, and read
+   * The file-scoped rules that nextStale gave for `fileScopedKey` all ran on a file, and read
    * this of it: its view, or null for none. Until then the findings kept stand for no view, and
-   * the next check drops them; from then on, they are all kept.
+   * the next check drops them; from then on, they are all kept. Its findings go to `kept`, as
+   * nextStale's of the files it passes.
    */
-  ranStaleRules(file: CgoFile, view: object | null, fileScopedKey: string): void {
+  ranStaleRules<F extends { file: string }>(file: CgoFile, view: object | null, fileScopedKey: string, kept: ReadonlyMap<string, F[]>[]): void {
     const memo = this.memoOf(file);
     if (!memo.inputs) return;
     // A view read now joins the kept findings that read none; one read before stays (the same, or staleRules would have dropped it).
     if (memo.inputs.view === undefined || (memo.inputs.view === null && view !== null)) memo.inputs = { flags: memo.inputs.flags, view };
     memo.completeFor = fileScopedKey;
-  }
-
-  /** Whether any file-scoped rule's findings kept for a file are not empty. */
-  hasFindings(file: CgoFile): boolean {
-    return this.memoOf(file).anyFindings;
-  }
-
-  /** The findings kept for a file, per file-scoped rule id. */
-  kept<F extends { file: string }>(file: CgoFile): ReadonlyMap<string, F[]> {
-    return this.memoOf(file).findings as Map<string, F[]>;
+    if (memo.anyFindings) kept.push(memo.findings as Map<string, F[]>);
   }
 
   private memoOf(file: CgoFile): FileMemo {
